@@ -1,0 +1,120 @@
+/**
+ * Ensemble of the learned Q-policy and the supervised models (seed 002 §3.3): the inner policy
+ * proposes an action; it is taken only when the success classifier gives it a probability at or
+ * above the threshold, otherwise the ensemble holds. Optionally the size regressor re-sizes the
+ * proposed repeg fraction or k step first (direction always stays the inner policy's), and the
+ * classifier then scores the action that would actually be sent.
+ */
+import { HOLD, type Action, type Decision, type MarketObservation, type Policy } from "../core/policyTypes";
+import { CLASSIFIER_FEATURES, REGRESSOR_FEATURES, featureVector } from "./adjustmentRecord";
+import { fullRepegSize, observationFeatures, type ObservationFeatureOptions } from "./observationFeatures";
+import type { SupervisedModel } from "./supervisedModel";
+
+export interface EnsembleModels {
+  /** Logistic or MLP success classifier over CLASSIFIER_FEATURES. */
+  readonly classifier: SupervisedModel;
+  /** Size regressor over REGRESSOR_FEATURES; used only when `sizeWithRegressor`. */
+  readonly sizeRegressor?: SupervisedModel | null;
+}
+
+export interface EnsembleOptions {
+  /** Minimum success probability to let the inner action through. */
+  readonly threshold: number;
+  readonly sizeWithRegressor: boolean;
+  /** actionIndex reported for hold (the Q-policy's action order puts hold first, DESIGN §8). */
+  readonly holdActionIndex: number;
+  /** Guard-rail limits for regressor sizing (DESIGN §6). */
+  readonly maxKUpBps: number;
+  readonly maxKDownBps: number;
+  readonly features: Partial<ObservationFeatureOptions>;
+}
+
+export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
+  threshold: 0.5,
+  sizeWithRegressor: false,
+  holdActionIndex: 0,
+  maxKUpBps: 100,
+  maxKDownBps: 220,
+  features: {},
+};
+
+export interface EnsembleDecision extends Decision {
+  /** What the inner policy proposed. */
+  readonly innerAction: Action;
+  /** Classifier probability for the scored action; null when the inner policy held. */
+  readonly successProbability: number | null;
+  /** True when the ensemble replaced a non-hold inner action by hold. */
+  readonly vetoed: boolean;
+}
+
+export class SupervisedEnsemblePolicy implements Policy {
+  readonly name: string;
+  private readonly options: EnsembleOptions;
+
+  constructor(
+    private readonly inner: Policy,
+    private readonly models: EnsembleModels,
+    options: Partial<EnsembleOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_ENSEMBLE_OPTIONS, ...options };
+    const { threshold, sizeWithRegressor } = this.options;
+    if (!(threshold >= 0 && threshold <= 1)) throw new Error(`ensemble threshold must be in [0, 1], got ${threshold}`);
+    const c = models.classifier;
+    if (!c.isClassifier) throw new Error(`ensemble classifier must be logistic or mlp, got ${c.kind}`);
+    requireFeatures(c, CLASSIFIER_FEATURES);
+    if (sizeWithRegressor) {
+      if (!models.sizeRegressor) throw new Error("ensemble: sizeWithRegressor needs a size regressor");
+      if (models.sizeRegressor.kind !== "sizeRegressor") throw new Error(`ensemble size model must be a sizeRegressor, got ${models.sizeRegressor.kind}`);
+      requireFeatures(models.sizeRegressor, REGRESSOR_FEATURES);
+    }
+    this.name = `supervised-ensemble(${inner.name}, ${c.kind}, p>=${threshold}${sizeWithRegressor ? ", sized" : ""})`;
+  }
+
+  decide(obs: MarketObservation): EnsembleDecision {
+    const proposed = this.inner.decide(obs);
+    if (proposed.action.kind === "hold") {
+      return { ...proposed, innerAction: proposed.action, successProbability: null, vetoed: false };
+    }
+    const action = this.options.sizeWithRegressor ? this.resize(obs, proposed.action) : proposed.action;
+    const input = observationFeatures(obs, action, this.options.features);
+    if (!input) throw new Error("unreachable: a non-hold action has features");
+    const [p] = this.models.classifier.predict([featureVector(input, CLASSIFIER_FEATURES)]);
+    if (p >= this.options.threshold) {
+      return { ...proposed, action, innerAction: proposed.action, successProbability: p, vetoed: false };
+    }
+    return {
+      action: HOLD,
+      actionIndex: this.options.holdActionIndex,
+      stateIndex: proposed.stateIndex,
+      qValues: proposed.qValues,
+      innerAction: proposed.action,
+      successProbability: p,
+      vetoed: true,
+    };
+  }
+
+  /** Regressor-sized copy of the action; the inner size is kept when the prediction points the other way. */
+  private resize(obs: MarketObservation, action: Action): Action {
+    const input = observationFeatures(obs, action, this.options.features);
+    if (!input || !this.models.sizeRegressor) return action;
+    const [s] = this.models.sizeRegressor.predict([featureVector(input, REGRESSOR_FEATURES)]);
+    if (action.kind === "repeg") {
+      const full = fullRepegSize(obs);
+      if (full === 0 || Math.sign(s) !== Math.sign(full)) return action;
+      return { ...action, fraction: Math.min(1, Math.abs(s / full)) };
+    }
+    if (action.kind === "kUp" && s > 0) return { ...action, stepBps: clampBps(s * 1e4, this.options.maxKUpBps) };
+    if (action.kind === "kDown" && s < 0) return { ...action, stepBps: clampBps(-s * 1e4, this.options.maxKDownBps) };
+    return action;
+  }
+}
+
+function clampBps(bps: number, max: number): number {
+  return Math.max(1, Math.min(max, Math.round(bps)));
+}
+
+function requireFeatures(m: SupervisedModel, want: readonly string[]): void {
+  if (m.featureNames.join(",") !== want.join(",")) {
+    throw new Error(`ensemble: ${m.kind} model features [${m.featureNames.join(",")}] differ from [${want.join(",")}]`);
+  }
+}
