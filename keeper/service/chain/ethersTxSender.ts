@@ -1,0 +1,110 @@
+import { type AbstractProvider, Interface, type Log, Transaction, type TransactionReceipt, type Wallet } from "ethers";
+import type { ChainReader, FeeQuote, ReceiptInfo, TxRequest, TxSender } from "./types";
+
+/** Extracts the realised hook cost from a receipt's logs (PegUpdated / KUpdated `cost`). */
+export type HookCostParser = (logs: readonly Log[]) => bigint | undefined;
+
+export function hookCostParser(marketAbi: Interface): HookCostParser {
+  return (logs) => {
+    for (const log of logs) {
+      let parsed;
+      try {
+        parsed = marketAbi.parseLog(log);
+      } catch {
+        continue;
+      }
+      if (parsed && (parsed.name === "PegUpdated" || parsed.name === "KUpdated")) return parsed.args.getValue("cost") as bigint;
+    }
+    return undefined;
+  };
+}
+
+/** Receipts, nonces and fees over an ethers provider (used alone in a key-less dry run). */
+export class EthersChainReader implements ChainReader {
+  constructor(readonly provider: AbstractProvider, private readonly parseCost: HookCostParser = () => undefined) {}
+
+  async getReceipt(txHash: string): Promise<ReceiptInfo | null> {
+    const r = await this.provider.getTransactionReceipt(txHash);
+    return r ? this.toInfo(r) : null;
+  }
+
+  async isKnown(txHash: string): Promise<boolean> {
+    return (await this.provider.getTransaction(txHash)) !== null;
+  }
+
+  getMinedNonce(address: string): Promise<number> {
+    return this.provider.getTransactionCount(address, "latest");
+  }
+
+  async feeQuote(): Promise<FeeQuote> {
+    const [block, fee] = await Promise.all([this.provider.getBlock("latest"), this.provider.getFeeData()]);
+    const baseFeePerGas = block?.baseFeePerGas ?? 0n;
+    const maxPriorityFeePerGas = fee.maxPriorityFeePerGas ?? 0n;
+    const maxFeePerGas = fee.maxFeePerGas ?? fee.gasPrice ?? baseFeePerGas * 2n + maxPriorityFeePerGas;
+    return { baseFeePerGas, maxFeePerGas, maxPriorityFeePerGas };
+  }
+
+  protected toInfo(r: TransactionReceipt): ReceiptInfo {
+    return {
+      status: r.status === 1 ? 1 : 0,
+      gasUsed: r.gasUsed,
+      effectiveGasPrice: r.gasPrice,
+      blockNumber: r.blockNumber,
+      hookCost: r.status === 1 ? this.parseCost(r.logs) : undefined,
+    };
+  }
+}
+
+/**
+ * Signs locally and broadcasts raw transactions, so the hash is known (and journaled) before the
+ * node sees the transaction. One instance per key; `send` is serialised so jobs of different
+ * markets never pick the same nonce.
+ */
+export class EthersTxSender extends EthersChainReader implements TxSender {
+  readonly address: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private chainId?: bigint;
+
+  constructor(provider: AbstractProvider, private readonly wallet: Wallet, parseCost?: HookCostParser) {
+    super(provider, parseCost);
+    this.address = wallet.address;
+  }
+
+  send(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }> {
+    const run = this.queue.then(() => this.signAndBroadcast(req, onSigned));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async waitForReceipt(txHash: string, timeoutMs: number): Promise<ReceiptInfo | null> {
+    try {
+      const r = await this.provider.waitForTransaction(txHash, 1, timeoutMs);
+      return r ? this.toInfo(r) : null;
+    } catch (e) {
+      if ((e as { code?: string }).code === "TIMEOUT") return null;
+      throw e;
+    }
+  }
+
+  private async signAndBroadcast(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }> {
+    this.chainId ??= (await this.provider.getNetwork()).chainId;
+    // "pending" counts our own mempool transactions; a dropped one's nonce is reused, so the
+    // dropped transaction and this one can never both land.
+    const nonce = await this.provider.getTransactionCount(this.address, "pending");
+    const signed = await this.wallet.signTransaction({
+      type: 2,
+      chainId: this.chainId,
+      nonce,
+      to: req.to,
+      data: req.data,
+      gasLimit: req.gasLimit,
+      maxFeePerGas: req.maxFeePerGas,
+      maxPriorityFeePerGas: req.maxPriorityFeePerGas,
+      value: 0n,
+    });
+    const hash = Transaction.from(signed).hash as string;
+    onSigned(hash, nonce);
+    await this.provider.broadcastTransaction(signed);
+    return { hash, nonce };
+  }
+}

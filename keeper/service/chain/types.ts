@@ -1,0 +1,106 @@
+/**
+ * The keeper's view of the chain, as narrow interfaces so the job, the reconciler and the tests
+ * do not depend on ethers or on the contracts' exact ABI. `ethersChain.ts` implements them over
+ * the deployed contracts; tests use in-memory fakes.
+ */
+
+/** Market parameters the planner needs to stay inside the guards (all bps). */
+export interface HookLimits {
+  readonly maxPegChangeBps: number;
+  readonly maxKIncreaseBps: number;
+  readonly maxKDecreaseBps: number;
+}
+
+/** One consistent read of a market at one block (WAD bigints as on-chain). */
+export interface MarketSnapshot {
+  readonly blockNumber: number;
+  readonly blockTimestamp: number;
+  readonly baseReserve: bigint;
+  readonly quoteReserve: bigint;
+  readonly peg: bigint;
+  readonly sqrtK: bigint;
+  readonly mark: bigint;
+  readonly markTwap: bigint;
+  readonly oracleTwap: bigint;
+  readonly longOI: bigint;
+  readonly shortOI: bigint;
+  readonly budget: bigint;
+  readonly reservedShare: bigint;
+  /** Oracle answer scaled to WAD, and when it was updated (seconds). */
+  readonly oracle: bigint;
+  readonly oracleUpdatedAt: number;
+  /** Timestamp of the last repeg / k update, 0 when none (if the market exposes it). */
+  readonly lastHookTimestamp: number;
+  readonly paused: boolean;
+  readonly limits: HookLimits;
+}
+
+/** The on-chain call a decision turns into. */
+export interface HookCall {
+  readonly kind: "repeg" | "updateK";
+  /** New peg (repeg) or new sqrtK (updateK), WAD. */
+  readonly target: bigint;
+}
+
+export interface HookPreview {
+  /** Signed cost (WAD): > 0 the protocol pays, < 0 revenue. */
+  readonly cost: bigint;
+  readonly newMark: bigint;
+}
+
+/** Reads and previews one market. Errors thrown are classified by ErrorClassifier. */
+export interface MarketGateway {
+  read(): Promise<MarketSnapshot>;
+  /** The on-chain preview view for the call (throws the guard's custom error when it would refuse). */
+  preview(call: HookCall): Promise<HookPreview>;
+  /** eth_call of the hook from the keeper's address, then its gas estimate; throws on revert. */
+  simulate(call: HookCall): Promise<bigint>;
+  /** Calldata of the hook call, for the sender. */
+  encode(call: HookCall): { to: string; data: string };
+}
+
+export interface FeeQuote {
+  /** Base fee of the latest block (0 on chains without EIP-1559). */
+  readonly baseFeePerGas: bigint;
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
+}
+
+export interface TxRequest {
+  readonly to: string;
+  readonly data: string;
+  readonly gasLimit: bigint;
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
+}
+
+export interface ReceiptInfo {
+  readonly status: 0 | 1;
+  readonly gasUsed: bigint;
+  readonly effectiveGasPrice: bigint;
+  readonly blockNumber: number;
+  /** Realised hook cost from PegUpdated / KUpdated, when the receipt has one. */
+  readonly hookCost?: bigint;
+}
+
+/** What the reconciler needs to learn the fate of a transaction sent before a restart. */
+export interface ChainReader {
+  getReceipt(txHash: string): Promise<ReceiptInfo | null>;
+  /** True when the node still knows the transaction (in its mempool or mined). */
+  isKnown(txHash: string): Promise<boolean>;
+  /** Number of transactions of `address` mined so far (the next unconsumed nonce). */
+  getMinedNonce(address: string): Promise<number>;
+  feeQuote(): Promise<FeeQuote>;
+}
+
+/** Signs and broadcasts the keeper's transactions; one per key, shared by all market jobs. */
+export interface TxSender extends ChainReader {
+  readonly address: string;
+  /**
+   * Signs `req` with the next nonce, calls `onSigned(hash, nonce)` (the journal write) and only
+   * then broadcasts. Serialised across jobs so nonces never collide.
+   */
+  send(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }>;
+  /** Waits for the receipt up to `timeoutMs`; null on timeout (the row stays `sent`). */
+  waitForReceipt(txHash: string, timeoutMs: number): Promise<ReceiptInfo | null>;
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * The keeper's configuration file. Types are derived from the schema (z.infer) so the file,
+ * the validation and the code cannot drift apart. Unknown fields are errors (strictObject):
+ * a typo such as `intervalMS` must not silently fall back to a default.
+ * The private key is NOT part of this schema: it comes only from DAMM_KEEPER_KEY.
+ */
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, { error: "must be a 20-byte hex address (0x + 40 hex digits)" });
+
+const positiveInt = z.number().int({ error: "must be an integer" }).positive({ error: "must be > 0" });
+
+export const marketConfigSchema = z.strictObject({
+  /** Label used in logs, metrics and journal keys; unique. */
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, { error: "must be 1-32 chars of [A-Za-z0-9_.-]" }),
+  vamm: address,
+  clearingHouse: address,
+});
+
+export const gasConfigSchema = z.strictObject({
+  /** Hard cap on the gas limit of one hook transaction. */
+  maxGasPerTx: positiveInt.default(500_000),
+  /** Hard cap on EIP-1559 maxFeePerGas, in gwei; a tick whose fee would exceed it skips. */
+  maxFeePerGasGwei: z.number().positive({ error: "must be > 0" }).default(100),
+  maxPriorityFeePerGasGwei: z.number().nonnegative({ error: "must be >= 0" }).default(1),
+});
+
+export const backoffConfigSchema = z
+  .strictObject({
+    baseMs: positiveInt.default(1_000),
+    capMs: positiveInt.default(60_000),
+  })
+  .refine((b) => b.capMs >= b.baseMs, { error: "capMs must be >= baseMs", path: ["capMs"] });
+
+/** How the keeper prices an update in quote units, to skip updates that do not pay for their gas. */
+export const economicsConfigSchema = z.strictObject({
+  /** Quote units per native token (e.g. USD per ETH), to convert gas cost into quote. */
+  nativePriceQuote: z.number().nonnegative({ error: "must be >= 0" }).default(0),
+  /** Value (quote) of moving the mark 1 bp closer to the oracle; used when the policy gives no expected gain. */
+  trackingValuePerBps: z.number().nonnegative({ error: "must be >= 0" }).default(0),
+});
+
+export const keeperConfigSchema = z
+  .strictObject({
+    /** Optional label of the network the file is meant for; must equal the CLI's --network when both are given. */
+    network: z.string().min(1).optional(),
+    rpcUrl: z.string().regex(/^(https?|wss?):\/\/\S+$/, { error: "must be an http(s):// or ws(s):// URL" }),
+    /** When set, start-up fails unless the RPC reports this chain id. */
+    chainId: positiveInt.optional(),
+    markets: z.array(marketConfigSchema).min(1, { error: "must list at least one market" }),
+    /** Policy file (JSON); relative paths resolve against the config file's directory. */
+    policyPath: z.string().min(1, { error: "must be a file path" }),
+    intervalMs: positiveInt.min(100, { error: "must be >= 100" }).default(12_000),
+    gas: gasConfigSchema.default({ maxGasPerTx: 500_000, maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 1 }),
+    txReceiptTimeoutMs: positiveInt.default(120_000),
+    dryRun: z.boolean().default(false),
+    /** SQLite file; relative paths resolve against the config file's directory. */
+    journalPath: z.string().min(1, { error: "must be a file path" }),
+    /** 0 = pick a free port (tests). */
+    metricsPort: z.number().int().min(0).max(65_535, { error: "must be a port 0-65535" }).default(9464),
+    maxConsecutiveFailures: positiveInt.default(5),
+    backoff: backoffConfigSchema.default({ baseMs: 1_000, capMs: 60_000 }),
+    economics: economicsConfigSchema.default({ nativePriceQuote: 0, trackingValuePerBps: 0 }),
+    logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.markets.forEach((m, i) => {
+      if (seen.has(m.name)) ctx.addIssue({ code: "custom", path: ["markets", i, "name"], message: `duplicate market name "${m.name}"` });
+      seen.add(m.name);
+    });
+  });
+
+export type KeeperFileConfig = z.infer<typeof keeperConfigSchema>;
+export type MarketConfig = z.infer<typeof marketConfigSchema>;
+export type GasConfig = z.infer<typeof gasConfigSchema>;
+export type BackoffConfig = z.infer<typeof backoffConfigSchema>;
+export type EconomicsConfig = z.infer<typeof economicsConfigSchema>;
+
+/** The validated file plus what only the environment may supply. */
+export interface KeeperConfig extends KeeperFileConfig {
+  /** 0x-prefixed 32-byte hex; undefined only in dry-run with DAMM_KEEPER_ADDRESS. */
+  readonly keeperKey?: string;
+  /** Sender used for simulations (derived from the key, or DAMM_KEEPER_ADDRESS in dry-run). */
+  readonly keeperAddress?: string;
+  /** Absolute path of the file this came from. */
+  readonly configPath: string;
+}

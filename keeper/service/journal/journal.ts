@@ -1,0 +1,266 @@
+import BetterSqlite3, { type Database } from "better-sqlite3";
+import type { Action, MarketObservation } from "../../core/policyTypes";
+import { migrate } from "./migrations";
+
+export type DecisionStatus = "decided" | "skipped" | "sent" | "confirmed" | "failed" | "reconciled";
+
+/** A journal row as the code sees it (bigints as decimal strings, JSON columns parsed). */
+export interface DecisionRecord {
+  readonly id: number;
+  readonly idempotencyKey: string;
+  readonly market: string;
+  readonly slot: number;
+  readonly blockTimestamp: number | null;
+  readonly dryRun: boolean;
+  readonly policy: string | null;
+  readonly observation: MarketObservation;
+  readonly stateIndex: number;
+  readonly actionIndex: number;
+  readonly qValues: number[];
+  readonly action: Action;
+  readonly callKind: string | null;
+  readonly callTarget: string | null;
+  readonly previewCost: string | null;
+  readonly previewNewMark: string | null;
+  readonly gasEstimate: string | null;
+  readonly expectedGain: number | null;
+  readonly gasCostQuote: number | null;
+  readonly skipReason: string | null;
+  readonly errorClass: string | null;
+  readonly txHash: string | null;
+  readonly nonce: number | null;
+  readonly status: DecisionStatus;
+  readonly gasUsed: string | null;
+  readonly cost: string | null;
+  readonly receiptBlock: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly sentAt: number | null;
+  readonly finalizedAt: number | null;
+}
+
+export interface NewDecision {
+  readonly market: string;
+  readonly slot: number;
+  readonly blockTimestamp?: number;
+  readonly dryRun: boolean;
+  readonly policy?: string;
+  readonly observation: MarketObservation;
+  readonly stateIndex: number;
+  readonly actionIndex: number;
+  readonly qValues: readonly number[];
+  readonly action: Action;
+}
+
+export interface PreviewRecord {
+  readonly callKind: string;
+  readonly callTarget: bigint;
+  readonly previewCost?: bigint;
+  readonly previewNewMark?: bigint;
+  readonly gasEstimate?: bigint;
+  readonly expectedGain?: number;
+  readonly gasCostQuote?: number;
+}
+
+/** Thrown when a row is not in the status a transition requires (a logic error, never retried). */
+export class JournalStateError extends Error {}
+
+export function idempotencyKey(market: string, slot: number): string {
+  return `${market}:${slot}`;
+}
+
+/**
+ * The keeper's decision journal (SQLite, WAL). Every status change is a compare-and-set on the
+ * previous status, so a row can never go back from `sent` to something that would send again.
+ * Transitions: decided → skipped | sent | reconciled; sent → confirmed | failed | reconciled.
+ */
+export class Journal {
+  readonly db: Database;
+  readonly schemaVersion: number;
+
+  private constructor(db: Database, private readonly now: () => number) {
+    this.db = db;
+    this.schemaVersion = migrate(db);
+  }
+
+  static open(path: string, opts: { now?: () => number } = {}): Journal {
+    const db = new BetterSqlite3(path);
+    // WAL: readers (dashboards, sqlite3 CLI) never block the keeper's writes; NORMAL sync is
+    // durable across process crashes, which is the failure we journal against.
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    return new Journal(db, opts.now ?? Date.now);
+  }
+
+  journalMode(): string {
+    return String(this.db.pragma("journal_mode", { simple: true }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Inserts a `decided` row; returns null when the (market, slot) already has a live decision. */
+  insertDecision(d: NewDecision): number | null {
+    const t = this.now();
+    try {
+      const info = this.db
+        .prepare(
+          `INSERT INTO decisions (idempotency_key, market, slot, block_timestamp, dry_run, policy, observation, state_index,
+             action_index, q_values, action, status, created_at, updated_at)
+           VALUES (@key, @market, @slot, @blockTimestamp, @dryRun, @policy, @observation, @stateIndex,
+             @actionIndex, @qValues, @action, 'decided', @t, @t)`,
+        )
+        .run({
+          key: idempotencyKey(d.market, d.slot),
+          market: d.market,
+          slot: d.slot,
+          blockTimestamp: d.blockTimestamp ?? null,
+          dryRun: d.dryRun ? 1 : 0,
+          policy: d.policy ?? null,
+          observation: JSON.stringify(d.observation, jsonNumbers),
+          stateIndex: d.stateIndex,
+          actionIndex: d.actionIndex,
+          qValues: JSON.stringify(d.qValues, jsonNumbers),
+          action: JSON.stringify(d.action),
+          t,
+        });
+      return Number(info.lastInsertRowid);
+    } catch (e) {
+      if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return null;
+      throw e;
+    }
+  }
+
+  hasLiveDecision(market: string, slot: number): boolean {
+    return !!this.db.prepare(`SELECT 1 FROM decisions WHERE idempotency_key = ? AND status <> 'reconciled'`).get(idempotencyKey(market, slot));
+  }
+
+  recordPreview(id: number, p: PreviewRecord): void {
+    this.update(id, ["decided"], {
+      call_kind: p.callKind,
+      call_target: p.callTarget.toString(),
+      preview_cost: p.previewCost?.toString() ?? null,
+      preview_new_mark: p.previewNewMark?.toString() ?? null,
+      gas_estimate: p.gasEstimate?.toString() ?? null,
+      expected_gain: finiteOrNull(p.expectedGain),
+      gas_cost_quote: finiteOrNull(p.gasCostQuote),
+    });
+  }
+
+  markSkipped(id: number, reason: string, errorClass?: string): void {
+    this.update(id, ["decided"], { status: "skipped", skip_reason: reason, error_class: errorClass ?? null, finalized_at: this.now() });
+  }
+
+  /** Called with the signed transaction's hash BEFORE it is broadcast, so a crash cannot lose it. */
+  markSent(id: number, txHash: string, nonce: number): void {
+    this.update(id, ["decided"], { status: "sent", tx_hash: txHash, nonce, sent_at: this.now() });
+  }
+
+  markConfirmed(id: number, r: { gasUsed: bigint; cost?: bigint; blockNumber: number }): void {
+    this.update(id, ["sent"], { status: "confirmed", gas_used: r.gasUsed.toString(), cost: r.cost?.toString() ?? null, receipt_block: r.blockNumber, finalized_at: this.now() });
+  }
+
+  markFailed(id: number, reason: string, r: { gasUsed?: bigint; blockNumber?: number; errorClass?: string } = {}): void {
+    this.update(id, ["sent", "decided"], {
+      status: "failed",
+      skip_reason: reason,
+      error_class: r.errorClass ?? null,
+      gas_used: r.gasUsed?.toString() ?? null,
+      receipt_block: r.blockNumber ?? null,
+      finalized_at: this.now(),
+    });
+  }
+
+  /** The row's transaction provably never landed (or it was never sent): its slot is free again. */
+  markReconciled(id: number, reason: string): void {
+    this.update(id, ["sent", "decided"], { status: "reconciled", skip_reason: reason, finalized_at: this.now() });
+  }
+
+  get(id: number): DecisionRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM decisions WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Rows in the given statuses, oldest first (optionally one market). */
+  withStatus(statuses: readonly DecisionStatus[], market?: string): DecisionRecord[] {
+    const marks = statuses.map(() => "?").join(", ");
+    const sql = `SELECT * FROM decisions WHERE status IN (${marks})${market ? " AND market = ?" : ""} ORDER BY id`;
+    const params: unknown[] = market ? [...statuses, market] : [...statuses];
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toRecord);
+  }
+
+  list(market?: string, limit = 1000): DecisionRecord[] {
+    const sql = `SELECT * FROM decisions${market ? " WHERE market = ?" : ""} ORDER BY id DESC LIMIT ?`;
+    const rows = (market ? this.db.prepare(sql).all(market, limit) : this.db.prepare(sql).all(limit)) as Row[];
+    return rows.map(toRecord).reverse();
+  }
+
+  lastConfirmed(market: string): DecisionRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM decisions WHERE market = ? AND status = 'confirmed' ORDER BY id DESC LIMIT 1`).get(market) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  private update(id: number, from: readonly DecisionStatus[], cols: Record<string, unknown>): void {
+    const sets = Object.keys(cols).map((c) => `${c} = @${c}`);
+    const fromList = from.map((s) => `'${s}'`).join(", ");
+    const info = this.db
+      .prepare(`UPDATE decisions SET ${[...sets, "updated_at = @updated_at"].join(", ")} WHERE id = @id AND status IN (${fromList})`)
+      .run({ ...cols, updated_at: this.now(), id });
+    if (info.changes !== 1) {
+      const cur = this.get(id);
+      throw new JournalStateError(`journal row ${id}: expected status ${from.join("|")}, found ${cur ? cur.status : "no row"}`);
+    }
+  }
+}
+
+type Row = Record<string, unknown>;
+
+/** JSON has no Infinity (sinceLastUpdate may be); store it as null and read it back as Infinity. */
+function jsonNumbers(_k: string, v: unknown): unknown {
+  return typeof v === "number" && !Number.isFinite(v) ? null : v;
+}
+
+function finiteOrNull(x: number | undefined): number | null {
+  return x === undefined || !Number.isFinite(x) ? null : x;
+}
+
+function toRecord(r: Row): DecisionRecord {
+  const obs = JSON.parse(r.observation as string) as Record<string, number | null>;
+  if (obs.sinceLastUpdate === null) obs.sinceLastUpdate = Infinity;
+  return {
+    id: r.id as number,
+    idempotencyKey: r.idempotency_key as string,
+    market: r.market as string,
+    slot: r.slot as number,
+    blockTimestamp: (r.block_timestamp as number | null) ?? null,
+    dryRun: r.dry_run === 1,
+    policy: (r.policy as string | null) ?? null,
+    observation: obs as unknown as MarketObservation,
+    stateIndex: r.state_index as number,
+    actionIndex: r.action_index as number,
+    qValues: JSON.parse(r.q_values as string) as number[],
+    action: JSON.parse(r.action as string) as Action,
+    callKind: r.call_kind as string | null,
+    callTarget: r.call_target as string | null,
+    previewCost: r.preview_cost as string | null,
+    previewNewMark: r.preview_new_mark as string | null,
+    gasEstimate: r.gas_estimate as string | null,
+    expectedGain: r.expected_gain as number | null,
+    gasCostQuote: r.gas_cost_quote as number | null,
+    skipReason: r.skip_reason as string | null,
+    errorClass: r.error_class as string | null,
+    txHash: r.tx_hash as string | null,
+    nonce: r.nonce as number | null,
+    status: r.status as DecisionStatus,
+    gasUsed: r.gas_used as string | null,
+    cost: r.cost as string | null,
+    receiptBlock: r.receipt_block as number | null,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    sentAt: r.sent_at as number | null,
+    finalizedAt: r.finalized_at as number | null,
+  };
+}

@@ -1,0 +1,304 @@
+import type { Logger } from "pino";
+import type { Decision, Policy } from "../core/policyTypes";
+import { FailureCounter } from "./backoff";
+import type { ChainReader, HookCall, HookPreview, MarketGateway, MarketSnapshot, TxSender } from "./chain/types";
+import type { BackoffConfig, EconomicsConfig, GasConfig } from "./config/schema";
+import { type ClassifiedError, type ErrorClassifier } from "./errors/classifyError";
+import type { JobHealth, ServiceJob, TickReport } from "./job";
+import type { Journal } from "./journal/journal";
+import type { KeeperMetrics } from "./metrics";
+import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
+import { planHookCall } from "./planHookCall";
+import { reconcileOpenDecisions } from "./reconcile";
+
+export interface MarketJobSettings {
+  readonly dryRun: boolean;
+  readonly intervalMs: number;
+  readonly txReceiptTimeoutMs: number;
+  readonly maxConsecutiveFailures: number;
+  readonly gas: GasConfig;
+  readonly backoff: BackoffConfig;
+  readonly economics: EconomicsConfig;
+}
+
+export interface MarketJobDeps {
+  readonly market: string;
+  readonly gateway: MarketGateway;
+  /** Reads receipts, nonces and fees (reconciliation, gas pricing). */
+  readonly chain: ChainReader;
+  /** Absent only in a key-less dry run. */
+  readonly sender?: TxSender;
+  readonly keeperAddress?: string;
+  readonly policy: Policy;
+  readonly journal: Journal;
+  readonly classifier: ErrorClassifier;
+  readonly metrics: KeeperMetrics;
+  readonly log: Logger;
+  readonly settings: MarketJobSettings;
+}
+
+/** How one tick ended, for logs and tests. */
+export type TickOutcome =
+  | "pending-tx" // an earlier transaction is still in the mempool: nothing new is decided
+  | "same-slot" // this block already has a decision for the market
+  | "skipped"
+  | "dry-run"
+  | "confirmed"
+  | "reverted"
+  | "receipt-timeout"
+  | "failed"
+  | "halted";
+
+/**
+ * One market's keeper loop body: reconcile → read → decide → journal → plan → preview → simulate
+ * → price the gas → send → wait → record. Every decision is journaled before anything is sent;
+ * in dry-run (shadow) mode the same decisions are journaled and nothing is sent.
+ */
+export class MarketJob implements ServiceJob {
+  readonly name: string;
+  lastOutcome?: TickOutcome;
+  private halted = false;
+  private haltReason?: string;
+  private initialized = false;
+  private readonly failures: FailureCounter;
+  private readonly volatility = new VolatilityEstimator();
+
+  constructor(private readonly deps: MarketJobDeps) {
+    this.name = deps.market;
+    const s = deps.settings;
+    this.failures = new FailureCounter(s.maxConsecutiveFailures, s.backoff.baseMs, s.backoff.capMs);
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
+  get whyHalted(): string | undefined {
+    return this.haltReason;
+  }
+
+  async init(): Promise<void> {
+    const { journal, chain, keeperAddress, market, log, metrics } = this.deps;
+    metrics.halted.set({ market }, 0);
+    metrics.consecutiveFailures.set({ market }, 0);
+    const settled = await reconcileOpenDecisions(journal, chain, keeperAddress, market, log);
+    if (settled.length > 0) log.info({ settled }, "resumed: open decisions reconciled");
+    this.initialized = true;
+  }
+
+  healthCheck(): JobHealth {
+    if (!this.initialized) return { healthy: false, reason: "not initialised" };
+    if (this.halted) return { healthy: false, reason: `halted: ${this.haltReason}` };
+    return { healthy: true, ...(this.failures.consecutive > 0 ? { reason: `${this.failures.consecutive} consecutive failures` } : {}) };
+  }
+
+  async stop(): Promise<void> {
+    this.deps.log.info("market job stopped");
+  }
+
+  async tick(): Promise<TickReport> {
+    const { metrics, market } = this.deps;
+    if (this.halted) return { nextDelayMs: 0, halted: true };
+    const endTimer = metrics.tickDuration.startTimer({ market });
+    let report: TickReport;
+    try {
+      report = await this.runTick();
+    } catch (e) {
+      report = this.onFailure(this.deps.classifier.classify(e), "tick");
+    } finally {
+      endTimer();
+    }
+    metrics.ticks.inc({ market, outcome: report.halted ? "halted" : this.lastOutcome === "failed" ? "failed" : "ok" });
+    return report;
+  }
+
+  private async runTick(): Promise<TickReport> {
+    const { journal, chain, keeperAddress, market, policy, metrics, settings } = this.deps;
+    const ok = (outcome: TickOutcome): TickReport => {
+      this.lastOutcome = outcome;
+      if (outcome !== "reverted") this.succeed();
+      return { nextDelayMs: settings.intervalMs };
+    };
+
+    // 1. Nothing new while an earlier transaction of this market may still land.
+    const open = await reconcileOpenDecisions(journal, chain, keeperAddress, market, this.deps.log);
+    if (open.some((r) => r.outcome === "pending")) return ok("pending-tx");
+
+    // 2. Read one consistent snapshot; the block number is the decision slot.
+    const snap = await this.deps.gateway.read();
+    const log = this.deps.log.child({ block: snap.blockNumber });
+    metrics.budget.set({ market }, wadToNumber(snap.budget));
+    metrics.markOracleGapBps.set({ market }, gapBps(snap.mark, snap.oracle));
+    if (journal.hasLiveDecision(market, snap.blockNumber)) return ok("same-slot");
+
+    // 3. Decide and journal the decision with its inputs before acting on it.
+    const volatility = this.volatility.update(snap.blockTimestamp, wadToNumber(snap.oracle));
+    const lastConfirmed = journal.lastConfirmed(market);
+    const obs = toObservation(snap, volatility, lastConfirmed?.blockTimestamp ?? undefined);
+    const decision = policy.decide(obs);
+    const id = journal.insertDecision({
+      market,
+      slot: snap.blockNumber,
+      blockTimestamp: snap.blockTimestamp,
+      dryRun: settings.dryRun,
+      policy: policy.name,
+      observation: obs,
+      stateIndex: decision.stateIndex,
+      actionIndex: decision.actionIndex,
+      qValues: decision.qValues,
+      action: decision.action,
+    });
+    if (id === null) return ok("same-slot");
+    const action = decision.action.kind;
+    const skip = (reason: string, errorClass?: string): TickReport => {
+      journal.markSkipped(id, reason, errorClass);
+      metrics.decisions.inc({ market, action, status: "skipped" });
+      log.info({ decisionId: id, action: decision.action, reason }, "decision skipped");
+      return ok("skipped");
+    };
+
+    // 4. Plan the exact call inside the market's guards.
+    const plan = planHookCall(decision.action, snap);
+    if ("skip" in plan) return skip(plan.skip);
+    const call = plan.call;
+
+    // 5. Preview with the on-chain views, then simulate the hook itself from the keeper's address.
+    let preview: HookPreview;
+    let gasEstimate: bigint;
+    try {
+      preview = await this.deps.gateway.preview(call);
+    } catch (e) {
+      return this.refused(id, action, "preview", this.deps.classifier.classify(e), skip);
+    }
+    const gain = this.expectedGain(decision, preview, snap);
+    journal.recordPreview(id, { callKind: call.kind, callTarget: call.target, previewCost: preview.cost, previewNewMark: preview.newMark, expectedGain: gain });
+    if (preview.cost > snap.budget) return skip(`cost ${preview.cost} exceeds budget ${snap.budget}`, "nextBlock");
+    try {
+      gasEstimate = await this.deps.gateway.simulate(call);
+    } catch (e) {
+      return this.refused(id, action, "simulate", this.deps.classifier.classify(e), skip);
+    }
+
+    // 6. Price the gas; skip when the fee is above the cap or the update does not pay for itself.
+    const fee = await chain.feeQuote();
+    const capFee = gweiToWei(settings.gas.maxFeePerGasGwei);
+    const priority = min(fee.maxPriorityFeePerGas, gweiToWei(settings.gas.maxPriorityFeePerGasGwei));
+    const expectedPrice = fee.baseFeePerGas + priority;
+    const gasCostQuote = wadToNumber(gasEstimate * expectedPrice) * settings.economics.nativePriceQuote;
+    journal.recordPreview(id, { callKind: call.kind, callTarget: call.target, previewCost: preview.cost, previewNewMark: preview.newMark, gasEstimate, expectedGain: gain, gasCostQuote });
+    if (gasEstimate > BigInt(settings.gas.maxGasPerTx)) return skip(`gas estimate ${gasEstimate} above maxGasPerTx ${settings.gas.maxGasPerTx}`, "nextBlock");
+    if (expectedPrice > capFee) return skip(`gas price ${expectedPrice} wei above maxFeePerGas cap ${capFee}`, "nextBlock");
+    if (gasCostQuote > 0 && gain < gasCostQuote) return skip(`expected gain ${gain.toFixed(6)} below gas cost ${gasCostQuote.toFixed(6)}`);
+
+    // 7. Shadow mode stops here: the decision and its preview are journaled, nothing is sent.
+    if (settings.dryRun) {
+      journal.markSkipped(id, "dry-run");
+      metrics.decisions.inc({ market, action, status: "dry-run" });
+      log.info({ decisionId: id, call: describe(call), cost: preview.cost.toString(), newMark: preview.newMark.toString() }, "dry-run decision");
+      return ok("dry-run");
+    }
+    return this.send(id, action, call, gasEstimate, min(capFee, max(fee.maxFeePerGas, expectedPrice)), priority, log);
+  }
+
+  private async send(id: number, action: string, call: HookCall, gasEstimate: bigint, maxFeePerGas: bigint, maxPriorityFeePerGas: bigint, log: Logger): Promise<TickReport> {
+    const { journal, metrics, market, settings, sender } = this.deps;
+    if (!sender) {
+      journal.markFailed(id, "no signer: DAMM_KEEPER_KEY is not set");
+      return this.halt("live mode needs DAMM_KEEPER_KEY");
+    }
+    // 25% headroom over the estimate, never above the configured cap.
+    const gasLimit = min((gasEstimate * 125n) / 100n, BigInt(settings.gas.maxGasPerTx));
+    let hash: string;
+    try {
+      ({ hash } = await sender.send({ ...this.deps.gateway.encode(call), gasLimit, maxFeePerGas, maxPriorityFeePerGas }, (txHash, nonce) =>
+        journal.markSent(id, txHash, nonce),
+      ));
+    } catch (e) {
+      const c = this.deps.classifier.classify(e);
+      // Signed-and-journaled rows stay `sent`: the reconciler learns whether they landed.
+      if (journal.get(id)?.status === "decided") journal.markFailed(id, `send refused: ${c.reason}`, { errorClass: c.errorClass });
+      metrics.txFailed.inc({ market, reason: c.name ?? c.errorClass });
+      return this.onFailure(c, "send");
+    }
+    metrics.txSent.inc({ market, action });
+    log.info({ decisionId: id, txHash: hash, call: describe(call) }, "hook transaction sent");
+
+    const receipt = await sender.waitForReceipt(hash, settings.txReceiptTimeoutMs);
+    if (!receipt) {
+      log.warn({ decisionId: id, txHash: hash, timeoutMs: settings.txReceiptTimeoutMs }, "receipt timeout; the next tick reconciles it");
+      metrics.txFailed.inc({ market, reason: "receipt-timeout" });
+      this.lastOutcome = "receipt-timeout";
+      return { nextDelayMs: settings.intervalMs };
+    }
+    metrics.gasUsed.inc({ market }, Number(receipt.gasUsed));
+    if (receipt.status === 1) {
+      journal.markConfirmed(id, { gasUsed: receipt.gasUsed, cost: receipt.hookCost, blockNumber: receipt.blockNumber });
+      metrics.decisions.inc({ market, action, status: "confirmed" });
+      log.info({ decisionId: id, txHash: hash, gasUsed: receipt.gasUsed.toString(), cost: receipt.hookCost?.toString() }, "hook confirmed");
+      this.lastOutcome = "confirmed";
+      this.succeed();
+      return { nextDelayMs: settings.intervalMs };
+    }
+    journal.markFailed(id, "reverted on-chain (state changed since the simulation)", { gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
+    metrics.decisions.inc({ market, action, status: "failed" });
+    metrics.txFailed.inc({ market, reason: "reverted" });
+    return this.onFailure({ errorClass: "nextBlock", reason: `transaction ${hash} reverted` }, "receipt");
+  }
+
+  /** A guard refused in preview or simulation: journal the decoded reason; halt when it cannot clear. */
+  private refused(id: number, action: string, where: string, c: ClassifiedError, skip: (reason: string, errorClass?: string) => TickReport): TickReport {
+    if (c.errorClass === "retryNow") {
+      this.deps.journal.markSkipped(id, `${where} failed: ${c.reason}`, c.errorClass);
+      this.deps.metrics.decisions.inc({ market: this.deps.market, action, status: "skipped" });
+      return this.onFailure(c, where);
+    }
+    const report = skip(`${where} refused: ${c.reason}`, c.errorClass);
+    return c.errorClass === "never" ? this.halt(`${where} refused: ${c.reason}`) : report;
+  }
+
+  private expectedGain(decision: Decision, preview: HookPreview, snap: MarketSnapshot): number {
+    if (decision.expectedGain !== undefined) return decision.expectedGain;
+    const gapReduction = Math.abs(gapBps(snap.mark, snap.oracle)) - Math.abs(gapBps(preview.newMark, snap.oracle));
+    return this.deps.settings.economics.trackingValuePerBps * gapReduction - wadToNumber(preview.cost);
+  }
+
+  private succeed(): void {
+    this.failures.succeed();
+    this.deps.metrics.consecutiveFailures.set({ market: this.deps.market }, 0);
+  }
+
+  private onFailure(c: ClassifiedError, where: string): TickReport {
+    this.lastOutcome = "failed";
+    if (c.errorClass === "never") return this.halt(`${where}: ${c.reason}`);
+    const delay = this.failures.fail();
+    this.deps.metrics.consecutiveFailures.set({ market: this.deps.market }, this.failures.consecutive);
+    this.deps.log.warn({ where, errorClass: c.errorClass, reason: c.reason, consecutive: this.failures.consecutive, delayMs: delay }, "tick failed");
+    if (this.failures.exhausted) return this.halt(`${this.failures.consecutive} consecutive failures; last at ${where}: ${c.reason}`);
+    return { nextDelayMs: c.errorClass === "retryNow" ? delay : Math.max(delay, this.deps.settings.intervalMs) };
+  }
+
+  private halt(reason: string): TickReport {
+    this.halted = true;
+    this.haltReason = reason;
+    this.lastOutcome = "halted";
+    this.deps.metrics.halted.set({ market: this.deps.market }, 1);
+    this.deps.log.error({ reason }, "market job halted");
+    return { nextDelayMs: 0, halted: true };
+  }
+}
+
+function describe(call: HookCall): string {
+  return `${call.kind}(${call.target})`;
+}
+
+function gweiToWei(gwei: number): bigint {
+  return BigInt(Math.round(gwei * 1e9));
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
