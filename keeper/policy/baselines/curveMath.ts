@@ -1,0 +1,46 @@
+/**
+ * What a rule-based keeper can work out from one observation (DESIGN §4): the peg that moves the
+ * mark a fraction of the way to the oracle, and the cost of that repeg, `(y − y_t)·(P' − P)`.
+ */
+import type { MarketObservation } from "../../core/policyTypes";
+
+export function netPosition(obs: MarketObservation): number {
+  return obs.longOI - obs.shortOI;
+}
+
+/** Peg after moving the mark `fraction` of the way to the oracle (mark ∝ peg at fixed reserves). */
+export function targetPeg(obs: MarketObservation, fraction: number): number {
+  const targetMark = obs.mark + fraction * (obs.oracle - obs.mark);
+  return obs.peg * (targetMark / obs.mark);
+}
+
+/** Repeg cost to the protocol (positive = the protocol pays). */
+export function repegCost(obs: MarketObservation, fraction: number): number {
+  const d = netPosition(obs);
+  const k = obs.sqrtK * obs.sqrtK;
+  const xt = obs.baseReserve + d;
+  if (xt <= 0) return Infinity;
+  const yt = k / xt;
+  return (obs.quoteReserve - yt) * (targetPeg(obs, fraction) - obs.peg);
+}
+
+/**
+ * Largest fraction in (0, 1] whose repeg cost fits the budget (cost is linear in the fraction),
+ * or 0 when even a sliver is unaffordable.
+ */
+export function affordableFraction(obs: MarketObservation): number {
+  const full = repegCost(obs, 1);
+  if (full <= obs.budget) return 1;
+  if (!(full > 0) || obs.budget <= 0) return 0;
+  return Math.min(1, obs.budget / full);
+}
+
+/** Mark–oracle gap in bps (positive: mark above oracle). */
+export function gapBpsOf(obs: MarketObservation): number {
+  return (obs.mark / obs.oracle - 1) * 1e4;
+}
+
+/** Funding premium from the TWAPs (positive: longs pay shorts). */
+export function fundingPremium(obs: MarketObservation): number {
+  return obs.oracleTwap > 0 ? (obs.markTwap - obs.oracleTwap) / obs.oracleTwap : 0;
+}

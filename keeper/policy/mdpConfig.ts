@@ -1,0 +1,119 @@
+/**
+ * The MDP the Q-policy is learned on (DESIGN §8): how an observation becomes an integer state,
+ * which discrete actions exist, and how the reward's parts are weighted. Validated with zod so a
+ * bad config or policy file fails with the offending field named.
+ */
+import { z } from "zod";
+import type { Action } from "../core/policyTypes";
+
+const strictlyIncreasing = (xs: readonly number[]): boolean => xs.every((v, i) => i === 0 || v > xs[i - 1]);
+
+/** Bucket edges: n edges make n + 1 buckets (below the first edge, between edges, at/above the last). */
+export const BucketEdgesSchema = z
+  .array(z.number().finite())
+  .min(1, "needs at least one bucket edge")
+  .refine(strictlyIncreasing, { message: "bucket edges must be strictly increasing" });
+
+export const ActionSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("hold") }).strict(),
+  z.object({ kind: z.literal("repeg"), fraction: z.number().gt(0).lte(1) }).strict(),
+  z.object({ kind: z.literal("kUp"), stepBps: z.number().gt(0).lte(10_000) }).strict(),
+  z.object({ kind: z.literal("kDown"), stepBps: z.number().gt(0).lte(10_000) }).strict(),
+]);
+
+export const StateConfigSchema = z
+  .object({
+    /** Net imbalance (longOI − shortOI), divided by total OI (in [−1, 1]) or by sqrtK. */
+    imbalance: z.object({ normaliseBy: z.enum(["totalOI", "sqrtK"]), edges: BucketEdgesSchema }).strict(),
+    /** Signed mark–oracle gap (mark/oracle − 1) in bps. */
+    gapBps: z.object({ edges: BucketEdgesSchema }).strict().optional(),
+    /** Budget relative to curve depth: budget / (oracle · sqrtK) in bps. */
+    budgetBps: z.object({ edges: BucketEdgesSchema }).strict().optional(),
+    /** Realised oracle volatility (per √day). */
+    volatility: z.object({ edges: BucketEdgesSchema }).strict().optional(),
+  })
+  .strict();
+
+/** Non-negative weights; costs are subtracted, so every weight reads "how much this part counts". */
+export const RewardWeightsSchema = z
+  .object({
+    feeInflow: z.number().finite().min(0),
+    fundingReceived: z.number().finite().min(0),
+    adjustmentCost: z.number().finite().min(0),
+    fundingPaid: z.number().finite().min(0),
+    gasCost: z.number().finite().min(0),
+    badDebt: z.number().finite().min(0),
+    /** Quote units charged per bp of |mark/oracle − 1| per step. */
+    trackingPenaltyPerBps: z.number().finite().min(0),
+  })
+  .strict();
+
+export const MdpConfigSchema = z
+  .object({
+    state: StateConfigSchema,
+    actions: z.array(ActionSchema).min(1, "needs at least one action"),
+    reward: RewardWeightsSchema,
+  })
+  .strict();
+
+export type BucketEdges = z.infer<typeof BucketEdgesSchema>;
+export type StateConfig = z.infer<typeof StateConfigSchema>;
+export type RewardWeights = z.infer<typeof RewardWeightsSchema>;
+export type MdpConfig = z.infer<typeof MdpConfigSchema>;
+
+/** Formats zod issues as "path: message" lines, so the caller sees which field was wrong. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
+}
+
+export function parseMdpConfig(raw: unknown, what = "MDP config"): MdpConfig {
+  const r = MdpConfigSchema.safeParse(raw);
+  if (!r.success) throw new Error(`invalid ${what}: ${formatIssues(r.error)}`);
+  return r.data;
+}
+
+/** The action grid of DESIGN §8: hold, repeg by half / all of the gap, k one step up / down. */
+export const DEFAULT_ACTIONS: readonly Action[] = [
+  { kind: "hold" },
+  { kind: "repeg", fraction: 0.5 },
+  { kind: "repeg", fraction: 1 },
+  { kind: "kUp", stepBps: 50 },
+  { kind: "kDown", stepBps: 100 },
+];
+
+export const DEFAULT_REWARD_WEIGHTS: RewardWeights = {
+  feeInflow: 1,
+  fundingReceived: 1,
+  adjustmentCost: 1,
+  fundingPaid: 1,
+  gasCost: 1,
+  badDebt: 1,
+  trackingPenaltyPerBps: 0,
+};
+
+/** Imbalance-only state: the minimal state of seed 002. */
+export const IMBALANCE_ONLY_STATE: StateConfig = {
+  imbalance: { normaliseBy: "totalOI", edges: [-0.6, -0.3, -0.1, -0.02, 0.02, 0.1, 0.3, 0.6] },
+};
+
+export const DEFAULT_MDP: MdpConfig = {
+  state: {
+    ...IMBALANCE_ONLY_STATE,
+    gapBps: { edges: [-50, -15, -5, 5, 15, 50] },
+  },
+  actions: DEFAULT_ACTIONS.map((a) => ({ ...a })) as MdpConfig["actions"],
+  reward: { ...DEFAULT_REWARD_WEIGHTS },
+};
+
+export function actionLabel(a: Action): string {
+  switch (a.kind) {
+    case "hold":
+      return "hold";
+    case "repeg":
+      return `repeg ${Math.round((a.fraction ?? 1) * 100)}%`;
+    case "kUp":
+      return `k +${a.stepBps}bp`;
+    case "kDown":
+      return `k −${a.stepBps}bp`;
+  }
+}

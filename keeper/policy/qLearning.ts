@@ -1,0 +1,107 @@
+/**
+ * Tabular Q-learning (Watkins) with ε-greedy exploration, a learning-rate schedule and γ, plus
+ * double Q-learning (van Hasselt 2010) as an option: two tables, one picks the argmax at s', the
+ * other values it, which removes max-operator overestimation on noisy rewards.
+ */
+import { z } from "zod";
+import { QTable, argmaxRow } from "./qTable";
+import type { Rng } from "./rng";
+import {
+  EpsilonScheduleSchema,
+  LearningRateScheduleSchema,
+  epsilonAt,
+  learningRateAt,
+} from "./schedules";
+
+export const LearnerConfigSchema = z
+  .object({
+    gamma: z.number().min(0).lt(1),
+    epsilon: EpsilonScheduleSchema,
+    learningRate: LearningRateScheduleSchema,
+    doubleQ: z.boolean(),
+    /** Initial Q value of every entry (optimistic values push early exploration). */
+    initialQ: z.number().finite(),
+  })
+  .strict();
+export type LearnerConfig = z.infer<typeof LearnerConfigSchema>;
+
+export class QLearner {
+  private readonly a: QTable;
+  /** Second table for double Q-learning; absent otherwise. */
+  private readonly b?: QTable;
+  private readonly visits: Uint32Array;
+  private episode = 0;
+
+  constructor(
+    readonly nStates: number,
+    readonly nActions: number,
+    readonly cfg: LearnerConfig,
+    private readonly rng: Rng,
+  ) {
+    this.a = new QTable(nStates, nActions);
+    this.a.q.fill(cfg.initialQ);
+    if (cfg.doubleQ) {
+      this.b = new QTable(nStates, nActions);
+      this.b.q.fill(cfg.initialQ);
+    }
+    this.visits = new Uint32Array(nStates * nActions);
+  }
+
+  setEpisode(episode: number): void {
+    this.episode = episode;
+  }
+
+  get epsilon(): number {
+    return epsilonAt(this.cfg.epsilon, this.episode);
+  }
+
+  /** ε-greedy on the (combined) table. */
+  act(s: number): number {
+    if (this.rng.next() < this.epsilon) return this.rng.int(this.nActions);
+    return this.greedy(s);
+  }
+
+  greedy(s: number): number {
+    if (!this.b) return this.a.greedy(s);
+    const n = this.nActions;
+    let best = 0;
+    let bestV = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const v = this.a.q[s * n + k] + this.b.q[s * n + k];
+      if (v > bestV) {
+        bestV = v;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * One TD update. `terminal` cuts the bootstrap; a time-limit end is not terminal (the state has
+   * no clock, so the value beyond the horizon is still the stationary one).
+   */
+  update(s: number, action: number, reward: number, s2: number, terminal: boolean): void {
+    if (!Number.isFinite(reward)) throw new Error(`reward must be finite, got ${reward} (state ${s}, action ${action})`);
+    const n = this.nActions;
+    const i = s * n + action;
+    const v = ++this.visits[i];
+    const alpha = learningRateAt(this.cfg.learningRate, this.episode, v);
+    const gamma = this.cfg.gamma;
+    if (!this.b) {
+      const target = terminal ? reward : reward + gamma * this.a.maxValue(s2);
+      this.a.q[i] += alpha * (target - this.a.q[i]);
+      this.a.visits[i] = v;
+      return;
+    }
+    const [upd, other] = this.rng.next() < 0.5 ? [this.a, this.b] : [this.b, this.a];
+    const target = terminal ? reward : reward + gamma * other.q[s2 * n + argmaxRow(upd.q, s2, n)];
+    upd.q[i] += alpha * (target - upd.q[i]);
+  }
+
+  /** The learned table (the mean of both tables under double Q) with visit counts. */
+  table(): QTable {
+    const q = new Float64Array(this.a.q);
+    if (this.b) for (let k = 0; k < q.length; k++) q[k] = (q[k] + this.b.q[k]) / 2;
+    return new QTable(this.nStates, this.nActions, q, new Uint32Array(this.visits));
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Observation → integer state index (mixed radix over the configured dimensions), so the
+ * Q-table can be one flat typed array.
+ */
+import type { MarketObservation } from "../core/policyTypes";
+import type { BucketEdges, StateConfig } from "./mdpConfig";
+
+/** n edges → buckets 0..n: below edges[0] is 0, [edges[i-1], edges[i]) is i, ≥ edges[n-1] is n. */
+export function bucketOf(value: number, edges: BucketEdges): number {
+  if (Number.isNaN(value)) throw new Error("cannot bucket NaN (an observation field is missing or invalid)");
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (value >= edges[mid]) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function normalisedImbalance(obs: MarketObservation, by: "totalOI" | "sqrtK"): number {
+  const net = obs.longOI - obs.shortOI;
+  if (by === "totalOI") {
+    const total = obs.longOI + obs.shortOI;
+    return total > 0 ? net / total : 0;
+  }
+  return obs.sqrtK > 0 ? net / obs.sqrtK : 0;
+}
+
+export function gapBps(obs: MarketObservation): number {
+  return obs.oracle > 0 ? (obs.mark / obs.oracle - 1) * 1e4 : 0;
+}
+
+export function budgetBps(obs: MarketObservation): number {
+  const depth = obs.oracle * obs.sqrtK;
+  return depth > 0 ? (obs.budget / depth) * 1e4 : 0;
+}
+
+interface Dimension {
+  readonly name: string;
+  readonly edges: BucketEdges;
+  readonly feature: (obs: MarketObservation) => number;
+}
+
+function dimensions(cfg: StateConfig): Dimension[] {
+  const dims: Dimension[] = [
+    { name: "imbalance", edges: cfg.imbalance.edges, feature: (o) => normalisedImbalance(o, cfg.imbalance.normaliseBy) },
+  ];
+  if (cfg.gapBps) dims.push({ name: "gapBps", edges: cfg.gapBps.edges, feature: gapBps });
+  if (cfg.budgetBps) dims.push({ name: "budgetBps", edges: cfg.budgetBps.edges, feature: budgetBps });
+  if (cfg.volatility) dims.push({ name: "volatility", edges: cfg.volatility.edges, feature: (o) => o.volatility });
+  return dims;
+}
+
+export interface StateSpace {
+  readonly size: number;
+  /** Dimension names with their bucket counts, first dimension most significant. */
+  readonly dims: readonly { name: string; buckets: number; edges: BucketEdges }[];
+  index(obs: MarketObservation): number;
+  /** Bucket per dimension of a state index (inverse of the mixed-radix encoding). */
+  decode(state: number): number[];
+  /** Human label, e.g. "imbalance[-0.1,-0.02) gapBps[5,15)". */
+  label(state: number): string;
+}
+
+function bucketLabel(edges: BucketEdges, b: number): string {
+  const lo = b === 0 ? "-∞" : String(edges[b - 1]);
+  const hi = b === edges.length ? "∞" : String(edges[b]);
+  return `[${lo},${hi})`;
+}
+
+export function createStateSpace(cfg: StateConfig): StateSpace {
+  const dims = dimensions(cfg);
+  const radices = dims.map((d) => d.edges.length + 1);
+  const size = radices.reduce((a, b) => a * b, 1);
+  const decode = (state: number): number[] => {
+    if (!Number.isInteger(state) || state < 0 || state >= size) throw new Error(`state ${state} outside 0..${size - 1}`);
+    const out = new Array<number>(dims.length);
+    for (let i = dims.length - 1; i >= 0; i--) {
+      out[i] = state % radices[i];
+      state = Math.floor(state / radices[i]);
+    }
+    return out;
+  };
+  return {
+    size,
+    dims: dims.map((d, i) => ({ name: d.name, buckets: radices[i], edges: d.edges })),
+    index(obs) {
+      let s = 0;
+      for (let i = 0; i < dims.length; i++) s = s * radices[i] + bucketOf(dims[i].feature(obs), dims[i].edges);
+      return s;
+    },
+    decode,
+    label(state) {
+      const b = decode(state);
+      return dims.map((d, i) => `${d.name}${bucketLabel(d.edges, b[i])}`).join(" ");
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The training loop: episodes cycle through the scenarios (each with its own derived seed), the
+ * learner acts ε-greedily on the discretised state and learns from the weighted reward.
+ */
+import type { MdpConfig } from "../mdpConfig";
+import { QLearner } from "../qLearning";
+import type { QTable } from "../qTable";
+import { weightedReward } from "../reward";
+import { createRng, deriveSeed } from "../rng";
+import { createStateSpace } from "../stateIndex";
+import type { TrainingPoint } from "../policyFile";
+import type { EnvFactory } from "./envPort";
+import type { TrainConfig } from "./trainConfig";
+
+export interface EpisodeReport {
+  readonly episode: number;
+  readonly scenario: string;
+  readonly reward: number;
+  readonly epsilon: number;
+  readonly steps: number;
+}
+
+export interface TrainResult {
+  readonly table: QTable;
+  readonly curve: TrainingPoint[];
+  readonly totalSteps: number;
+}
+
+export function train(args: {
+  mdp: MdpConfig;
+  config: TrainConfig;
+  scenarios: readonly string[];
+  makeEnv: EnvFactory;
+  onEpisode?: (r: EpisodeReport) => void;
+}): TrainResult {
+  const { mdp, config, scenarios, makeEnv } = args;
+  if (scenarios.length === 0) throw new Error("training needs at least one scenario");
+  const space = createStateSpace(mdp.state);
+  const learner = new QLearner(space.size, mdp.actions.length, config.learner, createRng(deriveSeed(config.seed, 0xa11ce)));
+  const curve: TrainingPoint[] = [];
+  let blockSum = 0;
+  let blockN = 0;
+  let totalSteps = 0;
+  for (let ep = 0; ep < config.episodes; ep++) {
+    learner.setEpisode(ep);
+    const scenario = scenarios[ep % scenarios.length];
+    const env = makeEnv(scenario, deriveSeed(config.seed, ep + 1));
+    let s = space.index(env.reset());
+    let total = 0;
+    let steps = 0;
+    for (;;) {
+      const a = learner.act(s);
+      const out = env.step(mdp.actions[a]);
+      const r = weightedReward(out.parts, mdp.reward);
+      const s2 = space.index(out.obs);
+      learner.update(s, a, r, s2, out.terminal);
+      total += r;
+      steps++;
+      s = s2;
+      if (out.done) break;
+    }
+    totalSteps += steps;
+    const epsilon = learner.epsilon;
+    args.onEpisode?.({ episode: ep, scenario, reward: total, epsilon, steps });
+    blockSum += total;
+    blockN++;
+    if (blockN === config.curveEvery || ep === config.episodes - 1) {
+      curve.push({ episode: ep, reward: blockSum / blockN, epsilon });
+      blockSum = 0;
+      blockN = 0;
+    }
+  }
+  return { table: learner.table(), curve, totalSteps };
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:sim`: a 1,000,000-event run of the fast simulator on one core (train scenario
+ * gbm-calm with the horizon stretched, repeg-to-oracle policy) — events/s and where the time goes.
+ * Writes out/bench/sim.json.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { MarketEnv } from "../../keeper/sim/env";
+import { generateOraclePath } from "../../keeper/sim/oracle/paths";
+import { deriveSeed } from "../../keeper/sim/rng";
+import { loadScenario, parseScenario } from "../../keeper/sim/scenario";
+import { repegPolicy } from "../../keeper/sim/simplePolicies";
+
+const TARGET_EVENTS = 1_000_000;
+const root = path.resolve(__dirname, "../..");
+const base = loadScenario(path.join(root, "scenarios/train/gbm-calm.json"));
+// Stretch the horizon so the episode holds at least TARGET_EVENTS (≈ 0.9 events/s).
+const scenario = parseScenario({ ...base, horizonSec: 30 * 86400, name: "bench-gbm-calm" }, "bench");
+const policy = repegPolicy(1, 5);
+
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+// Warm-up run (JIT), not timed.
+{
+  const env = new MarketEnv({ projectRoot: root });
+  let o = env.reset({ ...scenario, horizonSec: 2 * 86400 }, 7);
+  for (let done = false; !done; ) {
+    const r = env.step(policy.decide(o).action);
+    o = r.obs;
+    done = r.done;
+  }
+}
+
+const phases = { oraclePath: 0, reset: 0, policy: 0, stepTotal: 0, traderEvents: 0, oracleTicksAndScans: 0 };
+let t = process.hrtime.bigint();
+generateOraclePath(scenario.oracle, scenario.horizonSec, scenario.oracleDtSec, deriveSeed(scenario.seed, 1), root);
+phases.oraclePath = ms(t);
+const env = new MarketEnv({ projectRoot: root });
+t = process.hrtime.bigint();
+let obs = env.reset(scenario, scenario.seed);
+phases.reset = ms(t);
+const flow = env.traderFlow;
+// Time the trader loop separately by wrapping TraderFlow.run (one call per oracle tick).
+const run = flow.run.bind(flow);
+flow.run = (a: number, b: number) => {
+  const t0 = process.hrtime.bigint();
+  run(a, b);
+  phases.traderEvents += ms(t0);
+};
+let steps = 0;
+const tAll = process.hrtime.bigint();
+while (env.market.c.events < TARGET_EVENTS) {
+  t = process.hrtime.bigint();
+  const d = policy.decide(obs);
+  phases.policy += ms(t);
+  t = process.hrtime.bigint();
+  const r = env.step(d.action);
+  phases.stepTotal += ms(t);
+  obs = r.obs;
+  steps++;
+  if (r.done) throw new Error("bench horizon too short for the target event count");
+}
+const wall = ms(tAll);
+phases.oracleTicksAndScans = phases.stepTotal - phases.traderEvents;
+const events = env.market.c.events;
+const result = {
+  events,
+  steps,
+  wallMs: wall,
+  eventsPerSec: events / (wall / 1000),
+  traderLoopEventsPerSec: events / (phases.traderEvents / 1000),
+  phasesMs: phases,
+  trades: env.market.c.trades,
+  updates: env.updates,
+  node: process.version,
+};
+const rows: [string, string][] = [
+  ["events", String(events)],
+  ["decision steps", String(steps)],
+  ["wall (ms)", wall.toFixed(1)],
+  ["events/s (whole run)", result.eventsPerSec.toFixed(0)],
+  ["events/s (trader loop only)", result.traderLoopEventsPerSec.toFixed(0)],
+  ["phase: oracle path (ms)", phases.oraclePath.toFixed(2)],
+  ["phase: reset (ms)", phases.reset.toFixed(2)],
+  ["phase: trader events (ms)", phases.traderEvents.toFixed(1)],
+  ["phase: ticks, funding, scans, hooks (ms)", phases.oracleTicksAndScans.toFixed(1)],
+  ["phase: policy (ms)", phases.policy.toFixed(2)],
+];
+for (const [k, v] of rows) console.log(`${k.padEnd(42)} ${v.padStart(14)}`);
+const out = path.join(root, "out/bench/sim.json");
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
+console.log(`wrote ${out}`);

@@ -1,0 +1,125 @@
+import { expect } from "chai";
+import { QLearner, type LearnerConfig } from "../../../keeper/policy/qLearning";
+import { createRng } from "../../../keeper/policy/rng";
+import { train } from "../../../keeper/policy/training/trainer";
+import type { PolicyEnv } from "../../../keeper/policy/training/envPort";
+import type { MdpConfig } from "../../../keeper/policy/mdpConfig";
+import type { Action } from "../../../keeper/core/policyTypes";
+import { makeObs } from "./fixtures";
+
+/**
+ * Two-state chain, γ = 0.9. Action 0 "stay", action 1 "move".
+ *   state 0: stay → 0, reward 1;  move → 1, reward 0
+ *   state 1: stay → 1, reward 2;  move → 0, reward 0
+ * By hand: V(1) = 2/(1−γ) = 20; V(0) = max(1 + γV(0), γ·20) = 18 (moving beats 1/(1−γ) = 10), so
+ *   Q(0,stay) = 1 + 0.9·18 = 17.2, Q(0,move) = 18, Q(1,stay) = 20, Q(1,move) = 0.9·18 = 16.2.
+ */
+const OPT = [
+  [17.2, 18],
+  [20, 16.2],
+];
+function chain(s: number, a: number): [number, number] {
+  if (s === 0) return a === 0 ? [0, 1] : [1, 0];
+  return a === 0 ? [1, 2] : [0, 0];
+}
+
+function runChain(cfg: LearnerConfig, steps: number, seed: number): QLearner {
+  const rng = createRng(seed);
+  const l = new QLearner(2, 2, cfg, rng);
+  let s = 0;
+  for (let t = 0; t < steps; t++) {
+    const a = l.act(s);
+    const [s2, r] = chain(s, a);
+    l.update(s, a, r, s2, false);
+    s = s2;
+  }
+  return l;
+}
+
+describe("tabular Q-learning", () => {
+  const base: LearnerConfig = {
+    gamma: 0.9,
+    epsilon: { kind: "constant", value: 1 },
+    learningRate: { kind: "visits", omega: 0.6, min: 0 },
+    doubleQ: false,
+    initialQ: 0,
+  };
+
+  describe("on a 2-state chain solved by hand", () => {
+    it("converges to the optimal Q-values", () => {
+      const t = runChain(base, 60_000, 1).table();
+      for (let s = 0; s < 2; s++) for (let a = 0; a < 2; a++) expect(t.get(s, a)).to.be.closeTo(OPT[s][a], 0.15);
+      expect([t.greedy(0), t.greedy(1)]).to.deep.equal([1, 0]);
+    });
+    it("converges with double Q-learning too", () => {
+      const t = runChain({ ...base, doubleQ: true }, 120_000, 2).table();
+      for (let s = 0; s < 2; s++) for (let a = 0; a < 2; a++) expect(t.get(s, a)).to.be.closeTo(OPT[s][a], 0.3);
+      expect([t.greedy(0), t.greedy(1)]).to.deep.equal([1, 0]);
+    });
+    it("counts visits per (state, action)", () => {
+      const t = runChain(base, 1000, 3).table();
+      expect(Array.from(t.visits).reduce((a, b) => a + b, 0)).to.equal(1000);
+      for (const v of t.visits) expect(v).to.be.greaterThan(0);
+    });
+    it("is reproducible from its seed", () => {
+      const a = runChain(base, 500, 7).table();
+      const b = runChain(base, 500, 7).table();
+      expect(Array.from(a.q)).to.deep.equal(Array.from(b.q));
+    });
+  });
+
+  describe("the update rule", () => {
+    it("applies α(r + γ max Q(s') − Q) and cuts the bootstrap at a terminal", () => {
+      const l = new QLearner(2, 2, { ...base, learningRate: { kind: "constant", value: 0.5 } }, createRng(0));
+      l.update(1, 0, 4, 1, true); // Q(1,0) = 0.5·4 = 2
+      expect(l.table().get(1, 0)).to.equal(2);
+      l.update(0, 1, 1, 1, false); // Q(0,1) = 0.5·(1 + 0.9·2) = 1.4
+      expect(l.table().get(0, 1)).to.be.closeTo(1.4, 1e-12);
+      expect(() => l.update(0, 0, NaN, 0, false)).to.throw(/reward must be finite/);
+    });
+    it("acts greedily when ε = 0, breaking ties toward action 0", () => {
+      const l = new QLearner(1, 3, { ...base, epsilon: { kind: "constant", value: 0 } }, createRng(0));
+      expect(l.act(0)).to.equal(0);
+    });
+  });
+
+  describe("the trainer", () => {
+    it("learns the chain's optimal policy through the env port and the state space", () => {
+      // Map chain state 0/1 to imbalance < 0 / ≥ 0; actions: hold = stay, repeg = move.
+      const mdp: MdpConfig = {
+        state: { imbalance: { normaliseBy: "totalOI", edges: [0] } },
+        actions: [{ kind: "hold" }, { kind: "repeg", fraction: 1 }],
+        reward: { feeInflow: 1, fundingReceived: 1, adjustmentCost: 1, fundingPaid: 1, gasCost: 1, badDebt: 1, trackingPenaltyPerBps: 0 },
+      };
+      const obsOf = (s: number) => makeObs(s === 0 ? { shortOI: 1 } : { longOI: 1 });
+      const makeEnv = (): PolicyEnv => {
+        let s = 0;
+        let t = 0;
+        return {
+          reset: () => ((s = 0), (t = 0), obsOf(0)),
+          step: (a: Action) => {
+            const [s2, r] = chain(s, a.kind === "hold" ? 0 : 1);
+            s = s2;
+            t++;
+            return {
+              obs: obsOf(s2),
+              parts: { feeInflow: r, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 },
+              done: t >= 50,
+              terminal: false,
+            };
+          },
+        };
+      };
+      const res = train({
+        mdp,
+        config: { episodes: 400, seed: 1, curveEvery: 50, learner: { ...base, epsilon: { kind: "linear", start: 1, end: 0.3, episodes: 400 } } },
+        scenarios: ["chain"],
+        makeEnv,
+      });
+      expect([res.table.greedy(0), res.table.greedy(1)]).to.deep.equal([1, 0]);
+      expect(res.table.get(1, 0)).to.be.closeTo(20, 0.5);
+      expect(res.curve).to.have.length(8);
+      expect(res.totalSteps).to.equal(400 * 50);
+    });
+  });
+});
