@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {DammRoles} from "./access/DammRoles.sol";
+import {IClearingHouse} from "./interfaces/IClearingHouse.sol";
+import {IVammMarket} from "./interfaces/IVammMarket.sol";
+import {BpsMath} from "./libraries/BpsMath.sol";
+import {FundingMathWad} from "./libraries/FundingMathWad.sol";
+
+/// @title ClearingHouse
+/// @notice Vault, isolated-margin positions, trading, margin, liquidation and bad debt (SPEC §3).
+/// @dev Positions take two slots; a market's registration and its cumulative funding indices share
+/// one slot, so the trade path reads one ClearingHouse slot besides the trader's own. The global
+/// pause is mirrored into every market's hot slot, so trades check it without an extra read here.
+contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    /// @dev 6-decimal token → WAD.
+    uint256 private constant COLLATERAL_SCALE = 1e12;
+    uint256 private constant WAD = 1e18;
+    uint256 private constant BPS = 10_000;
+
+    struct StoredPosition {
+        int128 size;
+        int128 margin;
+        uint128 openNotional;
+        int128 fundingSnapshot;
+    }
+
+    struct MarketEntry {
+        bool listed;
+        int120 cumFundingLong;
+        int120 cumFundingShort;
+    }
+
+    /// @dev What a trade changed, for the event.
+    struct Delta {
+        int256 base;
+        int256 quote;
+        int256 pnl;
+    }
+
+    /// @inheritdoc IClearingHouse
+    IERC20 public immutable override collateral;
+
+    mapping(address account => uint256) private _free;
+    mapping(address market => MarketEntry) private _marketEntries;
+    mapping(address market => mapping(address trader => StoredPosition)) private _positions;
+    address[] private _marketList;
+    /// @inheritdoc IClearingHouse
+    uint256 public override uncoveredBadDebt;
+
+    constructor(IERC20 collateral_, address admin) {
+        if (address(collateral_) == address(0) || admin == address(0)) revert CH_ZeroAddress();
+        uint8 dec = IERC20Metadata(address(collateral_)).decimals();
+        if (dec != 6) revert CH_UnsupportedCollateral(dec);
+        collateral = collateral_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // =================================================================== vault
+
+    /// @inheritdoc IClearingHouse
+    function deposit(uint256 amount6) external nonReentrant whenNotPaused {
+        if (amount6 == 0) revert CH_ZeroAmount();
+        collateral.safeTransferFrom(msg.sender, address(this), amount6);
+        _free[msg.sender] += amount6 * COLLATERAL_SCALE;
+        emit Deposited(msg.sender, amount6);
+    }
+
+    /// @inheritdoc IClearingHouse
+    /// @dev Stays open while paused. The ledger is WAD; any remainder below 1e12 is dust that stays.
+    function withdraw(uint256 amount6) external nonReentrant {
+        if (amount6 == 0) revert CH_ZeroAmount();
+        _debitFree(msg.sender, amount6 * COLLATERAL_SCALE);
+        collateral.safeTransfer(msg.sender, amount6);
+        emit Withdrawn(msg.sender, amount6);
+    }
+
+    // =================================================================== trading
+
+    /// @inheritdoc IClearingHouse
+    function openPosition(
+        address market,
+        bool isLong,
+        uint256 quoteNotional,
+        uint256 marginToAdd,
+        uint256 baseLimit,
+        uint256 deadline
+    ) external nonReentrant returns (int256) {
+        _checkDeadline(deadline);
+        if (quoteNotional == 0) revert CH_ZeroAmount();
+        MarketEntry memory entry = _listed(market);
+        Position memory p = _load(market, msg.sender);
+        if (marginToAdd != 0) {
+            _debitFree(msg.sender, marginToAdd);
+            p.margin += marginToAdd.toInt256();
+        }
+        _settleFunding(p, entry, market, msg.sender);
+        IVammMarket.TradeResult memory r =
+            IVammMarket(market).trade(p.size, isLong, quoteNotional, IVammMarket.TradeKind.OpenQuote);
+        Delta memory d = _apply(p, r, isLong);
+
+        uint256 moved = r.closedBase + r.openedBase;
+        if (isLong ? moved < baseLimit : (baseLimit != 0 && moved > baseLimit)) revert CH_BaseLimitExceeded(moved, baseLimit);
+        if (r.openedBase != 0) {
+            uint256 required = BpsMath.mulBpsUp(p.openNotional, r.imBps);
+            if (p.margin < required.toInt256()) revert CH_BelowInitialMargin(p.margin, required);
+        } else if (p.size != 0 && p.margin < 0) {
+            revert CH_NegativeMargin(p.margin);
+        }
+        _finish(market, msg.sender, p, entry);
+        emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
+        return p.size;
+    }
+
+    /// @inheritdoc IClearingHouse
+    function closePosition(address market, uint256 baseSize, uint256 quoteLimit, uint256 deadline)
+        external
+        nonReentrant
+        returns (int256)
+    {
+        _checkDeadline(deadline);
+        MarketEntry memory entry = _listed(market);
+        Position memory p = _loadExisting(market, msg.sender);
+        uint256 s = _abs(p.size);
+        uint256 b = baseSize == 0 ? s : baseSize;
+        if (b > s) revert CH_SizeExceedsPosition(b, s);
+        _settleFunding(p, entry, market, msg.sender);
+        bool wasLong = p.size > 0;
+        IVammMarket.TradeResult memory r =
+            IVammMarket(market).trade(p.size, !wasLong, b, IVammMarket.TradeKind.CloseBase);
+        Delta memory d = _apply(p, r, !wasLong);
+
+        uint256 q = r.closedQuote;
+        if (wasLong ? q < quoteLimit : (quoteLimit != 0 && q > quoteLimit)) revert CH_QuoteLimitExceeded(q, quoteLimit);
+        if (p.size != 0 && p.margin < 0) revert CH_NegativeMargin(p.margin);
+        _finish(market, msg.sender, p, entry);
+        emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
+        return p.size;
+    }
+
+    /// @inheritdoc IClearingHouse
+    function addMargin(address market, uint256 amount) external nonReentrant {
+        if (amount == 0) revert CH_ZeroAmount();
+        MarketEntry memory entry = _listed(market);
+        IVammMarket(market).requireActive();
+        Position memory p = _loadExisting(market, msg.sender);
+        _settleFunding(p, entry, market, msg.sender);
+        _debitFree(msg.sender, amount);
+        p.margin += amount.toInt256();
+        _store(market, msg.sender, p);
+        emit MarginChanged(msg.sender, market, amount.toInt256(), p.margin);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function removeMargin(address market, uint256 amount) external nonReentrant {
+        if (amount == 0) revert CH_ZeroAmount();
+        MarketEntry memory entry = _listed(market);
+        IVammMarket m = IVammMarket(market);
+        m.requireActive();
+        Position memory p = _loadExisting(market, msg.sender);
+        _settleFunding(p, entry, market, msg.sender);
+        p.margin -= amount.toInt256();
+        if (p.margin < 0) revert CH_NegativeMargin(p.margin);
+        (uint256 closeValue,) = m.previewClose(p.size, _abs(p.size));
+        (uint256 imBps,,) = m.marginParams();
+        int256 equity = p.margin + _unrealisedPnl(p, closeValue);
+        uint256 required = BpsMath.mulBpsUp(closeValue, imBps);
+        if (equity < required.toInt256()) revert CH_BelowInitialMargin(equity, required);
+        _free[msg.sender] += amount;
+        _store(market, msg.sender, p);
+        emit MarginChanged(msg.sender, market, -amount.toInt256(), p.margin);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function liquidate(address trader, address market, uint256 baseSize) external nonReentrant returns (uint256) {
+        MarketEntry memory entry = _listed(market);
+        Position memory p = _loadExisting(market, trader);
+        _settleFunding(p, entry, market, trader);
+        (uint256 b, uint256 liqBps) = _liquidationSize(IVammMarket(market), p, baseSize);
+        _executeLiquidation(market, trader, p, entry, b, liqBps);
+        return b;
+    }
+
+    /// @dev Checks maintenance margin and picks the base to close: `baseSize` (0 = all), or the whole
+    /// position when a partial close would leave margin ≤ 0.
+    function _liquidationSize(IVammMarket m, Position memory p, uint256 baseSize)
+        private
+        view
+        returns (uint256 b, uint256 liqBps)
+    {
+        uint256 mmBps;
+        (, mmBps, liqBps) = m.marginParams();
+        uint256 s = _abs(p.size);
+        (uint256 closeValue,) = m.previewClose(p.size, s);
+        int256 equity = p.margin + _unrealisedPnl(p, closeValue);
+        // Liquidatable when equity / closeValue < mmBps / 1e4 (exact comparison).
+        if (equity * int256(BPS) >= (mmBps * closeValue).toInt256()) {
+            revert CH_NotLiquidatable(equity, BpsMath.mulBpsUp(closeValue, mmBps));
+        }
+        b = (baseSize == 0 || baseSize >= s) ? s : baseSize;
+        if (b < s && _remainingAfterPartial(m, p, b, liqBps) <= 0) b = s;
+    }
+
+    /// @dev Closes b via the curve (exempt from the fluctuation limit), pays the liquidation fee and
+    /// settles the position (a full close releases the margin or records bad debt).
+    function _executeLiquidation(
+        address market,
+        address trader,
+        Position memory p,
+        MarketEntry memory entry,
+        uint256 b,
+        uint256 liqBps
+    ) private {
+        bool closeWithLong = p.size < 0;
+        IVammMarket.TradeResult memory r =
+            IVammMarket(market).trade(p.size, closeWithLong, b, IVammMarket.TradeKind.LiquidateBase);
+        Delta memory d = _apply(p, r, closeWithLong);
+        _payLiquidationFee(market, trader, p, b, r.closedQuote, liqBps);
+        _finish(market, trader, p, entry);
+        emit PositionChanged(trader, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
+    }
+
+    /// @dev `ceil(closedQuote · liquidationFeeBps / 1e4)` from the margin: half (floor) to the
+    /// liquidator's free collateral, the rest to the market's reserved share.
+    function _payLiquidationFee(
+        address market,
+        address trader,
+        Position memory p,
+        uint256 b,
+        uint256 closedQuote,
+        uint256 liqBps
+    ) private {
+        uint256 liqFee = BpsMath.mulBpsUp(closedQuote, liqBps);
+        uint256 toLiquidator = liqFee / 2;
+        p.margin -= liqFee.toInt256();
+        _free[msg.sender] += toLiquidator;
+        if (liqFee != toLiquidator) IVammMarket(market).creditReserve(liqFee - toLiquidator);
+        emit Liquidated(trader, market, msg.sender, b, closedQuote, liqFee, toLiquidator, p.margin);
+    }
+
+    /// @dev Margin a partial liquidation of b would leave (previewed on the current curve).
+    function _remainingAfterPartial(IVammMarket m, Position memory p, uint256 b, uint256 liqBps)
+        private
+        view
+        returns (int256)
+    {
+        (uint256 q, uint256 fee) = m.previewClose(p.size, b);
+        bool isLong = p.size > 0;
+        uint256 closedNotional =
+            Math.mulDiv(p.openNotional, b, _abs(p.size), isLong ? Math.Rounding.Ceil : Math.Rounding.Floor);
+        int256 pnl = isLong ? q.toInt256() - closedNotional.toInt256() : closedNotional.toInt256() - q.toInt256();
+        return p.margin + pnl - fee.toInt256() - BpsMath.mulBpsUp(q, liqBps).toInt256();
+    }
+
+    // =================================================================== budget, reserve, admin
+
+    /// @inheritdoc IClearingHouse
+    function fundBudget(address market, uint256 amount6) external nonReentrant {
+        if (amount6 == 0) revert CH_ZeroAmount();
+        _listed(market);
+        collateral.safeTransferFrom(msg.sender, address(this), amount6);
+        IVammMarket(market).creditBudget(amount6 * COLLATERAL_SCALE);
+        emit BudgetFunded(market, msg.sender, amount6);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function withdrawReserve(address market, uint256 amount6, address to)
+        external
+        nonReentrant
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        if (amount6 == 0) revert CH_ZeroAmount();
+        if (to == address(0)) revert CH_ZeroAddress();
+        _listed(market);
+        IVammMarket(market).debitReserve(amount6 * COLLATERAL_SCALE);
+        collateral.safeTransfer(to, amount6);
+        emit ReserveWithdrawn(market, to, amount6);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function addMarket(address market) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (market == address(0)) revert CH_ZeroAddress();
+        if (_marketEntries[market].listed) revert CH_MarketAlreadyAdded(market);
+        address trusted = IVammMarket(market).clearingHouse();
+        if (trusted != address(this)) revert CH_MarketMismatch(market, trusted);
+        _marketEntries[market].listed = true;
+        _marketList.push(market);
+        if (paused()) IVammMarket(market).setGlobalPause(true);
+        emit MarketAdded(market);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function pause() external onlyRole(GUARDIAN_ROLE) {
+        _pause();
+        _mirrorPause(true);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+        _mirrorPause(false);
+    }
+
+    function _mirrorPause(bool paused_) private {
+        uint256 n = _marketList.length;
+        for (uint256 i; i < n; ++i) {
+            IVammMarket(_marketList[i]).setGlobalPause(paused_);
+        }
+    }
+
+    /// @inheritdoc IClearingHouse
+    function recordFunding(int256 fLong, int256 fShort) external {
+        MarketEntry storage e = _marketEntries[msg.sender];
+        if (!e.listed) revert CH_UnknownMarket(msg.sender);
+        int256 cumLong = int256(e.cumFundingLong) + fLong;
+        int256 cumShort = int256(e.cumFundingShort) + fShort;
+        e.cumFundingLong = cumLong.toInt120();
+        e.cumFundingShort = cumShort.toInt120();
+        emit FundingIndicesUpdated(msg.sender, cumLong, cumShort);
+    }
+
+    // =================================================================== views
+
+    /// @inheritdoc IClearingHouse
+    function freeCollateral(address account) external view returns (uint256) {
+        return _free[account];
+    }
+
+    /// @inheritdoc IClearingHouse
+    function positionOf(address market, address trader) external view returns (Position memory) {
+        return _load(market, trader);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function pendingFunding(address market, address trader) public view returns (int256) {
+        Position memory p = _load(market, trader);
+        MarketEntry memory e = _marketEntries[market];
+        return FundingMathWad.positionFunding(p.size, _index(e, p.size > 0), p.fundingSnapshot);
+    }
+
+    /// @inheritdoc IClearingHouse
+    /// @dev Returns type(int256).max for an empty position (no requirement).
+    function marginRatio(address market, address trader) public view returns (int256) {
+        Position memory p = _load(market, trader);
+        if (p.size == 0) return type(int256).max;
+        (uint256 closeValue,) = IVammMarket(market).previewClose(p.size, _abs(p.size));
+        int256 equity = p.margin + _unrealisedPnl(p, closeValue) - pendingFunding(market, trader);
+        if (closeValue == 0) return equity >= 0 ? type(int256).max : type(int256).min;
+        return (equity * int256(WAD)) / closeValue.toInt256();
+    }
+
+    /// @inheritdoc IClearingHouse
+    function isLiquidatable(address market, address trader) external view returns (bool) {
+        Position memory p = _load(market, trader);
+        if (p.size == 0) return false;
+        (uint256 closeValue,) = IVammMarket(market).previewClose(p.size, _abs(p.size));
+        (, uint256 mmBps,) = IVammMarket(market).marginParams();
+        int256 equity = p.margin + _unrealisedPnl(p, closeValue) - pendingFunding(market, trader);
+        return equity * int256(BPS) < (mmBps * closeValue).toInt256();
+    }
+
+    /// @inheritdoc IClearingHouse
+    function fundingIndices(address market) external view returns (int256, int256) {
+        MarketEntry memory e = _marketEntries[market];
+        return (e.cumFundingLong, e.cumFundingShort);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function isMarket(address market) external view returns (bool) {
+        return _marketEntries[market].listed;
+    }
+
+    /// @inheritdoc IClearingHouse
+    function markets() external view returns (address[] memory) {
+        return _marketList;
+    }
+
+    // =================================================================== internals
+
+    function _checkDeadline(uint256 deadline) private view {
+        if (block.timestamp > deadline) revert CH_DeadlinePassed(deadline, block.timestamp);
+    }
+
+    function _listed(address market) private view returns (MarketEntry memory e) {
+        e = _marketEntries[market];
+        if (!e.listed) revert CH_UnknownMarket(market);
+    }
+
+    function _load(address market, address trader) private view returns (Position memory p) {
+        StoredPosition memory sp = _positions[market][trader];
+        p.size = sp.size;
+        p.margin = sp.margin;
+        p.openNotional = sp.openNotional;
+        p.fundingSnapshot = sp.fundingSnapshot;
+    }
+
+    function _loadExisting(address market, address trader) private view returns (Position memory p) {
+        p = _load(market, trader);
+        if (p.size == 0) revert CH_NoPosition(trader, market);
+    }
+
+    function _store(address market, address trader, Position memory p) private {
+        _positions[market][trader] = StoredPosition(
+            p.size.toInt128(), p.margin.toInt128(), p.openNotional.toUint128(), p.fundingSnapshot.toInt128()
+        );
+    }
+
+    /// @dev Writes the position, or on a full close releases its margin (or records bad debt).
+    function _finish(address market, address trader, Position memory p, MarketEntry memory e) private {
+        if (p.size != 0) {
+            p.fundingSnapshot = _index(e, p.size > 0);
+            _store(market, trader, p);
+            return;
+        }
+        delete _positions[market][trader];
+        if (p.margin > 0) {
+            _free[trader] += uint256(p.margin);
+        } else if (p.margin < 0) {
+            _coverBadDebt(market, trader, uint256(-p.margin));
+        }
+    }
+
+    function _coverBadDebt(address market, address trader, uint256 amount) private {
+        (uint256 fromReserve, uint256 fromBudget) = IVammMarket(market).absorbBadDebt(amount);
+        uint256 uncovered = amount - fromReserve - fromBudget;
+        if (uncovered != 0) uncoveredBadDebt += uncovered;
+        emit BadDebtRecorded(trader, amount, fromReserve, fromBudget, uncovered);
+    }
+
+    function _debitFree(address account, uint256 amount) private {
+        uint256 free = _free[account];
+        if (free < amount) revert CH_InsufficientCollateral(free, amount);
+        unchecked {
+            _free[account] = free - amount; // free ≥ amount checked above
+        }
+    }
+
+    /// @dev Settles the funding owed since the snapshot into the margin (SPEC §5).
+    function _settleFunding(Position memory p, MarketEntry memory e, address market, address trader) private {
+        if (p.size == 0) return;
+        int256 owed = FundingMathWad.positionFunding(p.size, _index(e, p.size > 0), p.fundingSnapshot);
+        if (owed == 0) return;
+        p.margin -= owed;
+        emit FundingPaid(trader, market, owed);
+    }
+
+    function _index(MarketEntry memory e, bool isLong) private pure returns (int256) {
+        return isLong ? e.cumFundingLong : e.cumFundingShort;
+    }
+
+    /// @dev Applies a curve result to the position: realised PnL on the closed part (cost basis
+    /// charged up for longs, down for shorts: the trader's PnL is never overstated), then the opened
+    /// part, then the fee.
+    function _apply(Position memory p, IVammMarket.TradeResult memory r, bool tradeIsLong)
+        private
+        pure
+        returns (Delta memory d)
+    {
+        if (r.closedBase != 0) {
+            bool posLong = p.size > 0;
+            uint256 s = _abs(p.size);
+            uint256 b = r.closedBase;
+            uint256 closedNotional = b == s
+                ? p.openNotional
+                : Math.mulDiv(p.openNotional, b, s, posLong ? Math.Rounding.Ceil : Math.Rounding.Floor);
+            int256 q = r.closedQuote.toInt256();
+            int256 n = closedNotional.toInt256();
+            p.openNotional -= closedNotional;
+            if (posLong) {
+                d.pnl = q - n;
+                p.size -= b.toInt256();
+                d.base = -b.toInt256();
+                d.quote = q;
+            } else {
+                d.pnl = n - q;
+                p.size += b.toInt256();
+                d.base = b.toInt256();
+                d.quote = -q;
+            }
+        }
+        if (r.openedBase != 0) {
+            int256 ob = r.openedBase.toInt256();
+            int256 oq = r.openedQuote.toInt256();
+            if (tradeIsLong) {
+                p.size += ob;
+                d.base += ob;
+                d.quote -= oq;
+            } else {
+                p.size -= ob;
+                d.base -= ob;
+                d.quote += oq;
+            }
+            p.openNotional += r.openedQuote;
+        }
+        p.margin += d.pnl - r.fee.toInt256();
+    }
+
+    /// @dev Long: closeValue − notional; short: notional − closeValue.
+    function _unrealisedPnl(Position memory p, uint256 closeValue) private pure returns (int256) {
+        int256 cv = closeValue.toInt256();
+        int256 n = p.openNotional.toInt256();
+        return p.size > 0 ? cv - n : n - cv;
+    }
+
+    function _abs(int256 v) private pure returns (uint256) {
+        return v >= 0 ? uint256(v) : uint256(-v);
+    }
+}

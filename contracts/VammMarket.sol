@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {DammRoles} from "./access/DammRoles.sol";
+import {IVammMarket} from "./interfaces/IVammMarket.sol";
+import {IClearingHouse} from "./interfaces/IClearingHouse.sol";
+import {IClearingHouseErrors} from "./interfaces/IClearingHouseErrors.sol";
+import {BpsMath} from "./libraries/BpsMath.sol";
+import {CurveMathWad} from "./libraries/CurveMathWad.sol";
+import {CostMathWad} from "./libraries/CostMathWad.sol";
+import {TwapWad} from "./libraries/TwapWad.sol";
+import {OracleLib} from "./libraries/OracleLib.sol";
+import {
+    MarketLayout, MarketStorage, Reserves, Book, Pool, Marks, Curve, HookWindow, WindowStart, HookParams
+} from "./libraries/MarketStorage.sol";
+import {VammMarketLib} from "./libraries/VammMarketLib.sol";
+
+/// @title VammMarket
+/// @notice One perpetual market (SPEC §1–§7). The ClearingHouse holds the tokens and the positions;
+/// this contract holds the curve, the budget / reserved share ledgers, OI, TWAPs, guards and hooks.
+/// @dev Storage layout and packing: see MarketStorage. The hot paths (trade, hooks) are inline; the
+/// cold ones (funding settlement, marketState, setParameter) live in the linked library
+/// VammMarketLib, which keeps this contract under the 24 KB limit.
+contract VammMarket is IVammMarket, DammRoles {
+    using SafeCast for uint256;
+
+    uint256 private constant WAD = 1e18;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant DAY = 86_400;
+    uint8 private constant FLAG_PAUSED = MarketStorage.FLAG_PAUSED;
+    uint8 private constant FLAG_GLOBAL_PAUSED = MarketStorage.FLAG_GLOBAL_PAUSED;
+    uint8 private constant FLAG_REDUCE_ONLY = MarketStorage.FLAG_REDUCE_ONLY;
+    uint256 private constant OI_UNIT = MarketStorage.OI_UNIT;
+
+    /// @dev Curve values a trade works on, in memory.
+    struct Amm {
+        uint256 x;
+        uint256 y;
+        uint256 sqrtK;
+        uint256 peg;
+        uint256 longOI;
+        uint256 shortOI;
+    }
+
+    /// @dev Everything a hook reads, and the window it would commit.
+    struct HookCtx {
+        Book book;
+        Reserves res;
+        Pool pool;
+        Curve c;
+        HookWindow hw;
+        HookParams hp;
+        uint256 oraclePrice;
+        uint256 newOracleTwap;
+        uint256 mark;
+        int256 d;
+        uint256 windowIndex;
+        uint256 prevSpent;
+        uint256 curSpent;
+        uint256 budgetAtWindowStart;
+        bool rolled;
+    }
+
+    /// @inheritdoc IVammMarket
+    address public immutable override clearingHouse;
+    /// @inheritdoc IVammMarket
+    AggregatorV3Interface public immutable override oracle;
+    uint256 private immutable _oracleScale;
+
+    MarketLayout private _s;
+
+    modifier onlyClearingHouse() {
+        if (msg.sender != clearingHouse) revert Vamm_OnlyClearingHouse(msg.sender);
+        _;
+    }
+
+    constructor(MarketConfig memory cfg) {
+        if (cfg.clearingHouse == address(0)) revert Vamm_ZeroAddress("clearingHouse");
+        if (cfg.oracle == address(0)) revert Vamm_ZeroAddress("oracle");
+        if (cfg.admin == address(0)) revert Vamm_ZeroAddress("admin");
+        _checkBounds("sqrtK", cfg.sqrtK, 1, type(uint96).max);
+        _checkBounds("peg", cfg.peg, 1, type(uint96).max);
+        clearingHouse = cfg.clearingHouse;
+        AggregatorV3Interface feed = AggregatorV3Interface(cfg.oracle);
+        oracle = feed;
+        uint256 scale = OracleLib.scaleOf(feed);
+        _oracleScale = scale;
+
+        _s.params = HookParams({
+            fundingPeriod: 3600,
+            fundingCapBps: 1000,
+            fundingBudgetShareBps: 3333,
+            maxOracleAgeHooks: 60,
+            maxOracleAgeMargin: 3600,
+            maxOracleTwapDivergenceBps: 1000,
+            maxPegChangeBps: 100,
+            maxKIncreaseBps: 100,
+            maxKDecreaseBps: 220,
+            hookCooldownBlocks: 1,
+            dailyCostCapBps: 2000,
+            mmBps: 625,
+            liquidationFeeBps: 250
+        });
+        uint256 oraclePrice = OracleLib.readWad(feed, scale, 3600);
+        // uint32 timestamps hold until 2106.
+        uint32 nowTs = uint32(block.timestamp);
+        _s.reserves = Reserves(cfg.sqrtK.toUint112(), cfg.sqrtK.toUint112(), 0);
+        _s.book = Book(0, 0, 10, 200, 0, 3600);
+        _s.pool = Pool(0, 0, nowTs, 5000, 1000);
+        _s.marks = Marks(cfg.peg.toUint96(), cfg.peg.toUint96(), MarketStorage.toOiMicro(cfg.maxOpenInterest));
+        _s.curve = Curve(cfg.peg.toUint96(), cfg.sqrtK.toUint96(), 0, 0);
+        // windowIndex 0 = "no window yet": the first hook rolls a window and takes its budget as
+        // budgetAtWindowStart (the simulator's windowIndex −1).
+        _s.hookWindow = HookWindow(oraclePrice.toUint96(), 0, nowTs, 0);
+        _s.windowStart = WindowStart(0, 0, nowTs);
+        _grantRole(DEFAULT_ADMIN_ROLE, cfg.admin);
+    }
+
+    // =================================================================== trading (ClearingHouse)
+
+    /// @inheritdoc IVammMarket
+    function trade(int256 size, bool isLong, uint256 amount, TradeKind kind)
+        external
+        onlyClearingHouse
+        returns (TradeResult memory r)
+    {
+        Book memory book = _s.book;
+        _requireActive(book.flags);
+        Pool memory pool = _s.pool;
+        Marks memory mk = _s.marks;
+        Amm memory a;
+        uint32 blockStartBlock;
+        {
+            Reserves memory res = _s.reserves;
+            Curve memory c = _s.curve;
+            a = Amm(res.base, res.quote, c.sqrtK, c.peg, book.longOI, book.shortOI);
+            uint256 markBefore = CurveMathWad.markPrice(a.x, a.y, a.peg);
+            if (block.timestamp != pool.markTwapTs) {
+                mk.markTwap = TwapWad.update(mk.markTwap, pool.markTwapTs, markBefore, block.timestamp, book.twapWindow)
+                    .toUint96();
+                pool.markTwapTs = uint32(block.timestamp);
+            }
+            blockStartBlock = res.blockStartBlock;
+            // uint32 block numbers: wraps after 4e9 blocks; a wrap only re-arms the block-start mark.
+            if (blockStartBlock != uint32(block.number)) {
+                blockStartBlock = uint32(block.number);
+                mk.blockStartMark = markBefore.toUint96();
+            }
+        }
+
+        if (kind == TradeKind.OpenQuote) {
+            _tradeQuote(a, r, size, isLong, amount);
+        } else {
+            r.closedBase = amount;
+            r.closedQuote = _close(a, size > 0, amount);
+        }
+
+        {
+            uint256 feeBps = book.feeBps;
+            r.fee = BpsMath.mulBpsUp(r.closedQuote, feeBps) + BpsMath.mulBpsUp(r.openedQuote, feeBps);
+            if (r.fee != 0) {
+                uint256 toReserve = BpsMath.mulBpsDown(r.fee, pool.reserveShareBps);
+                uint256 toBudget = r.fee - toReserve; // toReserve ≤ fee (bps ≤ 1e4)
+                pool.budget = (pool.budget + toBudget).toUint96();
+                pool.reservedShare = (pool.reservedShare + toReserve).toUint96();
+                emit FeeCollected(r.fee, toBudget, toReserve);
+            }
+        }
+
+        if (r.openedBase != 0) {
+            if (book.flags & FLAG_REDUCE_ONLY != 0) revert Vamm_ReduceOnly();
+            uint256 oi = a.longOI + a.shortOI;
+            uint256 maxOi = uint256(mk.maxOpenInterestMicro) * OI_UNIT;
+            if (oi > maxOi) revert Vamm_OpenInterestCapExceeded(oi, maxOi);
+        }
+        if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, mk.blockStartMark, book.fluctuationLimitBps, r.openedBase);
+
+        _s.reserves = Reserves(a.x.toUint112(), a.y.toUint112(), blockStartBlock);
+        book.longOI = a.longOI.toUint96();
+        book.shortOI = a.shortOI.toUint96();
+        _s.book = book;
+        _s.pool = pool;
+        _s.marks = mk;
+        r.imBps = pool.imBps;
+    }
+
+    /// @dev OpenQuote: increase, reduce by the base the opposite trade of q would move, or close
+    /// fully and open the rest the other way (SPEC §3).
+    function _tradeQuote(Amm memory a, TradeResult memory r, int256 size, bool isLong, uint256 q) private pure {
+        if (size == 0 || (size > 0) == isLong) {
+            uint256 base = _open(a, isLong, q);
+            if (base == 0) revert Vamm_ZeroBaseAmount(q);
+            r.openedBase = base;
+            r.openedQuote = q;
+            return;
+        }
+        bool posLong = size > 0;
+        uint256 s = posLong ? uint256(size) : uint256(-size);
+        uint256 closeValue = _closeQuoteView(a, posLong, s);
+        if (q < closeValue) {
+            uint256 b = _quoteToBase(a, isLong, q);
+            if (b > s) b = s;
+            if (b == 0) revert Vamm_ZeroBaseAmount(q);
+            r.closedBase = b;
+            r.closedQuote = _close(a, posLong, b);
+        } else {
+            r.closedBase = s;
+            r.closedQuote = _close(a, posLong, s);
+            uint256 rest = q - r.closedQuote; // closedQuote == closeValue ≤ q
+            if (rest != 0) {
+                uint256 base = _open(a, isLong, rest);
+                if (base != 0) {
+                    r.openedBase = base;
+                    r.openedQuote = rest;
+                }
+            }
+        }
+    }
+
+    /// @dev Applies an increase of quote q; returns the base moved (0 = nothing applied).
+    function _open(Amm memory a, bool isLong, uint256 q) private pure returns (uint256 base) {
+        (uint256 x1, uint256 y1) =
+            isLong ? CurveMathWad.afterLong(a.y, a.sqrtK, a.peg, q) : CurveMathWad.afterShort(a.y, a.sqrtK, a.peg, q);
+        unchecked {
+            // Each subtraction is guarded by its comparison.
+            base = isLong ? (a.x > x1 ? a.x - x1 : 0) : (x1 > a.x ? x1 - a.x : 0);
+        }
+        if (base == 0) return 0;
+        a.x = x1;
+        a.y = y1;
+        if (isLong) a.longOI += base;
+        else a.shortOI += base;
+    }
+
+    /// @dev Applies a close of b base of the long (posLong) or short side; returns quote out / in.
+    function _close(Amm memory a, bool posLong, uint256 b) private pure returns (uint256 quote) {
+        uint256 x1;
+        uint256 y1;
+        if (posLong) {
+            (x1, y1, quote) = CurveMathWad.closeLong(a.x, a.y, a.sqrtK, a.peg, b);
+            a.longOI -= b;
+        } else {
+            (x1, y1, quote) = CurveMathWad.closeShort(a.x, a.y, a.sqrtK, a.peg, b);
+            a.shortOI -= b;
+        }
+        a.x = x1;
+        a.y = y1;
+    }
+
+    function _closeQuoteView(Amm memory a, bool posLong, uint256 b) private pure returns (uint256 quote) {
+        (,, quote) = posLong
+            ? CurveMathWad.closeLong(a.x, a.y, a.sqrtK, a.peg, b)
+            : CurveMathWad.closeShort(a.x, a.y, a.sqrtK, a.peg, b);
+    }
+
+    /// @dev Base the trade of quote q in direction isLong would move (received for long, owed for short).
+    function _quoteToBase(Amm memory a, bool isLong, uint256 q) private pure returns (uint256) {
+        if (isLong) {
+            (uint256 x1,) = CurveMathWad.afterLong(a.y, a.sqrtK, a.peg, q);
+            return a.x > x1 ? a.x - x1 : 0;
+        }
+        (uint256 x2,) = CurveMathWad.afterShort(a.y, a.sqrtK, a.peg, q);
+        return x2 > a.x ? x2 - a.x : 0;
+    }
+
+    /// @dev Beyond the limit only one purely reducing trade per block passes (SPEC §6).
+    function _checkFluctuation(Amm memory a, uint256 startMark, uint256 limitBps, uint256 openedBase) private {
+        uint256 newMark = CurveMathWad.markPrice(a.x, a.y, a.peg);
+        uint256 diff = newMark > startMark ? newMark - startMark : startMark - newMark;
+        if (diff * BPS <= limitBps * startMark) return;
+        if (openedBase != 0 || _s.overLimitReduceBlock == block.number) {
+            revert Vamm_FluctuationLimitExceeded((diff * BPS) / startMark, limitBps);
+        }
+        _s.overLimitReduceBlock = block.number;
+    }
+
+    // =================================================================== ledgers (ClearingHouse)
+
+    /// @inheritdoc IVammMarket
+    function creditBudget(uint256 amount) external onlyClearingHouse {
+        uint256 old = _s.pool.budget;
+        uint256 next = old + amount;
+        _s.pool.budget = next.toUint96();
+        emit BudgetChanged(old, next, BudgetChangeReason.Funded);
+    }
+
+    /// @inheritdoc IVammMarket
+    function creditReserve(uint256 amount) external onlyClearingHouse {
+        uint256 old = _s.pool.reservedShare;
+        uint256 next = old + amount;
+        _s.pool.reservedShare = next.toUint96();
+        emit ReservedShareChanged(old, next, ReserveChangeReason.LiquidationFee);
+    }
+
+    /// @inheritdoc IVammMarket
+    function debitReserve(uint256 amount) external onlyClearingHouse {
+        uint256 old = _s.pool.reservedShare;
+        if (amount > old) revert Vamm_InsufficientReserve(amount, old);
+        unchecked {
+            _s.pool.reservedShare = uint96(old - amount); // amount ≤ old checked above; fits as old did
+        }
+        emit ReservedShareChanged(old, old - amount, ReserveChangeReason.Withdrawn);
+    }
+
+    /// @inheritdoc IVammMarket
+    function absorbBadDebt(uint256 amount) external onlyClearingHouse returns (uint256 fromReserve, uint256 fromBudget) {
+        Pool memory pool = _s.pool;
+        uint256 reserved = pool.reservedShare;
+        uint256 budget = pool.budget;
+        fromReserve = amount < reserved ? amount : reserved;
+        uint256 rest = amount - fromReserve;
+        fromBudget = rest < budget ? rest : budget;
+        // Both take at most what the slot holds, so the new values fit.
+        pool.reservedShare = uint96(reserved - fromReserve);
+        pool.budget = uint96(budget - fromBudget);
+        _s.pool = pool;
+        if (fromReserve != 0) emit ReservedShareChanged(reserved, reserved - fromReserve, ReserveChangeReason.BadDebt);
+        if (fromBudget != 0) emit BudgetChanged(budget, budget - fromBudget, BudgetChangeReason.BadDebt);
+    }
+
+    /// @inheritdoc IVammMarket
+    function setGlobalPause(bool paused) external onlyClearingHouse {
+        uint8 flags = _s.book.flags;
+        _s.book.flags = paused ? flags | FLAG_GLOBAL_PAUSED : flags & ~FLAG_GLOBAL_PAUSED;
+        emit GlobalPauseSet(paused);
+    }
+
+    // =================================================================== keeper hooks
+
+    /// @inheritdoc IVammMarket
+    function repeg(uint256 newPeg) external onlyRole(KEEPER_ROLE) returns (int256 cost) {
+        HookCtx memory h = _hookPrelude();
+        uint256 newMark;
+        (cost, newMark) = _repegCost(h, newPeg);
+        _checkSpend(h, cost);
+        uint256 oldPeg = h.c.peg;
+        h.c.peg = newPeg.toUint96();
+        _commitHook(h, cost);
+        emit PegUpdated(oldPeg, newPeg, cost, newMark);
+    }
+
+    /// @inheritdoc IVammMarket
+    function updateK(uint256 newSqrtK) external onlyRole(KEEPER_ROLE) returns (int256 cost) {
+        HookCtx memory h = _hookPrelude();
+        (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
+        cost = CostMathWad.kCost(h.res.base, h.res.quote, h.c.sqrtK, x1, y1, newSqrtK, h.d, h.c.peg);
+        _checkSpend(h, cost);
+        uint256 oldSqrtK = h.c.sqrtK;
+        h.c.sqrtK = newSqrtK.toUint96();
+        _s.reserves = Reserves(x1.toUint112(), y1.toUint112(), h.res.blockStartBlock);
+        _commitHook(h, cost);
+        emit KUpdated(oldSqrtK, newSqrtK, cost, CurveMathWad.markPrice(x1, y1, h.c.peg));
+    }
+
+    /// @inheritdoc IVammMarket
+    function previewRepeg(uint256 newPeg) external view returns (int256 cost, uint256 newMark) {
+        HookCtx memory h = _hookPrelude();
+        (cost, newMark) = _repegCost(h, newPeg);
+        _checkSpend(h, cost);
+    }
+
+    /// @inheritdoc IVammMarket
+    function previewUpdateK(uint256 newSqrtK) external view returns (int256 cost, uint256 newMark) {
+        HookCtx memory h = _hookPrelude();
+        (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
+        cost = CostMathWad.kCost(h.res.base, h.res.quote, h.c.sqrtK, x1, y1, newSqrtK, h.d, h.c.peg);
+        _checkSpend(h, cost);
+        newMark = CurveMathWad.markPrice(x1, y1, h.c.peg);
+    }
+
+    /// @dev Loads what a hook reads; checks pause, oracle validity / freshness and the divergence
+    /// of the answer from the oracle TWAP as it stood before this read.
+    function _hookPrelude() private view returns (HookCtx memory h) {
+        h.book = _s.book;
+        _requireActive(h.book.flags);
+        h.hp = _s.params;
+        uint256 price = OracleLib.readWad(oracle, _oracleScale, h.hp.maxOracleAgeHooks);
+        h.oraclePrice = price;
+        h.hw = _s.hookWindow;
+        uint256 twap = h.hw.oracleTwap;
+        uint256 diff = price > twap ? price - twap : twap - price;
+        uint256 maxDiv = h.hp.maxOracleTwapDivergenceBps;
+        if (diff * BPS > maxDiv * twap) revert Vamm_OracleTwapDivergence((diff * BPS) / twap, maxDiv);
+        h.newOracleTwap = TwapWad.update(twap, h.hw.oracleTwapTs, price, block.timestamp, h.book.twapWindow);
+        h.res = _s.reserves;
+        h.c = _s.curve;
+        h.pool = _s.pool;
+        h.mark = CurveMathWad.markPrice(h.res.base, h.res.quote, h.c.peg);
+        h.d = int256(uint256(h.book.longOI)) - int256(uint256(h.book.shortOI));
+    }
+
+    /// @dev Direction, size and cost of a repeg (SPEC §6 order: toward oracle, not past, size).
+    function _repegCost(HookCtx memory h, uint256 newPeg) private pure returns (int256 cost, uint256 newMark) {
+        newMark = CurveMathWad.markPrice(h.res.base, h.res.quote, newPeg);
+        {
+            uint256 mark = h.mark;
+            uint256 o = h.oraclePrice;
+            bool up = o > mark && newMark > mark;
+            bool down = o < mark && newMark < mark;
+            if (!up && !down) revert Vamm_NotTowardOracle(mark, newMark, o);
+            if ((up && newMark > o) || (down && newMark < o)) revert Vamm_PastOracle(newMark, o);
+        }
+        uint256 peg = h.c.peg;
+        {
+            uint256 dp = newPeg > peg ? newPeg - peg : peg - newPeg;
+            uint256 maxPeg = h.hp.maxPegChangeBps;
+            if (dp * BPS > maxPeg * peg) {
+                revert Vamm_PegChangeTooLarge(Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil), maxPeg);
+            }
+        }
+        cost = CostMathWad.repegCost(h.res.base, h.res.quote, h.c.sqrtK, h.d, peg, newPeg);
+    }
+
+    /// @dev k bounds and the net-position floor; returns the scaled reserves.
+    function _checkKShape(HookCtx memory h, uint256 newSqrtK) private pure returns (uint256 x1, uint256 y1) {
+        uint256 sqrtK = h.c.sqrtK;
+        if (
+            newSqrtK * BPS < sqrtK * (BPS - h.hp.maxKDecreaseBps) || newSqrtK * BPS > sqrtK * (BPS + h.hp.maxKIncreaseBps)
+        ) revert Vamm_KChangeOutOfBounds(sqrtK, newSqrtK);
+        uint256 absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
+        if (newSqrtK < absD) revert Vamm_SqrtKBelowNetPosition(newSqrtK, absD);
+        (x1, y1) = CostMathWad.scaledReserves(h.res.base, h.res.quote, sqrtK, newSqrtK);
+    }
+
+    /// @dev Cost ≤ budget, cooldown, rolling daily cap (SPEC §6); records the rolled window in `h`.
+    function _checkSpend(HookCtx memory h, int256 cost) private view {
+        uint256 budget = h.pool.budget;
+        if (cost > 0 && uint256(cost) > budget) revert Vamm_CostExceedsBudget(cost, budget);
+        uint256 last = h.c.lastHookBlock;
+        if (last != 0 && block.number < last + h.hp.hookCooldownBlocks) revert Vamm_HookCooldown(last, block.number);
+        uint256 idx = block.timestamp / DAY;
+        h.windowIndex = idx;
+        if (idx == h.hw.windowIndex) {
+            WindowStart memory ws = _s.windowStart;
+            h.prevSpent = ws.prevSpent;
+            h.curSpent = h.hw.curSpent;
+            h.budgetAtWindowStart = ws.budgetAtWindowStart;
+        } else {
+            h.rolled = true;
+            h.prevSpent = idx == uint256(h.hw.windowIndex) + 1 ? h.hw.curSpent : 0;
+            h.budgetAtWindowStart = budget;
+        }
+        if (cost > 0) {
+            uint256 c = uint256(cost);
+            uint256 cap = BpsMath.mulBpsDown(h.budgetAtWindowStart, h.hp.dailyCostCapBps);
+            uint256 spent = h.prevSpent + h.curSpent;
+            if (spent + c > cap) revert Vamm_DailyCostCapExceeded(spent, c, cap);
+            h.curSpent += c;
+        }
+    }
+
+    /// @dev Writes a successful hook: mark TWAP (with the mark that held), budget, oracle TWAP,
+    /// window, cooldown stamp and the new curve.
+    function _commitHook(HookCtx memory h, int256 cost) private {
+        uint256 now_ = block.timestamp;
+        Pool memory pool = h.pool;
+        if (now_ != pool.markTwapTs) {
+            _s.marks.markTwap = TwapWad.update(_s.marks.markTwap, pool.markTwapTs, h.mark, now_, h.book.twapWindow).toUint96();
+            pool.markTwapTs = uint32(now_);
+        }
+        pool.budget = SafeCast.toUint256(int256(uint256(pool.budget)) - cost).toUint96();
+        _s.pool = pool;
+        _s.hookWindow = HookWindow(h.newOracleTwap.toUint96(), h.curSpent.toUint96(), uint32(now_), uint32(h.windowIndex));
+        if (h.rolled) {
+            WindowStart storage ws = _s.windowStart;
+            ws.prevSpent = h.prevSpent.toUint96();
+            ws.budgetAtWindowStart = h.budgetAtWindowStart.toUint96();
+        }
+        Curve memory c = h.c;
+        c.lastHookBlock = uint32(block.number);
+        c.lastHookTimestamp = uint32(now_);
+        _s.curve = c;
+    }
+
+    // =================================================================== funding & oracle
+
+    /// @inheritdoc IVammMarket
+    function settleFunding() external returns (int256) {
+        return VammMarketLib.settleFunding(_s, oracle, _oracleScale, clearingHouse);
+    }
+
+    /// @inheritdoc IVammMarket
+    function observeOracle() external returns (uint256 price, uint256 oracleTwap) {
+        price = OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        oracleTwap = MarketStorage.foldOracle(_s, price, _s.book.twapWindow);
+    }
+
+    // =================================================================== admin
+
+    /// @inheritdoc IVammMarket
+    function setParameter(bytes32 name, uint256 value) external onlyRole(PARAM_ADMIN_ROLE) {
+        VammMarketLib.setParameter(_s, name, value);
+    }
+
+    /// @inheritdoc IVammMarket
+    function setReduceOnly(bool reduceOnly) external onlyRole(PARAM_ADMIN_ROLE) {
+        uint8 flags = _s.book.flags;
+        bool old = flags & FLAG_REDUCE_ONLY != 0;
+        _s.book.flags = reduceOnly ? flags | FLAG_REDUCE_ONLY : flags & ~FLAG_REDUCE_ONLY;
+        emit ReduceOnlySet(old, reduceOnly);
+    }
+
+    /// @inheritdoc IVammMarket
+    function pause() external onlyRole(GUARDIAN_ROLE) {
+        _s.book.flags |= FLAG_PAUSED;
+        emit Paused(msg.sender);
+    }
+
+    /// @inheritdoc IVammMarket
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _s.book.flags &= ~FLAG_PAUSED;
+        emit Unpaused(msg.sender);
+    }
+
+    // =================================================================== views
+
+    /// @inheritdoc IVammMarket
+    function marketState() external view returns (MarketState memory) {
+        return VammMarketLib.marketState(_s, clearingHouse);
+    }
+
+    /// @inheritdoc IVammMarket
+    function markPrice() external view returns (uint256) {
+        Reserves memory res = _s.reserves;
+        return CurveMathWad.markPrice(res.base, res.quote, _s.curve.peg);
+    }
+
+    /// @inheritdoc IVammMarket
+    function oracleLatest() external view returns (uint256 priceWad, uint256 updatedAt) {
+        int256 answer;
+        (, answer,, updatedAt,) = oracle.latestRoundData();
+        if (answer <= 0) revert Oracle_NonPositiveAnswer(answer);
+        priceWad = uint256(answer) * _oracleScale;
+    }
+
+    /// @inheritdoc IVammMarket
+    function previewClose(int256 size, uint256 base) external view returns (uint256 quote, uint256 fee) {
+        if (base == 0 || size == 0) return (0, 0);
+        Reserves memory res = _s.reserves;
+        Curve memory c = _s.curve;
+        (,, quote) = size > 0
+            ? CurveMathWad.closeLong(res.base, res.quote, c.sqrtK, c.peg, base)
+            : CurveMathWad.closeShort(res.base, res.quote, c.sqrtK, c.peg, base);
+        fee = BpsMath.mulBpsUp(quote, _s.book.feeBps);
+    }
+
+    /// @inheritdoc IVammMarket
+    function marginParams() external view returns (uint256 imBps, uint256 mmBps, uint256 liquidationFeeBps) {
+        HookParams memory hp = _s.params;
+        return (_s.pool.imBps, hp.mmBps, hp.liquidationFeeBps);
+    }
+
+    /// @inheritdoc IVammMarket
+    function requireActive() external view {
+        _requireActive(_s.book.flags);
+    }
+
+    // =================================================================== internals
+
+    function _requireActive(uint8 flags) private pure {
+        MarketStorage.requireActive(flags);
+    }
+
+    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
+        MarketStorage.checkBounds(name, value, min, max);
+    }
+}

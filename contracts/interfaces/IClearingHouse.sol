@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IClearingHouseErrors} from "./IClearingHouseErrors.sol";
+
+/// @title ClearingHouse
+/// @notice Vault ledger and token custody, isolated-margin positions per (trader, market), trading,
+/// margin, liquidation, bad debt and the global pause (SPEC §1, §3). Internal amounts are WAD; the
+/// collateral token (6 decimals) is converted only at the vault boundary (`amount6`).
+interface IClearingHouse is IClearingHouseErrors {
+    /// @notice A position as stored (WAD).
+    /// @param size Signed base size (> 0 long).
+    /// @param margin Isolated margin, signed (funding / losses can push it below zero until closed).
+    /// @param openNotional Quote cost basis of the open size.
+    /// @param fundingSnapshot Cumulative funding index of the position's side at its last settlement.
+    struct Position {
+        int256 size;
+        int256 margin;
+        uint256 openNotional;
+        int256 fundingSnapshot;
+    }
+
+    event Deposited(address indexed account, uint256 amount6);
+    event Withdrawn(address indexed account, uint256 amount6);
+    event MarginChanged(address indexed trader, address indexed market, int256 delta, int256 newMargin);
+    /// @notice A position changed. `quoteDelta` is the quote the trader received from the curve
+    /// (< 0 paid); `realisedPnl` excludes fee and funding.
+    event PositionChanged(
+        address indexed trader,
+        address indexed market,
+        int256 baseDelta,
+        int256 quoteDelta,
+        uint256 fee,
+        int256 realisedPnl,
+        int256 newSize,
+        int256 newMargin
+    );
+    /// @notice Funding settled into a position's margin (`amount` > 0 paid by the trader).
+    event FundingPaid(address indexed trader, address indexed market, int256 amount);
+    event Liquidated(
+        address indexed trader,
+        address indexed market,
+        address indexed liquidator,
+        uint256 baseClosed,
+        uint256 quoteClosed,
+        uint256 liquidationFee,
+        uint256 toLiquidator,
+        int256 remainingMargin
+    );
+    /// @notice Negative margin left by a closed position, covered by the reserved share, then the
+    /// budget; `uncovered` is recorded in {uncoveredBadDebt}.
+    event BadDebtRecorded(address indexed trader, uint256 amount, uint256 fromReserve, uint256 fromBudget, uint256 uncovered);
+    event MarketAdded(address indexed market);
+    event BudgetFunded(address indexed market, address indexed from, uint256 amount6);
+    event ReserveWithdrawn(address indexed market, address indexed to, uint256 amount6);
+    event FundingIndicesUpdated(address indexed market, int256 cumFundingLong, int256 cumFundingShort);
+
+    // ---------------------------------------------------------------- vault
+    function deposit(uint256 amount6) external;
+    function withdraw(uint256 amount6) external;
+
+    // ---------------------------------------------------------------- trading
+    /// @notice Moves `marginToAdd` (WAD) from free collateral into the position, then trades
+    /// `quoteNotional` (WAD) in direction `isLong`: increase, reduce or reverse (SPEC §3).
+    /// @param baseLimit Min base moved (long) / max base moved (short; 0 = no limit).
+    /// @return newSize The position's size after the trade.
+    function openPosition(
+        address market,
+        bool isLong,
+        uint256 quoteNotional,
+        uint256 marginToAdd,
+        uint256 baseLimit,
+        uint256 deadline
+    ) external returns (int256 newSize);
+
+    /// @notice Closes `baseSize` (0 = all) of the position.
+    /// @param quoteLimit Min quote out (long) / max quote in (short; 0 = no limit).
+    /// @return newSize The position's size after the close.
+    function closePosition(address market, uint256 baseSize, uint256 quoteLimit, uint256 deadline)
+        external
+        returns (int256 newSize);
+
+    function addMargin(address market, uint256 amount) external;
+    function removeMargin(address market, uint256 amount) external;
+
+    /// @notice Liquidates `baseSize` (0 = all) of a position under maintenance margin.
+    /// @return baseClosed Base actually closed (the whole position when the rest would be ≤ 0).
+    function liquidate(address trader, address market, uint256 baseSize) external returns (uint256 baseClosed);
+
+    // ---------------------------------------------------------------- budget / reserve / admin
+    /// @notice Moves `amount6` tokens from the caller into `market`'s adjustment budget.
+    function fundBudget(address market, uint256 amount6) external;
+    /// @notice Admin withdrawal of `amount6` tokens from `market`'s reserved share to `to`.
+    function withdrawReserve(address market, uint256 amount6, address to) external;
+    function addMarket(address market) external;
+    function pause() external;
+    function unpause() external;
+
+    /// @notice Called by a market when funding settles: adds the period's rates to the indices.
+    function recordFunding(int256 fLong, int256 fShort) external;
+
+    // ---------------------------------------------------------------- views
+    function collateral() external view returns (IERC20);
+    function freeCollateral(address account) external view returns (uint256);
+    function positionOf(address market, address trader) external view returns (Position memory);
+    /// @notice Funding the position owes now (> 0 pays), not yet settled into its margin.
+    function pendingFunding(address market, address trader) external view returns (int256);
+    /// @notice Margin ratio `(margin + unrealisedPnl − pendingFunding) / closeValue` (WAD, signed).
+    function marginRatio(address market, address trader) external view returns (int256);
+    function isLiquidatable(address market, address trader) external view returns (bool);
+    function fundingIndices(address market) external view returns (int256 cumFundingLong, int256 cumFundingShort);
+    function isMarket(address market) external view returns (bool);
+    function markets() external view returns (address[] memory);
+    function uncoveredBadDebt() external view returns (uint256);
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title ClearingHouse errors
+/// @notice Every refusal of the ClearingHouse, with the values that caused it. Amounts are WAD
+/// unless named `amount6` (collateral token units).
+interface IClearingHouseErrors {
+    /// @notice The protocol is globally paused.
+    error CH_Paused();
+
+    /// @notice A zero amount where a positive one is required.
+    error CH_ZeroAmount();
+
+    /// @notice `block.timestamp > deadline`.
+    /// @param deadline The caller's deadline.
+    /// @param nowTimestamp The current block timestamp.
+    error CH_DeadlinePassed(uint256 deadline, uint256 nowTimestamp);
+
+    /// @notice Free collateral below the amount needed.
+    /// @param available The account's free collateral (WAD).
+    /// @param required The amount needed (WAD).
+    error CH_InsufficientCollateral(uint256 available, uint256 required);
+
+    /// @notice The trader has no position in the market.
+    /// @param trader The trader.
+    /// @param market The market.
+    error CH_NoPosition(address trader, address market);
+
+    /// @notice Base moved is below the minimum (long) or above the maximum (short).
+    /// @param base Base moved by the trade (WAD).
+    /// @param limit The caller's limit (WAD).
+    error CH_BaseLimitExceeded(uint256 base, uint256 limit);
+
+    /// @notice Quote out below the minimum (closing a long) or quote in above the maximum (closing a short).
+    /// @param quote Quote out / in of the close (WAD).
+    /// @param limit The caller's limit (WAD).
+    error CH_QuoteLimitExceeded(uint256 quote, uint256 limit);
+
+    /// @notice Margin (after an increase) or equity (after removing margin) below the initial margin.
+    /// @param value The margin or equity (WAD, signed).
+    /// @param required The initial margin required (WAD).
+    error CH_BelowInitialMargin(int256 value, uint256 required);
+
+    /// @notice A partial reduce or a margin removal would leave the position's margin negative.
+    /// @param margin The margin it would leave (WAD, signed).
+    error CH_NegativeMargin(int256 margin);
+
+    /// @notice The position is at or above maintenance margin.
+    /// @param equity Margin + unrealised PnL − pending funding (WAD, signed).
+    /// @param maintenance The maintenance requirement `ceil(closeValue · mmBps / 1e4)` (WAD).
+    error CH_NotLiquidatable(int256 equity, uint256 maintenance);
+
+    /// @notice A close larger than the position.
+    /// @param size The requested base size (WAD).
+    /// @param position The position's absolute size (WAD).
+    error CH_SizeExceedsPosition(uint256 size, uint256 position);
+
+    /// @notice The address is not a market registered in this ClearingHouse.
+    /// @param market The address.
+    error CH_UnknownMarket(address market);
+
+    /// @notice `addMarket` for a market already registered.
+    /// @param market The market.
+    error CH_MarketAlreadyAdded(address market);
+
+    /// @notice The market was built for another ClearingHouse.
+    /// @param market The market.
+    /// @param clearingHouse The ClearingHouse the market trusts.
+    error CH_MarketMismatch(address market, address clearingHouse);
+
+    /// @notice The collateral token does not have 6 decimals.
+    /// @param decimals The token's decimals.
+    error CH_UnsupportedCollateral(uint8 decimals);
+
+    /// @notice A zero address where one is required.
+    error CH_ZeroAddress();
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IOracleErrors} from "../interfaces/IOracleErrors.sol";
+
+/// @title OracleLib
+/// @notice The OracleAdapter of SPEC §1: reads a Chainlink `AggregatorV3Interface`, rejects
+/// non-positive, incomplete and stale answers, and scales to WAD.
+library OracleLib {
+    /// @notice `10^(18 − decimals)`, the factor from the feed's decimals to WAD.
+    function scaleOf(AggregatorV3Interface feed) internal view returns (uint256) {
+        uint8 dec = feed.decimals();
+        if (dec > 18) revert IOracleErrors.Oracle_UnsupportedDecimals(dec);
+        return 10 ** (18 - dec);
+    }
+
+    /// @notice The latest answer as a WAD price, or a revert naming what is wrong with it.
+    /// @param scale `scaleOf(feed)`, cached by the caller.
+    /// @param maxAge Oldest acceptable answer, seconds. A timestamp in the future counts as fresh.
+    function readWad(AggregatorV3Interface feed, uint256 scale, uint256 maxAge) internal view returns (uint256) {
+        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = feed.latestRoundData();
+        if (answer <= 0) revert IOracleErrors.Oracle_NonPositiveAnswer(answer);
+        if (updatedAt == 0 || answeredInRound < roundId) revert IOracleErrors.Oracle_IncompleteRound(roundId, answeredInRound);
+        if (block.timestamp > updatedAt) {
+            unchecked {
+                if (block.timestamp - updatedAt > maxAge) revert IOracleErrors.Oracle_StaleAnswer(updatedAt, maxAge); // > checked
+            }
+        }
+        return uint256(answer) * scale;
+    }
+}

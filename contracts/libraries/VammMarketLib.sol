@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IVammMarket} from "../interfaces/IVammMarket.sol";
+import {IVammMarketErrors} from "../interfaces/IVammMarketErrors.sol";
+import {IClearingHouse} from "../interfaces/IClearingHouse.sol";
+import {CurveMathWad} from "./CurveMathWad.sol";
+import {FundingMathWad} from "./FundingMathWad.sol";
+import {TwapWad} from "./TwapWad.sol";
+import {OracleLib} from "./OracleLib.sol";
+import {
+    MarketLayout, MarketStorage, Reserves, Book, Pool, Marks, Curve, HookWindow, WindowStart, HookParams
+} from "./MarketStorage.sol";
+
+/// @title VammMarketLib
+/// @notice The market's cold paths — funding settlement, parameter changes and the full state view —
+/// as external functions, deployed once and linked (they run by DELEGATECALL in the market's
+/// storage). Keeps VammMarket under the 24 KB limit without touching the gas of trades and hooks.
+library VammMarketLib {
+    using SafeCast for uint256;
+
+    uint256 private constant BPS = 10_000;
+    uint256 private constant DAY = 86_400;
+
+    // =================================================================== funding
+
+    /// @notice SPEC §5: once `now ≥ lastFundingTime + fundingPeriod`, reads the oracle (max age
+    /// `maxOracleAgeMargin`), updates both TWAPs, computes the rates, moves the AMM's side through the
+    /// budget and hands the rates to the ClearingHouse's indices.
+    function settleFunding(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, address clearingHouse)
+        external
+        returns (int256)
+    {
+        Book memory book = s.book;
+        MarketStorage.requireActive(book.flags);
+        HookParams memory hp = s.params;
+        WindowStart memory ws = s.windowStart;
+        {
+            uint256 next = uint256(ws.lastFundingTime) + hp.fundingPeriod;
+            if (block.timestamp < next) revert IVammMarketErrors.Vamm_FundingNotDue(next, block.timestamp);
+        }
+        uint256 oracleTwap =
+            MarketStorage.foldOracle(s, OracleLib.readWad(feed, scale, hp.maxOracleAgeMargin), book.twapWindow);
+        Pool memory pool = s.pool;
+        uint256 markTwap;
+        {
+            Reserves memory res = s.reserves;
+            uint256 mark = CurveMathWad.markPrice(res.base, res.quote, s.curve.peg);
+            markTwap = TwapWad.update(s.marks.markTwap, pool.markTwapTs, mark, block.timestamp, book.twapWindow);
+            s.marks.markTwap = markTwap.toUint96();
+            pool.markTwapTs = uint32(block.timestamp);
+        }
+        FundingMathWad.Output memory o = FundingMathWad.compute(
+            FundingMathWad.Input({
+                markTwap: markTwap,
+                oracleTwap: oracleTwap,
+                longOI: book.longOI,
+                shortOI: book.shortOI,
+                budget: pool.budget,
+                fundingPeriod: hp.fundingPeriod,
+                fundingCapBps: hp.fundingCapBps,
+                fundingBudgetShareBps: hp.fundingBudgetShareBps
+            })
+        );
+        uint256 oldBudget = pool.budget;
+        // ammPaid ≤ budget · share / 1e4 ≤ budget: no underflow.
+        uint256 newBudget = oldBudget + o.ammReceived - o.ammPaid;
+        pool.budget = newBudget.toUint96();
+        s.pool = pool;
+        ws.lastFundingTime = uint32(block.timestamp);
+        s.windowStart = ws;
+        IClearingHouse(clearingHouse).recordFunding(o.fLong, o.fShort);
+        emit IVammMarket.FundingSettled(o.f, o.fLong, o.fShort, o.ammReceived, o.ammPaid, markTwap, oracleTwap);
+        if (newBudget != oldBudget) {
+            emit IVammMarket.BudgetChanged(oldBudget, newBudget, IVammMarket.BudgetChangeReason.Funding);
+        }
+        return o.f;
+    }
+
+    // =================================================================== parameters
+
+    /// @notice Sets a SPEC §6 parameter within its hard bounds and emits ParameterChanged.
+    /// @dev imBps / mmBps bound each other; maxOpenInterest is re-encoded; every other parameter is a
+    /// plain bit field located by {_paramField}. The caller checks PARAM_ADMIN_ROLE.
+    function setParameter(MarketLayout storage s, bytes32 name, uint256 value) external {
+        uint256 old;
+        if (name == "maxOpenInterest") {
+            old = uint256(s.marks.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
+            s.marks.maxOpenInterestMicro = MarketStorage.toOiMicro(value);
+        } else {
+            (uint256 offset, uint256 shift, uint256 bits, uint256 min, uint256 max) = _paramField(name);
+            if (name == "imBps") {
+                uint256 mm = s.params.mmBps;
+                if (mm > min) min = mm;
+            } else if (name == "mmBps") {
+                max = s.pool.imBps;
+            }
+            MarketStorage.checkBounds(name, value, min, max);
+            uint256 slot;
+            assembly ("memory-safe") {
+                slot := add(s.slot, offset)
+            }
+            old = _writeField(slot, shift, bits, value);
+        }
+        emit IVammMarket.ParameterChanged(name, old, value);
+    }
+
+    /// @dev Where a parameter lives (slot offset in MarketLayout, bit offset, width) and its hard
+    /// bounds (SPEC §6). Bit offsets follow Solidity's packing: members fill a slot from the
+    /// low-order bits in declaration order.
+    function _paramField(bytes32 name)
+        private
+        pure
+        returns (uint256 slot, uint256 shift, uint256 bits, uint256 min, uint256 max)
+    {
+        // Book: longOI 0, shortOI 96, feeBps 192, fluctuationLimitBps 208, flags 224, twapWindow 232.
+        uint256 book = MarketStorage.SLOT_BOOK;
+        if (name == "feeBps") return (book, 192, 16, 1, 100);
+        if (name == "fluctuationLimitBps") return (book, 208, 16, 10, 5000);
+        if (name == "twapWindow") return (book, 232, 24, 1, 7 * DAY);
+        // Pool: budget 0, reservedShare 96, markTwapTs 192, reserveShareBps 224, imBps 240.
+        uint256 pool = MarketStorage.SLOT_POOL;
+        if (name == "reserveShareBps") return (pool, 224, 16, 1000, 9000);
+        if (name == "imBps") return (pool, 240, 16, 200, 5000);
+        // HookParams, in declaration order.
+        uint256 hp = MarketStorage.SLOT_PARAMS;
+        if (name == "fundingPeriod") return (hp, 0, 32, 600, DAY);
+        if (name == "fundingCapBps") return (hp, 32, 16, 10, 5000);
+        if (name == "fundingBudgetShareBps") return (hp, 48, 16, 0, BPS);
+        if (name == "maxOracleAgeHooks") return (hp, 64, 32, 10, DAY);
+        if (name == "maxOracleAgeMargin") return (hp, 96, 32, 10, DAY);
+        if (name == "maxOracleTwapDivergenceBps") return (hp, 128, 16, 100, 5000);
+        if (name == "maxPegChangeBps") return (hp, 144, 16, 1, 2000);
+        if (name == "maxKIncreaseBps") return (hp, 160, 16, 1, 1000);
+        if (name == "maxKDecreaseBps") return (hp, 176, 16, 1, 1000);
+        if (name == "hookCooldownBlocks") return (hp, 192, 16, 1, 7200);
+        if (name == "dailyCostCapBps") return (hp, 208, 16, 0, BPS);
+        if (name == "mmBps") return (hp, 224, 16, 100, 5000);
+        if (name == "liquidationFeeBps") return (hp, 240, 16, 50, 1000);
+        revert IVammMarketErrors.Vamm_UnknownParameter(name);
+    }
+
+    /// @dev Replaces the `bits`-wide field at `shift` of `slot` with `value` (bounds-checked, so it
+    /// fits the field), returning the old value.
+    function _writeField(uint256 slot, uint256 shift, uint256 bits, uint256 value) private returns (uint256 old) {
+        assembly ("memory-safe") {
+            let mask := sub(shl(bits, 1), 1)
+            let word := sload(slot)
+            old := and(shr(shift, word), mask)
+            sstore(slot, or(and(word, not(shl(shift, mask))), shl(shift, value)))
+        }
+    }
+
+    // =================================================================== views
+
+    /// @notice Everything a keeper or the simulator needs (see IVammMarket.MarketState).
+    function marketState(MarketLayout storage s, address clearingHouse)
+        external
+        view
+        returns (IVammMarket.MarketState memory st)
+    {
+        Reserves memory res = s.reserves;
+        Book memory book = s.book;
+        Pool memory pool = s.pool;
+        Marks memory mk = s.marks;
+        Curve memory c = s.curve;
+        HookWindow memory hw = s.hookWindow;
+        WindowStart memory ws = s.windowStart;
+        st.baseReserve = res.base;
+        st.quoteReserve = res.quote;
+        st.peg = c.peg;
+        st.sqrtK = c.sqrtK;
+        st.mark = CurveMathWad.markPrice(res.base, res.quote, c.peg);
+        st.longOI = book.longOI;
+        st.shortOI = book.shortOI;
+        st.budget = pool.budget;
+        st.reservedShare = pool.reservedShare;
+        st.markTwap = mk.markTwap;
+        st.markTwapTimestamp = pool.markTwapTs;
+        st.oracleTwap = hw.oracleTwap;
+        st.oracleTwapTimestamp = hw.oracleTwapTs;
+        (st.cumFundingLong, st.cumFundingShort) = IClearingHouse(clearingHouse).fundingIndices(address(this));
+        st.lastFundingTime = ws.lastFundingTime;
+        st.nextFundingTime = uint256(ws.lastFundingTime) + s.params.fundingPeriod;
+        st.blockStartMark = mk.blockStartMark;
+        st.blockStartBlock = res.blockStartBlock;
+        st.lastHookBlock = c.lastHookBlock;
+        st.lastHookTimestamp = c.lastHookTimestamp;
+        st.windowIndex = hw.windowIndex;
+        st.prevSpent = ws.prevSpent;
+        st.curSpent = hw.curSpent;
+        st.budgetAtWindowStart = ws.budgetAtWindowStart;
+        st.paused = book.flags & MarketStorage.FLAG_PAUSED != 0;
+        st.globalPaused = book.flags & MarketStorage.FLAG_GLOBAL_PAUSED != 0;
+        st.reduceOnly = book.flags & MarketStorage.FLAG_REDUCE_ONLY != 0;
+        st.params = _parameters(s);
+    }
+
+    function _parameters(MarketLayout storage s) private view returns (IVammMarket.MarketParams memory p) {
+        Book memory book = s.book;
+        Pool memory pool = s.pool;
+        HookParams memory hp = s.params;
+        p.feeBps = book.feeBps;
+        p.reserveShareBps = pool.reserveShareBps;
+        p.imBps = pool.imBps;
+        p.mmBps = hp.mmBps;
+        p.liquidationFeeBps = hp.liquidationFeeBps;
+        p.fundingPeriod = hp.fundingPeriod;
+        p.twapWindow = book.twapWindow;
+        p.fundingCapBps = hp.fundingCapBps;
+        p.fundingBudgetShareBps = hp.fundingBudgetShareBps;
+        p.maxOracleAgeHooks = hp.maxOracleAgeHooks;
+        p.maxOracleAgeMargin = hp.maxOracleAgeMargin;
+        p.maxOracleTwapDivergenceBps = hp.maxOracleTwapDivergenceBps;
+        p.maxPegChangeBps = hp.maxPegChangeBps;
+        p.maxKIncreaseBps = hp.maxKIncreaseBps;
+        p.maxKDecreaseBps = hp.maxKDecreaseBps;
+        p.hookCooldownBlocks = hp.hookCooldownBlocks;
+        p.dailyCostCapBps = hp.dailyCostCapBps;
+        p.fluctuationLimitBps = book.fluctuationLimitBps;
+        p.maxOpenInterest = uint256(s.marks.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
+    }
+}
