@@ -1,0 +1,264 @@
+/**
+ * RL environment over the fast market. `reset(scenario, seed)` builds the oracle path and the
+ * market; `step(action)` applies the keeper's action through the same guard rails as on-chain
+ * (refusals are reported, never partly applied) and then runs the traders for one decision
+ * interval, returning the DESIGN §8 reward with each part.
+ */
+import type { Action, MarketObservation } from "../core/policyTypes";
+import { pegForMark } from "./curve";
+import { FastMarket } from "./fastMarket";
+import { GapHistogram } from "./metrics";
+import { generateOraclePath, type OraclePath } from "./oracle/paths";
+import { makeParams } from "./params";
+import { deriveSeed, SimRng } from "./rng";
+import type { Scenario } from "./scenario";
+import { TraderFlow } from "./traders";
+
+export interface RewardParts {
+  /** Budget share of taker fees. */
+  feeInflow: number;
+  /** AMM side of funding received into the budget. */
+  fundingReceived: number;
+  /** Signed cost of the hook this step (< 0: the change earned). */
+  adjustmentCost: number;
+  /** AMM side of funding paid from the budget. */
+  fundingPaid: number;
+  gasCost: number;
+  /** coef · mean |mark/oracle − 1| over the interval's oracle ticks. */
+  trackingPenalty: number;
+  /** Bad debt charged to the budget (after the reserved share). */
+  badDebt: number;
+}
+
+export interface StepResult {
+  readonly obs: MarketObservation;
+  /** feeInflow + fundingReceived − adjustmentCost − fundingPaid − gasCost − trackingPenalty − badDebt. */
+  readonly reward: number;
+  readonly rewardParts: RewardParts;
+  readonly done: boolean;
+  readonly applied: boolean;
+  /** Solidity error name of the refusal (e.g. "Vamm_CostExceedsBudget"). */
+  readonly refusedReason?: string;
+  /** What the action asked for after clipping (peg or sqrtK), NaN for hold. */
+  readonly target: number;
+  readonly events: number;
+}
+
+export interface EnvOptions {
+  /** Where relative replay paths resolve (default process.cwd()). */
+  readonly projectRoot?: string;
+  /** The keeper calls observeOracle() at every decision (folds the oracle into its TWAP). Default true. */
+  readonly observeOracleEachStep?: boolean;
+  readonly scanMoveBps?: number;
+}
+
+const DEFAULT_K_STEP_BPS = 100;
+
+export class MarketEnv {
+  private sc!: Scenario;
+  private path!: OraclePath;
+  market!: FastMarket;
+  private flow!: TraderFlow;
+  private t = 0;
+  private tEnd = 0;
+  private tick = 0;
+  private volEwma = 0;
+  private volLambda = 1;
+  private peakBudget = 0;
+  worstDrawdown = 0;
+  gasSpent = 0;
+  updates = 0;
+  refusedUpdates = 0;
+  readonly gapHist = new GapHistogram();
+  private stepGapSum = 0;
+  private stepGapN = 0;
+  private seedUsed = 0;
+
+  constructor(private readonly opts: EnvOptions = {}) {}
+
+  get scenario(): Scenario {
+    return this.sc;
+  }
+
+  get oraclePath(): OraclePath {
+    return this.path;
+  }
+
+  get time(): number {
+    return this.t;
+  }
+
+  get seed(): number {
+    return this.seedUsed;
+  }
+
+  get traderFlow(): TraderFlow {
+    return this.flow;
+  }
+
+  reset(scenario: Scenario, seed: number = scenario.seed): MarketObservation {
+    this.sc = scenario;
+    this.seedUsed = seed;
+    this.path = generateOraclePath(scenario.oracle, scenario.horizonSec, scenario.oracleDtSec, deriveSeed(seed, 1), this.opts.projectRoot);
+    const p0 = this.path.prices[0];
+    const params = makeParams(scenario.market.params);
+    this.market = new FastMarket({
+      params,
+      peg: p0,
+      sqrtK: scenario.market.sqrtK,
+      budget: scenario.market.budget,
+      reservedShare: scenario.market.reservedShare,
+      time: scenario.startTime,
+      blockTimeSec: scenario.blockTimeSec,
+      oraclePrice: p0,
+      capacity: scenario.traders.maxOpenPositions,
+      scanMoveBps: this.opts.scanMoveBps,
+    });
+    this.flow = new TraderFlow(this.market, new SimRng(deriveSeed(seed, 2)), scenario.traders, scenario.traders.sqrtKRef ?? scenario.market.sqrtK);
+    this.t = scenario.startTime;
+    this.tEnd = scenario.startTime + scenario.horizonSec;
+    this.tick = 0;
+    this.volEwma = 0;
+    this.volLambda = Math.pow(0.5, scenario.oracleDtSec / 86400);
+    this.peakBudget = scenario.market.budget;
+    this.worstDrawdown = 0;
+    this.gasSpent = 0;
+    this.updates = 0;
+    this.refusedUpdates = 0;
+    return this.observation();
+  }
+
+  observation(): MarketObservation {
+    const m = this.market;
+    const vol = Math.sqrt((this.volEwma * 86400) / this.sc.oracleDtSec);
+    return {
+      time: this.t,
+      baseReserve: m.x,
+      quoteReserve: m.y,
+      peg: m.peg,
+      sqrtK: m.sqrtK,
+      mark: m.mark(),
+      oracle: m.oracle,
+      markTwap: m.markTwap,
+      oracleTwap: m.oracleTwap,
+      longOI: m.longOI,
+      shortOI: m.shortOI,
+      budget: m.budget,
+      reservedShare: m.reservedShare,
+      volatility: vol,
+      sinceLastUpdate: this.t - m.lastHookTime,
+    };
+  }
+
+  /** Applies the action now, then runs one decision interval of traders. */
+  step(action: Action): StepResult {
+    if (this.t >= this.tEnd) throw new Error("MarketEnv.step after done: call reset()");
+    const m = this.market;
+    const c = m.c;
+    const before = { fees: c.feesToBudget, fr: c.fundingReceived, fp: c.fundingPaid, bd: c.badDebtFromBudget, ev: c.events };
+    if (this.opts.observeOracleEachStep ?? true) m.observeOracle(this.t);
+    const act = this.applyAction(action);
+    if (act.applied) {
+      this.updates++;
+      this.gasSpent += this.sc.reward.gasPerUpdate;
+      this.trackBudget();
+    } else if (act.refusedReason) this.refusedUpdates++;
+    this.stepGapSum = 0;
+    this.stepGapN = 0;
+    const tNext = Math.min(this.t + this.sc.decisionIntervalSec, this.tEnd);
+    this.runUntil(tNext);
+    m.maybeScan(tNext);
+    this.trackBudget();
+    const meanGap = this.stepGapN > 0 ? this.stepGapSum / this.stepGapN : Math.abs(m.mark() / m.oracle - 1);
+    const parts: RewardParts = {
+      feeInflow: c.feesToBudget - before.fees,
+      fundingReceived: c.fundingReceived - before.fr,
+      adjustmentCost: act.cost,
+      fundingPaid: c.fundingPaid - before.fp,
+      gasCost: act.applied ? this.sc.reward.gasPerUpdate : 0,
+      trackingPenalty: this.sc.reward.trackingPenaltyCoef * meanGap,
+      badDebt: c.badDebtFromBudget - before.bd,
+    };
+    const reward = parts.feeInflow + parts.fundingReceived - parts.adjustmentCost - parts.fundingPaid - parts.gasCost - parts.trackingPenalty - parts.badDebt;
+    return {
+      obs: this.observation(),
+      reward,
+      rewardParts: parts,
+      done: this.t >= this.tEnd,
+      applied: act.applied,
+      refusedReason: act.refusedReason,
+      target: act.target,
+      events: c.events - before.ev,
+    };
+  }
+
+  /** Maps a discrete action to a hook call, clipped by the guard rails' size bounds. */
+  private applyAction(a: Action): { applied: boolean; cost: number; refusedReason?: string; target: number } {
+    const m = this.market;
+    const p = m.params;
+    const t = this.t;
+    if (a.kind === "hold") return { applied: false, cost: 0, target: Number.NaN };
+    if (a.kind === "repeg") {
+      const fraction = a.fraction ?? 1;
+      if (!(fraction > 0 && fraction <= 1)) throw new Error(`repeg fraction must be in (0, 1], got ${fraction}`);
+      const full = pegForMark(m.x, m.y, m.oracle);
+      let newPeg = m.peg + fraction * (full - m.peg);
+      // Clip to maxPegChangeBps (a hair inside, so float rounding never trips the guard).
+      const maxMove = (m.peg * p.maxPegChangeBps * (1 - 1e-9)) / 1e4;
+      if (newPeg > m.peg + maxMove) newPeg = m.peg + maxMove;
+      if (newPeg < m.peg - maxMove) newPeg = m.peg - maxMove;
+      const r = m.repeg(newPeg, t);
+      return r.refusal ? { applied: false, cost: 0, refusedReason: r.refusal.name, target: newPeg } : { applied: true, cost: r.cost, target: newPeg };
+    }
+    const step = a.stepBps ?? DEFAULT_K_STEP_BPS;
+    if (!(step > 0)) throw new Error(`${a.kind} stepBps must be > 0, got ${step}`);
+    const bps = a.kind === "kUp" ? Math.min(step, p.maxKIncreaseBps) : -Math.min(step, p.maxKDecreaseBps);
+    const newSqrtK = (m.sqrtK * (1e4 + bps)) / 1e4;
+    const r = m.updateK(newSqrtK, t);
+    if (r.refusal) return { applied: false, cost: 0, refusedReason: r.refusal.name, target: newSqrtK };
+    this.flow.refreshDepth();
+    return { applied: true, cost: r.cost, target: newSqrtK };
+  }
+
+  /** Oracle ticks on the grid t0 + i·dt; traders run between them. */
+  private runUntil(tNext: number): void {
+    const dt = this.sc.oracleDtSec;
+    const t0 = this.sc.startTime;
+    const prices = this.path.prices;
+    while (true) {
+      const nextTickTime = t0 + (this.tick + 1) * dt;
+      if (nextTickTime > tNext) break;
+      this.flow.run(this.t, nextTickTime);
+      this.t = nextTickTime;
+      this.tick++;
+      this.onOracleTick(prices[Math.min(this.tick, prices.length - 1)]);
+    }
+    if (this.t < tNext) {
+      this.flow.run(this.t, tNext);
+      this.t = tNext;
+    }
+  }
+
+  private onOracleTick(price: number): void {
+    const m = this.market;
+    const t = this.t;
+    const r = Math.log(price / m.oracle);
+    this.volEwma = this.volLambda * this.volEwma + (1 - this.volLambda) * r * r;
+    m.setOracle(price, t);
+    if (m.fundingDue(t)) m.settleFunding(t);
+    const g = Math.abs(m.mark() / price - 1);
+    m.c.gapSamples++;
+    m.c.gapSum += g;
+    this.gapHist.add(g * 1e4);
+    this.stepGapSum += g;
+    this.stepGapN++;
+    m.maybeScan(t);
+    this.trackBudget();
+  }
+
+  private trackBudget(): void {
+    const b = this.market.budget;
+    if (b > this.peakBudget) this.peakBudget = b;
+    else if (this.peakBudget - b > this.worstDrawdown) this.worstDrawdown = this.peakBudget - b;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * runEpisode: one scenario × policy × seed through MarketEnv, returning the DESIGN §9 metrics and
+ * a chart trace downsampled to at most `traceMaxPoints` points (last value per bucket for levels,
+ * sums per bucket for reward parts; every applied update is kept as a marker, up to the same cap).
+ */
+import type { Policy } from "../core/policyTypes";
+import { MarketEnv, type EnvOptions, type RewardParts } from "./env";
+import type { EpisodeMetrics } from "./metrics";
+import type { Scenario } from "./scenario";
+
+export interface TraceMarker {
+  readonly time: number;
+  readonly kind: "repeg" | "kUp" | "kDown";
+  readonly cost: number;
+  readonly target: number;
+}
+
+export interface EpisodeTrace {
+  readonly time: number[];
+  readonly mark: number[];
+  readonly oracle: number[];
+  /** longOI − shortOI. */
+  readonly imbalance: number[];
+  readonly budget: number[];
+  readonly sqrtK: number[];
+  readonly reward: number[];
+  readonly rewardParts: { [K in keyof RewardParts]: number[] };
+  readonly markers: TraceMarker[];
+}
+
+export interface RunEpisodeOptions extends EnvOptions {
+  readonly traceMaxPoints?: number;
+  /** Skip building the trace (training loops). */
+  readonly trace?: boolean;
+}
+
+const PART_KEYS: (keyof RewardParts)[] = ["feeInflow", "fundingReceived", "adjustmentCost", "fundingPaid", "gasCost", "trackingPenalty", "badDebt"];
+
+export function runEpisode(scenario: Scenario, policy: Policy, seed: number = scenario.seed, opts: RunEpisodeOptions = {}): { metrics: EpisodeMetrics; trace: EpisodeTrace } {
+  const env = new MarketEnv(opts);
+  let obs = env.reset(scenario, seed);
+  const wantTrace = opts.trace ?? true;
+  const raw = { time: [] as number[], mark: [] as number[], oracle: [] as number[], imbalance: [] as number[], budget: [] as number[], sqrtK: [] as number[], reward: [] as number[] };
+  const rawParts = Object.fromEntries(PART_KEYS.map((k) => [k, [] as number[]])) as { [K in keyof RewardParts]: number[] };
+  const markers: TraceMarker[] = [];
+  let steps = 0;
+  for (;;) {
+    const decision = policy.decide(obs);
+    const r = env.step(decision.action);
+    steps++;
+    if (wantTrace) {
+      raw.time.push(r.obs.time);
+      raw.mark.push(r.obs.mark);
+      raw.oracle.push(r.obs.oracle);
+      raw.imbalance.push(r.obs.longOI - r.obs.shortOI);
+      raw.budget.push(r.obs.budget);
+      raw.sqrtK.push(r.obs.sqrtK);
+      raw.reward.push(r.reward);
+      for (const k of PART_KEYS) rawParts[k].push(r.rewardParts[k]);
+      if (r.applied && decision.action.kind !== "hold") markers.push({ time: obs.time, kind: decision.action.kind, cost: r.rewardParts.adjustmentCost, target: r.target });
+    }
+    obs = r.obs;
+    if (r.done) break;
+  }
+  const m = env.market;
+  const c = m.c;
+  const open = m.valueOpenPositions();
+  const informedProfit = c.iMarkout + open.iMarkout - c.iFunding - c.iFees;
+  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt;
+  const metrics: EpisodeMetrics = {
+    scenario: scenario.name,
+    policy: policy.name,
+    seed,
+    steps,
+    events: c.events,
+    horizonSec: scenario.horizonSec,
+    protocolNetRevenue: c.feesToBudget + c.feesToReserve + (c.liquidationFees - c.liquidationFeesToLiquidators) + c.fundingReceived - c.adjustmentCost - c.fundingPaid - c.badDebt,
+    feesToBudget: c.feesToBudget,
+    feesToReserve: c.feesToReserve,
+    liquidationFeesToReserve: c.liquidationFees - c.liquidationFeesToLiquidators,
+    fundingReceived: c.fundingReceived,
+    fundingPaid: c.fundingPaid,
+    adjustmentCost: c.adjustmentCost,
+    badDebt: c.badDebt,
+    badDebtUncovered: c.badDebtUncovered,
+    meanGapBps: c.gapSamples > 0 ? (c.gapSum / c.gapSamples) * 1e4 : 0,
+    p95GapBps: env.gapHist.quantile(0.95),
+    informedProfit,
+    uninformedLoss: -uninformedPnl,
+    uninformedFees: c.uFees,
+    volume: c.volume,
+    volumeInformed: c.volumeInformed,
+    volumeUninformed: c.volumeUninformed,
+    updates: env.updates,
+    repegs: c.repegs,
+    kUpdates: c.kUpdates,
+    refusedUpdates: env.refusedUpdates,
+    gasSpent: env.gasSpent,
+    worstBudgetDrawdown: env.worstDrawdown,
+    finalBudget: m.budget,
+    finalReservedShare: m.reservedShare,
+    finalSqrtK: m.sqrtK,
+    endLiability: m.liability(),
+    liquidations: c.liquidations,
+    tradeRefusals: {
+      fluctuation: c.refusedFluctuation,
+      openInterest: c.refusedOpenInterest,
+      capacity: c.refusedCapacity,
+      initialMargin: c.refusedInitialMargin,
+      reduceOnly: c.refusedReduceOnly,
+      liquidity: c.refusedLiquidity,
+    },
+  };
+  return { metrics, trace: downsample(raw, rawParts, markers, opts.traceMaxPoints ?? 2000) };
+}
+
+function downsample(
+  raw: { time: number[]; mark: number[]; oracle: number[]; imbalance: number[]; budget: number[]; sqrtK: number[]; reward: number[] },
+  parts: { [K in keyof RewardParts]: number[] },
+  markers: TraceMarker[],
+  maxPoints: number,
+): EpisodeTrace {
+  const n = raw.time.length;
+  const stride = Math.max(1, Math.ceil(n / maxPoints));
+  const last = (xs: number[]) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i += stride) out.push(xs[Math.min(n - 1, i + stride - 1)]);
+    return out;
+  };
+  const sum = (xs: number[]) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i += stride) {
+      let s = 0;
+      for (let j = i; j < Math.min(n, i + stride); j++) s += xs[j];
+      out.push(s);
+    }
+    return out;
+  };
+  const mStride = Math.max(1, Math.ceil(markers.length / maxPoints));
+  return {
+    time: last(raw.time),
+    mark: last(raw.mark),
+    oracle: last(raw.oracle),
+    imbalance: last(raw.imbalance),
+    budget: last(raw.budget),
+    sqrtK: last(raw.sqrtK),
+    reward: sum(raw.reward),
+    rewardParts: Object.fromEntries(PART_KEYS.map((k) => [k, sum(parts[k])])) as { [K in keyof RewardParts]: number[] },
+    markers: markers.filter((_, i) => i % mStride === 0),
+  };
+}

@@ -1,0 +1,801 @@
+/**
+ * The fast market for learning: the same curve / fee / funding / guard math as `MarketCore`, with
+ * the traders held in typed arrays so the event loop allocates nothing.
+ *
+ * Where it differs from the exact per-trader core (on purpose, for speed):
+ * - Uninformed positions live in Float64Array slots (one per position, swap-removed on close);
+ *   informed traders are pooled into one long and one short position (size, notional, margin,
+ *   funding snapshot), reduced pro rata.
+ * - The informed pools are valued at the mark for their margin ratio (many small traders), and a
+ *   pool under maintenance is liquidated whole.
+ * - Liquidations are full (never partial) and are found by a sweep over all positions that runs
+ *   (at oracle ticks and decision steps, not on every trade) when the mark comes within
+ *   `scanMoveBps` (default 100, the allowance for self-impact) of the liquidation-price envelope.
+ *   A close that would leave negative margin is handed to the liquidator at once.
+ * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit).
+ * - The fluctuation rule, OI cap, reduce-only, IM check, fee split, funding and all hook guards
+ *   follow SPEC exactly; hooks call the same pure functions (curve.ts, guards.ts, funding.ts).
+ */
+import { kCostDirect, markPrice, repegCostClosedForm, reservesAfterK } from "./curve";
+import type { Refusal } from "./errors";
+import { FastCounters } from "./fastCounters";
+import { computeFunding } from "./funding";
+import { checkDivergence, checkKShape, checkOracle, checkRepegShape, checkSpend, commitSpend, type HookLedger } from "./guards";
+import type { MarketParams } from "./params";
+
+export interface FastMarketConfig {
+  readonly params: MarketParams;
+  readonly peg: number;
+  readonly sqrtK: number;
+  readonly budget: number;
+  readonly reservedShare: number;
+  readonly time: number;
+  readonly blockTimeSec: number;
+  readonly oraclePrice: number;
+  readonly capacity: number;
+  /** Sweep for liquidations once the mark is this close (bps) to the liquidation envelope. */
+  readonly scanMoveBps?: number;
+}
+
+export class FastMarket implements HookLedger {
+  readonly params: MarketParams;
+  readonly c = new FastCounters();
+  // curve
+  x: number;
+  y: number;
+  peg: number;
+  sqrtK: number;
+  k: number;
+  longOI = 0;
+  shortOI = 0;
+  // budget ledger (HookLedger)
+  budget: number;
+  lastHookBlock = -Infinity;
+  windowIndex = -1;
+  prevSpent = 0;
+  curSpent = 0;
+  budgetAtWindowStart: number;
+  reservedShare: number;
+  uncoveredBadDebt = 0;
+  lastHookTime = -Infinity;
+  // TWAPs, funding, oracle
+  markTwap: number;
+  markTwapTs: number;
+  oracleTwap: number;
+  oracleTwapTs: number;
+  cumLong = 0;
+  cumShort = 0;
+  lastFundingTime: number;
+  oracle: number;
+  oracleTs: number;
+  // blocks & circuit breaker
+  readonly startTime: number;
+  readonly blockTimeSec: number;
+  tradeBlock = -1;
+  blockStartMark: number;
+  reduceUsed = false;
+  reduceOnly = false;
+  lastScanMark: number;
+  private readonly scanMoveBps: number;
+  // Hot-loop copies of the parameters. Rates are bps/1e4 precomputed: x·rate is within 1 ulp of
+  // SPEC's x·bps/1e4 (the exact core keeps SPEC's form; the fast path trades a division per use).
+  private readonly feeRate: number;
+  private readonly reserveRate: number;
+  private readonly imRate: number;
+  private readonly liqRate: number;
+  private readonly feeBps: number;
+  private readonly reserveShareBps: number;
+  private readonly imBps: number;
+  private readonly mmBps: number;
+  private readonly liqFeeBps: number;
+  private readonly fluctBps: number;
+  private readonly maxOI: number;
+  private readonly twapWindow: number;
+  // uninformed positions, one slot each
+  readonly capacity: number;
+  uN = 0;
+  readonly uSize: Float64Array;
+  readonly uNotional: Float64Array;
+  readonly uMargin: Float64Array;
+  readonly uSnap: Float64Array;
+  /**
+   * Hot-path call arguments travel in fields: a double passed to (or returned from) a call V8 does
+   * not inline is boxed on the heap, and the event loop must not allocate.
+   */
+  now = 0;
+  argQ = 0;
+  argBase = 0;
+  argMark = 0;
+  argMargin = 0;
+  informedCapital = 0;
+  informedLeverage = 1;
+  informedEdgeBps = 0;
+  // informed pools
+  iLongSize = 0;
+  iLongNotional = 0;
+  iLongMargin = 0;
+  iLongSnap = 0;
+  iShortSize = 0;
+  iShortNotional = 0;
+  iShortMargin = 0;
+  iShortSnap = 0;
+
+  constructor(cfg: FastMarketConfig) {
+    const p = cfg.params;
+    this.params = p;
+    this.x = cfg.sqrtK;
+    this.y = cfg.sqrtK;
+    this.peg = cfg.peg;
+    this.sqrtK = cfg.sqrtK;
+    this.k = cfg.sqrtK * cfg.sqrtK;
+    this.budget = cfg.budget;
+    this.budgetAtWindowStart = cfg.budget;
+    this.reservedShare = cfg.reservedShare;
+    const mark = this.mark();
+    this.markTwap = mark;
+    this.markTwapTs = cfg.time;
+    this.oracleTwap = cfg.oraclePrice;
+    this.oracleTwapTs = cfg.time;
+    this.lastFundingTime = cfg.time;
+    this.oracle = cfg.oraclePrice;
+    this.oracleTs = cfg.time;
+    this.startTime = cfg.time;
+    this.blockTimeSec = cfg.blockTimeSec;
+    this.blockStartMark = mark;
+    this.lastScanMark = mark;
+    this.now = cfg.time;
+    this.scanMoveBps = cfg.scanMoveBps ?? 100;
+    this.feeBps = p.feeBps;
+    this.feeRate = p.feeBps / 1e4;
+    this.reserveRate = p.reserveShareBps / 1e4;
+    this.imRate = p.imBps / 1e4;
+    this.liqRate = p.liquidationFeeBps / 1e4;
+    this.reserveShareBps = p.reserveShareBps;
+    this.imBps = p.imBps;
+    this.mmBps = p.mmBps;
+    this.liqFeeBps = p.liquidationFeeBps;
+    this.fluctBps = p.fluctuationLimitBps;
+    this.maxOI = p.maxOpenInterest;
+    this.twapWindow = p.twapWindow;
+    this.capacity = cfg.capacity;
+    this.uSize = new Float64Array(cfg.capacity);
+    this.uNotional = new Float64Array(cfg.capacity);
+    this.uMargin = new Float64Array(cfg.capacity);
+    this.uSnap = new Float64Array(cfg.capacity);
+  }
+
+  mark(): number {
+    return (this.y * this.peg) / this.x;
+  }
+
+  blockAt(t: number): number {
+    return Math.floor((t - this.startTime) / this.blockTimeSec) + 1;
+  }
+
+  // ───────────── trade primitives (hot path) ─────────────
+
+  private beginTrade(): void {
+    const b = Math.floor((this.now - this.startTime) / this.blockTimeSec);
+    if (b !== this.tradeBlock) {
+      this.tradeBlock = b;
+      this.blockStartMark = (this.y * this.peg) / this.x;
+      this.reduceUsed = false;
+    }
+  }
+
+  /** Fluctuation rule; for a reducing trade it consumes the once-per-block allowance. */
+  private fluctuationOk(reducing: boolean): boolean {
+    const newMark = this.argMark;
+    const bsm = this.blockStartMark;
+    const move = newMark > bsm ? newMark - bsm : bsm - newMark;
+    if (move * 1e4 <= this.fluctBps * bsm) return true;
+    if (reducing && !this.reduceUsed) {
+      this.reduceUsed = true;
+      return true;
+    }
+    this.c.refusedFluctuation++;
+    return false;
+  }
+
+  private updateMarkTwap(): void {
+    const t = this.now;
+    const dt = t - this.markTwapTs;
+    if (dt > 0) {
+      const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
+      this.markTwap = (this.markTwap * w + ((this.y * this.peg) / this.x) * dt) / (w + dt);
+      this.markTwapTs = t;
+    }
+  }
+
+  /** Charges the taker fee on `argQ` and splits it (the caller recomputes the fee: no double crosses the call). */
+  private takeFee(): void {
+    const q = this.argQ;
+    const fee = q * this.feeRate;
+    const toReserve = fee * this.reserveRate;
+    const toBudget = fee - toReserve;
+    this.budget += toBudget;
+    this.reservedShare += toReserve;
+    const c = this.c;
+    c.feesTotal += fee;
+    c.feesToBudget += toBudget;
+    c.feesToReserve += toReserve;
+    c.volume += q;
+    c.trades++;
+  }
+
+  /** Base moved by the last successful `increase` (a field, so no double crosses a call). */
+  private lastBase = 0;
+
+  /**
+   * Curve increase of quote q; false when refused (reduce-only, liquidity, fluctuation limit, OI
+   * cap, initial margin of `margin` after the fee). The base moved is left in `lastBase`.
+   */
+  private increase(isLong: boolean): boolean {
+    const q = this.argQ;
+    const margin = this.argMargin;
+    if (this.reduceOnly) {
+      this.c.refusedReduceOnly++;
+      return false;
+    }
+    this.beginTrade();
+    let y1: number;
+    if (isLong) y1 = this.y + q / this.peg;
+    else {
+      y1 = this.y - q / this.peg;
+      if (!(y1 > 0)) {
+        this.c.refusedLiquidity++;
+        return false;
+      }
+    }
+    const x1 = this.k / y1;
+    const b = isLong ? this.x - x1 : x1 - this.x;
+    this.argMark = (y1 * this.peg) / x1;
+    if (!this.fluctuationOk(false)) return false;
+    if (this.longOI + this.shortOI + b > this.maxOI) {
+      this.c.refusedOpenInterest++;
+      return false;
+    }
+    if (margin - q * this.feeRate < q * this.imRate) {
+      this.c.refusedInitialMargin++;
+      return false;
+    }
+    this.updateMarkTwap();
+    this.x = x1;
+    this.y = y1;
+    if (isLong) this.longOI += b;
+    else this.shortOI += b;
+    this.lastBase = b;
+    return true;
+  }
+
+  /** Quote of closing `b` of a long (out) or short (in); NaN when the curve cannot. */
+  private closeQuote(isLong: boolean, b: number): number {
+    if (isLong) return (this.y - this.k / (this.x + b)) * this.peg;
+    const x1 = this.x - b;
+    return x1 > 0 ? (this.k / x1 - this.y) * this.peg : Number.NaN;
+  }
+
+  /** Moves the curve for a close of `b` already priced; no checks. */
+  private applyClose(isLong: boolean): void {
+    const b = this.argBase;
+    this.updateMarkTwap();
+    if (isLong) {
+      this.x = this.x + b;
+      this.longOI -= b;
+      if (this.longOI < 0) this.longOI = 0;
+    } else {
+      this.x = this.x - b;
+      this.shortOI -= b;
+      if (this.shortOI < 0) this.shortOI = 0;
+    }
+    this.y = this.k / this.x;
+  }
+
+  /** Would closing `b` pass the fluctuation rule? (consumes the reduce allowance if needed) */
+  private closeAllowed(isLong: boolean, b: number): boolean {
+    this.beginTrade();
+    const x1 = isLong ? this.x + b : this.x - b;
+    this.argMark = ((this.k / x1) * this.peg) / x1;
+    return this.fluctuationOk(true);
+  }
+
+  // ───────────── uninformed slots ─────────────
+
+  /** Opens a new uninformed position of quote `argQ` with margin `argMargin` at `now`; false when refused. */
+  openUninformed(isLong: boolean): boolean {
+    if (this.uN >= this.capacity) {
+      this.c.refusedCapacity++;
+      return false;
+    }
+    if (!this.increase(isLong)) return false;
+    const q = this.argQ;
+    const margin = this.argMargin;
+    const b = this.lastBase;
+    this.takeFee();
+    const fee = q * this.feeRate;
+    const i = this.uN++;
+    this.uSize[i] = isLong ? b : -b;
+    this.uNotional[i] = q;
+    this.uMargin[i] = margin - fee;
+    this.uSnap[i] = isLong ? this.cumLong : this.cumShort;
+    this.noteLiquidationPrice(isLong, b, q, margin - fee);
+    this.c.uFees += fee;
+    this.c.volumeUninformed += q;
+    return true;
+  }
+
+  private slotFunding(i: number): number {
+    const s = this.uSize[i];
+    return s > 0 ? s * (this.cumLong - this.uSnap[i]) : s * (this.cumShort - this.uSnap[i]);
+  }
+
+  /** Closes slot i on the trader's own schedule; liquidated instead when the margin would go negative. */
+  closeUninformed(i: number): boolean {
+    const s = this.uSize[i];
+    const isLong = s > 0;
+    const b = isLong ? s : -s;
+    const x1 = isLong ? this.x + b : this.x - b;
+    if (!(x1 > 0)) {
+      this.c.refusedLiquidity++;
+      return false;
+    }
+    const y1 = this.k / x1;
+    const quote = (isLong ? this.y - y1 : y1 - this.y) * this.peg;
+    const owed = isLong ? s * (this.cumLong - this.uSnap[i]) : s * (this.cumShort - this.uSnap[i]);
+    const n = this.uNotional[i];
+    const pnl = isLong ? quote - n : n - quote;
+    const fee = quote * this.feeRate;
+    if (this.uMargin[i] - owed + pnl - fee < 0) return this.liquidateUninformed(i);
+    this.beginTrade();
+    this.argMark = (y1 * this.peg) / x1;
+    if (!this.fluctuationOk(true)) return false;
+    this.argBase = b;
+    this.applyClose(isLong);
+    this.argQ = quote;
+    this.takeFee();
+    const c = this.c;
+    c.uFunding += owed;
+    c.uRealised += pnl;
+    c.uFees += fee;
+    c.volumeUninformed += quote;
+    this.removeSlot(i);
+    return true;
+  }
+
+  private removeSlot(i: number): void {
+    const last = --this.uN;
+    if (i !== last) {
+      this.uSize[i] = this.uSize[last];
+      this.uNotional[i] = this.uNotional[last];
+      this.uMargin[i] = this.uMargin[last];
+      this.uSnap[i] = this.uSnap[last];
+    }
+  }
+
+  /** Full liquidation of slot i (exempt from the fluctuation limit). */
+  private liquidateUninformed(i: number): boolean {
+    const s = this.uSize[i];
+    const isLong = s > 0;
+    const b = isLong ? s : -s;
+    const x1 = isLong ? this.x + b : this.x - b;
+    if (!(x1 > 0)) return false;
+    const quote = (isLong ? this.y - this.k / x1 : this.k / x1 - this.y) * this.peg;
+    this.beginTrade();
+    const owed = isLong ? s * (this.cumLong - this.uSnap[i]) : s * (this.cumShort - this.uSnap[i]);
+    const n = this.uNotional[i];
+    const pnl = isLong ? quote - n : n - quote;
+    this.argBase = b;
+    this.applyClose(isLong);
+    // Liquidations pay the taker fee on the curve close, then the liquidation fee (as the contract).
+    this.argQ = quote;
+    this.takeFee();
+    const fee = quote * this.feeRate;
+    this.settleLiquidation(quote, this.uMargin[i] - owed + pnl - fee);
+    const left = this.lastLeft;
+    const c = this.c;
+    c.uFunding += owed;
+    c.uRealised += pnl;
+    c.uFees += fee + quote * this.liqRate;
+    c.uBadDebt += left < 0 ? -left : 0;
+    c.volumeUninformed += quote;
+    this.removeSlot(i);
+    return true;
+  }
+
+  /** Margin left by the last liquidation before bad-debt cover (< 0 = bad debt). */
+  private lastLeft = 0;
+
+  /** Liquidation fee split and bad debt waterfall; leaves the margin left in `lastLeft`. */
+  private settleLiquidation(quote: number, marginBeforeFee: number): void {
+    const c = this.c;
+    const fee = quote * this.liqRate;
+    const toLiquidator = fee / 2;
+    this.reservedShare += fee - toLiquidator;
+    c.liquidations++;
+    c.liquidationFees += fee;
+    c.liquidationFeesToLiquidators += toLiquidator;
+    const left = marginBeforeFee - fee;
+    if (left < 0) {
+      const debt = -left;
+      const fromReserve = debt < this.reservedShare ? debt : this.reservedShare;
+      this.reservedShare -= fromReserve;
+      const rest = debt - fromReserve;
+      const fromBudget = rest < this.budget ? rest : this.budget;
+      this.budget -= fromBudget;
+      this.uncoveredBadDebt += rest - fromBudget;
+      c.badDebt += debt;
+      c.badDebtFromReserve += fromReserve;
+      c.badDebtFromBudget += fromBudget;
+      c.badDebtUncovered += rest - fromBudget;
+    }
+    this.lastLeft = left;
+  }
+
+  // ───────────── informed pools ─────────────
+
+  /**
+   * An informed arrival: trades toward the oracle when the gap beats fee + edge, sized to move the
+   * mark to the oracle less fee + edge (where the marginal unit stops paying), capped by
+   * capital·leverage and by the fluctuation limit. With the opposite
+   * pool open it closes that first (its gap is gone, it has reversed).
+   */
+  informedArrival(): void {
+    const capital = this.informedCapital;
+    const leverage = this.informedLeverage;
+    const edgeBps = this.informedEdgeBps;
+    const o = this.oracle;
+    const mark = (this.y * this.peg) / this.x;
+    const gap = o - mark;
+    const thr = (o * (this.feeBps + edgeBps)) / 1e4;
+    if (gap <= thr && -gap <= thr) {
+      this.c.informedIdle++;
+      return;
+    }
+    const isLong = gap > 0;
+    this.beginTrade();
+    // Target: the oracle less the threshold (the marginal unit must still beat fee + edge), and
+    // inside the block's fluctuation band (a bigger order would revert).
+    const band = (this.blockStartMark * this.fluctBps * 0.999) / 1e4;
+    let target = isLong ? o - thr : o + thr;
+    if (isLong && target > this.blockStartMark + band) target = this.blockStartMark + band;
+    if (!isLong && target < this.blockStartMark - band) target = this.blockStartMark - band;
+    if (isLong ? target <= mark : target >= mark) {
+      this.c.informedIdle++;
+      return;
+    }
+    // y1 with y1·P/x1 = target and x1·y1 = k.
+    const y1 = Math.sqrt((this.k * target) / this.peg);
+    let q = (isLong ? y1 - this.y : this.y - y1) * this.peg;
+    const cap = capital * leverage;
+    if (q > cap) q = cap;
+    const oppSize = isLong ? this.iShortSize : this.iLongSize;
+    if (oppSize > 0) {
+      this.argQ = q;
+      this.reduceInformedPool(!isLong);
+      return;
+    }
+    this.argQ = q;
+    this.argMargin = q / leverage;
+    if (!this.increase(isLong)) return;
+    const b = this.lastBase;
+    this.takeFee();
+    const fee = q * this.feeRate;
+    this.settlePoolFunding(isLong);
+    if (isLong) {
+      this.iLongSize += b;
+      this.iLongNotional += q;
+      this.iLongMargin += q / leverage - fee;
+    } else {
+      this.iShortSize += b;
+      this.iShortNotional += q;
+      this.iShortMargin += q / leverage - fee;
+    }
+    const c = this.c;
+    c.iFees += fee;
+    c.iMarkout += isLong ? b * o - q : q - b * o;
+    c.volumeInformed += q;
+  }
+
+  private settlePoolFunding(isLong: boolean): void {
+    if (isLong) {
+      const owed = this.iLongSize * (this.cumLong - this.iLongSnap);
+      this.iLongMargin -= owed;
+      this.iLongSnap = this.cumLong;
+      this.c.iFunding += owed;
+    } else {
+      const received = this.iShortSize * (this.cumShort - this.iShortSnap);
+      this.iShortMargin += received;
+      this.iShortSnap = this.cumShort;
+      this.c.iFunding -= received;
+    }
+  }
+
+  /** Reduces the informed pool on side `poolLong` by the base an opposite trade of q moves (pro rata). */
+  private reduceInformedPool(poolLong: boolean): void {
+    const q = this.argQ;
+    const o = this.oracle;
+    const size = poolLong ? this.iLongSize : this.iShortSize;
+    // Base the opposite trade of q would move (SPEC §3 reduce rule).
+    let b = poolLong ? this.k / (this.y - q / this.peg) - this.x : this.x - this.k / (this.y + q / this.peg);
+    if (!(b > 0)) return;
+    if (b > size) b = size;
+    const quote = this.closeQuote(poolLong, b);
+    if (quote !== quote || !this.closeAllowed(poolLong, b)) return;
+    this.settlePoolFunding(poolLong);
+    const full = b >= size;
+    const notional = poolLong ? this.iLongNotional : this.iShortNotional;
+    const margin = poolLong ? this.iLongMargin : this.iShortMargin;
+    const closedNotional = full ? notional : (notional * b) / size;
+    const pnl = poolLong ? quote - closedNotional : closedNotional - quote;
+    this.argBase = b;
+    this.applyClose(poolLong);
+    this.argQ = quote;
+    this.takeFee();
+    const fee = quote * this.feeRate;
+    const closedMargin = full ? margin : (margin * b) / size;
+    if (poolLong) {
+      this.iLongSize = full ? 0 : size - b;
+      this.iLongNotional = notional - closedNotional;
+      this.iLongMargin = margin - closedMargin;
+    } else {
+      this.iShortSize = full ? 0 : size - b;
+      this.iShortNotional = notional - closedNotional;
+      this.iShortMargin = margin - closedMargin;
+    }
+    const c = this.c;
+    c.iRealised += pnl;
+    c.iFees += fee;
+    c.iMarkout += poolLong ? quote - b * o : b * o - quote;
+    c.volumeInformed += quote;
+  }
+
+  // ───────────── liquidation scan ─────────────
+
+  /** Liquidates every position under maintenance margin (a liquidator bot's sweep). */
+  liquidationScan(t: number): number {
+    this.now = t;
+    let n = 0;
+    const mm = this.mmBps;
+    const uSize = this.uSize;
+    const uNotional = this.uNotional;
+    const uMargin = this.uMargin;
+    const uSnap = this.uSnap;
+    this.envLong = -Infinity;
+    this.envShort = Infinity;
+    for (let i = this.uN - 1; i >= 0; i--) {
+      // Inlined close value and pending funding (this loop runs over every open position).
+      const s = uSize[i];
+      const isLong = s > 0;
+      const x1 = this.x + s; // long: x + b; short: x − |s|
+      if (!(x1 > 0)) continue;
+      const y1 = this.k / x1;
+      const cv = (isLong ? this.y - y1 : y1 - this.y) * this.peg;
+      const upnl = isLong ? cv - uNotional[i] : uNotional[i] - cv;
+      const pending = isLong ? s * (this.cumLong - uSnap[i]) : s * (this.cumShort - uSnap[i]);
+      if ((uMargin[i] + upnl - pending) * 1e4 < mm * cv) {
+        if (this.liquidateUninformed(i)) n++;
+      } else this.noteLiquidationPrice(isLong, isLong ? s : -s, uNotional[i], uMargin[i] - pending);
+    }
+    // Slots moved by swap-removal were visited already; their envelope entries stay valid.
+    n += this.liquidatePoolIfUnder(true) + this.liquidatePoolIfUnder(false);
+    this.lastScanMark = this.mark();
+    this.lastScanCumLong = this.cumLong;
+    this.lastScanCumShort = this.cumShort;
+    return n;
+  }
+
+  private lastScanCumLong = 0;
+  private lastScanCumShort = 0;
+  /**
+   * Liquidation-price envelopes: max over longs / min over shorts of the mark at which the position
+   * reaches maintenance, stored minus its side's funding index (a position's liquidation mark moves
+   * by exactly the funding accrued per base, so `env + cum` stays exact as funding accrues).
+   * Closes leave the envelope conservative; every scan rebuilds it.
+   */
+  private envLong = -Infinity;
+  private envShort = Infinity;
+
+  /** Liquidation mark at zero self-impact: long `(N − M)/(s(1 − mm))`, short `(N + M)/(s(1 + mm))`. */
+  private noteLiquidationPrice(isLong: boolean, size: number, notional: number, marginNet: number): void {
+    if (isLong) {
+      const px = (notional - marginNet) / (size * (1 - this.mmBps / 1e4)) - this.cumLong;
+      if (px > this.envLong) this.envLong = px;
+    } else {
+      const px = (notional + marginNet) / (size * (1 + this.mmBps / 1e4)) - this.cumShort;
+      if (px < this.envShort) this.envShort = px;
+    }
+  }
+
+  /**
+   * Scans only when some position may be under maintenance: the mark is within scanMoveBps (the
+   * buffer for self-impact) of a liquidation envelope, or an informed pool is near its own.
+   */
+  maybeScan(t: number): void {
+    const m = (this.y * this.peg) / this.x;
+    const buf = this.scanMoveBps / 1e4;
+    let need = m <= (this.envLong + this.cumLong) * (1 + buf) || m >= (this.envShort + this.cumShort) * (1 - buf);
+    if (!need && this.iLongSize > 0) {
+      const pending = this.iLongSize * (this.cumLong - this.iLongSnap);
+      need = m <= ((this.iLongNotional - this.iLongMargin + pending) / (this.iLongSize * (1 - this.mmBps / 1e4))) * (1 + buf);
+    }
+    if (!need && this.iShortSize > 0) {
+      const pending = -this.iShortSize * (this.cumShort - this.iShortSnap);
+      need = m >= ((this.iShortNotional + this.iShortMargin - pending) / (this.iShortSize * (1 + this.mmBps / 1e4))) * (1 - buf);
+    }
+    if (need) this.liquidationScan(t);
+  }
+
+  private liquidatePoolIfUnder(isLong: boolean): number {
+    const size = isLong ? this.iLongSize : this.iShortSize;
+    if (!(size > 0)) return 0;
+    // The pool stands for many small traders: value it at the mark, not at the close value of
+    // the whole pool (whose self-impact would liquidate a healthy pool and squeeze the curve).
+    const atMark = size * ((this.y * this.peg) / this.x);
+    const notional = isLong ? this.iLongNotional : this.iShortNotional;
+    const pending = isLong ? size * (this.cumLong - this.iLongSnap) : -size * (this.cumShort - this.iShortSnap);
+    const margin = isLong ? this.iLongMargin : this.iShortMargin;
+    const upnlAtMark = isLong ? atMark - notional : notional - atMark;
+    if (!(((margin + upnlAtMark - pending) / atMark) * 1e4 < this.mmBps)) return 0;
+    const cv = this.closeQuote(isLong, size);
+    if (cv !== cv) return 0;
+    const upnl = isLong ? cv - notional : notional - cv;
+    this.beginTrade();
+    this.settlePoolFunding(isLong);
+    const m2 = isLong ? this.iLongMargin : this.iShortMargin;
+    this.argBase = size;
+    this.applyClose(isLong);
+    this.argQ = cv;
+    this.takeFee();
+    const fee = cv * this.feeRate;
+    this.settleLiquidation(cv, m2 + upnl - fee);
+    const left = this.lastLeft;
+    const c = this.c;
+    c.iRealised += upnl;
+    c.iFees += fee + cv * this.liqRate;
+    c.iBadDebt += left < 0 ? -left : 0;
+    c.iMarkout += isLong ? cv - size * this.oracle : size * this.oracle - cv;
+    c.volumeInformed += cv;
+    if (isLong) {
+      this.iLongSize = 0;
+      this.iLongNotional = 0;
+      this.iLongMargin = 0;
+    } else {
+      this.iShortSize = 0;
+      this.iShortNotional = 0;
+      this.iShortMargin = 0;
+    }
+    return 1;
+  }
+
+  // ───────────── oracle, funding ─────────────
+
+  setOracle(price: number, t: number): void {
+    this.oracle = price;
+    this.oracleTs = t;
+  }
+
+  /** `observeOracle()`: folds the current answer into the oracle TWAP. */
+  observeOracle(t: number): void {
+    this.now = t;
+    const dt = t - this.oracleTwapTs;
+    if (dt > 0) {
+      const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
+      this.oracleTwap = (this.oracleTwap * w + this.oracle * dt) / (w + dt);
+      this.oracleTwapTs = t;
+    }
+  }
+
+  fundingDue(t: number): boolean {
+    return t >= this.lastFundingTime + this.params.fundingPeriod;
+  }
+
+  /** `settleFunding()` (caller checks fundingDue). */
+  settleFunding(t: number): void {
+    this.observeOracle(t);
+    this.now = t;
+    this.updateMarkTwap();
+    const r = computeFunding(this.markTwap, this.oracleTwap, this.longOI, this.shortOI, this.budget, this.params);
+    this.cumLong += r.fLong;
+    this.cumShort += r.fShort;
+    this.budget += r.ammReceived - r.ammPaid;
+    this.c.fundingReceived += r.ammReceived;
+    this.c.fundingPaid += r.ammPaid;
+    this.c.fundingSettlements++;
+    this.lastFundingTime = t;
+  }
+
+  // ───────────── keeper hooks (same guards as the core) ─────────────
+
+  private oracleRefusal(t: number): Refusal | null {
+    const bad = checkOracle(this.oracle, this.oracleTs, false, t, this.params.maxOracleAgeHooks);
+    if (bad) return bad;
+    // As the contract: compared with the stored TWAP; the hook folds the answer in on success.
+    return checkDivergence(this.oracle, this.oracleTwap, this.params);
+  }
+
+  /** Cost the repeg would charge (closed form, as the contract) or its refusal. */
+  previewRepeg(newPeg: number, t: number): { cost: number; refusal: Refusal | null } {
+    const cost = repegCostClosedForm(this.x, this.y, this.sqrtK, this.peg, newPeg, this.longOI - this.shortOI);
+    const refusal = this.oracleRefusal(t) ?? checkRepegShape(this.x, this.y, this.peg, newPeg, this.oracle, this.params) ?? checkSpend(this, cost, t, this.blockAt(t), this.params);
+    return { cost, refusal };
+  }
+
+  repeg(newPeg: number, t: number): { cost: number; refusal: Refusal | null } {
+    const r = this.previewRepeg(newPeg, t);
+    if (r.refusal) return r;
+    this.observeOracle(t);
+    this.now = t;
+    this.updateMarkTwap();
+    this.peg = newPeg;
+    commitSpend(this, r.cost, t, this.blockAt(t));
+    this.lastHookTime = t;
+    this.c.adjustmentCost += r.cost;
+    this.c.repegs++;
+    return r;
+  }
+
+  previewUpdateK(newSqrtK: number, t: number): { cost: number; refusal: Refusal | null } {
+    const cost = kCostDirect(this.x, this.y, this.sqrtK, newSqrtK, this.peg, this.longOI - this.shortOI);
+    const refusal = this.oracleRefusal(t) ?? checkKShape(this.sqrtK, newSqrtK, this.longOI - this.shortOI, this.params) ?? checkSpend(this, cost, t, this.blockAt(t), this.params);
+    return { cost, refusal };
+  }
+
+  updateK(newSqrtK: number, t: number): { cost: number; refusal: Refusal | null } {
+    const r = this.previewUpdateK(newSqrtK, t);
+    if (r.refusal) return r;
+    this.observeOracle(t);
+    this.now = t;
+    this.updateMarkTwap();
+    const nr = reservesAfterK(this.x, this.y, this.sqrtK, newSqrtK);
+    this.x = nr.x;
+    this.y = nr.y;
+    this.sqrtK = newSqrtK;
+    this.k = newSqrtK * newSqrtK;
+    commitSpend(this, r.cost, t, this.blockAt(t));
+    this.lastHookTime = t;
+    this.c.adjustmentCost += r.cost;
+    this.c.kUpdates++;
+    return r;
+  }
+
+  // ───────────── valuation ─────────────
+
+  /**
+   * Values open positions at the episode's end: uninformed at their close value (funding pending
+   * included), informed pools at the mark, with their markout vs the oracle.
+   */
+  valueOpenPositions(): { uUnrealised: number; iUnrealised: number; iMarkout: number } {
+    let u = 0;
+    for (let i = 0; i < this.uN; i++) {
+      const s = this.uSize[i];
+      const isLong = s > 0;
+      const cv = this.closeQuote(isLong, isLong ? s : -s);
+      if (cv !== cv) continue;
+      u += (isLong ? cv - this.uNotional[i] : this.uNotional[i] - cv) - this.slotFunding(i);
+    }
+    // Informed pools stand for many small traders: valued at the mark (as in their margin check).
+    const mark = (this.y * this.peg) / this.x;
+    let iu = 0;
+    let im = 0;
+    if (this.iLongSize > 0) {
+      const f = this.iLongSize * (this.cumLong - this.iLongSnap);
+      iu += this.iLongSize * mark - this.iLongNotional - f;
+      im += this.iLongSize * (mark - this.oracle) - f;
+    }
+    if (this.iShortSize > 0) {
+      const f = this.iShortSize * (this.cumShort - this.iShortSnap);
+      iu += this.iShortNotional - this.iShortSize * mark + f;
+      im += this.iShortSize * (this.oracle - mark) + f;
+    }
+    return { uUnrealised: u, iUnrealised: iu, iMarkout: im };
+  }
+
+  /** AMM liability to the net position (SPEC §2). */
+  liability(): number {
+    return (this.y - this.k / (this.x + this.longOI - this.shortOI)) * this.peg;
+  }
+
+  markNow(): number {
+    return markPrice(this.x, this.y, this.peg);
+  }
+}

@@ -1,0 +1,724 @@
+/**
+ * The exact per-trader market core: `ClearingHouse` + one `VammMarket` of SPEC §1–§6 in float64.
+ * One method per contract entry point, same argument order (the market address is implied: one
+ * core = one market), same formulas and order of operations, same custom-error names. Time and
+ * block number are explicit (`advance`) so a sequence can be replayed on-chain by the parity test.
+ * Every entry point is atomic: a revert restores the state, as the EVM does.
+ */
+import type { MarketObservation } from "../core/policyTypes";
+import {
+  closeLongQuote,
+  closeShortQuote,
+  closeValue,
+  kCostClosedForm,
+  kCostDirect,
+  markPrice,
+  quoteToBase,
+  repegCostClosedForm,
+  repegCostDirect,
+  reservesAfterK,
+  xAfterLong,
+  xAfterShort,
+} from "./curve";
+import type { FeeSplit, FundingSettled, HookPreview, KUpdated, Liquidated, MarketCoreConfig, PegUpdated, Position, PositionChanged } from "./coreTypes";
+import { type Refusal, revert, SimRevert } from "./errors";
+import { computeFunding } from "./funding";
+import { checkDivergence, checkKShape, checkOracle, checkRepegShape, checkSpend, commitSpend, type HookLedger, newHookLedger } from "./guards";
+import { makeParams, type MarketParams, validateParams } from "./params";
+import { updateTwap } from "./twap";
+
+interface CoreState {
+  x: number;
+  y: number;
+  peg: number;
+  sqrtK: number;
+  longOI: number;
+  shortOI: number;
+  hook: HookLedger;
+  reservedShare: number;
+  uncoveredBadDebt: number;
+  markTwap: number;
+  markTwapTs: number;
+  oracleTwap: number;
+  oracleTwapTs: number;
+  cumFundingLong: number;
+  cumFundingShort: number;
+  lastFundingTime: number;
+  oraclePrice: number;
+  oracleUpdatedAt: number;
+  oracleIncomplete: boolean;
+  now: number;
+  block: number;
+  tradeBlock: number;
+  blockStartMark: number;
+  reduceUsedInBlock: boolean;
+  lastHookTime: number;
+  paused: boolean;
+  globalPaused: boolean;
+  reduceOnly: boolean;
+  fees: FeeSplit;
+}
+
+export class MarketCore {
+  private params: MarketParams;
+  private s: CoreState;
+  private readonly free = new Map<string, number>();
+  private readonly positions = new Map<string, Position>();
+
+  constructor(cfg: MarketCoreConfig) {
+    this.params = makeParams(cfg.params);
+    const x = cfg.baseReserve ?? cfg.sqrtK;
+    const y = cfg.quoteReserve ?? cfg.sqrtK;
+    if (!(cfg.sqrtK > 0 && x > 0 && y > 0 && cfg.peg > 0)) throw new Error("MarketCore: peg, sqrtK and reserves must be > 0");
+    if (Math.abs(x * y - cfg.sqrtK * cfg.sqrtK) > 1e-9 * cfg.sqrtK * cfg.sqrtK) throw new Error("MarketCore: baseReserve·quoteReserve must equal sqrtK²");
+    if (!(cfg.oraclePrice > 0)) throw new Error(`MarketCore: oraclePrice must be > 0, got ${cfg.oraclePrice}`);
+    const mark = markPrice(x, y, cfg.peg);
+    this.s = {
+      x,
+      y,
+      peg: cfg.peg,
+      sqrtK: cfg.sqrtK,
+      longOI: 0,
+      shortOI: 0,
+      hook: newHookLedger(cfg.budget ?? 0),
+      reservedShare: cfg.reservedShare ?? 0,
+      uncoveredBadDebt: 0,
+      markTwap: mark,
+      markTwapTs: cfg.time,
+      oracleTwap: cfg.oraclePrice,
+      oracleTwapTs: cfg.time,
+      cumFundingLong: 0,
+      cumFundingShort: 0,
+      lastFundingTime: cfg.time,
+      oraclePrice: cfg.oraclePrice,
+      oracleUpdatedAt: cfg.time,
+      oracleIncomplete: false,
+      now: cfg.time,
+      block: cfg.block,
+      tradeBlock: -1,
+      blockStartMark: mark,
+      reduceUsedInBlock: false,
+      lastHookTime: -Infinity,
+      paused: false,
+      globalPaused: false,
+      reduceOnly: false,
+      fees: { fee: 0, toBudget: 0, toReserve: 0 },
+    };
+  }
+
+  // ───────────────────────────── environment (chain & oracle) ─────────────────────────────
+
+  /** Moves the clock (block.timestamp, block.number); never backwards. */
+  advance(time: number, block: number): void {
+    if (time < this.s.now || block < this.s.block) throw new Error(`advance: time/block must not go back (now ${this.s.now}/${this.s.block}, got ${time}/${block})`);
+    this.s.now = time;
+    this.s.block = block;
+  }
+
+  /** MockAggregator.setAnswer / setRound: the next oracle read sees this answer. */
+  setOracle(price: number, updatedAt: number = this.s.now, opts: { incomplete?: boolean } = {}): void {
+    this.s.oraclePrice = price;
+    this.s.oracleUpdatedAt = updatedAt;
+    this.s.oracleIncomplete = opts.incomplete ?? false;
+  }
+
+  // ───────────────────────────── vault ─────────────────────────────
+
+  deposit(trader: string, amount: number): void {
+    if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
+    this.free.set(trader, this.freeCollateral(trader) + amount);
+  }
+
+  /** Free collateral only; open to the last even when paused (SPEC §6). */
+  withdraw(trader: string, amount: number): void {
+    if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
+    const free = this.freeCollateral(trader);
+    if (amount > free) throw new SimRevert("CH_InsufficientCollateral", free, amount);
+    this.free.set(trader, free - amount);
+  }
+
+  // ───────────────────────────── trading ─────────────────────────────
+
+  /**
+   * Increase / reduce / reverse per SPEC §3. `baseLimit`: min base received (long) / max base
+   * owed (short) over the total base moved; 0 = no limit.
+   */
+  openPosition(trader: string, isLong: boolean, quoteNotional: number, marginToAdd: number, baseLimit: number, deadline = Infinity): PositionChanged {
+    return this.atomic([trader], () => {
+      this.requireTradable(deadline);
+      if (!(quoteNotional > 0)) throw new SimRevert("CH_ZeroAmount");
+      const pos = this.positions.get(trader) ?? { size: 0, openNotional: 0, margin: 0, fundingSnap: 0 };
+      this.positions.set(trader, pos);
+      if (marginToAdd > 0) this.moveToMargin(trader, pos, marginToAdd);
+      const fundingPaid = this.settlePositionFunding(pos);
+      this.beginTradeInBlock();
+      const sizeBefore = pos.size;
+      let quoteDelta = 0;
+      let fee = 0;
+      let pnl = 0;
+      let increased = false;
+      if (pos.size === 0 || pos.size > 0 === isLong) {
+        if (pos.size === 0) pos.fundingSnap = isLong ? this.s.cumFundingLong : this.s.cumFundingShort;
+        const r = this.increase(pos, isLong, quoteNotional);
+        quoteDelta += r.quoteDelta;
+        fee += r.fee;
+        increased = true;
+      } else {
+        const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
+        if (quoteNotional < cv) {
+          const base = quoteToBase(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, isLong, quoteNotional);
+          const r = this.reduce(pos, base);
+          quoteDelta += r.quoteDelta;
+          fee += r.fee;
+          pnl += r.pnl;
+        } else {
+          const r = this.reduce(pos, Math.abs(pos.size));
+          quoteDelta += r.quoteDelta;
+          fee += r.fee;
+          pnl += r.pnl;
+          const rest = quoteNotional - cv;
+          if (rest > 0) {
+            pos.fundingSnap = isLong ? this.s.cumFundingLong : this.s.cumFundingShort;
+            const r2 = this.increase(pos, isLong, rest);
+            quoteDelta += r2.quoteDelta;
+            fee += r2.fee;
+            increased = true;
+          }
+        }
+      }
+      const baseMoved = Math.abs(pos.size - sizeBefore);
+      if (baseLimit > 0 && (isLong ? baseMoved < baseLimit : baseMoved > baseLimit)) throw new SimRevert("CH_BaseLimitExceeded", baseMoved, baseLimit);
+      this.checkFluctuation(!increased);
+      if (increased) {
+        const oi = this.s.longOI + this.s.shortOI;
+        if (oi > this.params.maxOpenInterest) throw new SimRevert("Vamm_OpenInterestCapExceeded", oi, this.params.maxOpenInterest);
+        const required = (pos.openNotional * this.params.imBps) / 1e4;
+        if (pos.margin < required) throw new SimRevert("CH_BelowInitialMargin", pos.margin, required);
+      }
+      const marginReturned = this.finishIfClosed(trader, pos);
+      return { trader, baseDelta: pos.size - sizeBefore, quoteDelta, fee, realisedPnl: pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
+    });
+  }
+
+  /** Partial or full close (baseSize 0 = all); `quoteLimit`: min quote out (long) / max quote in (short); 0 = none. */
+  closePosition(trader: string, baseSize: number, quoteLimit: number, deadline = Infinity): PositionChanged {
+    return this.atomic([trader], () => {
+      this.requireTradable(deadline);
+      const pos = this.requirePosition(trader);
+      const abs = Math.abs(pos.size);
+      if (baseSize > abs) throw new SimRevert("CH_SizeExceedsPosition", baseSize, abs);
+      const base = baseSize === 0 ? abs : baseSize;
+      const fundingPaid = this.settlePositionFunding(pos);
+      this.beginTradeInBlock();
+      const sizeBefore = pos.size;
+      const r = this.reduce(pos, base);
+      const quote = Math.abs(r.quoteDelta);
+      if (quoteLimit > 0 && (sizeBefore > 0 ? quote < quoteLimit : quote > quoteLimit)) throw new SimRevert("CH_QuoteLimitExceeded", quote, quoteLimit);
+      this.checkFluctuation(true);
+      const marginReturned = this.finishIfClosed(trader, pos);
+      return { trader, baseDelta: pos.size - sizeBefore, quoteDelta: r.quoteDelta, fee: r.fee, realisedPnl: r.pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
+    });
+  }
+
+  addMargin(trader: string, amount: number): void {
+    this.atomic([trader], () => {
+      this.requireTradable(Infinity);
+      if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
+      const pos = this.requirePosition(trader);
+      this.settlePositionFunding(pos);
+      this.moveToMargin(trader, pos, amount);
+    });
+  }
+
+  /** After removal the equity must stay ≥ closeValue·imBps (funding settled first). */
+  removeMargin(trader: string, amount: number): void {
+    this.atomic([trader], () => {
+      this.requireTradable(Infinity);
+      if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
+      const pos = this.requirePosition(trader);
+      this.settlePositionFunding(pos);
+      pos.margin -= amount;
+      if (pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin);
+      const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
+      const equity = pos.margin + (pos.size > 0 ? cv - pos.openNotional : pos.openNotional - cv);
+      const required = (cv * this.params.imBps) / 1e4;
+      if (equity < required) throw new SimRevert("CH_BelowInitialMargin", equity, required);
+      this.free.set(trader, this.freeCollateral(trader) + amount);
+    });
+  }
+
+  /**
+   * SPEC §3 liquidation: equity/closeValue < mm; close `baseSize` (0 = all; all when the remaining
+   * margin would be ≤ 0) through the curve with its taker fee, then the liquidation fee, half (floor)
+   * to the liquidator, rest to the reserved share; negative margin = bad debt from reserve, then budget, then uncovered. Exempt from the
+   * fluctuation limit and allowed in reduce-only.
+   */
+  liquidate(liquidator: string, trader: string, baseSize: number): Liquidated {
+    return this.atomic([trader, liquidator], () => {
+      this.requireNotPaused();
+      const pos = this.requirePosition(trader);
+      this.settlePositionFunding(pos);
+      const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
+      const equity = pos.margin + (pos.size > 0 ? cv - pos.openNotional : pos.openNotional - cv);
+      if (!(equity * 1e4 < this.params.mmBps * cv)) throw new SimRevert("CH_NotLiquidatable", equity, (cv * this.params.mmBps) / 1e4);
+      this.beginTradeInBlock();
+      const abs = Math.abs(pos.size);
+      let base = baseSize === 0 || baseSize >= abs ? abs : baseSize;
+      if (base < abs && this.marginAfterLiquidating(pos, base) <= 0) base = abs;
+      const r = this.reduce(pos, base);
+      const quoteClosed = Math.abs(r.quoteDelta);
+      const liquidationFee = (quoteClosed * this.params.liquidationFeeBps) / 1e4;
+      const toLiquidator = liquidationFee / 2;
+      const toReserve = liquidationFee - toLiquidator;
+      pos.margin -= liquidationFee;
+      this.free.set(liquidator, this.freeCollateral(liquidator) + toLiquidator);
+      this.s.reservedShare += toReserve;
+      let badDebt = 0;
+      let fromReserve = 0;
+      let fromBudget = 0;
+      let uncovered = 0;
+      let marginReturned = 0;
+      const fullyClosed = pos.size === 0;
+      if (fullyClosed) {
+        if (pos.margin < 0) {
+          badDebt = -pos.margin;
+          fromReserve = Math.min(this.s.reservedShare, badDebt);
+          this.s.reservedShare -= fromReserve;
+          fromBudget = Math.min(this.s.hook.budget, badDebt - fromReserve);
+          this.s.hook.budget -= fromBudget;
+          uncovered = badDebt - fromReserve - fromBudget;
+          this.s.uncoveredBadDebt += uncovered;
+          pos.margin = 0;
+        }
+        marginReturned = this.finishIfClosed(trader, pos);
+      }
+      return { trader, liquidator, baseClosed: base, quoteClosed, realisedPnl: r.pnl, takerFee: r.fee, liquidationFee, toLiquidator, toReserve, marginReturned, fullyClosed, badDebt, fromReserve, fromBudget, uncovered };
+    });
+  }
+
+  // ───────────────────────────── funding & oracle ─────────────────────────────
+
+  settleFunding(): FundingSettled {
+    return this.atomic([], () => {
+      this.requireNotPaused();
+      const due = this.s.lastFundingTime + this.params.fundingPeriod;
+      if (this.s.now < due) throw new SimRevert("Vamm_FundingNotDue", due, this.s.now);
+      this.readOracle(this.params.maxOracleAgeMargin);
+      this.updateMarkTwap();
+      const r = computeFunding(this.s.markTwap, this.s.oracleTwap, this.s.longOI, this.s.shortOI, this.s.hook.budget, this.params);
+      this.s.cumFundingLong += r.fLong;
+      this.s.cumFundingShort += r.fShort;
+      this.s.hook.budget += r.ammReceived - r.ammPaid;
+      this.s.lastFundingTime = this.s.now;
+      return { ...r, markTwap: this.s.markTwap, oracleTwap: this.s.oracleTwap };
+    });
+  }
+
+  /** Anyone may call: reads the oracle and folds it into the oracle TWAP. */
+  observeOracle(): { oracle: number; oracleTwap: number } {
+    return this.atomic([], () => {
+      const oracle = this.readOracle(this.params.maxOracleAgeMargin);
+      return { oracle, oracleTwap: this.s.oracleTwap };
+    });
+  }
+
+  // ───────────────────────────── keeper hooks ─────────────────────────────
+
+  previewRepeg(newPeg: number): HookPreview {
+    const s = this.s;
+    const d = s.longOI - s.shortOI;
+    const costClosedForm = repegCostClosedForm(s.x, s.y, s.sqrtK, s.peg, newPeg, d);
+    const costDirect = repegCostDirect(s.x, s.y, s.sqrtK, s.peg, newPeg, d);
+    const refusal = this.repegRefusal(newPeg, costClosedForm);
+    return { cost: costClosedForm, costClosedForm, costDirect, newMark: markPrice(s.x, s.y, newPeg), refusal };
+  }
+
+  repeg(newPeg: number): PegUpdated {
+    return this.atomic([], () => {
+      const s = this.s;
+      const cost = repegCostClosedForm(s.x, s.y, s.sqrtK, s.peg, newPeg, s.longOI - s.shortOI);
+      const refusal = this.repegRefusal(newPeg, cost, true);
+      if (refusal) revert(refusal);
+      this.updateMarkTwap();
+      const oldPeg = s.peg;
+      s.peg = newPeg;
+      commitSpend(s.hook, cost, s.now, s.block);
+      s.lastHookTime = s.now;
+      return { oldPeg, newPeg, cost, newMark: this.mark() };
+    });
+  }
+
+  previewUpdateK(newSqrtK: number): HookPreview {
+    const s = this.s;
+    const d = s.longOI - s.shortOI;
+    const costDirect = kCostDirect(s.x, s.y, s.sqrtK, newSqrtK, s.peg, d);
+    const costClosedForm = kCostClosedForm(s.x, s.y, s.sqrtK, newSqrtK, s.peg, d);
+    const r = reservesAfterK(s.x, s.y, s.sqrtK, newSqrtK);
+    return { cost: costDirect, costClosedForm, costDirect, newMark: markPrice(r.x, r.y, s.peg), refusal: this.kRefusal(newSqrtK, costDirect) };
+  }
+
+  updateK(newSqrtK: number): KUpdated {
+    return this.atomic([], () => {
+      const s = this.s;
+      const cost = kCostDirect(s.x, s.y, s.sqrtK, newSqrtK, s.peg, s.longOI - s.shortOI);
+      const refusal = this.kRefusal(newSqrtK, cost, true);
+      if (refusal) revert(refusal);
+      this.updateMarkTwap();
+      const oldSqrtK = s.sqrtK;
+      const r = reservesAfterK(s.x, s.y, s.sqrtK, newSqrtK);
+      s.x = r.x;
+      s.y = r.y;
+      s.sqrtK = newSqrtK;
+      commitSpend(s.hook, cost, s.now, s.block);
+      s.lastHookTime = s.now;
+      return { oldSqrtK, newSqrtK, cost, newMark: this.mark() };
+    });
+  }
+
+  // ───────────────────────────── admin ─────────────────────────────
+
+  setParam<K extends keyof MarketParams>(name: K, value: MarketParams[K]): { name: K; oldValue: number; newValue: number } {
+    const oldValue = this.params[name];
+    this.params = Object.freeze(validateParams({ ...this.params, [name]: value }));
+    return { name, oldValue, newValue: value };
+  }
+
+  setReduceOnly(on: boolean): { old: boolean; new: boolean } {
+    const old = this.s.reduceOnly;
+    this.s.reduceOnly = on;
+    return { old, new: on };
+  }
+
+  /** Market pause (`Vamm_Paused`) or global pause (`CH_Paused`). */
+  setPaused(on: boolean, scope: "market" | "global" = "market"): void {
+    if (scope === "market") this.s.paused = on;
+    else this.s.globalPaused = on;
+  }
+
+  /** Admin top-up of the adjustment budget (tests, scenarios). */
+  fundBudget(amount: number): void {
+    this.s.hook.budget += amount;
+  }
+
+  // ───────────────────────────── views ─────────────────────────────
+
+  mark(): number {
+    return markPrice(this.s.x, this.s.y, this.s.peg);
+  }
+
+  getParams(): MarketParams {
+    return this.params;
+  }
+
+  getPosition(trader: string): Readonly<Position> | undefined {
+    const p = this.positions.get(trader);
+    return p ? { ...p } : undefined;
+  }
+
+  freeCollateral(trader: string): number {
+    return this.free.get(trader) ?? 0;
+  }
+
+  traders(): string[] {
+    return [...this.positions.keys()];
+  }
+
+  /** Funding owed by the position since its last settlement (> 0: it pays). */
+  pendingFunding(trader: string): number {
+    const p = this.positions.get(trader);
+    return p ? this.pendingOf(p) : 0;
+  }
+
+  /** `(margin + unrealisedPnl − pendingFunding) / closeValue` (SPEC §3). */
+  marginRatio(trader: string): number {
+    return this.ratioOf(this.requirePosition(trader));
+  }
+
+  state() {
+    const s = this.s;
+    return {
+      x: s.x,
+      y: s.y,
+      peg: s.peg,
+      sqrtK: s.sqrtK,
+      mark: this.mark(),
+      longOI: s.longOI,
+      shortOI: s.shortOI,
+      budget: s.hook.budget,
+      reservedShare: s.reservedShare,
+      uncoveredBadDebt: s.uncoveredBadDebt,
+      markTwap: s.markTwap,
+      oracleTwap: s.oracleTwap,
+      oracle: s.oraclePrice,
+      cumFundingLong: s.cumFundingLong,
+      cumFundingShort: s.cumFundingShort,
+      lastFundingTime: s.lastFundingTime,
+      now: s.now,
+      block: s.block,
+      fees: s.fees,
+      daily: { windowIndex: s.hook.windowIndex, prevSpent: s.hook.prevSpent, curSpent: s.hook.curSpent, budgetAtWindowStart: s.hook.budgetAtWindowStart },
+      paused: s.paused,
+      globalPaused: s.globalPaused,
+      reduceOnly: s.reduceOnly,
+    };
+  }
+
+  observation(): MarketObservation {
+    const s = this.s;
+    return {
+      time: s.now,
+      baseReserve: s.x,
+      quoteReserve: s.y,
+      peg: s.peg,
+      sqrtK: s.sqrtK,
+      mark: this.mark(),
+      oracle: s.oraclePrice,
+      markTwap: s.markTwap,
+      oracleTwap: s.oracleTwap,
+      longOI: s.longOI,
+      shortOI: s.shortOI,
+      budget: s.hook.budget,
+      reservedShare: s.reservedShare,
+      volatility: 0,
+      sinceLastUpdate: s.now - s.lastHookTime,
+    };
+  }
+
+  // ───────────────────────────── internals ─────────────────────────────
+
+  /** Runs fn; on any throw restores the market state and the touched accounts (EVM revert). */
+  private atomic<T>(accounts: string[], fn: () => T): T {
+    const saved = { ...this.s, hook: { ...this.s.hook } };
+    const savedFree = accounts.map((a) => this.free.get(a));
+    const savedPos = accounts.map((a) => {
+      const p = this.positions.get(a);
+      return p ? { ...p } : undefined;
+    });
+    try {
+      return fn();
+    } catch (e) {
+      this.s = saved;
+      accounts.forEach((a, i) => {
+        const f = savedFree[i];
+        if (f === undefined) this.free.delete(a);
+        else this.free.set(a, f);
+        const p = savedPos[i];
+        if (p === undefined) this.positions.delete(a);
+        else this.positions.set(a, p);
+      });
+      throw e;
+    }
+  }
+
+  private requireNotPaused(): void {
+    if (this.s.globalPaused) throw new SimRevert("CH_Paused");
+    if (this.s.paused) throw new SimRevert("Vamm_Paused");
+  }
+
+  private requireTradable(deadline: number): void {
+    this.requireNotPaused();
+    if (this.s.now > deadline) throw new SimRevert("CH_DeadlinePassed", deadline, this.s.now);
+  }
+
+  private requirePosition(trader: string): Position {
+    const p = this.positions.get(trader);
+    if (!p || p.size === 0) throw new SimRevert("CH_NoPosition", trader, "market");
+    return p;
+  }
+
+  private moveToMargin(trader: string, pos: Position, amount: number): void {
+    const free = this.freeCollateral(trader);
+    if (amount > free) throw new SimRevert("CH_InsufficientCollateral", free, amount);
+    this.free.set(trader, free - amount);
+    pos.margin += amount;
+  }
+
+  private pendingOf(p: Position): number {
+    if (p.size > 0) return p.size * (this.s.cumFundingLong - p.fundingSnap);
+    if (p.size < 0) return -(-p.size * (this.s.cumFundingShort - p.fundingSnap));
+    return 0;
+  }
+
+  /** Settles lazy funding into the margin; returns what the position paid (> 0) or received (< 0). */
+  private settlePositionFunding(p: Position): number {
+    const owed = this.pendingOf(p);
+    p.margin -= owed;
+    if (p.size > 0) p.fundingSnap = this.s.cumFundingLong;
+    else if (p.size < 0) p.fundingSnap = this.s.cumFundingShort;
+    return owed;
+  }
+
+  private ratioOf(p: Position): number {
+    const s = this.s;
+    const cv = closeValue(s.x, s.y, s.sqrtK, s.peg, p.size);
+    const upnl = p.size > 0 ? cv - p.openNotional : p.openNotional - cv;
+    return (p.margin + upnl - this.pendingOf(p)) / cv;
+  }
+
+  private updateMarkTwap(): void {
+    const s = this.s;
+    s.markTwap = updateTwap(s.markTwap, s.markTwapTs, this.mark(), s.now, this.params.twapWindow);
+    s.markTwapTs = s.now;
+  }
+
+  /** Validates the oracle answer and folds it into the oracle TWAP; returns the price. */
+  private readOracle(maxAge: number): number {
+    const s = this.s;
+    const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, maxAge);
+    if (bad) revert(bad);
+    s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, this.params.twapWindow);
+    s.oracleTwapTs = s.now;
+    return s.oraclePrice;
+  }
+
+  private beginTradeInBlock(): void {
+    const s = this.s;
+    if (s.tradeBlock !== s.block) {
+      s.tradeBlock = s.block;
+      s.blockStartMark = this.mark();
+      s.reduceUsedInBlock = false;
+    }
+  }
+
+  private checkFluctuation(reducing: boolean): void {
+    const s = this.s;
+    const moveBps = (Math.abs(this.mark() - s.blockStartMark) * 1e4) / s.blockStartMark;
+    if (moveBps <= this.params.fluctuationLimitBps) return;
+    if (reducing && !s.reduceUsedInBlock) {
+      s.reduceUsedInBlock = true;
+      return;
+    }
+    throw new SimRevert("Vamm_FluctuationLimitExceeded", moveBps, this.params.fluctuationLimitBps);
+  }
+
+  private chargeFee(pos: Position, notional: number): number {
+    const fee = (notional * this.params.feeBps) / 1e4;
+    const toReserve = (fee * this.params.reserveShareBps) / 1e4;
+    const toBudget = fee - toReserve;
+    pos.margin -= fee;
+    this.s.hook.budget += toBudget;
+    this.s.reservedShare += toReserve;
+    const f = this.s.fees;
+    this.s.fees = { fee: f.fee + fee, toBudget: f.toBudget + toBudget, toReserve: f.toReserve + toReserve };
+    return fee;
+  }
+
+  private increase(pos: Position, isLong: boolean, q: number): { quoteDelta: number; fee: number } {
+    const s = this.s;
+    if (s.reduceOnly) throw new SimRevert("Vamm_ReduceOnly");
+    this.updateMarkTwap();
+    if (isLong) {
+      const x1 = xAfterLong(s.y, s.sqrtK, s.peg, q);
+      const b = s.x - x1;
+      s.y = s.y + q / s.peg;
+      s.x = x1;
+      pos.size += b;
+      s.longOI += b;
+    } else {
+      const x1 = xAfterShort(s.y, s.sqrtK, s.peg, q);
+      if (Number.isNaN(x1)) throw new SimRevert("Vamm_InsufficientLiquidity", s.y, q / s.peg);
+      const b = x1 - s.x;
+      s.y = s.y - q / s.peg;
+      s.x = x1;
+      pos.size -= b;
+      s.shortOI += b;
+    }
+    pos.openNotional += q;
+    return { quoteDelta: isLong ? q : -q, fee: this.chargeFee(pos, q) };
+  }
+
+  /** Closes `base` of the position on the curve; realised PnL into margin; taker fee unless told not to. */
+  private reduce(pos: Position, base: number, takerFee = true): { quoteDelta: number; fee: number; pnl: number } {
+    const s = this.s;
+    const abs = Math.abs(pos.size);
+    const full = base >= abs;
+    const b = full ? abs : base;
+    const wasLong = pos.size > 0;
+    this.updateMarkTwap();
+    const closedNotional = full ? pos.openNotional : (pos.openNotional * b) / abs;
+    let quote: number;
+    let pnl: number;
+    if (wasLong) {
+      quote = closeLongQuote(s.x, s.y, s.sqrtK, s.peg, b);
+      s.x = s.x + b;
+      s.y = (s.sqrtK * s.sqrtK) / s.x;
+      pnl = quote - closedNotional;
+      s.longOI -= b;
+      pos.size = full ? 0 : pos.size - b;
+    } else {
+      quote = closeShortQuote(s.x, s.y, s.sqrtK, s.peg, b);
+      if (Number.isNaN(quote)) throw new SimRevert("Vamm_InsufficientLiquidity", s.x, b);
+      s.x = s.x - b;
+      s.y = (s.sqrtK * s.sqrtK) / s.x;
+      pnl = closedNotional - quote;
+      s.shortOI -= b;
+      pos.size = full ? 0 : pos.size + b;
+    }
+    if (s.longOI < 0 && s.longOI > -1e-9) s.longOI = 0;
+    if (s.shortOI < 0 && s.shortOI > -1e-9) s.shortOI = 0;
+    pos.openNotional = full ? 0 : pos.openNotional - closedNotional;
+    pos.margin += pnl;
+    const fee = takerFee ? this.chargeFee(pos, quote) : 0;
+    // The trader receives the quote out of a long close and pays the quote into a short close.
+    return { quoteDelta: wasLong ? -quote : quote, fee, pnl };
+  }
+
+  /** Margin left after liquidating `base` (taker and liquidation fees included), for the full-close rule. */
+  private marginAfterLiquidating(pos: Position, base: number): number {
+    const s = this.s;
+    const abs = Math.abs(pos.size);
+    const closedNotional = (pos.openNotional * base) / abs;
+    const quote = pos.size > 0 ? closeLongQuote(s.x, s.y, s.sqrtK, s.peg, base) : closeShortQuote(s.x, s.y, s.sqrtK, s.peg, base);
+    const pnl = pos.size > 0 ? quote - closedNotional : closedNotional - quote;
+    return pos.margin + pnl - (quote * this.params.feeBps) / 1e4 - (quote * this.params.liquidationFeeBps) / 1e4;
+  }
+
+  /** On a full close, returns the margin to free collateral (negative margin must be liquidated). */
+  private finishIfClosed(trader: string, pos: Position): number {
+    if (pos.size !== 0) return 0;
+    if (pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin);
+    const m = pos.margin;
+    this.free.set(trader, this.freeCollateral(trader) + m);
+    this.positions.delete(trader);
+    return m;
+  }
+
+  /** Hook guard chain in SPEC order; commits the oracle-TWAP read only for the real hook. */
+  private repegRefusal(newPeg: number, cost: number, commitOracle = false): Refusal | null {
+    const s = this.s;
+    const p = this.params;
+    if (s.globalPaused || s.paused) return { name: s.globalPaused ? "CH_Paused" : "Vamm_Paused", args: [] };
+    const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, p.maxOracleAgeHooks);
+    if (bad) return bad;
+    // As the contract: the answer is compared with the stored TWAP, then folded into it.
+    const diverged = checkDivergence(s.oraclePrice, s.oracleTwap, p);
+    if (diverged) return diverged;
+    if (commitOracle) {
+      s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, p.twapWindow);
+      s.oracleTwapTs = s.now;
+    }
+    return (
+      checkRepegShape(s.x, s.y, s.peg, newPeg, s.oraclePrice, p) ??
+      checkSpend(s.hook, cost, s.now, s.block, p)
+    );
+  }
+
+  private kRefusal(newSqrtK: number, cost: number, commitOracle = false): Refusal | null {
+    const s = this.s;
+    const p = this.params;
+    if (s.globalPaused || s.paused) return { name: s.globalPaused ? "CH_Paused" : "Vamm_Paused", args: [] };
+    const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, p.maxOracleAgeHooks);
+    if (bad) return bad;
+    // As the contract: the answer is compared with the stored TWAP, then folded into it.
+    const diverged = checkDivergence(s.oraclePrice, s.oracleTwap, p);
+    if (diverged) return diverged;
+    if (commitOracle) {
+      s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, p.twapWindow);
+      s.oracleTwapTs = s.now;
+    }
+    return (
+      checkKShape(s.sqrtK, newSqrtK, s.longOI - s.shortOI, p) ??
+      checkSpend(s.hook, cost, s.now, s.block, p)
+    );
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Market parameters of SPEC §6 with their defaults and hard bounds. Every value is validated on
+ * construction and on change, naming the offending parameter (the contracts revert the same way).
+ */
+export interface MarketParams {
+  readonly feeBps: number;
+  readonly reserveShareBps: number;
+  readonly imBps: number;
+  readonly mmBps: number;
+  readonly liquidationFeeBps: number;
+  readonly fundingPeriod: number;
+  /** TWAP window W in seconds; SPEC default = fundingPeriod. */
+  readonly twapWindow: number;
+  readonly fundingCapBps: number;
+  readonly fundingBudgetShareBps: number;
+  readonly maxOracleAgeHooks: number;
+  readonly maxOracleAgeMargin: number;
+  readonly maxOracleTwapDivergenceBps: number;
+  readonly maxPegChangeBps: number;
+  readonly maxKIncreaseBps: number;
+  readonly maxKDecreaseBps: number;
+  readonly hookCooldownBlocks: number;
+  readonly dailyCostCapBps: number;
+  readonly fluctuationLimitBps: number;
+  /** Base units (long + short OI) after any increase. */
+  readonly maxOpenInterest: number;
+}
+
+export const DEFAULT_PARAMS: MarketParams = Object.freeze({
+  feeBps: 10,
+  reserveShareBps: 5000,
+  imBps: 1000,
+  mmBps: 625,
+  liquidationFeeBps: 250,
+  fundingPeriod: 3600,
+  twapWindow: 3600,
+  fundingCapBps: 1000,
+  fundingBudgetShareBps: 3333,
+  maxOracleAgeHooks: 60,
+  maxOracleAgeMargin: 3600,
+  maxOracleTwapDivergenceBps: 1000,
+  maxPegChangeBps: 100,
+  maxKIncreaseBps: 100,
+  maxKDecreaseBps: 220,
+  hookCooldownBlocks: 1,
+  dailyCostCapBps: 2000,
+  fluctuationLimitBps: 200,
+  maxOpenInterest: Number.MAX_VALUE,
+});
+
+type Bound = readonly [number, number];
+const BOUNDS: { readonly [K in keyof MarketParams]?: Bound } = {
+  feeBps: [1, 100],
+  reserveShareBps: [1000, 9000],
+  imBps: [200, 5000],
+  liquidationFeeBps: [50, 1000],
+  fundingPeriod: [600, 86400],
+  twapWindow: [1, 86400 * 7],
+  fundingCapBps: [10, 5000],
+  fundingBudgetShareBps: [0, 10000],
+  maxOracleAgeHooks: [10, 86400],
+  maxOracleAgeMargin: [10, 86400],
+  maxOracleTwapDivergenceBps: [100, 5000],
+  maxPegChangeBps: [1, 2000],
+  maxKIncreaseBps: [1, 1000],
+  maxKDecreaseBps: [1, 1000],
+  hookCooldownBlocks: [1, 7200],
+  dailyCostCapBps: [0, 10000],
+  fluctuationLimitBps: [10, 5000],
+};
+
+/** Throws naming the first parameter outside its hard bounds. */
+export function validateParams(p: MarketParams): MarketParams {
+  for (const key of Object.keys(DEFAULT_PARAMS) as (keyof MarketParams)[]) {
+    const v = p[key];
+    if (typeof v !== "number" || Number.isNaN(v)) throw new Error(`market parameter ${key} must be a number, got ${String(v)}`);
+    const b = BOUNDS[key];
+    if (b && (v < b[0] || v > b[1])) throw new Error(`market parameter ${key}=${v} is outside its hard bounds [${b[0]}, ${b[1]}]`);
+  }
+  if (p.mmBps < 100 || p.mmBps > p.imBps) throw new Error(`market parameter mmBps=${p.mmBps} must lie in [100, imBps=${p.imBps}]`);
+  if (!(p.maxOpenInterest > 0)) throw new Error(`market parameter maxOpenInterest=${p.maxOpenInterest} must be > 0`);
+  return p;
+}
+
+export function makeParams(overrides: Partial<MarketParams> = {}): MarketParams {
+  const merged = { ...DEFAULT_PARAMS, ...overrides };
+  // SPEC: the TWAP window defaults to the funding period.
+  if (overrides.twapWindow === undefined) merged.twapWindow = merged.fundingPeriod;
+  return Object.freeze(validateParams(merged));
+}

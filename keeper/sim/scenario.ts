@@ -1,0 +1,165 @@
+/**
+ * Scenario files (scenarios/train/*.json, scenarios/test/*.json): oracle path, trader mix, market
+ * parameters, horizon, seed and decision interval, validated by a strict zod schema so a typo or an
+ * out-of-range value is refused with the file name and the path of the bad field.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const pos = z.number().positive();
+const nonneg = z.number().nonnegative();
+
+const gbm = z.strictObject({ kind: z.literal("gbm"), initialPrice: pos, driftPerDay: z.number().default(0), volPerSqrtDay: nonneg });
+const jump = z.strictObject({
+  kind: z.literal("jump"),
+  initialPrice: pos,
+  driftPerDay: z.number().default(0),
+  volPerSqrtDay: nonneg,
+  jumps: z.array(z.strictObject({ atSec: nonneg, size: z.number().gt(-1, "a jump size must be > −1 (price stays positive)") })).default([]),
+  randomJumpsPerDay: nonneg.default(0),
+  randomJumpLogMean: z.number().default(0),
+  randomJumpLogSd: nonneg.default(0),
+});
+const regime = z.strictObject({
+  kind: z.literal("regime"),
+  initialPrice: pos,
+  driftPerDay: z.number().default(0),
+  volsPerSqrtDay: z.array(nonneg).min(2, "a regime path needs at least 2 volatilities"),
+  switchRatePerDay: nonneg,
+});
+const ou = z.strictObject({ kind: z.literal("ou"), initialPrice: pos, meanPrice: pos, reversionPerDay: nonneg, volPerSqrtDay: nonneg });
+const replay = z.strictObject({
+  kind: z.literal("replay"),
+  file: z.string().min(1),
+  start: z.union([z.string().min(1), nonneg]),
+  timeScale: pos.default(1),
+  rescaleTo: pos.optional(),
+  priceColumn: z.string().optional(),
+});
+
+export const oracleSchema = z.discriminatedUnion("kind", [gbm, jump, regime, ou, replay]);
+
+const bps = z.number().int().nonnegative();
+export const marketParamsSchema = z
+  .strictObject({
+    feeBps: bps,
+    reserveShareBps: bps,
+    imBps: bps,
+    mmBps: bps,
+    liquidationFeeBps: bps,
+    fundingPeriod: pos,
+    twapWindow: pos,
+    fundingCapBps: bps,
+    fundingBudgetShareBps: bps,
+    maxOracleAgeHooks: pos,
+    maxOracleAgeMargin: pos,
+    maxOracleTwapDivergenceBps: bps,
+    maxPegChangeBps: bps,
+    maxKIncreaseBps: bps,
+    maxKDecreaseBps: bps,
+    hookCooldownBlocks: z.number().int().positive(),
+    dailyCostCapBps: bps,
+    fluctuationLimitBps: bps,
+    maxOpenInterest: pos,
+  })
+  .partial();
+
+export const tradersSchema = z.strictObject({
+  /** Arrivals per second at the reference depth. */
+  arrivalRatePerSec: pos,
+  /** λ_i: probability that an arrival is informed (λ_u = 1 − λ_i). */
+  informedProb: z.number().min(0).max(1),
+  /** Arrival rate scales as (sqrtK/sqrtKRef)^rateElasticity. */
+  rateElasticity: nonneg.default(0.5),
+  /** Depth at which demand is as stated; default market.sqrtK (the starting depth). */
+  sqrtKRef: pos.optional(),
+  uninformed: z.strictObject({
+    notionalMedian: pos,
+    notionalLogSd: nonneg,
+    /** Median notional scales as (sqrtK/sqrtKRef)^sizeElasticity: deeper curve, bigger trades. */
+    sizeElasticity: nonneg.default(0.5),
+    holdingMeanSec: pos,
+    leverage: z.number().min(1).max(50),
+  }),
+  informed: z.strictObject({
+    /** Capital (margin) of one informed arrival; notional ≤ capital·leverage. */
+    capital: pos,
+    leverage: z.number().min(1).max(50),
+    /** Extra edge over the fee required before trading (bps of the oracle). */
+    edgeBps: nonneg.default(0),
+  }),
+  maxOpenPositions: z.number().int().min(16).max(1 << 20).default(65536),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, "lower-case letters, digits, - and _ only"),
+  split: z.enum(["train", "test"]),
+  description: z.string().default(""),
+  seed: z.number().int().nonnegative(),
+  horizonSec: pos,
+  decisionIntervalSec: pos,
+  oracleDtSec: pos.default(60),
+  blockTimeSec: pos.default(12),
+  /** Unix time of the episode start (chain-like; keeps the daily windows realistic). */
+  startTime: nonneg.default(1_700_000_000),
+  oracle: oracleSchema,
+  market: z.strictObject({
+    /** Reference depth: x = y = sqrtK at the start, peg = the oracle's first price. */
+    sqrtK: pos,
+    budget: nonneg,
+    reservedShare: nonneg.default(0),
+    params: marketParamsSchema.default({}),
+  }),
+  traders: tradersSchema,
+  reward: z
+    .strictObject({
+      /** Quote cost of one applied on-chain update. */
+      gasPerUpdate: nonneg.default(2),
+      /** Penalty per step = coef · mean |mark/oracle − 1| over the interval (quote units). */
+      trackingPenaltyCoef: nonneg.default(1000),
+    })
+    .default({ gasPerUpdate: 2, trackingPenaltyCoef: 1000 }),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+function formatIssues(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
+}
+
+/** Validates a parsed object; throws `scenario <where>: <path>: <message>; ...`. */
+export function parseScenario(raw: unknown, where = "(inline)"): Scenario {
+  const r = scenarioSchema.safeParse(raw);
+  if (!r.success) throw new Error(`scenario ${where}: ${formatIssues(r.error)}`);
+  const s = r.data;
+  if (s.decisionIntervalSec < s.oracleDtSec) throw new Error(`scenario ${where}: decisionIntervalSec (${s.decisionIntervalSec}) must be ≥ oracleDtSec (${s.oracleDtSec})`);
+  if (s.horizonSec < s.decisionIntervalSec) throw new Error(`scenario ${where}: horizonSec (${s.horizonSec}) must be ≥ decisionIntervalSec (${s.decisionIntervalSec})`);
+  if (s.oracle.kind === "jump") {
+    const late = s.oracle.jumps.find((j) => j.atSec > s.horizonSec);
+    if (late) throw new Error(`scenario ${where}: oracle.jumps: a jump at ${late.atSec}s lies beyond horizonSec ${s.horizonSec}`);
+  }
+  return s;
+}
+
+export function loadScenario(file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`scenario ${file}: not readable JSON (${(e as Error).message})`);
+  }
+  return parseScenario(raw, file);
+}
+
+/** All scenarios of a split, sorted by file name. */
+export function loadScenarioSet(split: "train" | "test", projectRoot = process.cwd()): Scenario[] {
+  const dir = path.join(projectRoot, "scenarios", split);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  return files.map((f) => {
+    const s = loadScenario(path.join(dir, f));
+    if (s.split !== split) throw new Error(`scenario ${path.join(dir, f)}: split "${s.split}" but the file is under scenarios/${split}/`);
+    return s;
+  });
+}

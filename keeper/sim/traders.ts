@@ -1,0 +1,131 @@
+/**
+ * Trader population of DESIGN §7 as one Poisson event stream (Gillespie): arrivals at rate
+ * `arrivalRate·(sqrtK/sqrtKRef)^rateElasticity`, each informed with probability λ_i (else
+ * uninformed), plus closes of uninformed positions at rate uN/holdingMean (exponential holding
+ * times). Informed: see FastMarket.informedArrival. Uninformed: side 50/50, lognormal notional
+ * whose median grows as (sqrtK/sqrtKRef)^sizeElasticity, margin = notional/leverage.
+ * Liquidators: FastMarket.liquidationScan. The loop allocates nothing.
+ */
+import type { FastMarket } from "./fastMarket";
+import type { SimRng } from "./rng";
+import type { Scenario } from "./scenario";
+
+export type TraderConfig = Scenario["traders"];
+
+export class TraderFlow {
+  private arrRate = 0;
+  private sizeMedian = 0;
+  private readonly muClose: number;
+  private readonly informedProb: number;
+  private readonly logSd: number;
+  private readonly uLeverage: number;
+  private readonly iCapital: number;
+  private readonly iLeverage: number;
+  private readonly iEdgeBps: number;
+
+  constructor(
+    private readonly m: FastMarket,
+    private readonly rng: SimRng,
+    private readonly cfg: TraderConfig,
+    private readonly sqrtKRef: number,
+  ) {
+    this.muClose = 1 / cfg.uninformed.holdingMeanSec;
+    this.informedProb = cfg.informedProb;
+    this.logSd = cfg.uninformed.notionalLogSd;
+    this.uLeverage = cfg.uninformed.leverage;
+    this.iCapital = cfg.informed.capital;
+    this.iLeverage = cfg.informed.leverage;
+    this.iEdgeBps = cfg.informed.edgeBps;
+    m.informedCapital = this.iCapital;
+    m.informedLeverage = this.iLeverage;
+    m.informedEdgeBps = this.iEdgeBps;
+    this.refreshDepth();
+  }
+
+  /** Demand responds to depth: call after every k change. */
+  refreshDepth(): void {
+    const depth = this.m.sqrtK / this.sqrtKRef;
+    this.arrRate = this.cfg.arrivalRatePerSec * Math.pow(depth, this.cfg.rateElasticity);
+    this.sizeMedian = this.cfg.uninformed.notionalMedian * Math.pow(depth, this.cfg.uninformed.sizeElasticity);
+  }
+
+  arrivalRate(): number {
+    return this.arrRate;
+  }
+
+  medianNotional(): number {
+    return this.sizeMedian;
+  }
+
+  /** Uniforms drawn in bulk (SimRng.fillUniform): the loop never boxes a double across a call. */
+  private readonly u = new Float64Array(4096);
+  private ui = 4096;
+  private spare = 0;
+  private hasSpare = false;
+
+  /** Runs trader events in (t0, t1); the stream is memoryless, so restarting at t1 is exact. */
+  run(t0: number, t1: number): void {
+    const m = this.m;
+    const c = m.c;
+    const u = this.u;
+    const arr = this.arrRate;
+    const mu = this.muClose;
+    const pInf = this.informedProb;
+    let ui = this.ui;
+    let t = t0;
+    for (;;) {
+      // Each event needs at most 4 uniforms plus the normal's; refill with room to spare.
+      if (ui > 4096 - 8) {
+        this.rng.fillUniform(u);
+        ui = 0;
+      }
+      const rate = arr + mu * m.uN;
+      t += -Math.log(1 - u[ui++]) / rate;
+      if (t >= t1) break;
+      c.events++;
+      m.now = t;
+      const pick = u[ui++] * rate;
+      if (pick < arr) {
+        if (u[ui++] < pInf) m.informedArrival();
+        else {
+          // Standard normal by the Marsaglia polar method (the spare is kept for the next call).
+          let z: number;
+          if (this.hasSpare) {
+            z = this.spare;
+            this.hasSpare = false;
+          } else {
+            let v1 = 0;
+            let v2 = 0;
+            let s = 0;
+            do {
+              if (ui > 4096 - 2) {
+                this.rng.fillUniform(u);
+                ui = 0;
+              }
+              v1 = u[ui++] * 2 - 1;
+              v2 = u[ui++] * 2 - 1;
+              s = v1 * v1 + v2 * v2;
+            } while (s >= 1 || s === 0);
+            const f = Math.sqrt((-2 * Math.log(s)) / s);
+            z = v1 * f;
+            this.spare = v2 * f;
+            this.hasSpare = true;
+          }
+          if (ui > 4096 - 1) {
+            this.rng.fillUniform(u);
+            ui = 0;
+          }
+          const q = this.sizeMedian * Math.exp(this.logSd * z);
+          m.argQ = q;
+          m.argMargin = q / this.uLeverage;
+          m.openUninformed(u[ui++] < 0.5);
+        }
+      } else {
+        let i = ((pick - arr) / mu) | 0;
+        if (i >= m.uN) i = m.uN - 1;
+        m.closeUninformed(i);
+      }
+    }
+    this.ui = ui;
+  }
+}
