@@ -1,11 +1,14 @@
 /**
  * `npm run supervised:eval`: time-ordered held-out evaluation of the success classifiers (logistic,
  * MLP) against the majority-class baseline, and of the size regressor against the mean, on Drift's
- * real history and on a simulated dataset. Prints a table and writes out/supervised/eval.json.
+ * real history and on simulated data. Prints a table and writes out/supervised/eval.json.
  *
- * Simulated data hook: `--sim-records <file.json>` takes an array of AdjustmentRecords (the form of
- * adjustmentRecord.ts) written by keeper/sim or the keeper journal. Without it, a seeded synthetic
- * stand-in (syntheticAdjustments.ts) is used and the JSON says so.
+ * Simulated data: `--sim-records` (default out/supervised/sim-records.json, from
+ * `npm run supervised:dataset -- --scenarios train`) is evaluated with a time split; when
+ * `--sim-test-records` exists too (default out/supervised/sim-records-test.json, the same command
+ * with `--scenarios test`), a second row trains on all TRAIN-scenario records and scores the
+ * held-out TEST scenarios. `--journal <db>` adds the keeper journal's records (time split).
+ * `--synthetic` uses the seeded synthetic stand-in (syntheticAdjustments.ts) instead of sim records.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,7 +18,10 @@ import { DEFAULT_DRIFT_DIR } from "./driftCsvLoader";
 import { loadDriftDataset } from "./driftDataset";
 import { datasetFromRecords, parseAdjustmentRecords, type AdjustmentDataset } from "./adjustmentDataset";
 import { syntheticAdjustmentRecords } from "./syntheticAdjustments";
-import { evaluateDataset, type DatasetEvaluation } from "./evaluateDataset";
+import { evaluateDataset, evaluateSplit, type DatasetEvaluation } from "./evaluateDataset";
+import { journalAdjustmentRecords } from "./journalAdjustments";
+import { Journal } from "../service/journal/journal";
+import type { TrainOptions } from "./trainModels";
 import { saveModel } from "./modelStore";
 
 interface CliOptions {
@@ -23,7 +29,11 @@ interface CliOptions {
   windowHours: string;
   volHours: string;
   trainFraction: string;
-  simRecords?: string;
+  simRecords: string;
+  simTestRecords: string;
+  synthetic?: boolean;
+  journal?: string;
+  journalWindowHours: string;
   syntheticCount: string;
   seed: string;
   out: string;
@@ -37,8 +47,12 @@ async function main(argv: string[]): Promise<void> {
     .option("--window-hours <h>", "label window: fees counted this many hours after a change", "24")
     .option("--vol-hours <h>", "volatility look-back, hours", "24")
     .option("--train-fraction <f>", "earliest share of rows used for training", "0.7")
-    .option("--sim-records <file>", "simulated AdjustmentRecords (JSON array) instead of the synthetic stand-in")
+    .option("--sim-records <file>", "simulated AdjustmentRecords (JSON array, TRAIN scenarios)", "out/supervised/sim-records.json")
+    .option("--sim-test-records <file>", "simulated records of the TEST scenarios (scenario-held-out row; skipped if absent)", "out/supervised/sim-records-test.json")
+    .option("--synthetic", "use the synthetic stand-in instead of simulator records")
     .option("--synthetic-count <n>", "rows of the synthetic stand-in", "800")
+    .option("--journal <db>", "also evaluate on a keeper journal (SQLite)")
+    .option("--journal-window-hours <h>", "label window for journal records", "1")
     .option("--seed <n>", "seed for synthetic data, shuffling and initialisation", "7")
     .option("--out <file>", "JSON report", "out/supervised/eval.json")
     .option("--save-models <dir>", "save the Drift-trained models here (manifest + weights)")
@@ -68,25 +82,49 @@ async function main(argv: string[]): Promise<void> {
     console.log(`  rejected ${bad.f}:${bad.line}: ${bad.reason}`);
   }
 
-  let sim: AdjustmentDataset;
+  // Simulated sets are thousands of rows: larger batches, fewer epochs (same optimum, minutes less).
+  const simTrain: Partial<TrainOptions> = { batchSize: 256, epochs: 60 };
+  const jobs: Array<{ run: () => ReturnType<typeof evaluateDataset>; saveAs?: string }> = [
+    { run: () => evaluateDataset(drift.dataset, { trainFraction, seed }), saveAs: "drift" },
+  ];
   let simSource: string;
-  if (o.simRecords) {
-    const records = parseAdjustmentRecords(JSON.parse(fs.readFileSync(o.simRecords, "utf8")), o.simRecords);
-    sim = datasetFromRecords(`sim:${path.basename(o.simRecords)}`, records);
-    simSource = `simulator records from ${o.simRecords}`;
-  } else {
+  if (o.synthetic) {
     const count = num("synthetic-count", o.syntheticCount, true);
-    sim = datasetFromRecords("synthetic", syntheticAdjustmentRecords({ count, seed }));
-    simSource = `synthetic stand-in (syntheticAdjustments.ts, ${count} rows, seed ${seed}); keeper/sim records not supplied (--sim-records)`;
+    const sim = datasetFromRecords("synthetic", syntheticAdjustmentRecords({ count, seed }));
+    simSource = `synthetic stand-in (syntheticAdjustments.ts, ${count} rows, seed ${seed}), chosen with --synthetic`;
+    jobs.push({ run: () => evaluateDataset(sim, { trainFraction, seed }) });
+  } else {
+    if (!fs.existsSync(o.simRecords)) {
+      throw new Error(`${o.simRecords} not found: run \`npm run supervised:dataset -- --scenarios train --out ${o.simRecords}\` first (or pass --synthetic)`);
+    }
+    const sim = readRecords(o.simRecords, "sim-train");
+    simSource = `simulator records from ${o.simRecords}`;
+    jobs.push({ run: () => evaluateDataset(sim, { trainFraction, seed, train: simTrain }) });
+    if (fs.existsSync(o.simTestRecords)) {
+      const held = readRecords(o.simTestRecords, "sim-test");
+      simSource += `; scenario-held-out test: ${o.simTestRecords}`;
+      jobs.push({ run: () => evaluateSplit("sim train→test scenarios", sim, held, "TEST scenarios", { seed, train: simTrain }) });
+    } else console.log(`(no ${o.simTestRecords}: the scenario-held-out row is skipped)`);
+  }
+  if (o.journal) {
+    const journal = Journal.open(o.journal);
+    try {
+      const { records, skipped } = journalAdjustmentRecords(journal.list(undefined, Number.MAX_SAFE_INTEGER), { labelWindowHours: num("journal-window-hours", o.journalWindowHours) });
+      console.log(`journal ${o.journal}: ${records.length} confirmed adjustments, ${skipped.length} skipped`);
+      const ds = datasetFromRecords(`journal:${path.basename(o.journal)}`, records);
+      jobs.push({ run: () => evaluateDataset(ds, { trainFraction, seed }) });
+    } finally {
+      journal.close();
+    }
   }
 
   const evaluations: DatasetEvaluation[] = [];
-  for (const ds of [drift.dataset, sim]) {
-    const { evaluation, models } = await evaluateDataset(ds, { trainFraction, seed });
+  for (const job of jobs) {
+    const { evaluation, models } = await job.run();
     evaluations.push(evaluation);
-    if (o.saveModels && ds === drift.dataset) {
+    if (o.saveModels && job.saveAs) {
       for (const [name, m] of Object.entries(models)) {
-        const p = await saveModel(m, o.saveModels, `drift-${name}`, { trainedOn: ds.source, trainRows: evaluation.trainRows, windowHours });
+        const p = await saveModel(m, o.saveModels, `${job.saveAs}-${name}`, { trainedOn: evaluation.source, trainRows: evaluation.trainRows, windowHours });
         console.log(`saved ${p.manifest}`);
       }
     }
@@ -122,6 +160,10 @@ function printTable(evals: readonly DatasetEvaluation[]): void {
   console.log(line(head));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   rows.forEach((r) => console.log(line(r)));
+}
+
+function readRecords(file: string, source: string): AdjustmentDataset {
+  return datasetFromRecords(source, parseAdjustmentRecords(JSON.parse(fs.readFileSync(file, "utf8")), file));
 }
 
 function summarise(reasons: readonly string[]): string {

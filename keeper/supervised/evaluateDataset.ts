@@ -19,6 +19,7 @@ export interface DatasetEvaluation {
   readonly unlabelledRows: number;
   readonly trainRows: number;
   readonly testRows: number;
+  /** Time of the first test row (time split) or a description of the held-out split. */
   readonly splitTime: string;
   readonly testSuccessRate: number;
   readonly baseline: BaselineScores;
@@ -38,6 +39,22 @@ export async function evaluateDataset(
   opts: { trainFraction?: number; seed?: number; train?: Partial<TrainOptions> } = {},
 ): Promise<EvaluationOutput> {
   const { train, test, splitTime } = timeOrderedSplit(ds, opts.trainFraction ?? 0.7);
+  return evaluateSplit(ds.source, train, test, new Date(splitTime * 1000).toISOString(), opts, ds);
+}
+
+/**
+ * Train on `train`, score on `test` (any held-out split: later times, or other scenarios).
+ * `whole` (optional) supplies the labelled / unlabelled counts; else train + test are counted.
+ */
+export async function evaluateSplit(
+  source: string,
+  train: AdjustmentDataset,
+  test: AdjustmentDataset,
+  split: string,
+  opts: { seed?: number; train?: Partial<TrainOptions> } = {},
+  whole?: AdjustmentDataset,
+): Promise<EvaluationOutput> {
+  if (train.y.length === 0 || test.y.length === 0) throw new Error(`${source}: need labelled rows on both sides of the split (${train.y.length} train, ${test.y.length} test)`);
   const trainOpts = { ...(opts.train ?? {}), ...(opts.seed !== undefined ? { seed: opts.seed } : {}) };
   const logistic = await trainClassifier("logistic", train.x, train.y, CLASSIFIER_FEATURES, trainOpts);
   const mlp = await trainClassifier("mlp", train.x, train.y, CLASSIFIER_FEATURES, trainOpts);
@@ -49,12 +66,12 @@ export async function evaluateDataset(
   };
   const meanSize = train.size.reduce((s, v) => s + v, 0) / train.size.length;
   const evaluation: DatasetEvaluation = {
-    source: ds.source,
-    labelledRows: ds.y.length,
-    unlabelledRows: ds.unlabelled,
+    source,
+    labelledRows: whole ? whole.y.length : train.y.length + test.y.length,
+    unlabelledRows: whole ? whole.unlabelled : train.unlabelled + test.unlabelled,
     trainRows: train.y.length,
     testRows: test.y.length,
-    splitTime: new Date(splitTime * 1000).toISOString(),
+    splitTime: split,
     testSuccessRate: test.y.reduce((s, v) => s + v, 0) / test.y.length,
     baseline: majorityBaseline(train.y, test.y),
     logistic: score(logistic),

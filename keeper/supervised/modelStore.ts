@@ -35,7 +35,7 @@ const manifestSchema = z.object({
   manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-type Manifest = z.infer<typeof manifestSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
 
 export interface SavedModelPaths {
   readonly manifest: string;
@@ -83,7 +83,17 @@ export interface LoadExpectations {
   readonly featureNames?: readonly string[];
 }
 
-export async function loadModel(manifestPath: string, expect: LoadExpectations = {}): Promise<SupervisedModel> {
+/** A manifest and its weights, every check passed (schema, checksums, sizes, expectations). */
+export interface VerifiedModelFiles {
+  readonly manifest: Manifest;
+  readonly weights: Buffer;
+}
+
+/**
+ * Reads and verifies a saved model without TF.js (synchronous): the plain-TS forward pass
+ * (plainModel.ts) and `loadModel` both start here, so both refuse the same bad files.
+ */
+export function readVerifiedModelFiles(manifestPath: string, expect: LoadExpectations = {}): VerifiedModelFiles {
   const fail = (why: string): never => {
     throw new Error(`model ${manifestPath}: ${why}`);
   };
@@ -129,6 +139,15 @@ export async function loadModel(manifestPath: string, expect: LoadExpectations =
   const specBytes = m.weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (specBytes !== weights.length) fail(`weight specs need ${specBytes} bytes, file has ${weights.length}`);
 
+  return { manifest: m, weights };
+}
+
+export async function loadModel(manifestPath: string, expect: LoadExpectations = {}): Promise<SupervisedModel> {
+  const fail = (why: string): never => {
+    throw new Error(`model ${manifestPath}: ${why}`);
+  };
+  const { manifest: m, weights } = readVerifiedModelFiles(manifestPath, expect);
+  const n = m.featureNames.length;
   const tf = getTf();
   let network: tfTypes.LayersModel;
   try {

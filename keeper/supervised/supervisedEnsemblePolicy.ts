@@ -8,13 +8,13 @@
 import { HOLD, type Action, type Decision, type MarketObservation, type Policy } from "../core/policyTypes";
 import { CLASSIFIER_FEATURES, REGRESSOR_FEATURES, featureVector } from "./adjustmentRecord";
 import { fullRepegSize, observationFeatures, type ObservationFeatureOptions } from "./observationFeatures";
-import type { SupervisedModel } from "./supervisedModel";
+import type { ScoringModel } from "./plainModel";
 
 export interface EnsembleModels {
   /** Logistic or MLP success classifier over CLASSIFIER_FEATURES. */
-  readonly classifier: SupervisedModel;
+  readonly classifier: ScoringModel;
   /** Size regressor over REGRESSOR_FEATURES; used only when `sizeWithRegressor`. */
-  readonly sizeRegressor?: SupervisedModel | null;
+  readonly sizeRegressor?: ScoringModel | null;
 }
 
 export interface EnsembleOptions {
@@ -60,7 +60,7 @@ export class SupervisedEnsemblePolicy implements Policy {
     const { threshold, sizeWithRegressor } = this.options;
     if (!(threshold >= 0 && threshold <= 1)) throw new Error(`ensemble threshold must be in [0, 1], got ${threshold}`);
     const c = models.classifier;
-    if (!c.isClassifier) throw new Error(`ensemble classifier must be logistic or mlp, got ${c.kind}`);
+    if (c.kind === "sizeRegressor") throw new Error(`ensemble classifier must be logistic or mlp, got ${c.kind}`);
     requireFeatures(c, CLASSIFIER_FEATURES);
     if (sizeWithRegressor) {
       if (!models.sizeRegressor) throw new Error("ensemble: sizeWithRegressor needs a size regressor");
@@ -113,7 +113,7 @@ function clampBps(bps: number, max: number): number {
   return Math.max(1, Math.min(max, Math.round(bps)));
 }
 
-function requireFeatures(m: SupervisedModel, want: readonly string[]): void {
+function requireFeatures(m: ScoringModel, want: readonly string[]): void {
   if (m.featureNames.join(",") !== want.join(",")) {
     throw new Error(`ensemble: ${m.kind} model features [${m.featureNames.join(",")}] differ from [${want.join(",")}]`);
   }
