@@ -1,9 +1,10 @@
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import type { Logger } from "pino";
 import type { Policy } from "../core/policyTypes";
 import { EthersChainReader, EthersTxSender, hookCostParser } from "./chain/ethersTxSender";
 import { loadContractAbis } from "./chain/contractAbis";
 import { EthersMarketGateway } from "./chain/ethersMarketGateway";
+import { KeeperRpcProvider } from "./chain/rpcProvider";
 import type { KeeperConfig } from "./config/schema";
 import { ErrorClassifier } from "./errors/classifyError";
 import { OpsServer } from "./httpServer";
@@ -15,6 +16,8 @@ import { loadKeeperPolicy } from "./policy/loadKeeperPolicy";
 
 export interface KeeperApp {
   readonly keeper: Keeper;
+  readonly jobs: readonly MarketJob[];
+  readonly provider: KeeperRpcProvider;
   readonly journal: Journal;
   readonly metrics: KeeperMetrics;
   readonly ops: OpsServer;
@@ -27,12 +30,35 @@ export interface KeeperApp {
  * policy file, an unreachable RPC, a wrong chain id or a missing contract rejects before any tick.
  */
 export async function startKeeperApp(cfg: KeeperConfig, log: Logger, opts: { policy?: Policy } = {}): Promise<KeeperApp> {
+  const app = await createKeeperApp(cfg, log, opts);
+  try {
+    const port = await app.ops.start(cfg.metricsPort);
+    log.info({ port, dryRun: cfg.dryRun, policy: app.policy.name, keeper: cfg.keeperAddress, chainId: app.chainId.toString() }, "ops server listening on 127.0.0.1");
+    await app.keeper.start();
+    return { ...app, port };
+  } catch (e) {
+    await app.keeper.stop();
+    throw e;
+  }
+}
+
+/**
+ * Builds everything (connects, checks the chain and the markets) without starting the loops or
+ * the ops server: tests drive `jobs[i].init()` / `tick()` themselves.
+ */
+export async function createKeeperApp(
+  cfg: KeeperConfig,
+  log: Logger,
+  opts: { policy?: Policy } = {},
+): Promise<Omit<KeeperApp, "port"> & { readonly policy: Policy; readonly chainId: bigint }> {
   const policy = opts.policy ?? loadKeeperPolicy(cfg.policyPath);
-  const provider = new JsonRpcProvider(cfg.rpcUrl, undefined, { staticNetwork: false });
+  const provider = new KeeperRpcProvider(cfg.rpcUrl);
   const network = await provider.getNetwork().catch((e: unknown) => {
+    provider.destroy();
     throw new Error(`rpcUrl: cannot reach ${cfg.rpcUrl} (${(e as Error).message})`);
   });
   if (cfg.chainId !== undefined && network.chainId !== BigInt(cfg.chainId)) {
+    provider.destroy();
     throw new Error(`chainId: config expects ${cfg.chainId} but ${cfg.rpcUrl} is chain ${network.chainId}`);
   }
   const abis = loadContractAbis();
@@ -45,7 +71,11 @@ export async function startKeeperApp(cfg: KeeperConfig, log: Logger, opts: { pol
 
   const jobs: MarketJob[] = [];
   for (const m of cfg.markets) {
-    const gateway = await EthersMarketGateway.connect(provider, m, cfg.keeperAddress);
+    const gateway = await EthersMarketGateway.connect(provider, m, cfg.keeperAddress).catch((e: unknown) => {
+      journal.close();
+      provider.destroy();
+      throw e;
+    });
     jobs.push(
       new MarketJob({
         market: m.name,
@@ -77,8 +107,5 @@ export async function startKeeperApp(cfg: KeeperConfig, log: Logger, opts: { pol
     provider.destroy();
   });
   ops = new OpsServer(metrics, () => keeper.health());
-  const port = await ops.start(cfg.metricsPort);
-  log.info({ port, dryRun: cfg.dryRun, policy: policy.name, keeper: cfg.keeperAddress, chainId: network.chainId.toString() }, "ops server listening on 127.0.0.1");
-  await keeper.start();
-  return { keeper, journal, metrics, ops, port };
+  return { keeper, jobs, provider, journal, metrics, ops, policy, chainId: network.chainId };
 }

@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 /**
- * dAMM keeper: `npm run keeper -- --config keeper.config.json --network localhost [--dry-run]`.
+ * dAMM keeper: `npm run keeper -- [--config keeper.config.json] --network localhost [--dry-run]`.
+ * `--network localhost` stands for the RPC URL of `npx hardhat node` and picks up the markets that
+ * `npm run deploy -- --network localhost` wrote (out/deploy/localhost.markets.json) when present.
  * The private key comes only from DAMM_KEEPER_KEY. Exit codes: 0 after a signal-driven stop,
  * 1 when every job halted, 2 on a start-up (config / connection) error.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
-import { ConfigError, loadConfig } from "./config/loadConfig";
+import { REPO_ROOT } from "./chain/contractAbis";
+import { marketsFilePath, readMarketsFile } from "./config/deployment";
+import { loadConfig } from "./config/loadConfig";
+import { rpcUrlForNetwork } from "./config/networks";
 import { startKeeperApp } from "./app";
 import { installSignalHandlers } from "./keeper";
 import { createLogger } from "./logger";
@@ -14,22 +21,29 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name("damm-keeper")
     .description("Pushes learned repeg / k updates to dAMM markets")
-    .requiredOption("-c, --config <file>", "keeper config JSON (see keeper.config.example.json)")
-    .option("-n, --network <name>", "network label; must match the config's `network` when it has one")
+    .option("-c, --config <file>", "keeper config JSON (default ./keeper.config.json, else the repo's keeper.config.example.json)")
+    .option("-n, --network <name>", "network name: sets the RPC URL (localhost = http://127.0.0.1:8545) and the deployed markets; must match the config's `network`")
+    .option("-m, --markets <file>", "markets section written by `npm run deploy` (default out/deploy/<network>.markets.json when it exists)")
     .option("--dry-run", "shadow mode: decide and journal, send nothing", false)
     .option("--log-level <level>", "override the config's logLevel")
     .showHelpAfterError();
   program.parse(argv);
-  const opts = program.opts<{ config: string; network?: string; dryRun: boolean; logLevel?: string }>();
+  const opts = program.opts<{ config?: string; network?: string; markets?: string; dryRun: boolean; logLevel?: string }>();
 
   let cfg;
+  let marketsFile: string | undefined;
   try {
-    cfg = loadConfig(opts.config, process.env, { dryRun: opts.dryRun, network: opts.network });
+    const configPath = opts.config ?? defaultConfigPath();
+    marketsFile = opts.markets ?? (opts.network ? existing(marketsFilePath(opts.network, REPO_ROOT)) : undefined);
+    const markets = marketsFile ? readMarketsFile(marketsFile) : undefined;
+    const rpcUrl = opts.network ? rpcUrlForNetwork(opts.network) : undefined;
+    cfg = loadConfig(configPath, process.env, { dryRun: opts.dryRun, network: opts.network, rpcUrl, markets });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
   const log = createLogger(opts.logLevel ?? cfg.logLevel);
+  log.info({ config: cfg.configPath, markets: marketsFile ?? "config file", network: opts.network ?? cfg.network }, "configuration loaded");
   try {
     const app = await startKeeperApp(cfg, log);
     installSignalHandlers(app.keeper, log);
@@ -44,6 +58,14 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`keeper failed to start: ${(e as Error).message}\n`);
     process.exit(2);
   }
+}
+
+function defaultConfigPath(): string {
+  return existing(path.resolve("keeper.config.json")) ?? path.join(REPO_ROOT, "keeper.config.example.json");
+}
+
+function existing(file: string): string | undefined {
+  return fs.existsSync(file) ? file : undefined;
 }
 
 if (require.main === module) {

@@ -76,13 +76,23 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
     return run;
   }
 
+  /**
+   * Polls for the receipt (50 ms doubling to 1 s) until `timeoutMs`. A failed poll is not fatal:
+   * the node may answer the next one. ethers' waitForTransaction is not used because it logs
+   * polling errors to stdout (breaking the JSON log) and waits a whole block interval after one.
+   */
   async waitForReceipt(txHash: string, timeoutMs: number): Promise<ReceiptInfo | null> {
-    try {
-      const r = await this.provider.waitForTransaction(txHash, 1, timeoutMs);
-      return r ? this.toInfo(r) : null;
-    } catch (e) {
-      if ((e as { code?: string }).code === "TIMEOUT") return null;
-      throw e;
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      try {
+        const r = await this.provider.getTransactionReceipt(txHash);
+        if (r) return this.toInfo(r);
+      } catch {
+        // transient: poll again; after the deadline the reconciler settles the row
+      }
+      const wait = Math.min(delay, deadline - Date.now());
+      if (wait <= 0) return null;
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 

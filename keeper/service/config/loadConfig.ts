@@ -3,6 +3,7 @@ import path from "node:path";
 import { Wallet } from "ethers";
 import type { z } from "zod";
 import { keeperConfigSchema, type KeeperConfig } from "./schema";
+import { isEnsembleSpec, resolveEnsembleSpecPaths } from "../../supervised/ensembleSpec";
 
 /** Start-up configuration problem; `problems` lists one "field: what is wrong" line each. */
 export class ConfigError extends Error {
@@ -20,6 +21,10 @@ export interface ConfigOverrides {
   readonly dryRun?: boolean;
   /** The CLI's --network; must match the file's `network` when it has one. */
   readonly network?: string;
+  /** RPC URL the --network name stands for; replaces the file's rpcUrl (DAMM_RPC_URL still wins). */
+  readonly rpcUrl?: string;
+  /** The markets section from a deployment file (--markets / out/deploy/<network>.markets.json). */
+  readonly markets?: unknown;
 }
 
 /**
@@ -67,7 +72,10 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   return {
     ...cfg,
     // A baseline name ("static") stays a name; a file path resolves against the config's directory.
-    policyPath: /[\\/]|\.json$/.test(cfg.policyPath) ? path.resolve(baseDir, cfg.policyPath) : cfg.policyPath,
+    // "ensemble:<inner>" (keeper/supervised/ensembleSpec.ts) keeps its prefix; its inner path resolves the same way.
+    policyPath: isEnsembleSpec(cfg.policyPath)
+      ? resolveEnsembleSpecPaths(cfg.policyPath, baseDir)
+      : /[\\/]|\.json$/.test(cfg.policyPath) ? path.resolve(baseDir, cfg.policyPath) : cfg.policyPath,
     journalPath: cfg.journalPath === ":memory:" ? cfg.journalPath : path.resolve(baseDir, cfg.journalPath),
     keeperKey,
     keeperAddress,
@@ -93,6 +101,8 @@ function findSecrets(value: unknown, at: (string | number)[]): string[] {
 function applyEnv(raw: unknown, env: NodeJS.ProcessEnv, overrides: ConfigOverrides, problems: string[]): unknown {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw; // the schema reports it
   const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  if (overrides.rpcUrl !== undefined) out.rpcUrl = overrides.rpcUrl;
+  if (overrides.markets !== undefined) out.markets = overrides.markets;
   if (env.DAMM_RPC_URL) out.rpcUrl = env.DAMM_RPC_URL;
   if (env.DAMM_JOURNAL_PATH) out.journalPath = env.DAMM_JOURNAL_PATH;
   if (env.DAMM_METRICS_PORT !== undefined && env.DAMM_METRICS_PORT !== "") {

@@ -40,7 +40,13 @@ export class ErrorClassifier {
     if (codes.some((c) => RETRY_NOW_CODES.has(c)) || RETRY_NOW_MESSAGE.test(message)) {
       return { errorClass: "retryNow", reason: codes.length ? `${codes[0]}: ${message}` : message };
     }
-    if (codes.includes("CALL_EXCEPTION")) return { errorClass: "never", reason: `revert without data: ${message}` };
+    if (codes.includes("CALL_EXCEPTION")) {
+      // ethers turns ANY JSON-RPC error answer to eth_call / eth_estimateGas into CALL_EXCEPTION. When
+      // the node's own message is not a revert (an internal error, a rate limit), the call never ran.
+      const rpc = nodeErrorMessage(err);
+      if (rpc !== undefined && !/revert/i.test(rpc)) return { errorClass: "retryNow", reason: `node error during call: ${rpc}` };
+      return { errorClass: "never", reason: `revert without data: ${message}` };
+    }
     // Anything else thrown by our own code or the provider: treat as transient but counted,
     // so maxConsecutiveFailures eventually halts a job stuck on it.
     return { errorClass: "retryNow", reason: message };
@@ -74,6 +80,13 @@ export function mergeErrorAbis(abis: readonly InterfaceAbi[]): Interface {
     });
   }
   return new Interface([...seen.values()]);
+}
+
+/** The JSON-RPC error object's message ethers keeps in `info.error`, when there is one. */
+function nodeErrorMessage(err: unknown): string | undefined {
+  const info = (err as { info?: { error?: { message?: unknown } } } | null)?.info;
+  const m = info?.error?.message;
+  return typeof m === "string" ? m : undefined;
 }
 
 function stringifyArg(a: unknown): string {

@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import BetterSqlite3, { type Database } from "better-sqlite3";
 import type { Action, MarketObservation } from "../../core/policyTypes";
 import { migrate } from "./migrations";
@@ -84,7 +86,13 @@ export class Journal {
   }
 
   static open(path: string, opts: { now?: () => number } = {}): Journal {
-    const db = new BetterSqlite3(path);
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    let db: Database;
+    try {
+      db = new BetterSqlite3(path);
+    } catch (e) {
+      throw new Error(`journalPath: cannot open ${path} (${(e as Error).message})`);
+    }
     // WAL: readers (dashboards, sqlite3 CLI) never block the keeper's writes; NORMAL sync is
     // durable across process crashes, which is the failure we journal against.
     db.pragma("journal_mode = WAL");

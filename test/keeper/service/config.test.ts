@@ -58,6 +58,15 @@ describe("keeper config", () => {
       expect(cfg.dryRun).to.equal(true);
     });
 
+    it("takes the RPC URL of --network and a deployment's markets section over the file's (DAMM_RPC_URL still wins)", () => {
+      const markets = [{ name: "BTC-PERP", vamm: CH, clearingHouse: VAMM }];
+      const cfg = parseConfig(validConfig(), "/x/k.json", env, { network: "localhost", rpcUrl: "http://127.0.0.1:9545", markets });
+      expect(cfg.rpcUrl).to.equal("http://127.0.0.1:9545");
+      expect(cfg.markets).to.deep.equal(markets);
+      expect(parseConfig(validConfig(), "/x/k.json", { ...env, DAMM_RPC_URL: "http://10.0.0.2:8545" }, { rpcUrl: "http://127.0.0.1:9545" }).rpcUrl).to.equal("http://10.0.0.2:8545");
+      expect(problemsOf(() => parseConfig(validConfig(), "/x/k.json", env, { markets: [{ name: "A" }] })).map((p) => p.split(":")[0])).to.have.members(["markets.0.vamm", "markets.0.clearingHouse"]);
+    });
+
     it("loads from a file on disk", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-cfg-"));
       const file = path.join(dir, "keeper.config.json");
