@@ -1,6 +1,6 @@
 /**
  * Trains the tabular Q-policy on a scenario set and writes a checksummed policy file.
- *   npm run train -- --scenarios train --episodes 400 --seed 1 --out policies/NAME.json
+ *   npm run train -- --scenarios train --seed 1 --out policies/NAME.json
  */
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
@@ -54,6 +54,7 @@ const run = runTraining({
   set,
   mdp,
   config,
+  command: ["npm run train --", ...process.argv.slice(2)].join(" "),
   onEpisode: (r) => bar?.update(r.episode + 1, { reward: r.reward.toFixed(2), eps: r.epsilon.toFixed(3), scenario: r.scenario }),
 });
 bar?.stop();

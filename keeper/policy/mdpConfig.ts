@@ -45,6 +45,14 @@ export const RewardWeightsSchema = z
     badDebt: z.number().finite().min(0),
     /** Quote units charged per bp of |mark/oracle − 1| per step. */
     trackingPenaltyPerBps: z.number().finite().min(0),
+    /**
+     * Quote units credited per bp of curve-depth change (Δ ln sqrtK · 1e4) in the step. Depth is
+     * not in the tabular state, so a k change's lasting effect on fees (volume grows with sqrtK)
+     * is invisible to bootstrapping; this credits it when it happens (an estimate of the episode
+     * value of one bp of depth). A deepening costs now and pays later; a shallowing earns now and
+     * costs later. Optional (older policy files have none), default 0.
+     */
+    depthCreditPerBps: z.number().finite().min(0).optional(),
   })
   .strict();
 

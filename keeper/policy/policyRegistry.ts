@@ -10,6 +10,7 @@ import { FormulaicPolicy } from "./baselines/formulaicPolicy";
 import { ThresholdPolicy } from "./baselines/thresholdPolicy";
 import { loadPolicyFile, type LoadedPolicy } from "./policyFile";
 import { QPolicy } from "./qPolicy";
+import { isEnsembleSpec, loadEnsemblePolicy } from "../supervised/ensembleSpec";
 
 export const BASELINE_NAMES = ["static", "formulaic", "threshold"] as const;
 export const REPO_ROOT = resolve(__dirname, "../..");
@@ -29,15 +30,31 @@ export function loadLearned(name: string, root = REPO_ROOT): LoadedPolicy {
   return loadPolicyFile(path);
 }
 
+/** Builds a policy by name; `root` is where policies/ lives. */
+export type PolicyFactory = (name: string, root: string) => Policy;
+
+/**
+ * Extension point: named policy factories, consulted before policy files. Another module adds its
+ * policies with registerPolicyFactory (e.g. a supervised ensemble) instead of editing resolvePolicy.
+ */
+const FACTORIES = new Map<string, PolicyFactory>([
+  ["static", () => new StaticPolicy()],
+  ["formulaic", () => new FormulaicPolicy()],
+  ["threshold", () => new ThresholdPolicy()],
+]);
+
+export function registerPolicyFactory(name: string, factory: PolicyFactory): void {
+  if (FACTORIES.has(name)) throw new Error(`policy factory "${name}" is already registered`);
+  FACTORIES.set(name, factory);
+}
+
+export function registeredPolicyNames(): string[] {
+  return [...FACTORIES.keys()];
+}
+
 export function resolvePolicy(name: string, root = REPO_ROOT): Policy {
-  switch (name) {
-    case "static":
-      return new StaticPolicy();
-    case "formulaic":
-      return new FormulaicPolicy();
-    case "threshold":
-      return new ThresholdPolicy();
-    default:
-      return new QPolicy(loadLearned(name, root), name);
-  }
+  // "ensemble" / "ensemble:<inner>": Q-policy gated by the supervised classifier (keeper/supervised).
+  if (isEnsembleSpec(name)) return loadEnsemblePolicy(name, { resolveInner: (inner) => resolvePolicy(inner, root) });
+  const factory = FACTORIES.get(name);
+  return factory ? factory(name, root) : new QPolicy(loadLearned(name, root), name);
 }

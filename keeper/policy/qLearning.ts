@@ -81,16 +81,28 @@ export class QLearner {
    * no clock, so the value beyond the horizon is still the stationary one).
    */
   update(s: number, action: number, reward: number, s2: number, terminal: boolean): void {
+    this.tdUpdate(s, action, reward, s2, terminal, true);
+  }
+
+  /**
+   * A TD update from a stored transition (experience replay): same target, with the learning rate
+   * of the entry's current visit count, which it does not increment (visits count real samples).
+   */
+  replay(s: number, action: number, reward: number, s2: number, terminal: boolean): void {
+    this.tdUpdate(s, action, reward, s2, terminal, false);
+  }
+
+  private tdUpdate(s: number, action: number, reward: number, s2: number, terminal: boolean, fresh: boolean): void {
     if (!Number.isFinite(reward)) throw new Error(`reward must be finite, got ${reward} (state ${s}, action ${action})`);
     const n = this.nActions;
     const i = s * n + action;
-    const v = ++this.visits[i];
+    const v = fresh ? ++this.visits[i] : Math.max(1, this.visits[i]);
     const alpha = learningRateAt(this.cfg.learningRate, this.episode, v);
     const gamma = this.cfg.gamma;
     if (!this.b) {
       const target = terminal ? reward : reward + gamma * this.a.maxValue(s2);
       this.a.q[i] += alpha * (target - this.a.q[i]);
-      this.a.visits[i] = v;
+      this.a.visits[i] = this.visits[i];
       return;
     }
     const [upd, other] = this.rng.next() < 0.5 ? [this.a, this.b] : [this.b, this.a];

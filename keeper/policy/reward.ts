@@ -15,6 +15,8 @@ export interface RewardParts {
   readonly badDebt: number;
   /** |mark/oracle − 1| in bps at the end of the step. */
   readonly trackingErrorBps: number;
+  /** Change of curve depth in the step, Δ ln sqrtK in bps (training only; absent = 0). */
+  readonly depthChangeBps?: number;
 }
 
 export const REWARD_PART_NAMES = ["feeInflow", "fundingReceived", "adjustmentCost", "fundingPaid", "gasCost", "badDebt", "trackingErrorBps"] as const;
@@ -27,6 +29,7 @@ export function weightedReward(p: RewardParts, w: RewardWeights): number {
     w.fundingPaid * p.fundingPaid -
     w.gasCost * p.gasCost -
     w.badDebt * p.badDebt -
-    w.trackingPenaltyPerBps * p.trackingErrorBps
+    w.trackingPenaltyPerBps * p.trackingErrorBps +
+    (w.depthCreditPerBps ?? 0) * (p.depthChangeBps ?? 0)
   );
 }

@@ -65,16 +65,27 @@ function partsOf(p: import("../sim/env").RewardParts, sc: Scenario, gapNow: numb
   };
 }
 
+/**
+ * Episodes of one training run are sequential, so they share one MarketEnv (reset rebuilds its
+ * market); a PolicyEnv is only valid until the factory builds the next one.
+ */
 export function makeEnvFactory(): EnvFactory {
+  const env = new MarketEnv({ projectRoot: REPO_ROOT });
   return (name: string, seed: number): PolicyEnv => {
     const sc = findScenario(name);
-    const env = new MarketEnv({ projectRoot: REPO_ROOT });
+    let sqrtK = 0;
     return {
-      reset: () => env.reset(sc, seed),
+      reset: () => {
+        const obs = env.reset(sc, seed);
+        sqrtK = obs.sqrtK;
+        return obs;
+      },
       step: (action) => {
         const r = env.step(action);
         const gapNow = Math.abs(r.obs.mark / r.obs.oracle - 1) * 1e4;
-        return { obs: r.obs, parts: partsOf(r.rewardParts, sc, gapNow), done: r.done, terminal: false };
+        const depthChangeBps = Math.log(r.obs.sqrtK / sqrtK) * 1e4;
+        sqrtK = r.obs.sqrtK;
+        return { obs: r.obs, parts: { ...partsOf(r.rewardParts, sc, gapNow), depthChangeBps }, done: r.done, terminal: false };
       },
     };
   };

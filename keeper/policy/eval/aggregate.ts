@@ -56,7 +56,7 @@ export function aggregateRewardParts(results: readonly EpisodeResult[], policies
     const seeds = [...bySeed(results, p).values()];
     const keys = Object.keys(seeds[0][0].rewardParts) as (keyof RewardParts)[];
     const parts: Record<string, MetricRow> = {};
-    for (const k of keys) parts[k] = row(p, seeds.map((eps) => mean(eps.map((e) => e.rewardParts[k]))));
+    for (const k of keys) parts[k] = row(p, seeds.map((eps) => mean(eps.map((e) => e.rewardParts[k] ?? 0))));
     return { policy: p, parts };
   });
 }

@@ -6,7 +6,8 @@
 import { cpus } from "node:os";
 import { extname, join } from "node:path";
 import { actionLabel } from "../mdpConfig";
-import { isBaseline, loadLearned } from "../policyRegistry";
+import { isBaseline, loadLearned, resolvePolicy } from "../policyRegistry";
+import { isEnsembleSpec } from "../../supervised/ensembleSpec";
 import { createStateSpace } from "../stateIndex";
 import { listScenarios, replayScenarios, type ScenarioSet } from "../simAdapter";
 import { deriveSeed } from "../rng";
@@ -55,8 +56,9 @@ export function heatmapOf(name: string): QHeatmap {
 export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
   if (o.policies.length === 0) throw new Error("evaluate needs at least one policy");
   if (!Number.isInteger(o.seeds) || o.seeds < 2) throw new Error(`evaluate needs at least 2 seeds for an interval, got ${o.seeds}`);
-  const learned = o.policies.filter((p) => !isBaseline(p));
+  const learned = o.policies.filter((p) => !isBaseline(p) && !isEnsembleSpec(p));
   for (const p of learned) loadLearned(p); // fail fast on a bad policy file, before spawning workers
+  for (const p of o.policies.filter(isEnsembleSpec)) resolvePolicy(p); // and on missing ensemble models
   const scenarios = o.scenarios ?? listScenarios(o.set);
   const jobs: EvalJob[] = [];
   for (const policy of o.policies)

@@ -17,6 +17,8 @@ export function runTraining(args: {
   set: ScenarioSet;
   mdp: MdpConfig;
   config: TrainConfig;
+  /** The command line that ran this training (stored in the file for provenance). */
+  command?: string;
   onEpisode?: (r: EpisodeReport) => void;
 }): TrainingRun {
   const mdp = parseMdpConfig(args.mdp);
@@ -31,7 +33,7 @@ export function runTraining(args: {
     name: args.name,
     mdp,
     table: res.table,
-    training: { ...config, scenarioSet: args.set, scenarios, totalSteps: res.totalSteps },
+    training: { ...config, scenarioSet: args.set, scenarios, totalSteps: res.totalSteps, ...(args.command ? { command: args.command } : {}) },
     trainingCurve: res.curve,
   });
   return { file, totalSteps: res.totalSteps, seconds };

@@ -9,6 +9,12 @@ export const TrainConfigSchema = z
     learner: LearnerConfigSchema,
     /** Record one training-curve point every this many episodes (mean over the block). */
     curveEvery: z.number().int().positive(),
+    /**
+     * Experience replay: after each episode, `sweeps` passes of TD updates over the last
+     * `capacity` transitions in random order. Simulated steps are what training pays for
+     * (thousands of trader events each); a replayed update costs nanoseconds. Absent = none.
+     */
+    replay: z.object({ sweeps: z.number().int().min(0), capacity: z.number().int().positive() }).strict().optional(),
   })
   .strict();
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;

@@ -6,7 +6,7 @@ import type { MdpConfig } from "../mdpConfig";
 import { QLearner } from "../qLearning";
 import type { QTable } from "../qTable";
 import { weightedReward } from "../reward";
-import { createRng, deriveSeed } from "../rng";
+import { createRng, deriveSeed, type Rng } from "../rng";
 import { createStateSpace } from "../stateIndex";
 import type { TrainingPoint } from "../policyFile";
 import type { EnvFactory } from "./envPort";
@@ -41,6 +41,8 @@ export function train(args: {
   let blockSum = 0;
   let blockN = 0;
   let totalSteps = 0;
+  const buffer = config.replay && config.replay.sweeps > 0 ? new ReplayBuffer(config.replay.capacity) : null;
+  const replayRng = createRng(deriveSeed(config.seed, 0x5eed));
   for (let ep = 0; ep < config.episodes; ep++) {
     learner.setEpisode(ep);
     const scenario = scenarios[ep % scenarios.length];
@@ -54,12 +56,14 @@ export function train(args: {
       const r = weightedReward(out.parts, mdp.reward);
       const s2 = space.index(out.obs);
       learner.update(s, a, r, s2, out.terminal);
+      buffer?.push(s, a, r, s2, out.terminal);
       total += r;
       steps++;
       s = s2;
       if (out.done) break;
     }
     totalSteps += steps;
+    if (buffer) for (let k = 0; k < config.replay!.sweeps; k++) buffer.sweep(learner, replayRng);
     const epsilon = learner.epsilon;
     args.onEpisode?.({ episode: ep, scenario, reward: total, epsilon, steps });
     blockSum += total;
@@ -71,4 +75,43 @@ export function train(args: {
     }
   }
   return { table: learner.table(), curve, totalSteps };
+}
+
+/** Ring buffer of transitions in typed arrays (no per-step allocation). */
+export class ReplayBuffer {
+  private readonly s: Int32Array;
+  private readonly a: Int32Array;
+  private readonly r: Float64Array;
+  private readonly s2: Int32Array;
+  private readonly term: Uint8Array;
+  private head = 0;
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity <= 0) throw new Error(`replay capacity must be a positive integer, got ${capacity}`);
+    this.s = new Int32Array(capacity);
+    this.a = new Int32Array(capacity);
+    this.r = new Float64Array(capacity);
+    this.s2 = new Int32Array(capacity);
+    this.term = new Uint8Array(capacity);
+  }
+
+  push(s: number, a: number, r: number, s2: number, terminal: boolean): void {
+    const i = this.head;
+    this.s[i] = s;
+    this.a[i] = a;
+    this.r[i] = r;
+    this.s2[i] = s2;
+    this.term[i] = terminal ? 1 : 0;
+    this.head = (i + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+  }
+
+  /** One pass of `size` updates, each on a uniformly drawn stored transition. */
+  sweep(learner: QLearner, rng: Rng): void {
+    for (let k = 0; k < this.size; k++) {
+      const i = rng.int(this.size);
+      learner.replay(this.s[i], this.a[i], this.r[i], this.s2[i], this.term[i] === 1);
+    }
+  }
 }
