@@ -51,9 +51,14 @@ export function checkRepegShape(x: number, y: number, peg: number, newPeg: numbe
   const towardUp = oracle > mark && newMark > mark;
   const towardDown = oracle < mark && newMark < mark;
   if (!towardUp && !towardDown) return { name: "Vamm_NotTowardOracle", args: [mark, newMark, oracle] };
-  if ((towardUp && newMark > oracle) || (towardDown && newMark < oracle)) return { name: "Vamm_PastOracle", args: [newMark, oracle] };
+  // A repeg to the oracle exactly (the keeper's fraction 1) lands the integer mark at or a wei below
+  // the oracle; float64 may land 1e-16 past it. Allow 1e-12 relative so the boundary sits where the
+  // contract's does (parity with the chain), far below any economic effect.
+  const slack = oracle * 1e-12;
+  if ((towardUp && newMark > oracle + slack) || (towardDown && newMark < oracle - slack)) return { name: "Vamm_PastOracle", args: [newMark, oracle] };
   const changeBps = (Math.abs(newPeg - peg) * 1e4) / peg;
-  if (changeBps > p.maxPegChangeBps) return { name: "Vamm_PegChangeTooLarge", args: [changeBps, p.maxPegChangeBps] };
+  // Same 1e-12 relative slack: the keeper clips a step to the bound exactly (integer), which float64 may read a hair above.
+  if (changeBps > p.maxPegChangeBps * (1 + 1e-12)) return { name: "Vamm_PegChangeTooLarge", args: [changeBps, p.maxPegChangeBps] };
   return null;
 }
 
@@ -61,7 +66,9 @@ export function checkRepegShape(x: number, y: number, peg: number, newPeg: numbe
 export function checkKShape(sqrtK: number, newSqrtK: number, d: number, p: MarketParams): Refusal | null {
   const lo = (sqrtK * (1e4 - p.maxKDecreaseBps)) / 1e4;
   const hi = (sqrtK * (1e4 + p.maxKIncreaseBps)) / 1e4;
-  if (!(newSqrtK >= lo && newSqrtK <= hi)) return { name: "Vamm_KChangeOutOfBounds", args: [sqrtK, newSqrtK] };
+  // 1e-12 relative slack: a k step clipped to a bound exactly (integer) must pass here as on-chain.
+  const slack = sqrtK * 1e-12;
+  if (!(newSqrtK >= lo - slack && newSqrtK <= hi + slack)) return { name: "Vamm_KChangeOutOfBounds", args: [sqrtK, newSqrtK] };
   if (newSqrtK < Math.abs(d)) return { name: "Vamm_SqrtKBelowNetPosition", args: [newSqrtK, Math.abs(d)] };
   return null;
 }

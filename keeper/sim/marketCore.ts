@@ -186,15 +186,18 @@ export class MarketCore {
           }
         }
       }
-      const baseMoved = Math.abs(pos.size - sizeBefore);
-      if (baseLimit > 0 && (isLong ? baseMoved < baseLimit : baseMoved > baseLimit)) throw new SimRevert("CH_BaseLimitExceeded", baseMoved, baseLimit);
-      this.checkFluctuation(!increased);
+      // Check order = the contracts': OI cap and fluctuation (market), then base limit and margin (ClearingHouse).
       if (increased) {
         const oi = this.s.longOI + this.s.shortOI;
         if (oi > this.params.maxOpenInterest) throw new SimRevert("Vamm_OpenInterestCapExceeded", oi, this.params.maxOpenInterest);
+      }
+      this.checkFluctuation(!increased);
+      const baseMoved = Math.abs(pos.size - sizeBefore);
+      if (baseLimit > 0 && (isLong ? baseMoved < baseLimit : baseMoved > baseLimit)) throw new SimRevert("CH_BaseLimitExceeded", baseMoved, baseLimit);
+      if (increased) {
         const required = (pos.openNotional * this.params.imBps) / 1e4;
         if (pos.margin < required) throw new SimRevert("CH_BelowInitialMargin", pos.margin, required);
-      }
+      } else if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: a partial reduce may not leave negative margin
       const marginReturned = this.finishIfClosed(trader, pos);
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta, fee, realisedPnl: pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
@@ -213,8 +216,9 @@ export class MarketCore {
       const sizeBefore = pos.size;
       const r = this.reduce(pos, base);
       const quote = Math.abs(r.quoteDelta);
-      if (quoteLimit > 0 && (sizeBefore > 0 ? quote < quoteLimit : quote > quoteLimit)) throw new SimRevert("CH_QuoteLimitExceeded", quote, quoteLimit);
       this.checkFluctuation(true);
+      if (quoteLimit > 0 && (sizeBefore > 0 ? quote < quoteLimit : quote > quoteLimit)) throw new SimRevert("CH_QuoteLimitExceeded", quote, quoteLimit);
+      if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: partial close
       const marginReturned = this.finishIfClosed(trader, pos);
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta: r.quoteDelta, fee: r.fee, realisedPnl: r.pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
@@ -673,10 +677,22 @@ export class MarketCore {
     return pos.margin + pnl - (quote * this.params.feeBps) / 1e4 - (quote * this.params.liquidationFeeBps) / 1e4;
   }
 
-  /** On a full close, returns the margin to free collateral (negative margin must be liquidated). */
+  /**
+   * On a full close, returns the margin to free collateral. Negative margin is bad debt, as in a
+   * liquidation (SPEC §8): from the reserved share, then the budget, the rest recorded as uncovered.
+   */
   private finishIfClosed(trader: string, pos: Position): number {
     if (pos.size !== 0) return 0;
-    if (pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin);
+    if (pos.margin < 0) {
+      const debt = -pos.margin;
+      const fromReserve = Math.min(this.s.reservedShare, debt);
+      this.s.reservedShare -= fromReserve;
+      const fromBudget = Math.min(this.s.hook.budget, debt - fromReserve);
+      this.s.hook.budget -= fromBudget;
+      this.s.uncoveredBadDebt += debt - fromReserve - fromBudget;
+      this.positions.delete(trader);
+      return 0;
+    }
     const m = pos.margin;
     this.free.set(trader, this.freeCollateral(trader) + m);
     this.positions.delete(trader);

@@ -1,0 +1,62 @@
+/**
+ * Tolerance rule of the chain ↔ simulator parity checks: |a − b| ≤ max(rel·max(|a|, |b|), abs).
+ * `abs` is the floor for values near zero (a difference of two large numbers, an index that
+ * started at 0), stated by each caller.
+ */
+import type { MarketView } from "./chainState";
+
+export interface Tolerance {
+  readonly rel: number;
+  readonly abs: number;
+}
+
+/**
+ * 1e-9 relative; absolute floor 1e-6 natural units = one unit of the 6-decimal collateral token.
+ * Why a floor: float64 carries ~16 digits, and a base amount or PnL the simulator derives as a
+ * difference of reserves (~1e5) carries ~1e-11 of absolute error (~1e-9 in quote at price 100);
+ * such values (a small realised PnL, a k-update cost of a few cents, a funding index near 0) sit
+ * near zero relative to the reserves they come from. Nothing below one token unit can move.
+ */
+export const PARITY_TOLERANCE: Tolerance = { rel: 1e-9, abs: 1e-6 };
+
+export function within(a: number, b: number, t: Tolerance = PARITY_TOLERANCE): boolean {
+  if (a === b) return true;
+  return Math.abs(a - b) <= Math.max(t.rel * Math.max(Math.abs(a), Math.abs(b)), t.abs);
+}
+
+export interface Mismatch {
+  readonly what: string;
+  readonly chain: number;
+  readonly sim: number;
+}
+
+/** Every field of two views that disagrees beyond the tolerance (empty = parity). */
+export function compareViews(chain: MarketView, sim: MarketView, t: Tolerance = PARITY_TOLERANCE): Mismatch[] {
+  const out: Mismatch[] = [];
+  const check = (what: string, a: number, b: number): void => {
+    if (!within(a, b, t)) out.push({ what, chain: a, sim: b });
+  };
+  for (const [k, v] of Object.entries(chain.ledger)) check(k, v, (sim.ledger as unknown as Record<string, number>)[k]);
+  const keys = new Set([...chain.positions.keys(), ...sim.positions.keys()]);
+  for (const a of keys) {
+    const c = chain.positions.get(a) ?? { size: 0, margin: 0, openNotional: 0 };
+    const s = sim.positions.get(a) ?? { size: 0, margin: 0, openNotional: 0 };
+    check(`${a}.size`, c.size, s.size);
+    check(`${a}.margin`, c.margin, s.margin);
+    check(`${a}.openNotional`, c.openNotional, s.openNotional);
+  }
+  for (const [a, f] of chain.free) check(`${a}.free`, f, sim.free.get(a) ?? 0);
+  return out;
+}
+
+/** Values two outcomes report (events vs simulator returns) that disagree. */
+export function compareValues(chain: Readonly<Record<string, number>>, sim: Readonly<Record<string, number>>, t: Tolerance = PARITY_TOLERANCE): Mismatch[] {
+  const out: Mismatch[] = [];
+  for (const k of new Set([...Object.keys(chain), ...Object.keys(sim)])) {
+    const c = chain[k];
+    const s = sim[k];
+    // A value only one side reports (e.g. bad debt) is a mismatch in itself.
+    if (c === undefined || s === undefined || !within(c, s, t)) out.push({ what: k, chain: c ?? Number.NaN, sim: s ?? Number.NaN });
+  }
+  return out;
+}

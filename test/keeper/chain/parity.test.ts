@@ -1,0 +1,149 @@
+/**
+ * Issue 4 parity: a seeded sequence of ≥ 1,000 trades plus funding settlements, repegs, k updates,
+ * oracle moves, liquidations and deliberately invalid calls runs through the contracts on the
+ * in-process Hardhat network and through MarketCore (the float64 mirror) in lockstep. They must
+ * agree on every op's outcome (success, or the same custom error), on every value the op reports
+ * (PositionChanged / Liquidated / FundingSettled / PegUpdated / KUpdated vs the simulator's
+ * returns: fees, PnL, funding amounts, repeg and k costs) and on the market's state — reserves,
+ * peg, sqrtK, OI, budget, reserved share, TWAPs, funding indices, every position (size, margin,
+ * open notional) and free collateral — within 1e-9 relative.
+ *
+ * Absolute floor: 1e-6 natural units (1e12 wei = one unit of the 6-decimal collateral token) for
+ * values near zero. The simulator's float64 derives base moved, realised PnL and k-update costs as
+ * differences of reserves of ~1e5, which leaves ~1e-11 base / ~1e-9 quote of absolute error: a
+ * realised PnL of 0.9 or a k cost of 0.4 then misses 1e-9 *relative* while being exact to a
+ * millionth of a token. Every value above 1e3 is held to the relative bound alone.
+ */
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import type { Signer } from "ethers";
+import { deployDamm, fundAccounts } from "../../../keeper/chain/deploy";
+import { Lockstep } from "../../../keeper/chain/lockstep";
+import { readChainState, simState } from "../../../keeper/chain/chainState";
+import { compareValues, compareViews, PARITY_TOLERANCE, type Mismatch } from "../../../keeper/chain/compare";
+import { describeOp, type Op, type StepResult } from "../../../keeper/chain/ops";
+import { ParitySequence } from "./paritySequence";
+
+const SEED = 20240607;
+const MIN_TRADES = 1_000;
+/** Full state (positions, free collateral) is compared every this many ops; the ledger every op. */
+const FULL_CHECK_EVERY = 40;
+
+interface Tally {
+  trades: number;
+  funding: number;
+  repegs: number;
+  kUpdates: number;
+  liquidations: number;
+  reverts: number;
+  hookCosts: number[];
+  revertNames: Record<string, number>;
+}
+
+async function setup(opts: { sqrtK: number; budget: number }) {
+  const signers = await ethers.getSigners();
+  const [admin, liq1, liq2] = signers;
+  const traders = signers.slice(3, 15);
+  const deployed = await deployDamm({ admin, keeper: admin.address }, { sqrtK: opts.sqrtK, price: 100, maxOpenInterest: 1_000_000, budget: opts.budget });
+  await fundAccounts(deployed, admin, [...traders, liq1, liq2], 1_000_000, 0);
+  const signerMap = new Map<string, Signer>([admin, liq1, liq2, ...traders].map((s) => [s.address, s]));
+  const ls = await Lockstep.create({
+    contracts: deployed,
+    signers: signerMap,
+    rpc: network.provider as unknown as { send(m: string, p: unknown[]): Promise<unknown> },
+    latestBlock: async () => {
+      const b = await ethers.provider.getBlock("latest");
+      return { number: b!.number, timestamp: b!.timestamp };
+    },
+  });
+  return { admin, liq1, liq2, traders, deployed, ls, accounts: [...traders, liq1, liq2].map((s) => s.address) };
+}
+
+describe("chain ↔ simulator parity (issue 4)", function () {
+  this.timeout(240_000);
+
+  it("a full close with negative margin goes to bad debt on both sides (SPEC §8)", async () => {
+    const { admin, traders, deployed, ls, accounts } = await setup({ sqrtK: 10_000, budget: 5_000 });
+    const [victim, ...others] = traders.map((t) => t.address);
+    const steps: StepResult[] = [];
+    const run = async (op: Op) => {
+      const r = await ls.apply(op);
+      steps.push(r);
+      return r;
+    };
+    for (const a of accounts) await run({ kind: "deposit", account: a, amount6: 200_000n * 10n ** 6n });
+    await run({ kind: "open", account: victim, isLong: true, quote: 9_000n * 10n ** 18n, margin: 910n * 10n ** 18n, baseLimit: 0n });
+    // 16 shorts of 4,500 (≈ 0.9 % each, inside the 2 % per-block limit) push the mark ≈ 13 % down.
+    for (let i = 0; i < 16; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 4_500n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
+    for (const r of steps) expect(r.chain.ok && r.sim.ok, `${describeOp(r.op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(true);
+    // Under water: equity below zero, nobody liquidated it yet.
+    expect(ls.core.marginRatio(victim)).to.be.below(0);
+    const close = await run({ kind: "close", account: victim, base: 0n, quoteLimit: 0n });
+    expect(close.chain.ok, `chain: ${JSON.stringify(close.chain)}`).to.equal(true);
+    expect(close.sim.ok, `simulator: ${JSON.stringify(close.sim)}`).to.equal(true);
+    if (close.chain.ok && close.sim.ok) expect(compareValues(close.chain.values, close.sim.values)).to.deep.equal([]);
+    // The bad debt came out of the reserved share, then the budget, identically.
+    expect(ls.core.getPosition(victim)).to.equal(undefined);
+    const chainNow = await readChainState(deployed, accounts);
+    expect(compareViews(chainNow, simState(ls.core, accounts))).to.deep.equal([]);
+    void admin;
+  });
+
+  it(`agrees on ≥ ${MIN_TRADES} trades, funding, repegs, k updates and liquidations within ${PARITY_TOLERANCE.rel} relative`, async () => {
+    const { admin, liq1, liq2, traders, deployed, ls, accounts } = await setup({ sqrtK: 100_000, budget: 50_000 });
+    const problems: string[] = [];
+    const tally: Tally = { trades: 0, funding: 0, repegs: 0, kUpdates: 0, liquidations: 0, reverts: 0, hookCosts: [], revertNames: {} };
+    const note = (r: StepResult, what: string, ms: Mismatch[]): void => {
+      for (const m of ms.slice(0, 4)) problems.push(`#${r.index} ${describeOp(r.op)} ${what} ${m.what}: chain ${m.chain} sim ${m.sim}`);
+    };
+    const run = async (op: Op): Promise<StepResult> => {
+      const r = await ls.apply(op);
+      if (r.chain.ok !== r.sim.ok || (!r.chain.ok && !r.sim.ok && r.chain.error !== r.sim.error)) {
+        const c = r.chain.ok ? "ok" : `${r.chain.error}(${r.chain.detail})`;
+        const s = r.sim.ok ? "ok" : `${r.sim.error}(${r.sim.detail})`;
+        problems.push(`#${r.index} ${describeOp(op)} outcome: chain ${c} sim ${s}`);
+      } else if (r.chain.ok && r.sim.ok) {
+        note(r, "value", compareValues(r.chain.values, r.sim.values));
+      }
+      if (!r.chain.ok) {
+        tally.reverts++;
+        const key = `${op.kind}:${r.chain.error}`;
+        tally.revertNames[key] = (tally.revertNames[key] ?? 0) + 1;
+      }
+      else if (op.kind === "open" || op.kind === "close") tally.trades++;
+      else if (op.kind === "settleFunding") tally.funding++;
+      else if (op.kind === "liquidate") tally.liquidations++;
+      else if (op.kind === "repeg" || op.kind === "updateK") {
+        if (op.kind === "repeg") tally.repegs++;
+        else tally.kUpdates++;
+        tally.hookCosts.push(r.chain.values.cost);
+      }
+      return r;
+    };
+
+    // Deposits are ops too, so the simulator's ledger starts equal.
+    for (const a of accounts) await run({ kind: "deposit", account: a, amount6: 200_000n * 10n ** 6n });
+    const seq = new ParitySequence(SEED, ls.core, { traders: traders.map((t) => t.address), liquidators: [liq1.address, liq2.address], keeper: admin.address });
+    let ops = 0;
+    while (tally.trades < MIN_TRADES && problems.length < 20) {
+      for (const op of seq.next()) await run(op);
+      ops++;
+      const chainNow = await readChainState(deployed, ops % FULL_CHECK_EVERY === 0 ? accounts : []);
+      const simNow = simState(ls.core, ops % FULL_CHECK_EVERY === 0 ? accounts : []);
+      for (const m of compareViews(chainNow, simNow).slice(0, 4)) problems.push(`after #${ops} state ${m.what}: chain ${m.chain} sim ${m.sim}`);
+    }
+    // Wind down: everyone closes and withdraws what is free; the books must still agree.
+    for (const a of accounts) if (ls.core.getPosition(a)) await run({ kind: "close", account: a, base: 0n, quoteLimit: 0n });
+    for (const m of compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))) problems.push(`final state ${m.what}: chain ${m.chain} sim ${m.sim}`);
+
+    console.log(`      parity: ${ops} steps, ${JSON.stringify({ ...tally, hookCosts: tally.hookCosts.length })}`);
+    expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
+    expect(tally.trades).to.be.at.least(MIN_TRADES);
+    expect(tally.funding, "funding settlements").to.be.at.least(5);
+    expect(tally.repegs, "repegs").to.be.at.least(20);
+    expect(tally.kUpdates, "k updates").to.be.at.least(20);
+    expect(tally.liquidations, "liquidations").to.be.at.least(3);
+    expect(tally.reverts, "reverts compared").to.be.at.least(30);
+    expect(tally.hookCosts.some((c) => c > 0) && tally.hookCosts.some((c) => c < 0), "hook costs of both signs").to.equal(true);
+  });
+});
