@@ -133,8 +133,7 @@ export class MarketJob implements ServiceJob {
 
     // 3. Decide and journal the decision with its inputs before acting on it.
     const volatility = this.volatility.update(snap.blockTimestamp, wadToNumber(snap.oracle));
-    const lastConfirmed = journal.lastConfirmed(market);
-    const obs = toObservation(snap, volatility, lastConfirmed?.blockTimestamp ?? undefined);
+    const obs = toObservation(snap, volatility, journal.lastConfirmedTimestamp(market));
     const decision = policy.decide(obs);
     const id = journal.insertDecision({
       market,
@@ -162,30 +161,39 @@ export class MarketJob implements ServiceJob {
     if ("skip" in plan) return skip(plan.skip);
     const call = plan.call;
 
-    // 5. Preview with the on-chain views, then simulate the hook itself from the keeper's address.
-    let preview: HookPreview;
-    let gasEstimate: bigint;
-    try {
-      preview = await this.deps.gateway.preview(call);
-    } catch (e) {
-      return this.refused(id, action, "preview", this.deps.classifier.classify(e), skip);
-    }
+    // 5-6. Preview with the on-chain views, simulate the hook itself from the keeper's address and
+    // quote the fee: independent reads, issued together (one JSON-RPC round), then judged in this
+    // order, so a refused preview is reported as such even when the simulation failed too.
+    const [pv, sim, feeQ] = await Promise.allSettled([
+      this.deps.gateway.preview(call),
+      this.deps.gateway.simulate(call),
+      chain.feeQuote({ blockNumber: snap.blockNumber, baseFeePerGas: snap.baseFeePerGas }),
+    ]);
+    if (pv.status === "rejected") return this.refused(id, action, "preview", this.deps.classifier.classify(pv.reason), skip);
+    const preview: HookPreview = pv.value;
     const gain = this.expectedGain(decision, preview, snap);
-    journal.recordPreview(id, { callKind: call.kind, callTarget: call.target, previewCost: preview.cost, previewNewMark: preview.newMark, expectedGain: gain });
-    if (preview.cost > snap.budget) return skip(`cost ${preview.cost} exceeds budget ${snap.budget}`, "nextBlock");
-    try {
-      gasEstimate = await this.deps.gateway.simulate(call);
-    } catch (e) {
-      return this.refused(id, action, "simulate", this.deps.classifier.classify(e), skip);
+    const previewRecord = { callKind: call.kind, callTarget: call.target, previewCost: preview.cost, previewNewMark: preview.newMark, expectedGain: gain };
+    if (preview.cost > snap.budget) {
+      journal.recordPreview(id, previewRecord);
+      return skip(`cost ${preview.cost} exceeds budget ${snap.budget}`, "nextBlock");
+    }
+    if (sim.status === "rejected") {
+      journal.recordPreview(id, previewRecord);
+      return this.refused(id, action, "simulate", this.deps.classifier.classify(sim.reason), skip);
+    }
+    const gasEstimate = sim.value;
+    if (feeQ.status === "rejected") {
+      journal.recordPreview(id, previewRecord);
+      throw feeQ.reason; // classified by tick(); the row stays `decided` and is reconciled next tick
     }
 
-    // 6. Price the gas; skip when the fee is above the cap or the update does not pay for itself.
-    const fee = await chain.feeQuote();
+    // Price the gas; skip when the fee is above the cap or the update does not pay for itself.
+    const fee = feeQ.value;
     const capFee = gweiToWei(settings.gas.maxFeePerGasGwei);
     const priority = min(fee.maxPriorityFeePerGas, gweiToWei(settings.gas.maxPriorityFeePerGasGwei));
     const expectedPrice = fee.baseFeePerGas + priority;
     const gasCostQuote = wadToNumber(gasEstimate * expectedPrice) * settings.economics.nativePriceQuote;
-    journal.recordPreview(id, { callKind: call.kind, callTarget: call.target, previewCost: preview.cost, previewNewMark: preview.newMark, gasEstimate, expectedGain: gain, gasCostQuote });
+    journal.recordPreview(id, { ...previewRecord, gasEstimate, gasCostQuote });
     if (gasEstimate > BigInt(settings.gas.maxGasPerTx)) return skip(`gas estimate ${gasEstimate} above maxGasPerTx ${settings.gas.maxGasPerTx}`, "nextBlock");
     if (expectedPrice > capFee) return skip(`gas price ${expectedPrice} wei above maxFeePerGas cap ${capFee}`, "nextBlock");
     if (gasCostQuote > 0 && gain < gasCostQuote) return skip(`expected gain ${gain.toFixed(6)} below gas cost ${gasCostQuote.toFixed(6)}`);

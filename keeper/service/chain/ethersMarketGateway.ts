@@ -1,4 +1,4 @@
-import type { AbstractProvider } from "ethers";
+import type { AbstractProvider, FunctionFragment, Interface } from "ethers";
 import type { IVammMarket } from "../../../typechain-types/contracts/interfaces/IVammMarket";
 import { IVammMarket__factory } from "../../../typechain-types/factories/contracts/interfaces/IVammMarket__factory";
 import type { MarketConfig } from "../config/schema";
@@ -7,14 +7,29 @@ import type { HookCall, HookPreview, MarketGateway, MarketSnapshot } from "./typ
 /**
  * One VammMarket over ethers (TypeChain-typed IVammMarket): a tick reads marketState() and
  * oracleLatest() pinned to one block so the snapshot is consistent; hooks are previewed with
- * previewRepeg / previewUpdateK and simulated with eth_call from the keeper's address.
+ * previewRepeg / previewUpdateK and simulated with eth_call from the keeper's address. Calls go
+ * through provider.call with the ABI fragments resolved once (not the Contract proxy per call).
  */
 export class EthersMarketGateway implements MarketGateway {
+  private readonly address: string;
+  private readonly iface: Interface;
+  // Calldata of the argument-less reads and the fragments, encoded once rather than per tick.
+  private readonly fn;
+  private readonly stateData: string;
+  private readonly oracleData: string;
+
   private constructor(
     private readonly provider: AbstractProvider,
-    private readonly market: IVammMarket,
+    market: IVammMarket,
     private readonly from: string | undefined,
-  ) {}
+  ) {
+    this.address = market.target as string;
+    this.iface = market.interface as unknown as Interface;
+    const f = (name: string): FunctionFragment => this.iface.getFunction(name) as FunctionFragment;
+    this.fn = { marketState: f("marketState"), oracleLatest: f("oracleLatest"), previewRepeg: f("previewRepeg"), previewUpdateK: f("previewUpdateK"), repeg: f("repeg"), updateK: f("updateK") };
+    this.stateData = this.iface.encodeFunctionData(this.fn.marketState);
+    this.oracleData = this.iface.encodeFunctionData(this.fn.oracleLatest);
+  }
 
   /** Checks the address holds a market wired to the configured ClearingHouse (fail fast). */
   static async connect(provider: AbstractProvider, m: MarketConfig, from: string | undefined): Promise<EthersMarketGateway> {
@@ -38,7 +53,12 @@ export class EthersMarketGateway implements MarketGateway {
     const block = await this.provider.getBlock("latest");
     if (!block) throw new Error("latest block unavailable");
     const blockTag = block.number;
-    const [s, oracle] = await Promise.all([this.market.marketState({ blockTag }), this.market.oracleLatest({ blockTag })]);
+    const [stateRaw, oracleRaw] = await Promise.all([
+      this.provider.call({ to: this.address, data: this.stateData, blockTag }),
+      this.provider.call({ to: this.address, data: this.oracleData, blockTag }),
+    ]);
+    const s = this.iface.decodeFunctionResult(this.fn.marketState, stateRaw)[0] as Awaited<ReturnType<IVammMarket["marketState"]>>;
+    const oracle = this.iface.decodeFunctionResult(this.fn.oracleLatest, oracleRaw) as unknown as Awaited<ReturnType<IVammMarket["oracleLatest"]>>;
     return {
       blockNumber: block.number,
       blockTimestamp: block.timestamp,
@@ -62,25 +82,32 @@ export class EthersMarketGateway implements MarketGateway {
         maxKIncreaseBps: Number(s.params.maxKIncreaseBps),
         maxKDecreaseBps: Number(s.params.maxKDecreaseBps),
       },
+      ...(block.baseFeePerGas !== null ? { baseFeePerGas: block.baseFeePerGas } : {}),
     };
   }
 
   async preview(call: HookCall): Promise<HookPreview> {
-    const r = call.kind === "repeg" ? await this.market.previewRepeg(call.target) : await this.market.previewUpdateK(call.target);
-    return { cost: r.cost, newMark: r.newMark };
+    const fn = call.kind === "repeg" ? this.fn.previewRepeg : this.fn.previewUpdateK;
+    const raw = await this.provider.call({ to: this.address, data: this.iface.encodeFunctionData(fn, [call.target]) });
+    const [cost, newMark] = this.iface.decodeFunctionResult(fn, raw) as unknown as [bigint, bigint];
+    return { cost, newMark };
   }
 
+  /**
+   * eth_call and eth_estimateGas of the same call, issued together (one round, one batch). The
+   * eth_call is the simulation: when it reverts, its error (the guard's custom error, decoded by
+   * the classifier) is the one thrown, whatever the estimate did.
+   */
   async simulate(call: HookCall): Promise<bigint> {
     const tx = { ...this.encode(call), from: this.from };
-    await this.provider.call(tx); // reverts with the guard's custom error, decoded by the classifier
-    return this.provider.estimateGas(tx);
+    const [sim, gas] = await Promise.allSettled([this.provider.call(tx), this.provider.estimateGas(tx)]);
+    if (sim.status === "rejected") throw sim.reason;
+    if (gas.status === "rejected") throw gas.reason;
+    return gas.value;
   }
 
   encode(call: HookCall): { to: string; data: string } {
-    const data =
-      call.kind === "repeg"
-        ? this.market.interface.encodeFunctionData("repeg", [call.target])
-        : this.market.interface.encodeFunctionData("updateK", [call.target]);
-    return { to: this.market.target as string, data };
+    const data = this.iface.encodeFunctionData(call.kind === "repeg" ? this.fn.repeg : this.fn.updateK, [call.target]);
+    return { to: this.address, data };
   }
 }

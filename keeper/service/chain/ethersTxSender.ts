@@ -1,4 +1,4 @@
-import { type AbstractProvider, Interface, type Log, Transaction, type TransactionReceipt, type Wallet } from "ethers";
+import { type AbstractProvider, Interface, type Log, type TransactionReceipt, type Wallet, keccak256 } from "ethers";
 import type { ChainReader, FeeQuote, ReceiptInfo, TxRequest, TxSender } from "./types";
 
 /** Extracts the realised hook cost from a receipt's logs (PegUpdated / KUpdated `cost`). */
@@ -36,12 +36,48 @@ export class EthersChainReader implements ChainReader {
     return this.provider.getTransactionCount(address, "latest");
   }
 
-  async feeQuote(): Promise<FeeQuote> {
-    const [block, fee] = await Promise.all([this.provider.getBlock("latest"), this.provider.getFeeData()]);
-    const baseFeePerGas = block?.baseFeePerGas ?? 0n;
-    const maxPriorityFeePerGas = fee.maxPriorityFeePerGas ?? 0n;
-    const maxFeePerGas = fee.maxFeePerGas ?? fee.gasPrice ?? baseFeePerGas * 2n + maxPriorityFeePerGas;
-    return { baseFeePerGas, maxFeePerGas, maxPriorityFeePerGas };
+  /**
+   * ethers' getFeeData heuristic (maxFee = 2·baseFee + priority; priority from
+   * eth_maxPriorityFeePerGas, 1 gwei when the node has none; gasPrice when the block has no base
+   * fee). Given the snapshot's block the quote skips the block read, and the node's fee answer is
+   * cached per block: one request per block, shared by every market.
+   */
+  async feeQuote(at?: { readonly blockNumber: number; readonly baseFeePerGas?: bigint }): Promise<FeeQuote> {
+    let blockNumber = at?.blockNumber;
+    let baseFeePerGas = at?.baseFeePerGas;
+    if (blockNumber === undefined || baseFeePerGas === undefined) {
+      const block = await this.provider.getBlock("latest");
+      if (!block) throw new Error("latest block unavailable");
+      blockNumber = block.number;
+      baseFeePerGas = block.baseFeePerGas ?? 0n;
+    }
+    if (baseFeePerGas > 0n) {
+      const maxPriorityFeePerGas = (await this.perBlock("eth_maxPriorityFeePerGas", blockNumber)) ?? 1_000_000_000n;
+      return { baseFeePerGas, maxFeePerGas: baseFeePerGas * 2n + maxPriorityFeePerGas, maxPriorityFeePerGas };
+    }
+    return { baseFeePerGas, maxFeePerGas: (await this.perBlock("eth_gasPrice", blockNumber)) ?? 0n, maxPriorityFeePerGas: 0n };
+  }
+
+  private readonly feeCache = new Map<string, { readonly block: number; readonly value: Promise<bigint | null> }>();
+
+  /** A fee answer of the node, cached per block (the promise, so concurrent markets share one request). */
+  private perBlock(method: string, blockNumber: number): Promise<bigint | null> {
+    const hit = this.feeCache.get(method);
+    if (hit?.block === blockNumber) return hit.value;
+    const value = this.optionalQuantity(method);
+    this.feeCache.set(method, { block: blockNumber, value });
+    return value;
+  }
+
+  /** A quantity the node may not support (null then, as ethers' getFeeData treats it). */
+  private async optionalQuantity(method: string): Promise<bigint | null> {
+    const send = (this.provider as unknown as { send?: (m: string, p: unknown[]) => Promise<unknown> }).send;
+    if (typeof send !== "function") return method === "eth_gasPrice" ? (await this.provider.getFeeData()).gasPrice : (await this.provider.getFeeData()).maxPriorityFeePerGas;
+    try {
+      return BigInt((await send.call(this.provider, method, [])) as string);
+    } catch {
+      return null;
+    }
   }
 
   protected toInfo(r: TransactionReceipt): ReceiptInfo {
@@ -98,9 +134,7 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
 
   private async signAndBroadcast(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }> {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
-    // "pending" counts our own mempool transactions; a dropped one's nonce is reused, so the
-    // dropped transaction and this one can never both land.
-    const nonce = await this.provider.getTransactionCount(this.address, "pending");
+    const nonce = await this.nextNonce();
     const signed = await this.wallet.signTransaction({
       type: 2,
       chainId: this.chainId,
@@ -112,9 +146,22 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
       maxPriorityFeePerGas: req.maxPriorityFeePerGas,
       value: 0n,
     });
-    const hash = Transaction.from(signed).hash as string;
+    const hash = keccak256(signed); // a signed transaction's hash is the hash of its serialisation
     onSigned(hash, nonce);
-    await this.provider.broadcastTransaction(signed);
+    await this.broadcast(signed);
     return { hash, nonce };
+  }
+
+  /**
+   * "pending" counts our own mempool transactions; a dropped one's nonce is reused, so the
+   * dropped transaction and this one can never both land.
+   */
+  protected nextNonce(): Promise<number> {
+    return this.provider.getTransactionCount(this.address, "pending");
+  }
+
+  /** Hands the signed transaction to the node (overridden by the latency bench to stop its clock). */
+  protected async broadcast(signed: string): Promise<void> {
+    await this.provider.broadcastTransaction(signed);
   }
 }

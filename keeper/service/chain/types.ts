@@ -33,6 +33,8 @@ export interface MarketSnapshot {
   readonly lastHookTimestamp: number;
   readonly paused: boolean;
   readonly limits: HookLimits;
+  /** Base fee of the snapshot's block, when the chain has EIP-1559 (lets the fee quote skip a block read). */
+  readonly baseFeePerGas?: bigint;
 }
 
 /** The on-chain call a decision turns into. */
@@ -90,7 +92,11 @@ export interface ChainReader {
   isKnown(txHash: string): Promise<boolean>;
   /** Number of transactions of `address` mined so far (the next unconsumed nonce). */
   getMinedNonce(address: string): Promise<number>;
-  feeQuote(): Promise<FeeQuote>;
+  /**
+   * Fees for the next block. `at` (the snapshot's block and base fee) lets the reader skip its own
+   * block read and reuse the priority fee it already fetched for that block.
+   */
+  feeQuote(at?: { readonly blockNumber: number; readonly baseFeePerGas?: bigint }): Promise<FeeQuote>;
 }
 
 /** Signs and broadcasts the keeper's transactions; one per key, shared by all market jobs. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import BetterSqlite3, { type Database } from "better-sqlite3";
+import BetterSqlite3, { type Database, type Statement } from "better-sqlite3";
 import type { Action, MarketObservation } from "../../core/policyTypes";
 import { migrate } from "./migrations";
 
@@ -79,6 +79,8 @@ export function idempotencyKey(market: string, slot: number): string {
 export class Journal {
   readonly db: Database;
   readonly schemaVersion: number;
+  /** Prepared statements by SQL text: compiled once, not on every tick. */
+  private readonly statements = new Map<string, Statement>();
 
   private constructor(db: Database, private readonly now: () => number) {
     this.db = db;
@@ -102,6 +104,15 @@ export class Journal {
     return new Journal(db, opts.now ?? Date.now);
   }
 
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   journalMode(): string {
     return String(this.db.pragma("journal_mode", { simple: true }));
   }
@@ -114,8 +125,7 @@ export class Journal {
   insertDecision(d: NewDecision): number | null {
     const t = this.now();
     try {
-      const info = this.db
-        .prepare(
+      const info = this.stmt(
           `INSERT INTO decisions (idempotency_key, market, slot, block_timestamp, dry_run, policy, observation, state_index,
              action_index, q_values, action, status, created_at, updated_at)
            VALUES (@key, @market, @slot, @blockTimestamp, @dryRun, @policy, @observation, @stateIndex,
@@ -143,7 +153,7 @@ export class Journal {
   }
 
   hasLiveDecision(market: string, slot: number): boolean {
-    return !!this.db.prepare(`SELECT 1 FROM decisions WHERE idempotency_key = ? AND status <> 'reconciled'`).get(idempotencyKey(market, slot));
+    return !!this.stmt(`SELECT 1 FROM decisions WHERE idempotency_key = ? AND status <> 'reconciled'`).get(idempotencyKey(market, slot));
   }
 
   recordPreview(id: number, p: PreviewRecord): void {
@@ -188,7 +198,7 @@ export class Journal {
   }
 
   get(id: number): DecisionRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM decisions WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.stmt(`SELECT * FROM decisions WHERE id = ?`).get(id) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
@@ -197,25 +207,32 @@ export class Journal {
     const marks = statuses.map(() => "?").join(", ");
     const sql = `SELECT * FROM decisions WHERE status IN (${marks})${market ? " AND market = ?" : ""} ORDER BY id`;
     const params: unknown[] = market ? [...statuses, market] : [...statuses];
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toRecord);
+    return (this.stmt(sql).all(...params) as Row[]).map(toRecord);
   }
 
   list(market?: string, limit = 1000): DecisionRecord[] {
     const sql = `SELECT * FROM decisions${market ? " WHERE market = ?" : ""} ORDER BY id DESC LIMIT ?`;
-    const rows = (market ? this.db.prepare(sql).all(market, limit) : this.db.prepare(sql).all(limit)) as Row[];
+    const rows = (market ? this.stmt(sql).all(market, limit) : this.stmt(sql).all(limit)) as Row[];
     return rows.map(toRecord).reverse();
   }
 
   lastConfirmed(market: string): DecisionRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM decisions WHERE market = ? AND status = 'confirmed' ORDER BY id DESC LIMIT 1`).get(market) as Row | undefined;
+    const row = this.stmt(`SELECT * FROM decisions WHERE market = ? AND status = 'confirmed' ORDER BY id DESC LIMIT 1`).get(market) as Row | undefined;
     return row ? toRecord(row) : undefined;
+  }
+
+  /** Block timestamp of the market's last confirmed decision (only that column: read every tick). */
+  lastConfirmedTimestamp(market: string): number | undefined {
+    const row = this.stmt(`SELECT block_timestamp AS t FROM decisions WHERE market = ? AND status = 'confirmed' ORDER BY id DESC LIMIT 1`).get(market) as
+      | { t: number | null }
+      | undefined;
+    return row?.t ?? undefined;
   }
 
   private update(id: number, from: readonly DecisionStatus[], cols: Record<string, unknown>): void {
     const sets = Object.keys(cols).map((c) => `${c} = @${c}`);
     const fromList = from.map((s) => `'${s}'`).join(", ");
-    const info = this.db
-      .prepare(`UPDATE decisions SET ${[...sets, "updated_at = @updated_at"].join(", ")} WHERE id = @id AND status IN (${fromList})`)
+    const info = this.stmt(`UPDATE decisions SET ${[...sets, "updated_at = @updated_at"].join(", ")} WHERE id = @id AND status IN (${fromList})`)
       .run({ ...cols, updated_at: this.now(), id });
     if (info.changes !== 1) {
       const cur = this.get(id);
