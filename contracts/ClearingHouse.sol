@@ -13,6 +13,7 @@ import {IClearingHouse} from "./interfaces/IClearingHouse.sol";
 import {IVammMarket} from "./interfaces/IVammMarket.sol";
 import {BpsMath} from "./libraries/BpsMath.sol";
 import {FundingMathWad} from "./libraries/FundingMathWad.sol";
+import {MulDivFast} from "./libraries/MulDivFast.sol";
 
 /// @title ClearingHouse
 /// @notice Vault, isolated-margin positions, trading, margin, liquidation and bad debt (SPEC §3).
@@ -70,7 +71,9 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     // =================================================================== vault
 
     /// @inheritdoc IClearingHouse
-    function deposit(uint256 amount6) external nonReentrant whenNotPaused {
+    /// @dev Reverts CH_Paused (SPEC §8), not OpenZeppelin's EnforcedPause, while globally paused.
+    function deposit(uint256 amount6) external nonReentrant {
+        if (paused()) revert CH_Paused();
         if (amount6 == 0) revert CH_ZeroAmount();
         collateral.safeTransferFrom(msg.sender, address(this), amount6);
         _free[msg.sender] += amount6 * COLLATERAL_SCALE;
@@ -107,7 +110,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         }
         _settleFunding(p, entry, market, msg.sender);
         IVammMarket.TradeResult memory r =
-            IVammMarket(market).trade(p.size, isLong, quoteNotional, IVammMarket.TradeKind.OpenQuote);
+            _trade(market, p.size, isLong, quoteNotional, IVammMarket.TradeKind.OpenQuote);
         Delta memory d = _apply(p, r, isLong);
 
         uint256 moved = r.closedBase + r.openedBase;
@@ -138,7 +141,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         _settleFunding(p, entry, market, msg.sender);
         bool wasLong = p.size > 0;
         IVammMarket.TradeResult memory r =
-            IVammMarket(market).trade(p.size, !wasLong, b, IVammMarket.TradeKind.CloseBase);
+            _trade(market, p.size, !wasLong, b, IVammMarket.TradeKind.CloseBase);
         Delta memory d = _apply(p, r, !wasLong);
 
         uint256 q = r.closedQuote;
@@ -224,7 +227,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     ) private {
         bool closeWithLong = p.size < 0;
         IVammMarket.TradeResult memory r =
-            IVammMarket(market).trade(p.size, closeWithLong, b, IVammMarket.TradeKind.LiquidateBase);
+            _trade(market, p.size, closeWithLong, b, IVammMarket.TradeKind.LiquidateBase);
         Delta memory d = _apply(p, r, closeWithLong);
         _payLiquidationFee(market, trader, p, b, r.closedQuote, liqBps);
         _finish(market, trader, p, entry);
@@ -388,21 +391,60 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
 
     // =================================================================== internals
 
+    /// @dev `IVammMarket(market).trade(...)` with the calldata written and the six-word result read
+    /// straight into `r` (gas: no ABI encoder / decoder round trip). A market's revert bubbles up
+    /// unchanged; a short answer reverts. `market` is a listed market (checked by the caller).
+    function _trade(address market, int256 size, bool isLong, uint256 amount, IVammMarket.TradeKind kind)
+        private
+        returns (IVammMarket.TradeResult memory r)
+    {
+        bytes4 selector = IVammMarket.trade.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), size)
+            mstore(add(ptr, 0x24), isLong)
+            mstore(add(ptr, 0x44), amount)
+            mstore(add(ptr, 0x64), kind)
+            if iszero(call(gas(), market, 0, ptr, 0x84, r, 0xc0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0xc0) { revert(0, 0) }
+        }
+    }
+
     function _checkDeadline(uint256 deadline) private view {
         if (block.timestamp > deadline) revert CH_DeadlinePassed(deadline, block.timestamp);
     }
 
+    /// @dev One SLOAD (listed bit 0–7, cumFundingLong bits 8–127, cumFundingShort bits 128–247).
     function _listed(address market) private view returns (MarketEntry memory e) {
-        e = _marketEntries[market];
-        if (!e.listed) revert CH_UnknownMarket(market);
+        MarketEntry storage ref = _marketEntries[market];
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(ref.slot)
+        }
+        if (uint8(w) == 0) revert CH_UnknownMarket(market);
+        e.listed = true;
+        e.cumFundingLong = int120(uint120(w >> 8));
+        e.cumFundingShort = int120(uint120(w >> 128));
     }
 
+    /// @dev Two SLOADs, unpacked by hand (slot 0: size | margin << 128; slot 1: openNotional |
+    /// fundingSnapshot << 128, each int128 / uint128 as StoredPosition declares).
     function _load(address market, address trader) private view returns (Position memory p) {
-        StoredPosition memory sp = _positions[market][trader];
-        p.size = sp.size;
-        p.margin = sp.margin;
-        p.openNotional = sp.openNotional;
-        p.fundingSnapshot = sp.fundingSnapshot;
+        StoredPosition storage ref = _positions[market][trader];
+        uint256 w0;
+        uint256 w1;
+        assembly ("memory-safe") {
+            w0 := sload(ref.slot)
+            w1 := sload(add(ref.slot, 1))
+        }
+        p.size = int128(uint128(w0));
+        p.margin = int128(uint128(w0 >> 128));
+        p.openNotional = uint128(w1);
+        p.fundingSnapshot = int128(uint128(w1 >> 128));
     }
 
     function _loadExisting(address market, address trader) private view returns (Position memory p) {
@@ -410,10 +452,15 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (p.size == 0) revert CH_NoPosition(trader, market);
     }
 
+    /// @dev Two whole-word SSTOREs; every field is range-checked (SafeCast) first.
     function _store(address market, address trader, Position memory p) private {
-        _positions[market][trader] = StoredPosition(
-            p.size.toInt128(), p.margin.toInt128(), p.openNotional.toUint128(), p.fundingSnapshot.toInt128()
-        );
+        uint256 w0 = uint256(uint128(p.size.toInt128())) | (uint256(uint128(p.margin.toInt128())) << 128);
+        uint256 w1 = uint256(p.openNotional.toUint128()) | (uint256(uint128(p.fundingSnapshot.toInt128())) << 128);
+        StoredPosition storage ref = _positions[market][trader];
+        assembly ("memory-safe") {
+            sstore(ref.slot, w0)
+            sstore(add(ref.slot, 1), w1)
+        }
     }
 
     /// @dev Writes the position, or on a full close releases its margin (or records bad debt).
@@ -450,6 +497,9 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     function _settleFunding(Position memory p, MarketEntry memory e, address market, address trader) private {
         if (p.size == 0) return;
         int256 owed = FundingMathWad.positionFunding(p.size, _index(e, p.size > 0), p.fundingSnapshot);
+        // Settled up to now: addMargin / removeMargin store p without passing through _finish, so
+        // the snapshot must move here or the same funding would be settled again (parity test).
+        p.fundingSnapshot = _index(e, p.size > 0);
         if (owed == 0) return;
         p.margin -= owed;
         emit FundingPaid(trader, market, owed);
@@ -467,43 +517,49 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         pure
         returns (Delta memory d)
     {
-        if (r.closedBase != 0) {
-            bool posLong = p.size > 0;
-            uint256 s = _abs(p.size);
-            uint256 b = r.closedBase;
-            uint256 closedNotional = b == s
-                ? p.openNotional
-                : Math.mulDiv(p.openNotional, b, s, posLong ? Math.Rounding.Ceil : Math.Rounding.Floor);
-            int256 q = r.closedQuote.toInt256();
-            int256 n = closedNotional.toInt256();
-            p.openNotional -= closedNotional;
-            if (posLong) {
-                d.pnl = q - n;
-                p.size -= b.toInt256();
-                d.base = -b.toInt256();
-                d.quote = q;
-            } else {
-                d.pnl = n - q;
-                p.size += b.toInt256();
-                d.base = b.toInt256();
-                d.quote = -q;
+        // Unchecked: the market's results are bounded by its storage widths (bases < 2^112, quotes
+        // and fees < 2^208) and the position's fields come from int128 / uint128 slots (margin plus
+        // at most the ledger's collateral), so no sum or cast here can leave int256; the position is
+        // range-checked again when stored (SafeCast in _store).
+        unchecked {
+            if (r.closedBase != 0) {
+                bool posLong = p.size > 0;
+                uint256 s = _abs(p.size);
+                uint256 b = r.closedBase;
+                uint256 closedNotional = b == s
+                    ? p.openNotional
+                    : posLong ? MulDivFast.mulDivUp(p.openNotional, b, s) : MulDivFast.mulDivDown(p.openNotional, b, s);
+                int256 q = int256(r.closedQuote);
+                int256 n = int256(closedNotional);
+                p.openNotional -= closedNotional; // closedNotional ≤ openNotional (b ≤ s)
+                if (posLong) {
+                    d.pnl = q - n;
+                    p.size -= int256(b);
+                    d.base = -int256(b);
+                    d.quote = q;
+                } else {
+                    d.pnl = n - q;
+                    p.size += int256(b);
+                    d.base = int256(b);
+                    d.quote = -q;
+                }
             }
-        }
-        if (r.openedBase != 0) {
-            int256 ob = r.openedBase.toInt256();
-            int256 oq = r.openedQuote.toInt256();
-            if (tradeIsLong) {
-                p.size += ob;
-                d.base += ob;
-                d.quote -= oq;
-            } else {
-                p.size -= ob;
-                d.base -= ob;
-                d.quote += oq;
+            if (r.openedBase != 0) {
+                int256 ob = int256(r.openedBase);
+                int256 oq = int256(r.openedQuote);
+                if (tradeIsLong) {
+                    p.size += ob;
+                    d.base += ob;
+                    d.quote -= oq;
+                } else {
+                    p.size -= ob;
+                    d.base -= ob;
+                    d.quote += oq;
+                }
+                p.openNotional += r.openedQuote;
             }
-            p.openNotional += r.openedQuote;
+            p.margin += d.pnl - int256(r.fee);
         }
-        p.margin += d.pnl - r.fee.toInt256();
     }
 
     /// @dev Long: closeValue − notional; short: notional − closeValue.

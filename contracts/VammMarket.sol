@@ -34,6 +34,15 @@ contract VammMarket is IVammMarket, DammRoles {
     uint8 private constant FLAG_GLOBAL_PAUSED = MarketStorage.FLAG_GLOBAL_PAUSED;
     uint8 private constant FLAG_REDUCE_ONLY = MarketStorage.FLAG_REDUCE_ONLY;
     uint256 private constant OI_UNIT = MarketStorage.OI_UNIT;
+    /// @dev Slot offsets in MarketLayout and field masks, for the trade path's whole-word access.
+    uint256 private constant SLOT_RESERVES = 0;
+    uint256 private constant SLOT_BOOK = MarketStorage.SLOT_BOOK;
+    uint256 private constant SLOT_POOL = MarketStorage.SLOT_POOL;
+    uint256 private constant SLOT_MARKS = 3;
+    uint256 private constant SLOT_CURVE = 4;
+    uint256 private constant MASK32 = type(uint32).max;
+    uint256 private constant MASK96 = type(uint96).max;
+    uint256 private constant MASK192 = type(uint192).max;
 
     /// @dev Curve values a trade works on, in memory.
     struct Amm {
@@ -45,14 +54,18 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 shortOI;
     }
 
-    /// @dev Everything a hook reads, and the window it would commit.
+    /// @dev Everything a hook reads (raw storage words and the values decoded from them), and the
+    /// window it would commit.
     struct HookCtx {
-        Book book;
-        Reserves res;
-        Pool pool;
-        Curve c;
-        HookWindow hw;
-        HookParams hp;
+        uint256 pool;
+        uint256 curve;
+        uint256 hookWindow;
+        uint256 params;
+        uint256 x;
+        uint256 y;
+        uint256 peg;
+        uint256 sqrtK;
+        uint256 twapWindow;
         uint256 oraclePrice;
         uint256 newOracleTwap;
         uint256 mark;
@@ -122,33 +135,36 @@ contract VammMarket is IVammMarket, DammRoles {
     // =================================================================== trading (ClearingHouse)
 
     /// @inheritdoc IVammMarket
+    /// @dev Gas: the five slots a trade touches are read once and written once as whole words
+    /// (layout: MarketStorage; bit offsets below), instead of member-wise struct copies.
     function trade(int256 size, bool isLong, uint256 amount, TradeKind kind)
         external
         onlyClearingHouse
         returns (TradeResult memory r)
     {
-        Book memory book = _s.book;
-        _requireActive(book.flags);
-        Pool memory pool = _s.pool;
-        Marks memory mk = _s.marks;
+        uint256 base;
+        assembly ("memory-safe") {
+            base := _s.slot
+        }
+        uint256 book = _sload(base + SLOT_BOOK);
+        _requireActive(uint8(book >> 224));
+        uint256 pool = _sload(base + SLOT_POOL);
+        uint256 marks = _sload(base + SLOT_MARKS);
         Amm memory a;
-        uint32 blockStartBlock;
+        uint256 blockStartMark;
         {
-            Reserves memory res = _s.reserves;
-            Curve memory c = _s.curve;
-            a = Amm(res.base, res.quote, c.sqrtK, c.peg, book.longOI, book.shortOI);
+            uint256 res = _sload(base + SLOT_RESERVES);
+            uint256 curve = _sload(base + SLOT_CURVE);
+            a = Amm(uint112(res), uint112(res >> 112), uint96(curve >> 96), uint96(curve), uint96(book), uint96(book >> 96));
             uint256 markBefore = CurveMathWad.markPrice(a.x, a.y, a.peg);
-            if (block.timestamp != pool.markTwapTs) {
-                mk.markTwap = TwapWad.update(mk.markTwap, pool.markTwapTs, markBefore, block.timestamp, book.twapWindow)
-                    .toUint96();
-                pool.markTwapTs = uint32(block.timestamp);
+            uint256 markTwapTs = uint32(pool >> 192);
+            if (block.timestamp != markTwapTs) {
+                uint256 twap = TwapWad.update(uint96(marks), markTwapTs, markBefore, block.timestamp, uint24(book >> 232));
+                marks = (marks & ~MASK96) | twap.toUint96();
+                pool = (pool & ~(MASK32 << 192)) | (uint256(uint32(block.timestamp)) << 192);
             }
-            blockStartBlock = res.blockStartBlock;
             // uint32 block numbers: wraps after 4e9 blocks; a wrap only re-arms the block-start mark.
-            if (blockStartBlock != uint32(block.number)) {
-                blockStartBlock = uint32(block.number);
-                mk.blockStartMark = markBefore.toUint96();
-            }
+            blockStartMark = uint32(res >> 224) != uint32(block.number) ? markBefore.toUint96() : uint96(marks >> 96);
         }
 
         if (kind == TradeKind.OpenQuote) {
@@ -159,32 +175,62 @@ contract VammMarket is IVammMarket, DammRoles {
         }
 
         {
-            uint256 feeBps = book.feeBps;
-            r.fee = BpsMath.mulBpsUp(r.closedQuote, feeBps) + BpsMath.mulBpsUp(r.openedQuote, feeBps);
-            if (r.fee != 0) {
-                uint256 toReserve = BpsMath.mulBpsDown(r.fee, pool.reserveShareBps);
-                uint256 toBudget = r.fee - toReserve; // toReserve ≤ fee (bps ≤ 1e4)
-                pool.budget = (pool.budget + toBudget).toUint96();
-                pool.reservedShare = (pool.reservedShare + toReserve).toUint96();
-                emit FeeCollected(r.fee, toBudget, toReserve);
+            uint256 feeBps = uint16(book >> 192);
+            uint256 fee;
+            // A fee is at most 1 % of its leg's quote, and the ledgers are < 2^96: none of the sums
+            // below can overflow 256 bits; the ledgers are range-checked (SafeCast) before the write.
+            if (r.closedQuote != 0) fee = BpsMath.mulBpsUp(r.closedQuote, feeBps);
+            if (r.openedQuote != 0) {
+                unchecked {
+                    fee += BpsMath.mulBpsUp(r.openedQuote, feeBps);
+                }
+            }
+            r.fee = fee;
+            if (fee != 0) {
+                uint256 toReserve = BpsMath.mulBpsDown(fee, uint16(pool >> 224));
+                uint256 toBudget;
+                uint256 budget;
+                uint256 reserved;
+                unchecked {
+                    toBudget = fee - toReserve; // toReserve ≤ fee (bps ≤ 1e4)
+                    budget = uint96(pool) + toBudget;
+                    reserved = uint96(pool >> 96) + toReserve;
+                }
+                budget = budget.toUint96();
+                reserved = reserved.toUint96();
+                pool = (pool & ~MASK192) | budget | (reserved << 96);
+                emit FeeCollected(fee, toBudget, toReserve);
             }
         }
 
         if (r.openedBase != 0) {
-            if (book.flags & FLAG_REDUCE_ONLY != 0) revert Vamm_ReduceOnly();
+            if (uint8(book >> 224) & FLAG_REDUCE_ONLY != 0) revert Vamm_ReduceOnly();
             uint256 oi = a.longOI + a.shortOI;
-            uint256 maxOi = uint256(mk.maxOpenInterestMicro) * OI_UNIT;
+            uint256 maxOi = uint256(uint64(marks >> 192)) * OI_UNIT;
             if (oi > maxOi) revert Vamm_OpenInterestCapExceeded(oi, maxOi);
         }
-        if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, mk.blockStartMark, book.fluctuationLimitBps, r.openedBase);
+        if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, blockStartMark, uint16(book >> 208), r.openedBase);
 
-        _s.reserves = Reserves(a.x.toUint112(), a.y.toUint112(), blockStartBlock);
-        book.longOI = a.longOI.toUint96();
-        book.shortOI = a.shortOI.toUint96();
-        _s.book = book;
-        _s.pool = pool;
-        _s.marks = mk;
-        r.imBps = pool.imBps;
+        _sstore(
+            base + SLOT_RESERVES,
+            uint256(a.x.toUint112()) | (uint256(a.y.toUint112()) << 112) | (uint256(uint32(block.number)) << 224)
+        );
+        _sstore(base + SLOT_BOOK, (book & ~MASK192) | a.longOI.toUint96() | (uint256(a.shortOI.toUint96()) << 96));
+        _sstore(base + SLOT_POOL, pool);
+        _sstore(base + SLOT_MARKS, (marks & ~(MASK96 << 96)) | (blockStartMark << 96));
+        r.imBps = uint16(pool >> 240);
+    }
+
+    function _sload(uint256 slot) private view returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := sload(slot)
+        }
+    }
+
+    function _sstore(uint256 slot, uint256 w) private {
+        assembly ("memory-safe") {
+            sstore(slot, w)
+        }
     }
 
     /// @dev OpenQuote: increase, reduce by the base the opposite trade of q would move, or close
@@ -231,8 +277,11 @@ contract VammMarket is IVammMarket, DammRoles {
         if (base == 0) return 0;
         a.x = x1;
         a.y = y1;
-        if (isLong) a.longOI += base;
-        else a.shortOI += base;
+        unchecked {
+            // OI < 2^96 (stored width) and base < 2^112: no overflow; the sum is range-checked on store.
+            if (isLong) a.longOI += base;
+            else a.shortOI += base;
+        }
     }
 
     /// @dev Applies a close of b base of the long (posLong) or short side; returns quote out / in.
@@ -329,6 +378,20 @@ contract VammMarket is IVammMarket, DammRoles {
     }
 
     // =================================================================== keeper hooks
+    //
+    // The hook path reads and writes whole storage words (one SLOAD / SSTORE per slot, no struct
+    // copies): the bit offsets below are Solidity's packing of the MarketStorage structs (members
+    // fill a slot from the low-order bits in declaration order), relative to `_s.slot`: reserves (0)
+    // base 0, quote 112, blockStartBlock 224; book (1) longOI 0, shortOI 96, flags 224, twapWindow 232;
+    // pool (2) budget 0, markTwapTs 192; marks (3) markTwap 0; curve (4) peg 0, sqrtK 96,
+    // lastHookBlock 192, lastHookTimestamp 224.
+
+    uint256 private constant SLOT_HOOK_WINDOW = 5; // oracleTwap 0, curSpent 96, oracleTwapTs 192, windowIndex 224
+    uint256 private constant SLOT_WINDOW_START = 6; // prevSpent 0, budgetAtWindowStart 96, lastFundingTime 192
+    uint256 private constant SLOT_PARAMS = 7; // HookParams: maxOracleAgeHooks 64, divergence 128, maxPeg 144, …
+    uint256 private constant M32 = type(uint32).max;
+    uint256 private constant M96 = type(uint96).max;
+    uint256 private constant M112 = type(uint112).max;
 
     /// @inheritdoc IVammMarket
     function repeg(uint256 newPeg) external onlyRole(KEEPER_ROLE) returns (int256 cost) {
@@ -336,23 +399,24 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 newMark;
         (cost, newMark) = _repegCost(h, newPeg);
         _checkSpend(h, cost);
-        uint256 oldPeg = h.c.peg;
-        h.c.peg = newPeg.toUint96();
-        _commitHook(h, cost);
-        emit PegUpdated(oldPeg, newPeg, cost, newMark);
+        // newPeg ≤ uint96 (checked in _repegCost); sqrtK keeps its bits.
+        _commitHook(h, cost, newPeg | (h.sqrtK << 96));
+        emit PegUpdated(h.peg, newPeg, cost, newMark);
     }
 
     /// @inheritdoc IVammMarket
     function updateK(uint256 newSqrtK) external onlyRole(KEEPER_ROLE) returns (int256 cost) {
         HookCtx memory h = _hookPrelude();
         (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
-        cost = CostMathWad.kCost(h.res.base, h.res.quote, h.c.sqrtK, x1, y1, newSqrtK, h.d, h.c.peg);
+        cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
         _checkSpend(h, cost);
-        uint256 oldSqrtK = h.c.sqrtK;
-        h.c.sqrtK = newSqrtK.toUint96();
-        _s.reserves = Reserves(x1.toUint112(), y1.toUint112(), h.res.blockStartBlock);
-        _commitHook(h, cost);
-        emit KUpdated(oldSqrtK, newSqrtK, cost, CurveMathWad.markPrice(x1, y1, h.c.peg));
+        _hookStore(
+            SLOT_RESERVES,
+            x1.toUint112() | (uint256(y1.toUint112()) << 112) | (_hookLoad(SLOT_RESERVES) & ~(M112 | (M112 << 112)))
+        );
+        // newSqrtK ≤ uint96 (checked in _checkKShape).
+        _commitHook(h, cost, h.peg | (newSqrtK << 96));
+        emit KUpdated(h.sqrtK, newSqrtK, cost, (y1 * h.peg) / x1);
     }
 
     /// @inheritdoc IVammMarket
@@ -366,35 +430,46 @@ contract VammMarket is IVammMarket, DammRoles {
     function previewUpdateK(uint256 newSqrtK) external view returns (int256 cost, uint256 newMark) {
         HookCtx memory h = _hookPrelude();
         (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
-        cost = CostMathWad.kCost(h.res.base, h.res.quote, h.c.sqrtK, x1, y1, newSqrtK, h.d, h.c.peg);
+        cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
         _checkSpend(h, cost);
-        newMark = CurveMathWad.markPrice(x1, y1, h.c.peg);
+        newMark = (y1 * h.peg) / x1;
     }
 
     /// @dev Loads what a hook reads; checks pause, oracle validity / freshness and the divergence
     /// of the answer from the oracle TWAP as it stood before this read.
     function _hookPrelude() private view returns (HookCtx memory h) {
-        h.book = _s.book;
-        _requireActive(h.book.flags);
-        h.hp = _s.params;
-        uint256 price = OracleLib.readWad(oracle, _oracleScale, h.hp.maxOracleAgeHooks);
+        uint256 book = _hookLoad(SLOT_BOOK);
+        _requireActive(uint8(book >> 224));
+        uint256 params = _hookLoad(SLOT_PARAMS);
+        h.params = params;
+        uint256 price = OracleLib.readWad(oracle, _oracleScale, uint32(params >> 64));
         h.oraclePrice = price;
-        h.hw = _s.hookWindow;
-        uint256 twap = h.hw.oracleTwap;
+        uint256 hw = _hookLoad(SLOT_HOOK_WINDOW);
+        h.hookWindow = hw;
+        uint256 twap = hw & M96;
         uint256 diff = price > twap ? price - twap : twap - price;
-        uint256 maxDiv = h.hp.maxOracleTwapDivergenceBps;
+        uint256 maxDiv = uint16(params >> 128);
         if (diff * BPS > maxDiv * twap) revert Vamm_OracleTwapDivergence((diff * BPS) / twap, maxDiv);
-        h.newOracleTwap = TwapWad.update(twap, h.hw.oracleTwapTs, price, block.timestamp, h.book.twapWindow);
-        h.res = _s.reserves;
-        h.c = _s.curve;
-        h.pool = _s.pool;
-        h.mark = CurveMathWad.markPrice(h.res.base, h.res.quote, h.c.peg);
-        h.d = int256(uint256(h.book.longOI)) - int256(uint256(h.book.shortOI));
+        h.twapWindow = book >> 232;
+        h.newOracleTwap = TwapWad.update(twap, uint32(hw >> 192), price, block.timestamp, h.twapWindow);
+        uint256 res = _hookLoad(SLOT_RESERVES);
+        h.x = res & M112;
+        h.y = (res >> 112) & M112;
+        uint256 c = _hookLoad(SLOT_CURVE);
+        h.curve = c;
+        h.peg = c & M96;
+        h.sqrtK = (c >> 96) & M96;
+        h.pool = _hookLoad(SLOT_POOL);
+        // y < 2^112, peg < 2^96, x > 0 (reserves never reach zero): floor(y·P/x) as markPrice.
+        h.mark = (h.y * h.peg) / h.x;
+        // OIs < 2^96: the difference fits.
+        h.d = int256(book & M96) - int256((book >> 96) & M96);
     }
 
     /// @dev Direction, size and cost of a repeg (SPEC §6 order: toward oracle, not past, size).
     function _repegCost(HookCtx memory h, uint256 newPeg) private pure returns (int256 cost, uint256 newMark) {
-        newMark = CurveMathWad.markPrice(h.res.base, h.res.quote, newPeg);
+        newPeg.toUint96();
+        newMark = (h.y * newPeg) / h.x;
         {
             uint256 mark = h.mark;
             uint256 o = h.oraclePrice;
@@ -403,49 +478,58 @@ contract VammMarket is IVammMarket, DammRoles {
             if (!up && !down) revert Vamm_NotTowardOracle(mark, newMark, o);
             if ((up && newMark > o) || (down && newMark < o)) revert Vamm_PastOracle(newMark, o);
         }
-        uint256 peg = h.c.peg;
+        uint256 peg = h.peg;
         {
             uint256 dp = newPeg > peg ? newPeg - peg : peg - newPeg;
-            uint256 maxPeg = h.hp.maxPegChangeBps;
+            uint256 maxPeg = uint16(h.params >> 144);
             if (dp * BPS > maxPeg * peg) {
                 revert Vamm_PegChangeTooLarge(Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil), maxPeg);
             }
         }
-        cost = CostMathWad.repegCost(h.res.base, h.res.quote, h.c.sqrtK, h.d, peg, newPeg);
+        cost = CostMathWad.repegCost(h.x, h.y, h.sqrtK, h.d, peg, newPeg);
     }
 
     /// @dev k bounds and the net-position floor; returns the scaled reserves.
     function _checkKShape(HookCtx memory h, uint256 newSqrtK) private pure returns (uint256 x1, uint256 y1) {
-        uint256 sqrtK = h.c.sqrtK;
+        newSqrtK.toUint96();
+        uint256 sqrtK = h.sqrtK;
+        uint256 params = h.params;
         if (
-            newSqrtK * BPS < sqrtK * (BPS - h.hp.maxKDecreaseBps) || newSqrtK * BPS > sqrtK * (BPS + h.hp.maxKIncreaseBps)
+            newSqrtK * BPS < sqrtK * (BPS - uint16(params >> 176))
+                || newSqrtK * BPS > sqrtK * (BPS + uint16(params >> 160))
         ) revert Vamm_KChangeOutOfBounds(sqrtK, newSqrtK);
         uint256 absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
         if (newSqrtK < absD) revert Vamm_SqrtKBelowNetPosition(newSqrtK, absD);
-        (x1, y1) = CostMathWad.scaledReserves(h.res.base, h.res.quote, sqrtK, newSqrtK);
+        (x1, y1) = CostMathWad.scaledReserves(h.x, h.y, sqrtK, newSqrtK);
     }
 
     /// @dev Cost ≤ budget, cooldown, rolling daily cap (SPEC §6); records the rolled window in `h`.
     function _checkSpend(HookCtx memory h, int256 cost) private view {
-        uint256 budget = h.pool.budget;
+        uint256 budget = h.pool & M96;
         if (cost > 0 && uint256(cost) > budget) revert Vamm_CostExceedsBudget(cost, budget);
-        uint256 last = h.c.lastHookBlock;
-        if (last != 0 && block.number < last + h.hp.hookCooldownBlocks) revert Vamm_HookCooldown(last, block.number);
+        uint256 last = uint32(h.curve >> 192);
+        if (last != 0 && block.number < last + uint16(h.params >> 192)) revert Vamm_HookCooldown(last, block.number);
         uint256 idx = block.timestamp / DAY;
         h.windowIndex = idx;
-        if (idx == h.hw.windowIndex) {
-            WindowStart memory ws = _s.windowStart;
-            h.prevSpent = ws.prevSpent;
-            h.curSpent = h.hw.curSpent;
-            h.budgetAtWindowStart = ws.budgetAtWindowStart;
+        uint256 hw = h.hookWindow;
+        uint256 hwIndex = hw >> 224;
+        if (idx == hwIndex) {
+            h.curSpent = (hw >> 96) & M96;
+            // A revenue (cost ≤ 0) neither checks nor rolls the window: skip the cold read.
+            if (cost > 0) {
+                uint256 ws = _hookLoad(SLOT_WINDOW_START);
+                h.prevSpent = ws & M96;
+                h.budgetAtWindowStart = (ws >> 96) & M96;
+            }
         } else {
             h.rolled = true;
-            h.prevSpent = idx == uint256(h.hw.windowIndex) + 1 ? h.hw.curSpent : 0;
+            h.prevSpent = idx == hwIndex + 1 ? (hw >> 96) & M96 : 0;
             h.budgetAtWindowStart = budget;
         }
         if (cost > 0) {
             uint256 c = uint256(cost);
-            uint256 cap = BpsMath.mulBpsDown(h.budgetAtWindowStart, h.hp.dailyCostCapBps);
+            // budgetAtWindowStart < 2^96, bps ≤ 1e4: floor(b·bps/1e4) exactly.
+            uint256 cap = (h.budgetAtWindowStart * uint16(h.params >> 208)) / BPS;
             uint256 spent = h.prevSpent + h.curSpent;
             if (spent + c > cap) revert Vamm_DailyCostCapExceeded(spent, c, cap);
             h.curSpent += c;
@@ -453,26 +537,45 @@ contract VammMarket is IVammMarket, DammRoles {
     }
 
     /// @dev Writes a successful hook: mark TWAP (with the mark that held), budget, oracle TWAP,
-    /// window, cooldown stamp and the new curve.
-    function _commitHook(HookCtx memory h, int256 cost) private {
-        uint256 now_ = block.timestamp;
-        Pool memory pool = h.pool;
-        if (now_ != pool.markTwapTs) {
-            _s.marks.markTwap = TwapWad.update(_s.marks.markTwap, pool.markTwapTs, h.mark, now_, h.book.twapWindow).toUint96();
-            pool.markTwapTs = uint32(now_);
+    /// window, cooldown stamp and the new peg / sqrtK (`curveLow`: bits 0–191 of the curve slot).
+    function _commitHook(HookCtx memory h, int256 cost, uint256 curveLow) private {
+        uint256 now_ = block.timestamp & M32;
+        uint256 pool = h.pool;
+        uint256 markTwapTs = uint32(pool >> 192);
+        if (now_ != markTwapTs) {
+            uint256 marks = _hookLoad(SLOT_MARKS);
+            uint256 twap = TwapWad.update(marks & M96, markTwapTs, h.mark, now_, h.twapWindow).toUint96();
+            _hookStore(SLOT_MARKS, (marks & ~M96) | twap);
         }
-        pool.budget = SafeCast.toUint256(int256(uint256(pool.budget)) - cost).toUint96();
-        _s.pool = pool;
-        _s.hookWindow = HookWindow(h.newOracleTwap.toUint96(), h.curSpent.toUint96(), uint32(now_), uint32(h.windowIndex));
+        // cost ≤ budget when positive (checked); a revenue adds at most |cost| < 2^128.
+        uint256 budget = SafeCast.toUint256(int256(pool & M96) - cost).toUint96();
+        // uint32 timestamps hold until 2106; block numbers wrap after 4e9 blocks (cooldown only).
+        _hookStore(SLOT_POOL, (pool & ~(M96 | (M32 << 192))) | budget | (now_ << 192));
+        _hookStore(
+            SLOT_HOOK_WINDOW,
+            h.newOracleTwap.toUint96() | (uint256(h.curSpent.toUint96()) << 96) | (now_ << 192) | (h.windowIndex << 224)
+        );
         if (h.rolled) {
-            WindowStart storage ws = _s.windowStart;
-            ws.prevSpent = h.prevSpent.toUint96();
-            ws.budgetAtWindowStart = h.budgetAtWindowStart.toUint96();
+            // prevSpent ≤ the old curSpent and budgetAtWindowStart = budget: both < 2^96.
+            _hookStore(
+                SLOT_WINDOW_START,
+                h.prevSpent | (h.budgetAtWindowStart << 96) | (_hookLoad(SLOT_WINDOW_START) & ~(M96 | (M96 << 96)))
+            );
         }
-        Curve memory c = h.c;
-        c.lastHookBlock = uint32(block.number);
-        c.lastHookTimestamp = uint32(now_);
-        _s.curve = c;
+        _hookStore(SLOT_CURVE, curveLow | ((block.number & M32) << 192) | (now_ << 224));
+    }
+
+    /// @dev The word at `offset` slots into the market layout.
+    function _hookLoad(uint256 offset) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(add(_s.slot, offset))
+        }
+    }
+
+    function _hookStore(uint256 offset, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(add(_s.slot, offset), word)
+        }
     }
 
     // =================================================================== funding & oracle

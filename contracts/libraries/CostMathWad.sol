@@ -1,24 +1,42 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {CurveMathWad} from "./CurveMathWad.sol";
+import {IVammMarketErrors} from "../interfaces/IVammMarketErrors.sol";
 
 /// @title CostMathWad
 /// @notice Cost of changing the curve (SPEC §4), by direct valuation of the AMM's liability
 /// `L = (y − y_t)·P` before and after. Signed WAD: > 0 the protocol pays, < 0 it earns.
+/// @dev Operand widths are those of the market's storage (SPEC §8): reserves < 2^112, peg and sqrtK
+/// < 2^96, |d| ≤ 2^97. Every product below is therefore < 2^212 and plain checked arithmetic is
+/// exact — no 512-bit mulDiv needed on the hook path.
 library CostMathWad {
     uint256 internal constant WAD = 1e18;
 
     /// @notice `a · b / WAD` rounded toward +∞.
     /// @dev Toward +∞ in both signs: a cost is paid at its ceiling, a revenue is earned at its floor,
-    /// so the budget is never credited more than the curve change is worth.
+    /// so the budget is never credited more than the curve change is worth. |a|, |b| < 2^128.
     function mulWadUp(int256 a, int256 b) internal pure returns (int256) {
-        if (a == 0 || b == 0) return 0;
-        uint256 mag = Math.mulDiv(_abs(a), _abs(b), WAD, (a > 0) == (b > 0) ? Math.Rounding.Ceil : Math.Rounding.Floor);
-        int256 m = SafeCast.toInt256(mag);
-        return (a > 0) == (b > 0) ? m : -m;
+        int256 p = a * b;
+        if (p <= 0) return p / int256(WAD); // truncation toward zero = toward +∞ for a revenue
+        return (p - 1) / int256(WAD) + 1;
+    }
+
+    /// @notice `y_t = ceil(k / (x + d))`, the quote reserve once every position is closed.
+    function terminalQuote(uint256 x, uint256 sqrtK, int256 d) internal pure returns (uint256) {
+        uint256 xt;
+        if (d >= 0) {
+            xt = x + uint256(d);
+        } else {
+            uint256 short_ = uint256(-d);
+            if (short_ >= x) revert IVammMarketErrors.Vamm_InsufficientLiquidity(x, short_);
+            unchecked {
+                xt = x - short_; // short_ < x checked above
+            }
+        }
+        unchecked {
+            // sqrtK² < 2^192 and xt > 0: ceil division without overflow.
+            return (sqrtK * sqrtK - 1) / xt + 1;
+        }
     }
 
     /// @notice Repeg cost `(y − y_t)·(P' − P)/WAD` for net position `d`.
@@ -27,8 +45,9 @@ library CostMathWad {
         pure
         returns (int256)
     {
-        uint256 yt = CurveMathWad.terminalQuote(x, sqrtK, d);
-        return mulWadUp(SafeCast.toInt256(y) - SafeCast.toInt256(yt), SafeCast.toInt256(newPeg) - SafeCast.toInt256(peg));
+        uint256 yt = terminalQuote(x, sqrtK, d);
+        // All four values < 2^112: the casts are exact.
+        return mulWadUp(int256(y) - int256(yt), int256(newPeg) - int256(peg));
     }
 
     /// @notice Reserves after a k change: `x' = ceil(x·s'/s)`, `y' = floor(y·s'/s)`.
@@ -39,8 +58,11 @@ library CostMathWad {
         pure
         returns (uint256 x1, uint256 y1)
     {
-        x1 = Math.mulDiv(x, newSqrtK, sqrtK, Math.Rounding.Ceil);
-        y1 = Math.mulDiv(y, newSqrtK, sqrtK, Math.Rounding.Floor);
+        uint256 px = x * newSqrtK;
+        y1 = (y * newSqrtK) / sqrtK;
+        unchecked {
+            x1 = px == 0 ? 0 : (px - 1) / sqrtK + 1; // sqrtK > 0 (bounded at deploy)
+        }
     }
 
     /// @notice k-change cost `L(after) − L(before)` = `((y' − y_t') − (y − y_t))·P/WAD`.
@@ -49,13 +71,9 @@ library CostMathWad {
         pure
         returns (int256)
     {
-        int256 before = SafeCast.toInt256(y) - SafeCast.toInt256(CurveMathWad.terminalQuote(x, sqrtK, d));
-        int256 after_ = SafeCast.toInt256(y1) - SafeCast.toInt256(CurveMathWad.terminalQuote(x1, newSqrtK, d));
-        return mulWadUp(after_ - before, SafeCast.toInt256(peg));
-    }
-
-    function _abs(int256 v) private pure returns (uint256) {
-        // int256.min cannot occur: every operand is a difference of two values below 2^128.
-        return v >= 0 ? uint256(v) : uint256(-v);
+        // Reserves < 2^113 (a k increase of at most 10 % on a uint112): the casts are exact.
+        int256 before = int256(y) - int256(terminalQuote(x, sqrtK, d));
+        int256 after_ = int256(y1) - int256(terminalQuote(x1, newSqrtK, d));
+        return mulWadUp(after_ - before, int256(peg));
     }
 }

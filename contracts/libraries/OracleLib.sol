@@ -18,10 +18,32 @@ library OracleLib {
     /// @notice The latest answer as a WAD price, or a revert naming what is wrong with it.
     /// @param scale `scaleOf(feed)`, cached by the caller.
     /// @param maxAge Oldest acceptable answer, seconds. A timestamp in the future counts as fresh.
+    /// @dev A raw STATICCALL decoding the five words in place (the hooks' hot path): a reverting feed's
+    /// reason is bubbled up, a short answer reverts like a high-level call would. Out-of-range words
+    /// for the uint80 round ids are not re-validated: they only feed the completeness comparison.
     function readWad(AggregatorV3Interface feed, uint256 scale, uint256 maxAge) internal view returns (uint256) {
-        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = feed.latestRoundData();
+        uint256 roundId;
+        int256 answer;
+        uint256 updatedAt;
+        uint256 answeredInRound;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, 0xfeaf968c00000000000000000000000000000000000000000000000000000000) // latestRoundData()
+            let ok := staticcall(gas(), feed, ptr, 4, ptr, 0xa0)
+            if iszero(ok) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0xa0) { revert(0, 0) }
+            roundId := mload(ptr)
+            answer := mload(add(ptr, 0x20))
+            updatedAt := mload(add(ptr, 0x60))
+            answeredInRound := mload(add(ptr, 0x80))
+        }
         if (answer <= 0) revert IOracleErrors.Oracle_NonPositiveAnswer(answer);
-        if (updatedAt == 0 || answeredInRound < roundId) revert IOracleErrors.Oracle_IncompleteRound(roundId, answeredInRound);
+        if (updatedAt == 0 || answeredInRound < roundId) {
+            revert IOracleErrors.Oracle_IncompleteRound(uint80(roundId), uint80(answeredInRound));
+        }
         if (block.timestamp > updatedAt) {
             unchecked {
                 if (block.timestamp - updatedAt > maxAge) revert IOracleErrors.Oracle_StaleAnswer(updatedAt, maxAge); // > checked

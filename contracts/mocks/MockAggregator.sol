@@ -12,8 +12,9 @@ contract MockAggregator is AggregatorV3Interface {
     /// @dev One slot per round; startedAt is reported equal to updatedAt.
     struct Round {
         int128 answer;
-        uint64 updatedAt;
-        uint64 answeredInRound;
+        uint48 updatedAt;
+        uint40 roundId;
+        uint40 answeredInRound;
     }
 
     /// @notice getRoundData for a round that was never published.
@@ -24,7 +25,9 @@ contract MockAggregator is AggregatorV3Interface {
     event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
 
     uint8 public immutable override decimals;
-    uint80 public latestRound;
+    /// @dev The latest round in one slot (its id included), so `latestRoundData` costs one SLOAD
+    /// like a production feed's hot path; the history serves `getRoundData`.
+    Round private _latest;
     mapping(uint80 roundId => Round) private _rounds;
 
     constructor(uint8 decimals_, int256 initialAnswer) {
@@ -43,6 +46,11 @@ contract MockAggregator is AggregatorV3Interface {
         _publish(answer, updatedAt, answeredInRoundLag);
     }
 
+    /// @notice The id of the latest published round.
+    function latestRound() external view returns (uint80) {
+        return _latest.roundId;
+    }
+
     function description() external pure override returns (string memory) {
         return "MockAggregator";
     }
@@ -57,24 +65,24 @@ contract MockAggregator is AggregatorV3Interface {
         override
         returns (uint80, int256, uint256, uint256, uint80)
     {
-        if (roundId == 0 || roundId > latestRound) revert MockAggregator_NoRound(roundId);
-        return _roundData(roundId);
+        if (roundId == 0 || roundId > _latest.roundId) revert MockAggregator_NoRound(roundId);
+        return _roundData(_rounds[roundId]);
     }
 
     function latestRoundData() external view override returns (uint80, int256, uint256, uint256, uint80) {
-        return _roundData(latestRound);
+        return _roundData(_latest);
     }
 
-    function _roundData(uint80 roundId) private view returns (uint80, int256, uint256, uint256, uint80) {
-        Round memory r = _rounds[roundId];
-        return (roundId, r.answer, r.updatedAt, r.updatedAt, uint80(r.answeredInRound));
+    function _roundData(Round memory r) private pure returns (uint80, int256, uint256, uint256, uint80) {
+        return (r.roundId, r.answer, r.updatedAt, r.updatedAt, r.answeredInRound);
     }
 
     function _publish(int256 answer, uint256 updatedAt, uint80 lag) private {
-        uint80 id = latestRound + 1;
+        uint80 id = uint80(_latest.roundId) + 1;
         if (lag > id) revert MockAggregator_LagTooLarge(id, lag);
-        latestRound = id;
-        _rounds[id] = Round(SafeCast.toInt128(answer), SafeCast.toUint64(updatedAt), uint64(id - lag));
+        Round memory r = Round(SafeCast.toInt128(answer), SafeCast.toUint48(updatedAt), SafeCast.toUint40(id), uint40(id - lag));
+        _latest = r;
+        _rounds[id] = r;
         emit AnswerUpdated(answer, id, updatedAt);
     }
 }

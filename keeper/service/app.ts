@@ -96,6 +96,7 @@ export async function createKeeperApp(
           gas: cfg.gas,
           backoff: cfg.backoff,
           economics: cfg.economics,
+          fitToBudget: cfg.fitToBudget,
         },
       }),
     );

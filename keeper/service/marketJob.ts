@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Decision, Policy } from "../core/policyTypes";
-import { FailureCounter } from "./backoff";
+import { FailureCounter, backoffDelayMs } from "./backoff";
 import type { ChainReader, HookCall, HookPreview, MarketGateway, MarketSnapshot, TxSender } from "./chain/types";
 import type { BackoffConfig, EconomicsConfig, GasConfig } from "./config/schema";
 import { type ClassifiedError, type ErrorClassifier } from "./errors/classifyError";
@@ -19,6 +19,8 @@ export interface MarketJobSettings {
   readonly gas: GasConfig;
   readonly backoff: BackoffConfig;
   readonly economics: EconomicsConfig;
+  /** Shrink a repeg that would not fit min(budget, daily-cap headroom) (planHookCall); default on. */
+  readonly fitToBudget?: boolean;
 }
 
 export interface MarketJobDeps {
@@ -61,6 +63,9 @@ export class MarketJob implements ServiceJob {
   private haltReason?: string;
   private initialized = false;
   private readonly failures: FailureCounter;
+  /** Consecutive ticks refused because the market / protocol is paused: drives the pause backoff. */
+  private pausedTicks = 0;
+  private pausedReason?: string;
   private readonly volatility = new VolatilityEstimator();
 
   constructor(private readonly deps: MarketJobDeps) {
@@ -89,6 +94,7 @@ export class MarketJob implements ServiceJob {
   healthCheck(): JobHealth {
     if (!this.initialized) return { healthy: false, reason: "not initialised" };
     if (this.halted) return { healthy: false, reason: `halted: ${this.haltReason}` };
+    if (this.pausedTicks > 0) return { healthy: true, reason: `paused (${this.pausedTicks} ticks): ${this.pausedReason}` };
     return { healthy: true, ...(this.failures.consecutive > 0 ? { reason: `${this.failures.consecutive} consecutive failures` } : {}) };
   }
 
@@ -104,7 +110,7 @@ export class MarketJob implements ServiceJob {
     try {
       report = await this.runTick();
     } catch (e) {
-      report = this.onFailure(this.deps.classifier.classify(e), "tick");
+      report = this.onFailure(this.classify(e), "tick");
     } finally {
       endTimer();
     }
@@ -116,7 +122,7 @@ export class MarketJob implements ServiceJob {
     const { journal, chain, keeperAddress, market, policy, metrics, settings } = this.deps;
     const ok = (outcome: TickOutcome): TickReport => {
       this.lastOutcome = outcome;
-      if (outcome !== "reverted") this.succeed();
+      this.succeed();
       return { nextDelayMs: settings.intervalMs };
     };
 
@@ -149,17 +155,24 @@ export class MarketJob implements ServiceJob {
     });
     if (id === null) return ok("same-slot");
     const action = decision.action.kind;
-    const skip = (reason: string, errorClass?: string): TickReport => {
+    const journalSkip = (reason: string, errorClass?: string): void => {
       journal.markSkipped(id, reason, errorClass);
       metrics.decisions.inc({ market, action, status: "skipped" });
-      log.info({ decisionId: id, action: decision.action, reason }, "decision skipped");
+      log.info({ decisionId: id, action: decision.action, reason, errorClass }, "decision skipped");
+    };
+    const skip = (reason: string, errorClass?: string): TickReport => {
+      journalSkip(reason, errorClass);
       return ok("skipped");
     };
 
-    // 4. Plan the exact call inside the market's guards.
-    const plan = planHookCall(decision.action, snap);
+    // 4. Plan the exact call inside the market's guards (and, for a repeg, inside the budget).
+    const plan = planHookCall(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true });
     if ("skip" in plan) return skip(plan.skip);
     const call = plan.call;
+    const requestedTarget = plan.requested?.target ?? call.target;
+    // Journal the planned call (and what was asked for) now, so a refused preview still shows it.
+    journal.recordPreview(id, { callKind: call.kind, callTarget: call.target, requestedTarget });
+    if (plan.note) log.info({ decisionId: id, note: plan.note }, "repeg fitted to the budget");
 
     // 5-6. Preview with the on-chain views, simulate the hook itself from the keeper's address and
     // quote the fee: independent reads, issued together (one JSON-RPC round), then judged in this
@@ -169,17 +182,17 @@ export class MarketJob implements ServiceJob {
       this.deps.gateway.simulate(call),
       chain.feeQuote({ blockNumber: snap.blockNumber, baseFeePerGas: snap.baseFeePerGas }),
     ]);
-    if (pv.status === "rejected") return this.refused(id, action, "preview", this.deps.classifier.classify(pv.reason), skip);
+    if (pv.status === "rejected") return this.refused("preview", this.classify(pv.reason), journalSkip, ok);
     const preview: HookPreview = pv.value;
     const gain = this.expectedGain(decision, preview, snap);
-    const previewRecord = { callKind: call.kind, callTarget: call.target, previewCost: preview.cost, previewNewMark: preview.newMark, expectedGain: gain };
+    const previewRecord = { callKind: call.kind, callTarget: call.target, requestedTarget, previewCost: preview.cost, previewNewMark: preview.newMark, expectedGain: gain };
     if (preview.cost > snap.budget) {
       journal.recordPreview(id, previewRecord);
       return skip(`cost ${preview.cost} exceeds budget ${snap.budget}`, "nextBlock");
     }
     if (sim.status === "rejected") {
       journal.recordPreview(id, previewRecord);
-      return this.refused(id, action, "simulate", this.deps.classifier.classify(sim.reason), skip);
+      return this.refused("simulate", this.classify(sim.reason), journalSkip, ok);
     }
     const gasEstimate = sim.value;
     if (feeQ.status === "rejected") {
@@ -212,7 +225,7 @@ export class MarketJob implements ServiceJob {
     const { journal, metrics, market, settings, sender } = this.deps;
     if (!sender) {
       journal.markFailed(id, "no signer: DAMM_KEEPER_KEY is not set");
-      return this.halt("live mode needs DAMM_KEEPER_KEY");
+      return this.halt("misconfigured: live mode needs DAMM_KEEPER_KEY");
     }
     // 25% headroom over the estimate, never above the configured cap.
     const gasLimit = min((gasEstimate * 125n) / 100n, BigInt(settings.gas.maxGasPerTx));
@@ -222,7 +235,7 @@ export class MarketJob implements ServiceJob {
         journal.markSent(id, txHash, nonce),
       ));
     } catch (e) {
-      const c = this.deps.classifier.classify(e);
+      const c = this.classify(e);
       // Signed-and-journaled rows stay `sent`: the reconciler learns whether they landed.
       if (journal.get(id)?.status === "decided") journal.markFailed(id, `send refused: ${c.reason}`, { errorClass: c.errorClass });
       metrics.txFailed.inc({ market, reason: c.name ?? c.errorClass });
@@ -253,15 +266,41 @@ export class MarketJob implements ServiceJob {
     return this.onFailure({ errorClass: "nextBlock", reason: `transaction ${hash} reverted` }, "receipt");
   }
 
-  /** A guard refused in preview or simulation: journal the decoded reason; halt when it cannot clear. */
-  private refused(id: number, action: string, where: string, c: ClassifiedError, skip: (reason: string, errorClass?: string) => TickReport): TickReport {
+  /**
+   * A refusal before sending (preview or simulation). Never a halt unless the keeper itself is
+   * misconfigured: a state-dependent guard is a journaled skip (paused: plus a backoff), transport
+   * trouble and "never" refusals are journaled and counted toward maxConsecutiveFailures.
+   */
+  private refused(where: string, c: ClassifiedError, journalSkip: (reason: string, errorClass?: string) => void, ok: (o: TickOutcome) => TickReport): TickReport {
+    if (c.misconfigured) {
+      journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
+      return this.halt(`${where} refused: ${c.misconfigured}`);
+    }
     if (c.errorClass === "retryNow") {
-      this.deps.journal.markSkipped(id, `${where} failed: ${c.reason}`, c.errorClass);
-      this.deps.metrics.decisions.inc({ market: this.deps.market, action, status: "skipped" });
+      journalSkip(`${where} failed: ${c.reason}`, c.errorClass);
       return this.onFailure(c, where);
     }
-    const report = skip(`${where} refused: ${c.reason}`, c.errorClass);
-    return c.errorClass === "never" ? this.halt(`${where} refused: ${c.reason}`) : report;
+    journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
+    if (c.errorClass === "never") return this.onFailure(c, where);
+    if (c.paused) return this.pausedBackoff(c.reason);
+    return ok("skipped");
+  }
+
+  /** Paused market or protocol: not a failure (the chain answered), but wait longer each time until lifted. */
+  private pausedBackoff(reason: string): TickReport {
+    const { settings, log } = this.deps;
+    this.lastOutcome = "skipped";
+    const streak = this.pausedTicks + 1;
+    this.succeed();
+    this.pausedTicks = streak;
+    this.pausedReason = reason;
+    const delay = Math.max(settings.intervalMs, backoffDelayMs(this.pausedTicks, settings.backoff.baseMs, settings.backoff.capMs));
+    log.warn({ reason, pausedTicks: this.pausedTicks, delayMs: delay }, "market paused; backing off");
+    return { nextDelayMs: delay };
+  }
+
+  private classify(e: unknown): ClassifiedError {
+    return this.deps.classifier.classify(e, { keeperAddress: this.deps.keeperAddress });
   }
 
   private expectedGain(decision: Decision, preview: HookPreview, snap: MarketSnapshot): number {
@@ -272,12 +311,13 @@ export class MarketJob implements ServiceJob {
 
   private succeed(): void {
     this.failures.succeed();
+    this.pausedTicks = 0;
     this.deps.metrics.consecutiveFailures.set({ market: this.deps.market }, 0);
   }
 
   private onFailure(c: ClassifiedError, where: string): TickReport {
     this.lastOutcome = "failed";
-    if (c.errorClass === "never") return this.halt(`${where}: ${c.reason}`);
+    if (c.misconfigured) return this.halt(`${where}: ${c.misconfigured}`);
     const delay = this.failures.fail();
     this.deps.metrics.consecutiveFailures.set({ market: this.deps.market }, this.failures.consecutive);
     this.deps.log.warn({ where, errorClass: c.errorClass, reason: c.reason, consecutive: this.failures.consecutive, delayMs: delay }, "tick failed");

@@ -2,10 +2,27 @@ import type { Action } from "../core/policyTypes";
 import type { HookCall, MarketSnapshot } from "./chain/types";
 
 const BPS = 10_000n;
+const WAD = 10n ** 18n;
 /** Action fractions are floats; carry them as parts per million in bigint arithmetic. */
 const PPM = 1_000_000n;
 
-export type Plan = { readonly call: HookCall } | { readonly skip: string };
+/**
+ * A call to preview, or why there is none. `requested` / `note` are set only when fitToBudget
+ * shrank the step: the call the action asked for, and one line on why it was scaled.
+ */
+export type Plan = { readonly call: HookCall; readonly requested?: HookCall; readonly note?: string } | { readonly skip: string };
+
+export interface PlanOptions {
+  /**
+   * Default on: when a repeg would cost more than min(budget, daily-cap headroom), scale its peg
+   * move (toward the current peg, so still toward the oracle and never past it) until the cost is
+   * at most FIT_SHARE of that limit, instead of sending a call the preview would refuse.
+   */
+  readonly fitToBudget?: boolean;
+}
+
+/** Share of min(budget, cap headroom) a fitted repeg may spend (rounding and a moving window). */
+export const FIT_SHARE_PCT = 99n;
 
 /**
  * Turns a policy action into the exact hook call, inside the guards the market enforces, so a
@@ -14,13 +31,15 @@ export type Plan = { readonly call: HookCall } | { readonly skip: string };
  *   current peg (so the new mark never passes the oracle), clipped to ±maxPegChangeBps of the peg.
  * - kUp / kDown: sqrtK·(1 ± stepBps), clipped to [sqrtK·(1 − maxKDecreaseBps), sqrtK·(1 + maxKIncreaseBps)]
  *   (rounded inward) and never below |longOI − shortOI|.
+ * - fitToBudget (repeg): the cost is computed exactly as the market does (SPEC §4,
+ *   (y − y_t)·(P' − P), rounded up) and the move scaled down when it does not fit.
  */
-export function planHookCall(action: Action, s: MarketSnapshot): Plan {
+export function planHookCall(action: Action, s: MarketSnapshot, opts: PlanOptions = {}): Plan {
   switch (action.kind) {
     case "hold":
       return { skip: "hold" };
     case "repeg":
-      return planRepeg(action.fraction ?? 1, s);
+      return fitRepeg(planRepeg(action.fraction ?? 1, s), s, opts.fitToBudget ?? true);
     case "kUp":
       return planK(+1, action.stepBps, s);
     case "kDown":
@@ -43,6 +62,37 @@ function planRepeg(fraction: number, s: MarketSnapshot): Plan {
   if (!up && newPeg < s.peg - maxMove) newPeg = s.peg - maxMove;
   if (newPeg === s.peg || (up ? newPeg < s.peg : newPeg > s.peg)) return { skip: "repeg too small to change the peg" };
   return { call: { kind: "repeg", target: newPeg } };
+}
+
+function fitRepeg(plan: Plan, s: MarketSnapshot, fit: boolean): Plan {
+  if (!fit || "skip" in plan) return plan;
+  const requested = plan.call;
+  const cost = repegCost(s, requested.target);
+  if (cost === undefined || cost <= 0n) return plan; // revenue, or a book the curve cannot value
+  const headroom = s.dailyCapHeadroom;
+  const limit = headroom !== undefined && headroom < s.budget ? headroom : s.budget;
+  const limitName = limit === s.budget ? "budget" : "daily cap headroom";
+  if (cost <= limit) return plan;
+  const allowed = (limit * FIT_SHARE_PCT) / 100n;
+  // Linear in the move: scale it by allowed / cost, truncated toward the current peg.
+  const move = ((requested.target - s.peg) * allowed) / cost;
+  const target = s.peg + move;
+  const planned = repegCost(s, target) ?? 0n;
+  if (move === 0n || planned > limit) return { skip: `repeg cost ${cost} exceeds ${limitName} ${limit}; no peg step fits` };
+  return {
+    call: { kind: "repeg", target },
+    requested,
+    note: `requested peg ${requested.target} costs ${cost} > ${limitName} ${limit}: fitted to peg ${target} costing ${planned}`,
+  };
+}
+
+/** previewRepeg's cost for the snapshot's state: ceil((y − y_t)·(P' − P)/WAD), y_t = ceil(k/(x + d)). */
+export function repegCost(s: MarketSnapshot, newPeg: bigint): bigint | undefined {
+  const xt = s.baseReserve + s.longOI - s.shortOI;
+  if (xt <= 0n) return undefined;
+  const yt = ceilDiv(s.sqrtK * s.sqrtK, xt);
+  const p = (s.quoteReserve - yt) * (newPeg - s.peg);
+  return p <= 0n ? p / WAD : (p - 1n) / WAD + 1n;
 }
 
 function planK(direction: 1 | -1, stepBps: number | undefined, s: MarketSnapshot): Plan {

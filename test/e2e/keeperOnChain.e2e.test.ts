@@ -13,20 +13,19 @@ import { inProcessEnv, scenario } from "./helpers";
 import path from "node:path";
 import type { Policy } from "../../keeper/core/policyTypes";
 
-/**
- * Drift's formulaic repeg (repeg toward the oracle whenever the budget allows) with 1 % budget
- * headroom: sized to the exact budget, its repeg can overshoot by rounding, and MarketJob halts on
- * Vamm_CostExceedsBudget (class "never") — reported, not worked around in the keeper here.
- */
 /** A scenario with a deeper adjustment budget, so the daily cost cap (20 % of it) is not what binds. */
 function withBudget(rel: string, budget: number) {
   const sc = scenario(rel);
   return { ...sc, market: { ...sc.market, budget } };
 }
 
-function formulaicWithHeadroom(): Policy {
-  const inner = resolvePolicy("formulaic");
-  return { name: "formulaic", decide: (obs) => inner.decide({ ...obs, budget: obs.budget * 0.99 }) };
+/**
+ * Drift's formulaic repeg (toward the oracle whenever the budget allows), as is: sized to the exact
+ * budget its repeg can exceed it by rounding; MarketJob's planner (fitToBudget) shrinks such a step
+ * to 99 % of min(budget, daily-cap headroom), and a refused preview is a skip, not a halt.
+ */
+function formulaic(): Policy {
+  return resolvePolicy("formulaic");
 }
 
 /**
@@ -57,7 +56,7 @@ describe("e2e: traders and the keeper on-chain", function () {
         scenario: withBudget("scenarios/train/gbm-calm.json", 2_000_000),
         days: 1,
         seed: 3,
-        policy: formulaicWithHeadroom(),
+        policy: formulaic(),
         arrivalsPerDay: 400,
         decisionIntervalSec: 900,
         onTick: (i) => afterTick.push(Math.abs((i.mark - i.oracle) / i.oracle) * 1e4),
@@ -103,7 +102,7 @@ describe("e2e: traders and the keeper on-chain", function () {
         seed: 5,
         // Recovery by repeg is the formulaic policy's declared behaviour (the shipped policy mostly
         // holds at large gaps with a balanced book).
-        policy: formulaicWithHeadroom(),
+        policy: formulaic(),
         arrivalsPerDay: 300,
         decisionIntervalSec: 600,
         oracleAt: (t, p) => (t >= crashAt ? p * 0.7 : p),

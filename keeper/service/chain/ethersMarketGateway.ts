@@ -82,6 +82,7 @@ export class EthersMarketGateway implements MarketGateway {
         maxKIncreaseBps: Number(s.params.maxKIncreaseBps),
         maxKDecreaseBps: Number(s.params.maxKDecreaseBps),
       },
+      dailyCapHeadroom: dailyCapHeadroom(s, block.timestamp),
       ...(block.baseFeePerGas !== null ? { baseFeePerGas: block.baseFeePerGas } : {}),
     };
   }
@@ -110,4 +111,22 @@ export class EthersMarketGateway implements MarketGateway {
     const data = this.iface.encodeFunctionData(call.kind === "repeg" ? this.fn.repeg : this.fn.updateK, [call.target]);
     return { to: this.address, data };
   }
+}
+
+const DAY = 86_400n;
+
+/**
+ * The daily cap's headroom as the hook would see it at `timestamp` (SPEC §6): a new window takes
+ * the budget as its base and carries the previous window's spend only when consecutive.
+ */
+export function dailyCapHeadroom(
+  s: { windowIndex: bigint; prevSpent: bigint; curSpent: bigint; budgetAtWindowStart: bigint; budget: bigint; params: { dailyCostCapBps: bigint } },
+  timestamp: number,
+): bigint {
+  const idx = BigInt(timestamp) / DAY;
+  const same = idx === s.windowIndex;
+  const base = same ? s.budgetAtWindowStart : s.budget;
+  const spent = same ? s.prevSpent + s.curSpent : idx === s.windowIndex + 1n ? s.curSpent : 0n;
+  const cap = (base * s.params.dailyCostCapBps) / 10_000n;
+  return cap > spent ? cap - spent : 0n;
 }

@@ -33,6 +33,11 @@ export interface MarketSnapshot {
   readonly lastHookTimestamp: number;
   readonly paused: boolean;
   readonly limits: HookLimits;
+  /**
+   * What the rolling daily cost cap still allows a hook to spend at this block's time (WAD,
+   * window roll included), when the market exposes its window; undefined means "not known".
+   */
+  readonly dailyCapHeadroom?: bigint;
   /** Base fee of the snapshot's block, when the chain has EIP-1559 (lets the fee quote skip a block read). */
   readonly baseFeePerGas?: bigint;
 }

@@ -64,6 +64,8 @@ export const keeperConfigSchema = z
     maxConsecutiveFailures: positiveInt.default(5),
     backoff: backoffConfigSchema.default({ baseMs: 1_000, capMs: 60_000 }),
     economics: economicsConfigSchema.default({ nativePriceQuote: 0, trackingValuePerBps: 0 }),
+    /** Shrink a repeg that would cost more than min(budget, daily-cap headroom) to 99 % of it (planHookCall). */
+    fitToBudget: z.boolean().default(true),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   })
   .superRefine((cfg, ctx) => {

@@ -40,5 +40,6 @@ export function errorMessage(err: unknown): string {
     const short = (err as { shortMessage?: unknown }).shortMessage;
     return typeof short === "string" ? short : err.message;
   }
-  return String(err);
+  const m = (err as { message?: unknown } | null)?.message; // a JSON-RPC error object
+  return typeof m === "string" ? m : String(err);
 }

@@ -22,6 +22,8 @@ export interface DecisionRecord {
   readonly action: Action;
   readonly callKind: string | null;
   readonly callTarget: string | null;
+  /** The target the action asked for before fitToBudget (equals callTarget when not fitted). */
+  readonly requestedTarget: string | null;
   readonly previewCost: string | null;
   readonly previewNewMark: string | null;
   readonly gasEstimate: string | null;
@@ -57,6 +59,7 @@ export interface NewDecision {
 export interface PreviewRecord {
   readonly callKind: string;
   readonly callTarget: bigint;
+  readonly requestedTarget?: bigint;
   readonly previewCost?: bigint;
   readonly previewNewMark?: bigint;
   readonly gasEstimate?: bigint;
@@ -160,6 +163,7 @@ export class Journal {
     this.update(id, ["decided"], {
       call_kind: p.callKind,
       call_target: p.callTarget.toString(),
+      requested_target: (p.requestedTarget ?? p.callTarget).toString(),
       preview_cost: p.previewCost?.toString() ?? null,
       preview_new_mark: p.previewNewMark?.toString() ?? null,
       gas_estimate: p.gasEstimate?.toString() ?? null,
@@ -270,6 +274,7 @@ function toRecord(r: Row): DecisionRecord {
     action: JSON.parse(r.action as string) as Action,
     callKind: r.call_kind as string | null,
     callTarget: r.call_target as string | null,
+    requestedTarget: (r.requested_target as string | null | undefined) ?? null,
     previewCost: r.preview_cost as string | null,
     previewNewMark: r.preview_new_mark as string | null,
     gasEstimate: r.gas_estimate as string | null,

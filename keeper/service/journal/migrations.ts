@@ -55,6 +55,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: "requested target of a fitted hook call",
+    up(db) {
+      // call_target is what was planned and sent; requested_target what the action asked for
+      // before fitToBudget shrank it (equal when nothing was fitted).
+      db.exec(`ALTER TABLE decisions ADD COLUMN requested_target TEXT`);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Interface, makeError, type InterfaceAbi } from "ethers";
+import { Interface, id as keccakId, makeError, type InterfaceAbi } from "ethers";
 import hre from "hardhat";
 import { ErrorClassifier, KeeperError } from "../../../keeper/service/errors/classifyError";
 import { ERROR_CLASS_BY_NAME, type ErrorClass, classOfErrorName } from "../../../keeper/service/errors/errorClasses";
@@ -31,11 +31,16 @@ describe("error classification", () => {
       ["Vamm_DailyCostCapExceeded", [1n, 2n, 3n], "nextBlock", "Vamm_DailyCostCapExceeded(1, 2, 3)"],
       ["Vamm_OracleTwapDivergence", [1500n, 1000n], "nextBlock", "Vamm_OracleTwapDivergence(1500, 1000)"],
       ["Vamm_PastOracle", [102n, 101n], "nextBlock", "Vamm_PastOracle(102, 101)"],
-      ["Vamm_PegChangeTooLarge", [150n, 100n], "never", "Vamm_PegChangeTooLarge(150, 100)"],
-      ["Vamm_KChangeOutOfBounds", [1n, 2n], "never", "Vamm_KChangeOutOfBounds(1, 2)"],
-      ["Vamm_CostExceedsBudget", [-5n, 3n], "never", "Vamm_CostExceedsBudget(-5, 3)"],
-      ["Vamm_Paused", [], "never", "Vamm_Paused()"],
-      ["EnforcedPause", [], "never", "EnforcedPause()"],
+      ["Vamm_PegChangeTooLarge", [150n, 100n], "nextBlock", "Vamm_PegChangeTooLarge(150, 100)"],
+      ["Vamm_KChangeOutOfBounds", [1n, 2n], "nextBlock", "Vamm_KChangeOutOfBounds(1, 2)"],
+      ["Vamm_SqrtKBelowNetPosition", [1n, 2n], "nextBlock", "Vamm_SqrtKBelowNetPosition(1, 2)"],
+      ["Vamm_NotTowardOracle", [1n, 2n, 3n], "nextBlock", "Vamm_NotTowardOracle(1, 2, 3)"],
+      ["Vamm_CostExceedsBudget", [-5n, 3n], "nextBlock", "Vamm_CostExceedsBudget(-5, 3)"],
+      ["Vamm_ReduceOnly", [], "nextBlock", "Vamm_ReduceOnly()"],
+      ["Vamm_Paused", [], "nextBlock", "Vamm_Paused()"],
+      ["CH_Paused", [], "nextBlock", "CH_Paused()"],
+      ["EnforcedPause", [], "nextBlock", "EnforcedPause()"],
+      ["Vamm_InvalidParameter", [`0x${"22".repeat(32)}`, 1n, 2n, 3n], "never", `Vamm_InvalidParameter(0x${"22".repeat(32)}, 1, 2, 3)`],
       ["AccessControlUnauthorizedAccount", ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", `0x${"11".repeat(32)}`], "never", `AccessControlUnauthorizedAccount(0x70997970C51812dc3A010C7d01b50e0d17dc79C8, 0x${"11".repeat(32)})`],
     ];
     for (const [name, args, cls, reason] of table) {
@@ -51,10 +56,49 @@ describe("error classification", () => {
       expect(classifier.classify({ error: { data: { data } } }).name).to.equal("Vamm_HookCooldown");
     });
 
-    it("halts on revert data no ABI knows, and on a revert without data", () => {
-      expect(classifier.classify({ code: "CALL_EXCEPTION", data: "0xdeadbeef00" })).to.deep.equal({ errorClass: "never", reason: "unrecognised revert data 0xdeadbeef" });
+    it("revert data no ABI knows is an ABI mismatch (misconfigured); a revert without data is only `never`", () => {
+      const c = classifier.classify({ code: "CALL_EXCEPTION", data: "0xdeadbeef00" });
+      expect(c).to.deep.include({ errorClass: "never", reason: "unrecognised revert data 0xdeadbeef" });
+      expect(c.misconfigured).to.match(/unknown contract \/ ABI mismatch/);
       const bare = makeError("execution reverted", "CALL_EXCEPTION", { action: "call", data: null, reason: null, transaction: { to: null, data: "0x" }, invocation: null, revert: null });
       expect(classifier.classify(bare).errorClass).to.equal("never");
+      expect(classifier.classify(bare).misconfigured).to.equal(undefined);
+    });
+
+    it("marks every pause as paused (the job backs off) and nothing else", () => {
+      for (const n of ["Vamm_Paused", "CH_Paused", "EnforcedPause"]) expect(classifier.classify(callException(n, [])).paused, n).to.equal(true);
+      expect(classifier.classify(callException("Vamm_HookCooldown", [1n, 1n])).paused).to.equal(undefined);
+    });
+  });
+
+  describe("keeper misconfiguration (halts at once)", () => {
+    const keeper = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const other = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    const KEEPER_ROLE = keccakId("KEEPER_ROLE");
+
+    it("AccessControlUnauthorizedAccount for the keeper's own address names the missing role", () => {
+      const c = classifier.classify(callException("AccessControlUnauthorizedAccount", [keeper, KEEPER_ROLE]), { keeperAddress: keeper.toLowerCase() });
+      expect(c.errorClass).to.equal("never");
+      expect(c.misconfigured).to.equal(`keeper ${keeper} lacks KEEPER_ROLE (${KEEPER_ROLE}) on the market: grant it to the keeper or fix DAMM_KEEPER_KEY (AccessControlUnauthorizedAccount(${keeper}, ${KEEPER_ROLE}))`);
+    });
+
+    it("AccessControlUnauthorizedAccount for another account is a plain `never` refusal", () => {
+      const c = classifier.classify(callException("AccessControlUnauthorizedAccount", [other, KEEPER_ROLE]), { keeperAddress: keeper });
+      expect(c.errorClass).to.equal("never");
+      expect(c.misconfigured).to.equal(undefined);
+    });
+
+    it("a market of another ClearingHouse, an undecodable answer (BAD_DATA) and a wrong chain", () => {
+      expect(classifier.classify(callException("CH_MarketMismatch", [keeper, other])).misconfigured).to.match(/do not belong together/);
+      expect(classifier.classify(makeError("could not decode result data", "BAD_DATA", { value: "0x" })).misconfigured).to.match(/ABI mismatch/);
+      expect(classifier.classify(makeError("network changed: 31337 => 1", "NETWORK_ERROR", { event: "changed" })).misconfigured).to.match(/^wrong chain: /);
+      expect(classifier.classify({ code: -32000, message: "invalid chain id for signer" }).misconfigured).to.match(/^wrong chain: /);
+    });
+
+    it("state-dependent guards are never a misconfiguration", () => {
+      for (const [n, a] of [["Vamm_CostExceedsBudget", [5n, 3n]], ["Vamm_Paused", []], ["Oracle_StaleAnswer", [1n, 60n]], ["Vamm_DailyCostCapExceeded", [1n, 2n, 3n]]] as const) {
+        expect(classifier.classify(callException(n, [...a]), { keeperAddress: keeper }).misconfigured, n).to.equal(undefined);
+      }
     });
 
     it("gives every error a hook can raise an explicit class (no reliance on the fallback patterns)", () => {
@@ -91,10 +135,13 @@ describe("error classification", () => {
   });
 
   describe("names outside the table", () => {
-    it("fall back by pattern, rate limits before bounds, unknown → never", () => {
+    it("fall back by pattern: state-dependent guards → nextBlock, roles and unknowns → never", () => {
       expect(classOfErrorName("Vamm_SomeNewCooldown")).to.equal("nextBlock");
       expect(classOfErrorName("Vamm_NewDailyCapExceeded")).to.equal("nextBlock");
-      expect(classOfErrorName("Vamm_SomethingTooLarge")).to.equal("never");
+      expect(classOfErrorName("Vamm_SomethingTooLarge")).to.equal("nextBlock");
+      expect(classOfErrorName("Vamm_BudgetTooThin")).to.equal("nextBlock");
+      expect(classOfErrorName("Vamm_MarketPausedAgain")).to.equal("nextBlock");
+      expect(classOfErrorName("Vamm_NotKeeper")).to.equal("never");
       expect(classOfErrorName("Whatever")).to.equal("never");
     });
   });

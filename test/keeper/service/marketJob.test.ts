@@ -4,10 +4,13 @@ import { Journal } from "../../../keeper/service/journal/journal";
 import { silentLogger } from "../../../keeper/service/logger";
 import { MarketJob, type MarketJobSettings } from "../../../keeper/service/marketJob";
 import { KeeperMetrics } from "../../../keeper/service/metrics";
+import { id as keccakId, makeError } from "ethers";
+import { repegCost } from "../../../keeper/service/planHookCall";
 import { FakeChain, FakeGateway, KEEPER, ScriptedPolicy, WAD, revertError, settings, snapshot, testClassifier } from "./helpers/fakes";
 import { tempJournalPath } from "./helpers/journalFixtures";
 
 const REPEG: Action = { kind: "repeg", fraction: 0.5 };
+const KEEPER_ROLE = keccakId("KEEPER_ROLE");
 
 describe("MarketJob", () => {
   let journal: Journal;
@@ -170,28 +173,129 @@ describe("MarketJob", () => {
     });
   });
 
-  describe("guards that cannot clear", () => {
+  describe("state-dependent refusals at preview time are skips, never halts", () => {
     for (const [name, args] of [
-      ["AccessControlUnauthorizedAccount", ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", `0x${"ab".repeat(32)}`]],
-      ["Vamm_Paused", []],
-      ["Vamm_PegChangeTooLarge", [150n, 100n]],
       ["Vamm_CostExceedsBudget", [5n, 3n]],
+      ["Vamm_DailyCostCapExceeded", [1n, 2n, 3n]],
+      ["Vamm_PegChangeTooLarge", [150n, 100n]],
+      ["Vamm_OracleTwapDivergence", [1500n, 1000n]],
+      ["Oracle_StaleAnswer", [1000n, 60n]],
+      ["Vamm_HookCooldown", [10n, 10n]],
     ] as const) {
-      it(`halts the job on ${name} and reports it in health and metrics`, async () => {
+      it(`${name}: journaled with the decoded reason, the job keeps ticking and applies the next action once it clears`, async () => {
         gateway.previewError = revertError(name, [...args]);
         const j = job([REPEG]);
         await j.init();
-        expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
-        expect(journal.list()[0]).to.deep.include({ status: "skipped", errorClass: "never" });
-        expect(journal.list()[0].skipReason).to.match(new RegExp(`^preview refused: ${name}\\(`));
-        const h = j.healthCheck();
-        expect(h.healthy).to.equal(false);
-        expect(h.reason).to.match(new RegExp(`^halted: preview refused: ${name}`));
-        expect(await metricValue("damm_keeper_job_halted", { market: "ETH-PERP" })).to.equal(1);
-        expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
-        expect(gateway.reads).to.equal(1); // a halted job does not touch the chain again
+        expect(await j.tick()).to.deep.equal({ nextDelayMs: 1_000 });
+        const [row] = journal.list();
+        expect(row).to.deep.include({ status: "skipped", errorClass: "nextBlock", callKind: "repeg", callTarget: (1005n * WAD / 10n).toString() });
+        expect(row.skipReason).to.equal(`preview refused: ${name}(${args.join(", ")})`);
+        expect(j.isHalted).to.equal(false);
+        expect(j.healthCheck()).to.deep.equal({ healthy: true });
+        expect(await metricValue("damm_keeper_job_halted", { market: "ETH-PERP" })).to.equal(0);
+        gateway.previewError = undefined; // the budget refilled / the cooldown passed
+        gateway.snap = snapshot({ blockNumber: 11 });
+        await j.tick();
+        expect(j.lastOutcome).to.equal("confirmed");
+        expect(chain.sentCount()).to.equal(1);
       });
     }
+
+    it("paused: skipped, backs off (interval, then the growing backoff) and resumes after the unpause", async () => {
+      gateway.previewError = revertError("Vamm_Paused");
+      const j = job([REPEG], { maxConsecutiveFailures: 2, backoff: { baseMs: 1_000, capMs: 5_000 } });
+      await j.init();
+      const delays: number[] = [];
+      for (let b = 10; b < 14; b++) {
+        gateway.snap = snapshot({ blockNumber: b });
+        delays.push((await j.tick()).nextDelayMs);
+      }
+      expect(delays).to.deep.equal([1_000, 2_000, 4_000, 5_000]);
+      expect(journal.list().map((r) => [r.status, r.skipReason, r.errorClass])).to.deep.equal(Array(4).fill(["skipped", "preview refused: Vamm_Paused()", "nextBlock"]));
+      expect(j.isHalted, "a long pause is not a failure streak").to.equal(false);
+      expect(j.healthCheck()).to.deep.equal({ healthy: true, reason: "paused (4 ticks): Vamm_Paused()" });
+      gateway.previewError = undefined; // the admin unpaused
+      gateway.snap = snapshot({ blockNumber: 14 });
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 1_000 });
+      expect(j.lastOutcome).to.equal("confirmed");
+      expect(j.healthCheck()).to.deep.equal({ healthy: true });
+    });
+
+    it("global pause (CH_Paused) in the simulation backs off the same way", async () => {
+      gateway.simulateError = revertError("CH_Paused");
+      const j = job([REPEG], { backoff: { baseMs: 3_000, capMs: 10_000 } });
+      await j.init();
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 3_000 });
+      expect(journal.list()[0]).to.deep.include({ status: "skipped", skipReason: "simulate refused: CH_Paused()", errorClass: "nextBlock" });
+    });
+
+    it("a `never` refusal that is not the keeper's fault is skipped and counted; N in a row halt and say why", async () => {
+      const other = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+      gateway.previewError = revertError("AccessControlUnauthorizedAccount", [other, KEEPER_ROLE]);
+      const j = job([REPEG], { maxConsecutiveFailures: 3 });
+      await j.init();
+      for (let b = 10; b < 12; b++) {
+        gateway.snap = snapshot({ blockNumber: b });
+        expect((await j.tick()).halted).to.equal(undefined);
+      }
+      expect(journal.list().map((r) => [r.status, r.errorClass])).to.deep.equal([["skipped", "never"], ["skipped", "never"]]);
+      gateway.snap = snapshot({ blockNumber: 12 });
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
+      expect(j.whyHalted).to.equal(`3 consecutive failures; last at preview: AccessControlUnauthorizedAccount(${other}, ${KEEPER_ROLE})`);
+    });
+  });
+
+  describe("keeper misconfiguration halts at once and says why", () => {
+    it("missing KEEPER_ROLE for the keeper's own address: the message names the role", async () => {
+      gateway.simulateError = revertError("AccessControlUnauthorizedAccount", [KEEPER, KEEPER_ROLE]);
+      const j = job([REPEG]);
+      await j.init();
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
+      expect(journal.list()[0]).to.deep.include({ status: "skipped", errorClass: "never", skipReason: `simulate refused: AccessControlUnauthorizedAccount(${KEEPER}, ${KEEPER_ROLE})` });
+      expect(j.whyHalted).to.equal(`simulate refused: keeper ${KEEPER} lacks KEEPER_ROLE (${KEEPER_ROLE}) on the market: grant it to the keeper or fix DAMM_KEEPER_KEY (AccessControlUnauthorizedAccount(${KEEPER}, ${KEEPER_ROLE}))`);
+      const h = j.healthCheck();
+      expect(h.healthy).to.equal(false);
+      expect(h.reason).to.match(/^halted: simulate refused: keeper 0x[0-9a-fA-F]{40} lacks KEEPER_ROLE/);
+      expect(await metricValue("damm_keeper_job_halted", { market: "ETH-PERP" })).to.equal(1);
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
+      expect(gateway.reads).to.equal(1); // a halted job does not touch the chain again
+    });
+
+    it("an unknown contract (undecodable answer) halts from any step", async () => {
+      gateway.readError = makeError("could not decode result data", "BAD_DATA", { value: "0x" });
+      const j = job([REPEG]);
+      await j.init();
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
+      expect(j.whyHalted).to.match(/^tick: BAD_DATA: could not decode result data .*unknown contract \/ ABI mismatch/);
+    });
+  });
+
+  describe("fitToBudget", () => {
+    it("previews and sends the shrunk repeg, journaling the requested and the planned target", async () => {
+      gateway.snap = snapshot({ budget: 5n * WAD });
+      const j = job([REPEG]);
+      await j.init();
+      await j.tick();
+      expect(j.lastOutcome).to.equal("confirmed");
+      const [row] = journal.list();
+      const requested = 1005n * WAD / 10n;
+      expect(row.requestedTarget).to.equal(requested.toString());
+      const planned = BigInt(row.callTarget!);
+      expect(planned > 100n * WAD && planned < requested).to.equal(true);
+      expect(gateway.previews).to.deep.equal([{ kind: "repeg", target: planned }]);
+      expect(repegCost(gateway.snap, planned)! <= (5n * WAD * 99n) / 100n).to.equal(true);
+    });
+
+    it("is a setting: off, the requested repeg goes to the preview as asked", async () => {
+      gateway.snap = snapshot({ budget: 5n * WAD });
+      gateway.previewError = revertError("Vamm_CostExceedsBudget", [9n * WAD, 5n * WAD]);
+      const j = job([REPEG], { fitToBudget: false });
+      await j.init();
+      await j.tick();
+      expect(gateway.previews).to.deep.equal([{ kind: "repeg", target: 1005n * WAD / 10n }]);
+      expect(journal.list()[0]).to.deep.include({ status: "skipped", errorClass: "nextBlock", requestedTarget: (1005n * WAD / 10n).toString() });
+      expect(j.isHalted).to.equal(false);
+    });
   });
 
   describe("transient failures", () => {
@@ -218,6 +322,19 @@ describe("MarketJob", () => {
       await j.tick();
       gateway.readError = makeNetworkError();
       expect((await j.tick()).halted).to.equal(undefined);
+    });
+
+    it("a `never` error while sending counts toward maxConsecutiveFailures instead of halting at once", async () => {
+      chain.sendError = makeError("insufficient funds for gas", "INSUFFICIENT_FUNDS", { transaction: {} as never });
+      const j = job([REPEG], { maxConsecutiveFailures: 2 });
+      await j.init();
+      const first = await j.tick();
+      expect(first.halted).to.equal(undefined);
+      expect(first.nextDelayMs).to.equal(1_000); // max(backoff, interval)
+      expect(journal.list()[0].status).to.equal("sent"); // journaled before the broadcast; reconciled next tick
+      gateway.snap = snapshot({ blockNumber: 11 });
+      expect(await j.tick()).to.deep.equal({ nextDelayMs: 0, halted: true });
+      expect(j.whyHalted).to.equal("2 consecutive failures; last at send: INSUFFICIENT_FUNDS: insufficient funds for gas");
     });
 
     it("counts a transaction that reverted on-chain as a failure and records it", async () => {

@@ -29,8 +29,9 @@ describe("keeper service on the in-process Hardhat network", function () {
   });
 
   /** Builds the real keeper (JSON-RPC over HTTP) for one market and initialises its job. */
-  async function keeperFor(f: Fixture, opts: { policy?: Policy; dryRun?: boolean } = {}): Promise<App> {
-    const app = await createKeeperApp(testKeeperConfig(rpc.url, f.markets, { dryRun: opts.dryRun ?? false }), silentLogger(), { policy: opts.policy });
+  async function keeperFor(f: Fixture, opts: { policy?: Policy; dryRun?: boolean; [configField: string]: unknown } = {}): Promise<App> {
+    const { policy, ...configOverrides } = opts; // the rest overrides testKeeperConfig's fields
+    const app = await createKeeperApp(testKeeperConfig(rpc.url, f.markets, { ...configOverrides, dryRun: opts.dryRun ?? false }), silentLogger(), { policy });
     apps.push(app);
     await app.jobs[0].init();
     return app;
@@ -213,7 +214,7 @@ describe("keeper service on the in-process Hardhat network", function () {
     });
   });
 
-  describe("refused previews are skipped and journaled with the decoded reason", () => {
+  describe("refusals before sending are skipped and journaled with the decoded reason", () => {
     const repegUp = (): ScriptedPolicy => new ScriptedPolicy([{ kind: "repeg", fraction: 1 }]);
 
     it("cooldown: Vamm_HookCooldown, the job carries on", async () => {
@@ -231,30 +232,96 @@ describe("keeper service on the in-process Hardhat network", function () {
       expect(await hookEvents(f)).to.have.length(1);
     });
 
-    it("paused: Vamm_Paused, the job halts and says why", async () => {
+    it("paused: the guardian pauses, the keeper skips with Vamm_Paused() and backs off; after the admin unpauses it applies the next action", async () => {
+      const f = await loadFixture(deployKeeperFixture);
+      const guardian = (await ethers.getSigners())[7];
+      await (await f.market.grantRole(await f.market.GUARDIAN_ROLE(), guardian.address)).wait();
+      await setOracle(f.oracle, 99.5);
+      await (await f.market.connect(guardian).pause()).wait();
+      const app = await keeperFor(f, { policy: repegUp() });
+      const delays: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        delays.push((await app.jobs[0].tick()).nextDelayMs);
+        await mine(1);
+      }
+      const rows = app.journal.list();
+      expect(rows.map((r) => [r.status, r.skipReason, r.errorClass])).to.deep.equal(Array(3).fill(["skipped", "preview refused: Vamm_Paused()", "nextBlock"]));
+      // testKeeperConfig: interval 100 ms, backoff 20 ms · 2^(n−1) capped at 200 ms; the longer one wins.
+      expect(delays).to.deep.equal([100, 100, 100]);
+      expect(app.jobs[0].isHalted).to.equal(false);
+      expect(app.jobs[0].healthCheck()).to.deep.equal({ healthy: true, reason: "paused (3 ticks): Vamm_Paused()" });
+      await (await f.market.unpause()).wait(); // DEFAULT_ADMIN_ROLE
+      const row = await tickOnce(app);
+      expect(row.status).to.equal("confirmed");
+      expect(await hookEvents(f)).to.have.length(1);
+      expect(app.jobs[0].healthCheck()).to.deep.equal({ healthy: true });
+    });
+
+    it("paused for long: the backoff grows to its cap, and the job never halts on it", async () => {
       const f = await loadFixture(deployKeeperFixture);
       await setOracle(f.oracle, 99.5);
       await (await f.market.pause()).wait();
-      const app = await keeperFor(f, { policy: repegUp() });
-      const row = await tickOnce(app);
-      expect(row.status).to.equal("skipped");
-      expect(row.skipReason).to.equal("preview refused: Vamm_Paused()");
-      expect(row.errorClass).to.equal("never");
-      expect(app.jobs[0].isHalted).to.equal(true);
-      expect(app.jobs[0].whyHalted).to.contain("Vamm_Paused()");
+      const app = await keeperFor(f, { policy: repegUp(), intervalMs: 100, backoff: { baseMs: 100, capMs: 400 }, maxConsecutiveFailures: 2 });
+      const delays: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        delays.push((await app.jobs[0].tick()).nextDelayMs);
+        await mine(1);
+      }
+      expect(delays).to.deep.equal([100, 200, 400, 400, 400]);
+      expect(app.jobs[0].isHalted).to.equal(false);
     });
 
-    it("budget: Vamm_CostExceedsBudget with the cost and the budget, the job halts", async () => {
+    it("budget, fitToBudget off: the refusal is skipped with the decoded reason, the job keeps running", async () => {
       const f = await loadFixture(deployTinyBudgetWithLongFixture);
       const s0 = await f.market.marketState();
       expect(s0.budget).to.equal(100n * WAD + 10n ** 12n); // the long's fee share + 1e-6 USDC funded
       await setOracle(f.oracle, Number((s0.mark * 1005n) / 1000n) / 1e18); // raising the peg under a net long costs
-      const app = await keeperFor(f, { policy: repegUp() });
+      const app = await keeperFor(f, { policy: repegUp(), fitToBudget: false });
       const row = await tickOnce(app);
       expect(row.status).to.equal("skipped");
       expect(row.skipReason).to.match(/^preview refused: Vamm_CostExceedsBudget\(\d+, 100000001000000000000\)$/);
-      expect(row.errorClass).to.equal("never");
+      expect(row.errorClass).to.equal("nextBlock");
+      expect(row.requestedTarget).to.equal(row.callTarget);
+      expect(app.jobs[0].isHalted).to.equal(false);
+      expect(await hookEvents(f)).to.have.length(0);
+    });
+
+    it("budget, fitToBudget on (default): the too-expensive repeg is shrunk to fit the budget and the daily cap, and confirms", async () => {
+      const f = await loadFixture(deployTinyBudgetWithLongFixture);
+      const s0 = await f.market.marketState();
+      await setOracle(f.oracle, Number((s0.mark * 1005n) / 1000n) / 1e18);
+      const app = await keeperFor(f, { policy: repegUp() });
+      const row = await tickOnce(app);
+      expect(row.status).to.equal("confirmed");
+      const requested = BigInt(row.requestedTarget!);
+      const planned = BigInt(row.callTarget!);
+      expect(planned > s0.peg && planned < requested, "between the peg and the request: toward the oracle, not past it").to.equal(true);
+      const cap = (s0.budget * s0.params.dailyCostCapBps) / 10_000n; // a fresh window: its base is the budget
+      const limit = cap < s0.budget ? cap : s0.budget;
+      const cost = BigInt(row.cost!);
+      expect(cost).to.equal(BigInt(row.previewCost!));
+      expect(cost > 0n && cost <= (limit * 99n) / 100n).to.equal(true);
+      expect(cost > (limit * 98n) / 100n, "it uses the room it has").to.equal(true);
+      const s1 = await f.market.marketState();
+      expect(s1.peg.toString()).to.equal(row.callTarget);
+      expect(s1.budget).to.equal(s0.budget - cost);
+      expect(s1.mark < (await f.market.oracleLatest()).priceWad).to.equal(true);
+      expect(app.jobs[0].isHalted).to.equal(false);
+    });
+
+    it("misconfigured: the keeper lost KEEPER_ROLE, the job halts at once naming the missing role", async () => {
+      const f = await loadFixture(deployKeeperFixture);
+      await setOracle(f.oracle, 99.5);
+      const role = await f.market.KEEPER_ROLE();
+      await (await f.market.revokeRole(role, f.keeper.address)).wait();
+      const app = await keeperFor(f, { policy: repegUp() });
+      const row = await tickOnce(app);
+      expect(row.status).to.equal("skipped");
+      expect(row.skipReason).to.equal(`simulate refused: AccessControlUnauthorizedAccount(${f.keeper.address}, ${role})`);
       expect(app.jobs[0].isHalted).to.equal(true);
+      expect(app.jobs[0].whyHalted).to.equal(
+        `simulate refused: keeper ${f.keeper.address} lacks KEEPER_ROLE (${role}) on the market: grant it to the keeper or fix DAMM_KEEPER_KEY (AccessControlUnauthorizedAccount(${f.keeper.address}, ${role}))`,
+      );
       expect(await hookEvents(f)).to.have.length(0);
     });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { planHookCall } from "../../../keeper/service/planHookCall";
+import { planHookCall, repegCost } from "../../../keeper/service/planHookCall";
 import { WAD, snapshot } from "./helpers/fakes";
 
 const markOf = (x: bigint, y: bigint, peg: bigint) => (y * peg) / x;
@@ -43,6 +43,86 @@ describe("planning the hook call", () => {
             else expect(newPeg < peg && newMark >= oracle).to.equal(true);
           },
         ),
+      );
+    });
+  });
+
+  describe("repeg with fitToBudget (default on)", () => {
+    // snapshot(): x = y = sqrtK = 1000, d = 20 → y − y_t = 1000 − ceil(1e6/1020) ≈ 19.61; 0.5 of peg ≈ 9.8 cost
+    const requested = 1005n * WAD / 10n;
+
+    it("leaves a repeg that fits alone (no `requested`, no note)", () => {
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot())).to.deep.equal({ call: { kind: "repeg", target: requested } });
+    });
+
+    it("scales a repeg that costs more than the budget to 99 % of it, toward the current peg", () => {
+      const s = snapshot({ budget: 5n * WAD });
+      const full = repegCost(s, requested)!;
+      expect(full > s.budget).to.equal(true);
+      const plan = planHookCall({ kind: "repeg", fraction: 0.5 }, s);
+      if (!("call" in plan)) throw new Error(`expected a call, got ${plan.skip}`);
+      expect(plan.requested).to.deep.equal({ kind: "repeg", target: requested });
+      const t = plan.call.target;
+      expect(t > s.peg && t < requested).to.equal(true);
+      const cost = repegCost(s, t)!;
+      expect(cost <= (s.budget * 99n) / 100n).to.equal(true);
+      expect(cost > (s.budget * 98n) / 100n).to.equal(true); // it uses the room it has
+      expect(plan.note).to.equal(`requested peg ${requested} costs ${full} > budget ${s.budget}: fitted to peg ${t} costing ${cost}`);
+    });
+
+    it("fits to the daily cap headroom when that is tighter than the budget", () => {
+      const s = snapshot({ dailyCapHeadroom: 2n * WAD });
+      const plan = planHookCall({ kind: "repeg", fraction: 0.5 }, s);
+      if (!("call" in plan)) throw new Error(plan.skip);
+      expect(repegCost(s, plan.call.target)! <= (2n * WAD * 99n) / 100n).to.equal(true);
+      expect(plan.note).to.match(/> daily cap headroom 2000000000000000000: fitted/);
+    });
+
+    it("does not fit when switched off, and skips when no step fits", () => {
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot({ budget: 5n * WAD }), { fitToBudget: false })).to.deep.equal({ call: { kind: "repeg", target: requested } });
+      const none = planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot({ budget: 0n }));
+      expect(none).to.deep.equal({ skip: `repeg cost ${repegCost(snapshot(), requested)} exceeds budget 0; no peg step fits` });
+    });
+
+    it("never touches a repeg that earns (cost ≤ 0), even with an empty budget", () => {
+      const s = snapshot({ oracle: 99n * WAD, budget: 0n }); // peg down under a net long: revenue
+      expect(repegCost(s, 995n * WAD / 10n)! < 0n).to.equal(true);
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, s)).to.deep.equal({ call: { kind: "repeg", target: 995n * WAD / 10n } });
+    });
+
+    it("a fitted repeg still moves toward the oracle, never past it, and costs at most the limit (property)", () => {
+      fc.assert(
+        fc.property(
+          fc.bigInt({ min: 10n ** 20n, max: 10n ** 24n }),
+          fc.bigInt({ min: 10n ** 18n, max: 10n ** 22n }),
+          fc.integer({ min: -5000, max: 5000 }),
+          fc.integer({ min: -300, max: 300 }).filter((g) => g !== 0),
+          fc.bigInt({ min: 0n, max: 10n ** 22n }),
+          fc.option(fc.bigInt({ min: 0n, max: 10n ** 22n }), { nil: undefined }),
+          fc.double({ min: 0.01, max: 1, noNaN: true }),
+          (sqrtK, peg, netPermille, gapBps, budget, dailyCapHeadroom, fraction) => {
+            const x = sqrtK;
+            const y = sqrtK;
+            const d = (sqrtK * BigInt(netPermille)) / 10_000n;
+            const mark = markOf(x, y, peg);
+            const oracle = (mark * BigInt(10_000 + gapBps)) / 10_000n;
+            const s = snapshot({ baseReserve: x, quoteReserve: y, sqrtK, peg, mark, oracle, longOI: d > 0n ? d : 0n, shortOI: d < 0n ? -d : 0n, budget, dailyCapHeadroom, limits: { maxPegChangeBps: 500, maxKIncreaseBps: 100, maxKDecreaseBps: 220 } });
+            const plan = planHookCall({ kind: "repeg", fraction }, s);
+            if ("skip" in plan) return;
+            const newPeg = plan.call.target;
+            const newMark = markOf(x, y, newPeg);
+            if (oracle > mark) expect(newPeg > peg && newMark <= oracle).to.equal(true);
+            else expect(newPeg < peg && newMark >= oracle).to.equal(true);
+            const limit = dailyCapHeadroom !== undefined && dailyCapHeadroom < budget ? dailyCapHeadroom : budget;
+            const cost = repegCost(s, newPeg)!;
+            if (plan.requested) {
+              expect(cost <= (limit * 99n) / 100n).to.equal(true);
+              const r = plan.requested.target;
+              expect(oracle > mark ? newPeg < r : newPeg > r).to.equal(true); // strictly between the peg and the request
+            } else expect(cost <= limit).to.equal(true);
+          },
+        ),
+        { numRuns: 300 },
       );
     });
   });

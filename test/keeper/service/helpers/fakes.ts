@@ -28,6 +28,7 @@ export const TEST_ERRORS = new Interface([
   "error Vamm_Paused()",
   "error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)",
   "error EnforcedPause()",
+  "error CH_Paused()",
 ]);
 
 export function revertError(name: string, args: unknown[] = []): Error {
