@@ -1,6 +1,7 @@
 /**
  * Ablation of the state (DESIGN §8: extra dimensions only where an ablation shows they help):
- * imbalance-only vs imbalance + mark–oracle gap bucket. Both are trained on the train set with the
+ * imbalance-only vs imbalance + mark–oracle gap bucket (both with the default tracking shield),
+ * and of the shield itself (imbalance + gap without it). All are trained on the train set with the
  * same learner and seed, compared on the train set (the tuning figures) and reported on the test
  * set. Writes out/ablation/ablation.json.
  *   npm run ablation -- [--seeds 8] [--episodes N]
@@ -28,9 +29,12 @@ const o = new Command()
   .parse()
   .opts<{ seeds: number; episodes: number; threads: number }>();
 
+const gapState = { ...IMBALANCE_ONLY_STATE, gapBps: DEFAULT_TRAIN_MDP.state.gapBps ?? { edges: [-50, -15, -5, 5, 15, 50] } };
+const { trackingShield: _shield, ...unshielded } = DEFAULT_TRAIN_MDP;
 const variants: { name: string; mdp: MdpConfig }[] = [
   { name: "imbalance-only", mdp: { ...DEFAULT_TRAIN_MDP, state: IMBALANCE_ONLY_STATE } },
-  { name: "imbalance+gap", mdp: { ...DEFAULT_TRAIN_MDP, state: { ...IMBALANCE_ONLY_STATE, gapBps: DEFAULT_TRAIN_MDP.state.gapBps ?? { edges: [-50, -15, -5, 5, 15, 50] } } } },
+  { name: "imbalance+gap", mdp: { ...DEFAULT_TRAIN_MDP, state: gapState } },
+  { name: "imbalance+gap-noshield", mdp: { ...unshielded, state: gapState } },
 ];
 
 async function main(): Promise<void> {
@@ -44,7 +48,9 @@ async function main(): Promise<void> {
     files.push(relative(process.cwd(), path));
     console.log(`trained ${v.name}: ${run.file.nStates} states, ${run.totalSteps} steps in ${run.seconds.toFixed(2)} s → ${path}`);
   }
-  const result: Record<string, unknown> = { variants: variants.map((v, i) => ({ name: v.name, file: files[i], state: v.mdp.state })) };
+  const result: Record<string, unknown> = {
+    variants: variants.map((v, i) => ({ name: v.name, file: files[i], state: v.mdp.state, trackingShield: v.mdp.trackingShield ?? null })),
+  };
   for (const set of ["train", "test"] as ScenarioSet[]) {
     const out = await evaluate({ policies: files, set, seeds: o.seeds, threads: o.threads, replay: false });
     const rows = out.report.metrics.filter((m) => ["netRevenue", "meanGapBps", "p95GapBps", "updates", "cvar5NetRevenue"].includes(m.key));

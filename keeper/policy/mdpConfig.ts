@@ -56,17 +56,36 @@ export const RewardWeightsSchema = z
   })
   .strict();
 
+/**
+ * Action shield (a state-dependent allowed-action set): when |mark/oracle − 1| exceeds `gapBps`,
+ * only the repeg actions (which always move the mark toward the oracle) are allowed; otherwise
+ * every action is. One action per step means a k step crowds out a repeg, and a learner paid for
+ * depth lets the mark drift; the shield keeps tracking a hard rule. It is part of the policy: the
+ * learner trains under it (exploration, greedy choice and the bootstrap max all restricted) and
+ * QPolicy.decide applies it, so the keeper runs the same rule. Optional (older files have none).
+ */
+export const TrackingShieldSchema = z.object({ gapBps: z.number().finite().gt(0) }).strict();
+
+/** The shield's mask is a bit set over action indices, so the action count is bounded. */
+export const MAX_ACTIONS = 31;
+
 export const MdpConfigSchema = z
   .object({
     state: StateConfigSchema,
-    actions: z.array(ActionSchema).min(1, "needs at least one action"),
+    actions: z.array(ActionSchema).min(1, "needs at least one action").max(MAX_ACTIONS, `at most ${MAX_ACTIONS} actions`),
     reward: RewardWeightsSchema,
+    trackingShield: TrackingShieldSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((m) => !m.trackingShield || m.actions.some((a) => a.kind === "repeg"), {
+    message: "trackingShield needs at least one repeg action in the action set",
+    path: ["trackingShield"],
+  });
 
 export type BucketEdges = z.infer<typeof BucketEdgesSchema>;
 export type StateConfig = z.infer<typeof StateConfigSchema>;
 export type RewardWeights = z.infer<typeof RewardWeightsSchema>;
+export type TrackingShield = z.infer<typeof TrackingShieldSchema>;
 export type MdpConfig = z.infer<typeof MdpConfigSchema>;
 
 /** Formats zod issues as "path: message" lines, so the caller sees which field was wrong. */

@@ -4,7 +4,7 @@
  * other values it, which removes max-operator overestimation on noisy rewards.
  */
 import { z } from "zod";
-import { QTable, argmaxRow } from "./qTable";
+import { QTable, argmaxRowMasked } from "./qTable";
 import type { Rng } from "./rng";
 import {
   EpsilonScheduleSchema,
@@ -55,24 +55,32 @@ export class QLearner {
     return epsilonAt(this.cfg.epsilon, this.episode);
   }
 
-  /** ε-greedy on the (combined) table. */
-  act(s: number): number {
-    if (this.rng.next() < this.epsilon) return this.rng.int(this.nActions);
-    return this.greedy(s);
+  /**
+   * ε-greedy on the (combined) table, both the random and the greedy choice restricted to the
+   * allowed actions (`mask`: bit i set = action i allowed; undefined = all).
+   */
+  act(s: number, mask?: number): number {
+    if (this.rng.next() < this.epsilon) {
+      if (mask === undefined) return this.rng.int(this.nActions);
+      return nthAllowed(mask, this.rng.int(popcount(mask)));
+    }
+    return this.greedy(s, mask);
   }
 
-  greedy(s: number): number {
-    if (!this.b) return this.a.greedy(s);
+  greedy(s: number, mask?: number): number {
+    if (!this.b) return this.a.greedyMasked(s, mask);
     const n = this.nActions;
-    let best = 0;
+    let best = -1;
     let bestV = -Infinity;
     for (let k = 0; k < n; k++) {
+      if (mask !== undefined && ((mask >>> k) & 1) === 0) continue;
       const v = this.a.q[s * n + k] + this.b.q[s * n + k];
-      if (v > bestV) {
+      if (best < 0 || v > bestV) {
         bestV = v;
         best = k;
       }
     }
+    if (best < 0) throw new Error(`action mask ${mask} allows none of the ${n} actions`);
     return best;
   }
 
@@ -80,19 +88,20 @@ export class QLearner {
    * One TD update. `terminal` cuts the bootstrap; a time-limit end is not terminal (the state has
    * no clock, so the value beyond the horizon is still the stationary one).
    */
-  update(s: number, action: number, reward: number, s2: number, terminal: boolean): void {
-    this.tdUpdate(s, action, reward, s2, terminal, true);
+  update(s: number, action: number, reward: number, s2: number, terminal: boolean, mask2?: number): void {
+    this.tdUpdate(s, action, reward, s2, terminal, true, mask2);
   }
 
   /**
    * A TD update from a stored transition (experience replay): same target, with the learning rate
    * of the entry's current visit count, which it does not increment (visits count real samples).
    */
-  replay(s: number, action: number, reward: number, s2: number, terminal: boolean): void {
-    this.tdUpdate(s, action, reward, s2, terminal, false);
+  replay(s: number, action: number, reward: number, s2: number, terminal: boolean, mask2?: number): void {
+    this.tdUpdate(s, action, reward, s2, terminal, false, mask2);
   }
 
-  private tdUpdate(s: number, action: number, reward: number, s2: number, terminal: boolean, fresh: boolean): void {
+  /** `mask2`: the actions allowed at s' (the bootstrap max runs over them only); undefined = all. */
+  private tdUpdate(s: number, action: number, reward: number, s2: number, terminal: boolean, fresh: boolean, mask2: number | undefined): void {
     if (!Number.isFinite(reward)) throw new Error(`reward must be finite, got ${reward} (state ${s}, action ${action})`);
     const n = this.nActions;
     const i = s * n + action;
@@ -100,13 +109,13 @@ export class QLearner {
     const alpha = learningRateAt(this.cfg.learningRate, this.episode, v);
     const gamma = this.cfg.gamma;
     if (!this.b) {
-      const target = terminal ? reward : reward + gamma * this.a.maxValue(s2);
+      const target = terminal ? reward : reward + gamma * this.a.q[s2 * n + this.a.greedyMasked(s2, mask2)];
       this.a.q[i] += alpha * (target - this.a.q[i]);
       this.a.visits[i] = this.visits[i];
       return;
     }
     const [upd, other] = this.rng.next() < 0.5 ? [this.a, this.b] : [this.b, this.a];
-    const target = terminal ? reward : reward + gamma * other.q[s2 * n + argmaxRow(upd.q, s2, n)];
+    const target = terminal ? reward : reward + gamma * other.q[s2 * n + argmaxRowMasked(upd.q, s2, n, mask2 ?? ALL_MASK)];
     upd.q[i] += alpha * (target - upd.q[i]);
   }
 
@@ -116,4 +125,21 @@ export class QLearner {
     if (this.b) for (let k = 0; k < q.length; k++) q[k] = (q[k] + this.b.q[k]) / 2;
     return new QTable(this.nStates, this.nActions, q, new Uint32Array(this.visits));
   }
+}
+
+/** A mask with every bit set (the mask check ignores bits past the action count). */
+const ALL_MASK = 0x7fffffff;
+
+function popcount(mask: number): number {
+  let c = 0;
+  for (let m = mask >>> 0; m; m &= m - 1) c++;
+  return c;
+}
+
+/** Index of the k-th (0-based) set bit of `mask`. */
+function nthAllowed(mask: number, k: number): number {
+  for (let a = 0; a < 31; a++) {
+    if (((mask >>> a) & 1) === 1 && k-- === 0) return a;
+  }
+  throw new Error(`action mask ${mask} has no allowed action ${k}`);
 }

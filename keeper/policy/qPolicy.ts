@@ -2,11 +2,14 @@
 import type { Decision, MarketObservation, Policy } from "../core/policyTypes";
 import type { LoadedPolicy } from "./policyFile";
 import { createStateSpace, type StateSpace } from "./stateIndex";
+import { createActionMask, type ActionMaskFn } from "./actionShield";
 import type { Action } from "../core/policyTypes";
 
 export class QPolicy implements Policy {
   readonly space: StateSpace;
   private readonly actions: readonly Action[];
+  /** The tracking shield stored with the policy (all actions allowed when it has none). */
+  private readonly maskOf: ActionMaskFn | null;
 
   constructor(
     readonly loaded: LoadedPolicy,
@@ -14,6 +17,7 @@ export class QPolicy implements Policy {
   ) {
     this.space = createStateSpace(loaded.mdp.state);
     this.actions = loaded.mdp.actions;
+    this.maskOf = loaded.mdp.trackingShield ? createActionMask(loaded.mdp) : null;
     if (this.space.size !== loaded.table.nStates || this.actions.length !== loaded.table.nActions) {
       throw new Error(`policy ${loaded.name}: table is ${loaded.table.nStates}×${loaded.table.nActions} but the MDP is ${this.space.size}×${this.actions.length}`);
     }
@@ -21,7 +25,8 @@ export class QPolicy implements Policy {
 
   decide(obs: MarketObservation): Decision {
     const stateIndex = this.space.index(obs);
-    const actionIndex = this.loaded.table.greedy(stateIndex);
+    // Greedy over the allowed actions only: the same rule the table was trained under.
+    const actionIndex = this.loaded.table.greedyMasked(stateIndex, this.maskOf ? this.maskOf(obs) : undefined);
     return { action: this.actions[actionIndex], actionIndex, stateIndex, qValues: this.loaded.table.row(stateIndex) };
   }
 }

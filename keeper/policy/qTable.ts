@@ -34,6 +34,11 @@ export class QTable {
   maxValue(s: number): number {
     return this.q[s * this.nActions + this.greedy(s)];
   }
+
+  /** Best allowed action (see argmaxRowMasked); `mask` undefined = all actions. */
+  greedyMasked(s: number, mask: number | undefined): number {
+    return mask === undefined ? this.greedy(s) : argmaxRowMasked(this.q, s, this.nActions, mask);
+  }
 }
 
 export function argmaxRow(q: Float64Array, s: number, nActions: number): number {
@@ -47,5 +52,25 @@ export function argmaxRow(q: Float64Array, s: number, nActions: number): number 
       best = a;
     }
   }
+  return best;
+}
+
+/**
+ * Best allowed action of a row (bit i of `mask` set = action i allowed); ties go to the lowest
+ * allowed index. The mask must allow at least one action.
+ */
+export function argmaxRowMasked(q: Float64Array, s: number, nActions: number, mask: number): number {
+  const base = s * nActions;
+  let best = -1;
+  let bestV = -Infinity;
+  for (let a = 0; a < nActions; a++) {
+    if (((mask >>> a) & 1) === 0) continue;
+    const v = q[base + a];
+    if (best < 0 || v > bestV) {
+      bestV = v;
+      best = a;
+    }
+  }
+  if (best < 0) throw new Error(`action mask ${mask} allows none of the ${nActions} actions`);
   return best;
 }

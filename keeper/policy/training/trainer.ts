@@ -8,6 +8,7 @@ import type { QTable } from "../qTable";
 import { weightedReward } from "../reward";
 import { createRng, deriveSeed, type Rng } from "../rng";
 import { createStateSpace } from "../stateIndex";
+import { createActionMask } from "../actionShield";
 import type { TrainingPoint } from "../policyFile";
 import type { EnvFactory } from "./envPort";
 import type { TrainConfig } from "./trainConfig";
@@ -36,6 +37,8 @@ export function train(args: {
   const { mdp, config, scenarios, makeEnv } = args;
   if (scenarios.length === 0) throw new Error("training needs at least one scenario");
   const space = createStateSpace(mdp.state);
+  // The shield's allowed actions at each observation; without one, undefined (= all) costs nothing.
+  const maskOf = mdp.trackingShield ? createActionMask(mdp) : null;
   const learner = new QLearner(space.size, mdp.actions.length, config.learner, createRng(deriveSeed(config.seed, 0xa11ce)));
   const curve: TrainingPoint[] = [];
   let blockSum = 0;
@@ -47,19 +50,23 @@ export function train(args: {
     learner.setEpisode(ep);
     const scenario = scenarios[ep % scenarios.length];
     const env = makeEnv(scenario, deriveSeed(config.seed, ep + 1));
-    let s = space.index(env.reset());
+    const obs0 = env.reset();
+    let s = space.index(obs0);
+    let mask = maskOf ? maskOf(obs0) : undefined;
     let total = 0;
     let steps = 0;
     for (;;) {
-      const a = learner.act(s);
+      const a = learner.act(s, mask);
       const out = env.step(mdp.actions[a]);
       const r = weightedReward(out.parts, mdp.reward);
       const s2 = space.index(out.obs);
-      learner.update(s, a, r, s2, out.terminal);
-      buffer?.push(s, a, r, s2, out.terminal);
+      const mask2 = maskOf ? maskOf(out.obs) : undefined;
+      learner.update(s, a, r, s2, out.terminal, mask2);
+      buffer?.push(s, a, r, s2, out.terminal, mask2);
       total += r;
       steps++;
       s = s2;
+      mask = mask2;
       if (out.done) break;
     }
     totalSteps += steps;
@@ -84,6 +91,8 @@ export class ReplayBuffer {
   private readonly r: Float64Array;
   private readonly s2: Int32Array;
   private readonly term: Uint8Array;
+  /** Allowed actions at s' (−1 = all, i.e. no shield). */
+  private readonly mask2: Int32Array;
   private head = 0;
   size = 0;
 
@@ -94,15 +103,17 @@ export class ReplayBuffer {
     this.r = new Float64Array(capacity);
     this.s2 = new Int32Array(capacity);
     this.term = new Uint8Array(capacity);
+    this.mask2 = new Int32Array(capacity);
   }
 
-  push(s: number, a: number, r: number, s2: number, terminal: boolean): void {
+  push(s: number, a: number, r: number, s2: number, terminal: boolean, mask2?: number): void {
     const i = this.head;
     this.s[i] = s;
     this.a[i] = a;
     this.r[i] = r;
     this.s2[i] = s2;
     this.term[i] = terminal ? 1 : 0;
+    this.mask2[i] = mask2 ?? -1;
     this.head = (i + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
   }
@@ -111,7 +122,8 @@ export class ReplayBuffer {
   sweep(learner: QLearner, rng: Rng): void {
     for (let k = 0; k < this.size; k++) {
       const i = rng.int(this.size);
-      learner.replay(this.s[i], this.a[i], this.r[i], this.s2[i], this.term[i] === 1);
+      const m = this.mask2[i];
+      learner.replay(this.s[i], this.a[i], this.r[i], this.s2[i], this.term[i] === 1, m < 0 ? undefined : m);
     }
   }
 }

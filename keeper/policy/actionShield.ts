@@ -1,0 +1,33 @@
+/**
+ * The allowed-action set of an MDP (mdpConfig `trackingShield`) as a bit mask over action
+ * indices: bit i set = action i allowed. Computed from the observation (not the state bucket), so
+ * training, QPolicy.decide and the keeper apply exactly the same rule.
+ */
+import type { MarketObservation } from "../core/policyTypes";
+import type { MdpConfig } from "./mdpConfig";
+import { gapBps } from "./stateIndex";
+
+export type ActionMaskFn = (obs: MarketObservation) => number;
+
+export function allActionsMask(nActions: number): number {
+  if (!Number.isInteger(nActions) || nActions < 1 || nActions > 31) throw new Error(`action mask needs 1..31 actions, got ${nActions}`);
+  return 2 ** nActions - 1;
+}
+
+export function isAllowed(mask: number, action: number): boolean {
+  return ((mask >>> action) & 1) === 1;
+}
+
+/** The mask function of an MDP; without a shield every action is always allowed. */
+export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShield">): ActionMaskFn {
+  const all = allActionsMask(mdp.actions.length);
+  const shield = mdp.trackingShield;
+  if (!shield) return () => all;
+  let repegs = 0;
+  mdp.actions.forEach((a, i) => {
+    if (a.kind === "repeg") repegs |= 1 << i;
+  });
+  if (repegs === 0) throw new Error("trackingShield needs at least one repeg action in the action set");
+  const limit = shield.gapBps;
+  return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : all);
+}

@@ -1,0 +1,155 @@
+import { expect } from "chai";
+import { allActionsMask, createActionMask, isAllowed } from "../../../keeper/policy/actionShield";
+import { DEFAULT_REWARD_WEIGHTS, parseMdpConfig, type MdpConfig } from "../../../keeper/policy/mdpConfig";
+import { buildPolicyFile, parsePolicyFile, serialisePolicyFile, checksumOf } from "../../../keeper/policy/policyFile";
+import { QLearner, type LearnerConfig } from "../../../keeper/policy/qLearning";
+import { QTable, argmaxRowMasked } from "../../../keeper/policy/qTable";
+import { QPolicy } from "../../../keeper/policy/qPolicy";
+import { createRng } from "../../../keeper/policy/rng";
+import { createStateSpace } from "../../../keeper/policy/stateIndex";
+import { train } from "../../../keeper/policy/training/trainer";
+import type { PolicyEnv } from "../../../keeper/policy/training/envPort";
+import type { RewardParts } from "../../../keeper/policy/reward";
+import type { Action } from "../../../keeper/core/policyTypes";
+import { makeObs } from "./fixtures";
+
+// Actions: 0 hold, 1 repeg ½, 2 repeg all, 3 k up. Repeg mask = 0b0110.
+const shielded: MdpConfig = {
+  state: { imbalance: { normaliseBy: "totalOI", edges: [0] }, gapBps: { edges: [-10, 10] } },
+  actions: [{ kind: "hold" }, { kind: "repeg", fraction: 0.5 }, { kind: "repeg", fraction: 1 }, { kind: "kUp", stepBps: 100 }],
+  reward: { ...DEFAULT_REWARD_WEIGHTS },
+  trackingShield: { gapBps: 20 },
+};
+const REPEGS = 0b0110;
+const NO_PARTS: RewardParts = { feeInflow: 0, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 };
+const learnerCfg = (eps: number): LearnerConfig => ({
+  gamma: 0.9,
+  epsilon: { kind: "constant", value: eps },
+  learningRate: { kind: "constant", value: 0.5 },
+  doubleQ: false,
+  initialQ: 0,
+});
+
+describe("tracking shield (action masking)", () => {
+  describe("the mask", () => {
+    const mask = createActionMask(shielded);
+    it("allows only the repeg actions when |gap| exceeds the limit, on either side", () => {
+      expect(mask(makeObs({ gapBps: 25 }))).to.equal(REPEGS);
+      expect(mask(makeObs({ gapBps: -25 }))).to.equal(REPEGS);
+    });
+    it("allows every action at or inside the limit", () => {
+      for (const g of [0, 19.9, -19.9]) expect(mask(makeObs({ gapBps: g }))).to.equal(0b1111);
+    });
+    it("allows every action when the MDP has no shield", () => {
+      const { trackingShield: _s, ...plain } = shielded;
+      expect(createActionMask(plain)(makeObs({ gapBps: 500 }))).to.equal(0b1111);
+    });
+    it("has bit helpers that agree", () => {
+      expect(allActionsMask(3)).to.equal(7);
+      expect([0, 1, 2, 3].map((a) => isAllowed(REPEGS, a))).to.deep.equal([false, true, true, false]);
+      expect(() => allActionsMask(32)).to.throw(/1\.\.31 actions/);
+    });
+  });
+
+  describe("config validation", () => {
+    it("refuses a shield without any repeg action, naming the field", () => {
+      expect(() => parseMdpConfig({ ...shielded, actions: [{ kind: "hold" }, { kind: "kUp", stepBps: 100 }] })).to.throw(/trackingShield: .*repeg action/);
+    });
+    it("refuses a non-positive limit, naming the field", () => {
+      expect(() => parseMdpConfig({ ...shielded, trackingShield: { gapBps: 0 } })).to.throw(/trackingShield\.gapBps/);
+      expect(() => parseMdpConfig({ ...shielded, trackingShield: { gapBps: 5, extra: 1 } })).to.throw(/trackingShield/);
+    });
+  });
+
+  describe("in the learner", () => {
+    it("explores only allowed actions under a mask", () => {
+      const l = new QLearner(1, 4, learnerCfg(1), createRng(7));
+      const seen = new Set<number>();
+      for (let i = 0; i < 500; i++) seen.add(l.act(0, REPEGS));
+      expect([...seen].sort()).to.deep.equal([1, 2]);
+    });
+    it("acts greedily over allowed actions only (plain and double Q)", () => {
+      for (const doubleQ of [false, true]) {
+        const l = new QLearner(1, 4, { ...learnerCfg(0), doubleQ }, createRng(1));
+        for (let i = 0; i < 20; i++) l.update(0, 3, 100, 0, true); // k up is by far the best…
+        l.update(0, 2, 1, 0, true);
+        expect(l.greedy(0)).to.equal(3);
+        expect(l.act(0, REPEGS)).to.equal(2); // …but masked out
+      }
+    });
+    it("bootstraps from the best allowed action of the next state", () => {
+      const l = new QLearner(2, 4, learnerCfg(0), createRng(0));
+      l.update(1, 3, 100, 1, true); // Q(1, k up) = 50
+      l.update(1, 1, 10, 1, true); // Q(1, repeg ½) = 5
+      l.update(0, 0, 0, 1, false, REPEGS); // target 0.9·5, not 0.9·50
+      expect(l.table().get(0, 0)).to.be.closeTo(0.5 * 0.9 * 5, 1e-12);
+      l.update(0, 0, 0, 1, false); // no mask: 0.9·50
+      expect(l.table().get(0, 0)).to.be.closeTo(2.25 + 0.5 * (45 - 2.25), 1e-12);
+    });
+    it("argmaxRowMasked refuses an empty mask", () => {
+      expect(() => argmaxRowMasked(new Float64Array(4), 0, 4, 0)).to.throw(/allows none/);
+    });
+  });
+
+  describe("in training", () => {
+    it("never takes a masked action, exploring or greedy", () => {
+      // Gap alternates beyond / inside the limit; k up pays, so unmasked it would be chosen everywhere.
+      const taken: { gap: number; a: Action }[] = [];
+      const env = (): PolicyEnv => {
+        let t = 0;
+        const gapAt = (i: number) => (i % 2 === 0 ? 30 : 0);
+        return {
+          reset: () => ((t = 0), makeObs({ gapBps: gapAt(0) })),
+          step: (a) => {
+            taken.push({ gap: gapAt(t), a });
+            t++;
+            return { obs: makeObs({ gapBps: gapAt(t) }), parts: { ...NO_PARTS, feeInflow: a.kind === "kUp" ? 10 : 0 }, done: t >= 30, terminal: false };
+          },
+        };
+      };
+      const res = train({
+        mdp: shielded,
+        config: { episodes: 20, seed: 2, curveEvery: 5, learner: { ...learnerCfg(0.3), learningRate: { kind: "visits", omega: 0.7, min: 0.05 } }, replay: { sweeps: 5, capacity: 1000 } },
+        scenarios: ["alt"],
+        makeEnv: env,
+      });
+      const beyond = taken.filter((x) => x.gap > 20);
+      const inside = taken.filter((x) => x.gap <= 20);
+      expect(beyond.length).to.be.greaterThan(100);
+      for (const x of beyond) expect(x.a.kind).to.equal("repeg");
+      expect(inside.filter((x) => x.a.kind === "kUp").length).to.be.greaterThan(inside.length / 2);
+      expect(res.totalSteps).to.equal(600);
+    });
+  });
+
+  describe("in QPolicy.decide and the policy file", () => {
+    const space = createStateSpace(shielded.state);
+    const table = new QTable(space.size, shielded.actions.length);
+    for (let s = 0; s < space.size; s++) table.q[s * 4 + 3] = 100; // k up best everywhere
+    for (let s = 0; s < space.size; s++) table.q[s * 4 + 1] = 5;
+    const file = buildPolicyFile({ name: "shielded", mdp: shielded, table, training: {}, trainingCurve: [] });
+
+    it("round-trips the shield through the file and applies it in decide", () => {
+      const loaded = parsePolicyFile(serialisePolicyFile(file));
+      expect(loaded.mdp.trackingShield).to.deep.equal({ gapBps: 20 });
+      const p = new QPolicy(loaded);
+      expect(p.decide(makeObs({ gapBps: 5 })).action).to.deep.equal({ kind: "kUp", stepBps: 100 });
+      const far = p.decide(makeObs({ gapBps: -40 }));
+      expect(far.action).to.deep.equal({ kind: "repeg", fraction: 0.5 });
+      expect(far.actionIndex).to.equal(1);
+      expect(far.qValues).to.deep.equal(loaded.table.row(far.stateIndex)); // the full row, for journals
+    });
+    it("covers the shield in the checksum", () => {
+      const { checksum: _c, ...content } = file;
+      const edited = { ...content, mdp: { ...content.mdp, trackingShield: { gapBps: 50 } } };
+      expect(() => parsePolicyFile(JSON.stringify({ ...edited, checksum: file.checksum }))).to.throw(/checksum mismatch/);
+      expect(checksumOf(edited as never)).to.not.equal(file.checksum);
+    });
+    it("still loads a file without a shield, and then allows every action", () => {
+      const { trackingShield: _s, ...plain } = shielded;
+      const old = parsePolicyFile(serialisePolicyFile(buildPolicyFile({ name: "old", mdp: plain, table, training: {}, trainingCurve: [] })));
+      expect(old.mdp.trackingShield).to.equal(undefined);
+      expect(new QPolicy(old).decide(makeObs({ gapBps: -40 })).action.kind).to.equal("kUp");
+    });
+  });
+});
