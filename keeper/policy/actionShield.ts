@@ -4,7 +4,7 @@
  * training, QPolicy.decide and the keeper apply exactly the same rule.
  */
 import type { MarketObservation } from "../core/policyTypes";
-import type { MdpConfig } from "./mdpConfig";
+import type { MdpConfig, TrackingShield } from "./mdpConfig";
 import { gapBps } from "./stateIndex";
 
 export type ActionMaskFn = (obs: MarketObservation) => number;
@@ -30,4 +30,12 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
   if (repegs === 0) throw new Error("trackingShield needs at least one repeg action in the action set");
   const limit = shield.gapBps;
   return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : all);
+}
+
+/**
+ * True when the shield restricts `obs` to repeg actions: the same test createActionMask applies,
+ * for wrappers (the supervised ensemble) that must not override a shield-forced repeg.
+ */
+export function isTrackingShieldActive(shield: TrackingShield | null | undefined, obs: MarketObservation): boolean {
+  return shield != null && Math.abs(gapBps(obs)) > shield.gapBps;
 }

@@ -4,11 +4,18 @@
  * above the threshold, otherwise the ensemble holds. Optionally the size regressor re-sizes the
  * proposed repeg fraction or k step first (direction always stays the inner policy's), and the
  * classifier then scores the action that would actually be sent.
+ *
+ * The inner policy's tracking shield (mdpConfig `trackingShield`) outranks the classifier: when it
+ * is active for the observation the inner policy was forced to repeg toward the oracle, and that
+ * repeg is passed through unchanged (no veto, no re-sizing), so the mark cannot drift.
  */
 import { HOLD, type Action, type Decision, type MarketObservation, type Policy } from "../core/policyTypes";
 import { CLASSIFIER_FEATURES, REGRESSOR_FEATURES, featureVector } from "./adjustmentRecord";
 import { fullRepegSize, observationFeatures, type ObservationFeatureOptions } from "./observationFeatures";
 import type { ScoringModel } from "./plainModel";
+import { isTrackingShieldActive } from "../policy/actionShield";
+import type { TrackingShield } from "../policy/mdpConfig";
+import { QPolicy } from "../policy/qPolicy";
 
 export interface EnsembleModels {
   /** Logistic or MLP success classifier over CLASSIFIER_FEATURES. */
@@ -27,6 +34,8 @@ export interface EnsembleOptions {
   readonly maxKUpBps: number;
   readonly maxKDownBps: number;
   readonly features: Partial<ObservationFeatureOptions>;
+  /** The shield to respect; undefined = the inner policy's own (a QPolicy's MDP shield, else none). */
+  readonly trackingShield?: TrackingShield | null;
 }
 
 export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
@@ -38,6 +47,12 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = {
   features: {},
 };
 
+/**
+ * Why the ensemble sent what it sent: the inner policy held; the classifier accepted or vetoed the
+ * inner action; or the tracking shield was active and the forced repeg passed through unchecked.
+ */
+export type EnsembleReason = "innerHold" | "accepted" | "vetoed" | "shield";
+
 export interface EnsembleDecision extends Decision {
   /** What the inner policy proposed. */
   readonly innerAction: Action;
@@ -45,11 +60,13 @@ export interface EnsembleDecision extends Decision {
   readonly successProbability: number | null;
   /** True when the ensemble replaced a non-hold inner action by hold. */
   readonly vetoed: boolean;
+  readonly reason: EnsembleReason;
 }
 
 export class SupervisedEnsemblePolicy implements Policy {
   readonly name: string;
   private readonly options: EnsembleOptions;
+  private readonly shield: TrackingShield | null;
 
   constructor(
     private readonly inner: Policy,
@@ -57,6 +74,7 @@ export class SupervisedEnsemblePolicy implements Policy {
     options: Partial<EnsembleOptions> = {},
   ) {
     this.options = { ...DEFAULT_ENSEMBLE_OPTIONS, ...options };
+    this.shield = this.options.trackingShield !== undefined ? this.options.trackingShield : innerTrackingShield(inner);
     const { threshold, sizeWithRegressor } = this.options;
     if (!(threshold >= 0 && threshold <= 1)) throw new Error(`ensemble threshold must be in [0, 1], got ${threshold}`);
     const c = models.classifier;
@@ -73,14 +91,17 @@ export class SupervisedEnsemblePolicy implements Policy {
   decide(obs: MarketObservation): EnsembleDecision {
     const proposed = this.inner.decide(obs);
     if (proposed.action.kind === "hold") {
-      return { ...proposed, innerAction: proposed.action, successProbability: null, vetoed: false };
+      return { ...proposed, innerAction: proposed.action, successProbability: null, vetoed: false, reason: "innerHold" };
+    }
+    if (proposed.action.kind === "repeg" && isTrackingShieldActive(this.shield, obs)) {
+      // Safety rule first: the classifier's score is recorded for the journal but cannot veto.
+      const p = this.successProbability(obs, proposed.action);
+      return { ...proposed, innerAction: proposed.action, successProbability: p, vetoed: false, reason: "shield" };
     }
     const action = this.options.sizeWithRegressor ? this.resize(obs, proposed.action) : proposed.action;
-    const input = observationFeatures(obs, action, this.options.features);
-    if (!input) throw new Error("unreachable: a non-hold action has features");
-    const [p] = this.models.classifier.predict([featureVector(input, CLASSIFIER_FEATURES)]);
+    const p = this.successProbability(obs, action);
     if (p >= this.options.threshold) {
-      return { ...proposed, action, innerAction: proposed.action, successProbability: p, vetoed: false };
+      return { ...proposed, action, innerAction: proposed.action, successProbability: p, vetoed: false, reason: "accepted" };
     }
     return {
       action: HOLD,
@@ -90,7 +111,14 @@ export class SupervisedEnsemblePolicy implements Policy {
       innerAction: proposed.action,
       successProbability: p,
       vetoed: true,
+      reason: "vetoed",
     };
+  }
+
+  private successProbability(obs: MarketObservation, action: Action): number {
+    const input = observationFeatures(obs, action, this.options.features);
+    if (!input) throw new Error("unreachable: a non-hold action has features");
+    return this.models.classifier.predict([featureVector(input, CLASSIFIER_FEATURES)])[0];
   }
 
   /** Regressor-sized copy of the action; the inner size is kept when the prediction points the other way. */
@@ -107,6 +135,11 @@ export class SupervisedEnsemblePolicy implements Policy {
     if (action.kind === "kDown" && s < 0) return { ...action, stepBps: clampBps(-s * 1e4, this.options.maxKDownBps) };
     return action;
   }
+}
+
+/** The shield the inner policy applies: only the Q-policy carries one (in its MDP). */
+function innerTrackingShield(inner: Policy): TrackingShield | null {
+  return inner instanceof QPolicy ? (inner.loaded.mdp.trackingShield ?? null) : null;
 }
 
 function clampBps(bps: number, max: number): number {

@@ -89,15 +89,20 @@ describe("ensemble policy in the policy registry, evaluate and the keeper", func
   });
 
   describe("evaluate (worker threads)", function () {
-    it("runs ensembles by name: one that passes everything equals the Q-policy, one that vetoes everything never adjusts", async function () {
+    it("runs ensembles by name: one that passes everything equals the Q-policy, one that vetoes everything adjusts only under the shield", async function () {
       const pass = `ensemble:default@${passAll}`;
       const veto = `ensemble:default@${vetoAll}`;
-      const out = await evaluate({ policies: ["default", pass, veto], set: "train", seeds: 2, threads: 1, scenarios: ["replay-eth-2019"], replay: false });
+      const vetoBaseline = `ensemble:threshold@${vetoAll}`;
+      const out = await evaluate({ policies: ["default", pass, veto, "threshold", vetoBaseline], set: "train", seeds: 2, threads: 1, scenarios: ["replay-eth-2019"], replay: false });
       const of = (p: string) => out.episodes.filter((e) => e.policy === p);
       expect(of(pass).map((e) => e.metrics)).to.deep.equal(of("default").map((e) => e.metrics));
       expect(of("default").every((e) => e.metrics.updates > 0)).to.equal(true);
-      expect(of(veto).every((e) => e.metrics.updates === 0)).to.equal(true);
-      expect(out.report.policies).to.deep.equal(["default", pass, veto]);
+      // The default policy's tracking shield outranks the classifier: its forced repegs still go through.
+      of(veto).forEach((e, i) => expect(e.metrics.updates).to.be.lessThan(of("default")[i].metrics.updates));
+      // Around a policy without a shield, a veto-everything classifier never adjusts.
+      expect(of("threshold").every((e) => e.metrics.updates > 0)).to.equal(true);
+      expect(of(vetoBaseline).every((e) => e.metrics.updates === 0)).to.equal(true);
+      expect(out.report.policies).to.deep.equal(["default", pass, veto, "threshold", vetoBaseline]);
     });
 
     it("fails before starting workers when the ensemble's files are missing", async function () {
