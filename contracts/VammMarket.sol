@@ -14,7 +14,7 @@ import {CostMathWad} from "./libraries/CostMathWad.sol";
 import {TwapWad} from "./libraries/TwapWad.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {
-    MarketLayout, MarketStorage, Reserves, Book, Pool, Marks, Curve, HookWindow, WindowStart, HookParams
+    MarketLayout, MarketStorage, Reserves, Book, Pool, Curve, Ledger, HookWindow, WindowStart, FundingParams
 } from "./libraries/MarketStorage.sol";
 import {VammMarketLib} from "./libraries/VammMarketLib.sol";
 
@@ -35,11 +35,11 @@ contract VammMarket is IVammMarket, DammRoles {
     uint8 private constant FLAG_REDUCE_ONLY = MarketStorage.FLAG_REDUCE_ONLY;
     uint256 private constant OI_UNIT = MarketStorage.OI_UNIT;
     /// @dev Slot offsets in MarketLayout and field masks, for the trade path's whole-word access.
-    uint256 private constant SLOT_RESERVES = 0;
+    uint256 private constant SLOT_RESERVES = MarketStorage.SLOT_RESERVES;
     uint256 private constant SLOT_BOOK = MarketStorage.SLOT_BOOK;
     uint256 private constant SLOT_POOL = MarketStorage.SLOT_POOL;
-    uint256 private constant SLOT_MARKS = 3;
-    uint256 private constant SLOT_CURVE = 4;
+    uint256 private constant SLOT_CURVE = MarketStorage.SLOT_CURVE;
+    uint256 private constant SLOT_LEDGER = MarketStorage.SLOT_LEDGER;
     uint256 private constant MASK32 = type(uint32).max;
     uint256 private constant MASK96 = type(uint96).max;
     uint256 private constant MASK192 = type(uint192).max;
@@ -57,10 +57,11 @@ contract VammMarket is IVammMarket, DammRoles {
     /// @dev Everything a hook reads (raw storage words and the values decoded from them), and the
     /// window it would commit.
     struct HookCtx {
+        uint256 reserves;
         uint256 pool;
         uint256 curve;
         uint256 hookWindow;
-        uint256 params;
+        uint256 windowStart;
         uint256 x;
         uint256 y;
         uint256 peg;
@@ -70,7 +71,6 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 newOracleTwap;
         uint256 mark;
         int256 d;
-        uint256 windowIndex;
         uint256 prevSpent;
         uint256 curSpent;
         uint256 budgetAtWindowStart;
@@ -102,33 +102,29 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 scale = OracleLib.scaleOf(feed);
         _oracleScale = scale;
 
-        _s.params = HookParams({
+        // lastFundingTime starts at deployment.
+        _s.params = FundingParams({
             fundingPeriod: 3600,
             fundingCapBps: 1000,
             fundingBudgetShareBps: 3333,
-            maxOracleAgeHooks: 60,
             maxOracleAgeMargin: 3600,
-            maxOracleTwapDivergenceBps: 1000,
-            maxPegChangeBps: 100,
-            maxKIncreaseBps: 100,
-            maxKDecreaseBps: 220,
-            hookCooldownBlocks: 1,
-            dailyCostCapBps: 2000,
             mmBps: 625,
-            liquidationFeeBps: 250
+            liquidationFeeBps: 250,
+            lastFundingTime: uint32(block.timestamp)
         });
         uint256 oraclePrice = OracleLib.readWad(feed, scale, 3600);
         // uint32 timestamps hold until 2106.
         uint32 nowTs = uint32(block.timestamp);
         _s.reserves = Reserves(cfg.sqrtK.toUint112(), cfg.sqrtK.toUint112(), 0);
         _s.book = Book(0, 0, 10, 200, 0, 3600);
-        _s.pool = Pool(0, 0, nowTs, 5000, 1000);
-        _s.marks = Marks(cfg.peg.toUint96(), cfg.peg.toUint96(), MarketStorage.toOiMicro(cfg.maxOpenInterest));
+        _s.pool = Pool(0, cfg.peg.toUint96(), nowTs, 5000, 1000);
+        _s.ledger = Ledger(0, cfg.peg.toUint96(), MarketStorage.toOiMicro(cfg.maxOpenInterest));
+        // lastHookTimestamp 0 = window index 0 = "no window yet": the first hook rolls a window and
+        // takes its budget as budgetAtWindowStart (the simulator's windowIndex −1).
         _s.curve = Curve(cfg.peg.toUint96(), cfg.sqrtK.toUint96(), 0, 0);
-        // windowIndex 0 = "no window yet": the first hook rolls a window and takes its budget as
-        // budgetAtWindowStart (the simulator's windowIndex −1).
-        _s.hookWindow = HookWindow(oraclePrice.toUint96(), 0, nowTs, 0);
-        _s.windowStart = WindowStart(0, 0, nowTs);
+        (uint32 hookParamsA, uint64 hookParamsB) = MarketStorage.defaultHookParams();
+        _s.hookWindow = HookWindow(oraclePrice.toUint96(), 0, nowTs, hookParamsA);
+        _s.windowStart = WindowStart(0, 0, hookParamsB);
         _grantRole(DEFAULT_ADMIN_ROLE, cfg.admin);
     }
 
@@ -149,7 +145,7 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 book = _sload(base + SLOT_BOOK);
         _requireActive(uint8(book >> 224));
         uint256 pool = _sload(base + SLOT_POOL);
-        uint256 marks = _sload(base + SLOT_MARKS);
+        uint256 ledger = _sload(base + SLOT_LEDGER);
         Amm memory a;
         uint256 blockStartMark;
         {
@@ -159,12 +155,12 @@ contract VammMarket is IVammMarket, DammRoles {
             uint256 markBefore = CurveMathWad.markPrice(a.x, a.y, a.peg);
             uint256 markTwapTs = uint32(pool >> 192);
             if (block.timestamp != markTwapTs) {
-                uint256 twap = TwapWad.update(uint96(marks), markTwapTs, markBefore, block.timestamp, uint24(book >> 232));
-                marks = (marks & ~MASK96) | twap.toUint96();
-                pool = (pool & ~(MASK32 << 192)) | (uint256(uint32(block.timestamp)) << 192);
+                uint256 twap = TwapWad.update(uint96(pool >> 96), markTwapTs, markBefore, block.timestamp, uint24(book >> 232));
+                pool = (pool & ~(MASK96 << 96 | MASK32 << 192)) | (uint256(twap.toUint96()) << 96)
+                    | (uint256(uint32(block.timestamp)) << 192);
             }
             // uint32 block numbers: wraps after 4e9 blocks; a wrap only re-arms the block-start mark.
-            blockStartMark = uint32(res >> 224) != uint32(block.number) ? markBefore.toUint96() : uint96(marks >> 96);
+            blockStartMark = uint32(res >> 224) != uint32(block.number) ? markBefore.toUint96() : uint96(ledger >> 96);
         }
 
         if (kind == TradeKind.OpenQuote) {
@@ -194,11 +190,10 @@ contract VammMarket is IVammMarket, DammRoles {
                 unchecked {
                     toBudget = fee - toReserve; // toReserve ≤ fee (bps ≤ 1e4)
                     budget = uint96(pool) + toBudget;
-                    reserved = uint96(pool >> 96) + toReserve;
+                    reserved = uint96(ledger) + toReserve;
                 }
-                budget = budget.toUint96();
-                reserved = reserved.toUint96();
-                pool = (pool & ~MASK192) | budget | (reserved << 96);
+                pool = (pool & ~MASK96) | budget.toUint96();
+                ledger = (ledger & ~MASK96) | reserved.toUint96();
                 emit FeeCollected(fee, toBudget, toReserve);
             }
         }
@@ -206,7 +201,7 @@ contract VammMarket is IVammMarket, DammRoles {
         if (r.openedBase != 0) {
             if (uint8(book >> 224) & FLAG_REDUCE_ONLY != 0) revert Vamm_ReduceOnly();
             uint256 oi = a.longOI + a.shortOI;
-            uint256 maxOi = uint256(uint64(marks >> 192)) * OI_UNIT;
+            uint256 maxOi = uint256(uint64(ledger >> 192)) * OI_UNIT;
             if (oi > maxOi) revert Vamm_OpenInterestCapExceeded(oi, maxOi);
         }
         if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, blockStartMark, uint16(book >> 208), r.openedBase);
@@ -217,7 +212,7 @@ contract VammMarket is IVammMarket, DammRoles {
         );
         _sstore(base + SLOT_BOOK, (book & ~MASK192) | a.longOI.toUint96() | (uint256(a.shortOI.toUint96()) << 96));
         _sstore(base + SLOT_POOL, pool);
-        _sstore(base + SLOT_MARKS, (marks & ~(MASK96 << 96)) | (blockStartMark << 96));
+        _sstore(base + SLOT_LEDGER, (ledger & ~(MASK96 << 96)) | (blockStartMark << 96));
         r.imBps = uint16(pool >> 240);
     }
 
@@ -338,34 +333,32 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function creditReserve(uint256 amount) external onlyClearingHouse {
-        uint256 old = _s.pool.reservedShare;
+        uint256 old = _s.ledger.reservedShare;
         uint256 next = old + amount;
-        _s.pool.reservedShare = next.toUint96();
+        _s.ledger.reservedShare = next.toUint96();
         emit ReservedShareChanged(old, next, ReserveChangeReason.LiquidationFee);
     }
 
     /// @inheritdoc IVammMarket
     function debitReserve(uint256 amount) external onlyClearingHouse {
-        uint256 old = _s.pool.reservedShare;
+        uint256 old = _s.ledger.reservedShare;
         if (amount > old) revert Vamm_InsufficientReserve(amount, old);
         unchecked {
-            _s.pool.reservedShare = uint96(old - amount); // amount ≤ old checked above; fits as old did
+            _s.ledger.reservedShare = uint96(old - amount); // amount ≤ old checked above; fits as old did
         }
         emit ReservedShareChanged(old, old - amount, ReserveChangeReason.Withdrawn);
     }
 
     /// @inheritdoc IVammMarket
     function absorbBadDebt(uint256 amount) external onlyClearingHouse returns (uint256 fromReserve, uint256 fromBudget) {
-        Pool memory pool = _s.pool;
-        uint256 reserved = pool.reservedShare;
-        uint256 budget = pool.budget;
+        uint256 reserved = _s.ledger.reservedShare;
+        uint256 budget = _s.pool.budget;
         fromReserve = amount < reserved ? amount : reserved;
         uint256 rest = amount - fromReserve;
         fromBudget = rest < budget ? rest : budget;
         // Both take at most what the slot holds, so the new values fit.
-        pool.reservedShare = uint96(reserved - fromReserve);
-        pool.budget = uint96(budget - fromBudget);
-        _s.pool = pool;
+        _s.ledger.reservedShare = uint96(reserved - fromReserve);
+        _s.pool.budget = uint96(budget - fromBudget);
         if (fromReserve != 0) emit ReservedShareChanged(reserved, reserved - fromReserve, ReserveChangeReason.BadDebt);
         if (fromBudget != 0) emit BudgetChanged(budget, budget - fromBudget, BudgetChangeReason.BadDebt);
     }
@@ -382,19 +375,21 @@ contract VammMarket is IVammMarket, DammRoles {
     // The hook path reads and writes whole storage words (one SLOAD / SSTORE per slot, no struct
     // copies): the bit offsets below are Solidity's packing of the MarketStorage structs (members
     // fill a slot from the low-order bits in declaration order), relative to `_s.slot`: reserves (0)
-    // base 0, quote 112, blockStartBlock 224; book (1) longOI 0, shortOI 96, flags 224, twapWindow 232;
-    // pool (2) budget 0, markTwapTs 192; marks (3) markTwap 0; curve (4) peg 0, sqrtK 96,
-    // lastHookBlock 192, lastHookTimestamp 224.
+    // base 0, quote 112; book (1) longOI 0, shortOI 96, flags 224, twapWindow 232; pool (2) budget 0,
+    // markTwap 96, markTwapTs 192; curve (3) peg 0, sqrtK 96, lastHookBlock 192, lastHookTimestamp 224;
+    // hookWindow (5) oracleTwap 0, curSpent 96, oracleTwapTs 192, hook parameters A 224;
+    // windowStart (6) prevSpent 0, budgetAtWindowStart 96, hook parameters B 192. A hook touches these
+    // six slots only (and the role); the window index is `lastHookTimestamp / 1 days`.
 
-    uint256 private constant SLOT_HOOK_WINDOW = 5; // oracleTwap 0, curSpent 96, oracleTwapTs 192, windowIndex 224
-    uint256 private constant SLOT_WINDOW_START = 6; // prevSpent 0, budgetAtWindowStart 96, lastFundingTime 192
-    uint256 private constant SLOT_PARAMS = 7; // HookParams: maxOracleAgeHooks 64, divergence 128, maxPeg 144, …
+    uint256 private constant SLOT_HOOK_WINDOW = MarketStorage.SLOT_HOOK_WINDOW;
+    uint256 private constant SLOT_WINDOW_START = MarketStorage.SLOT_WINDOW_START;
     uint256 private constant M32 = type(uint32).max;
     uint256 private constant M96 = type(uint96).max;
     uint256 private constant M112 = type(uint112).max;
 
     /// @inheritdoc IVammMarket
-    function repeg(uint256 newPeg) external onlyRole(KEEPER_ROLE) returns (int256 cost) {
+    function repeg(uint256 newPeg) external returns (int256 cost) {
+        _checkKeeper();
         HookCtx memory h = _hookPrelude();
         uint256 newMark;
         (cost, newMark) = _repegCost(h, newPeg);
@@ -405,18 +400,20 @@ contract VammMarket is IVammMarket, DammRoles {
     }
 
     /// @inheritdoc IVammMarket
-    function updateK(uint256 newSqrtK) external onlyRole(KEEPER_ROLE) returns (int256 cost) {
+    function updateK(uint256 newSqrtK) external returns (int256 cost) {
+        _checkKeeper();
         HookCtx memory h = _hookPrelude();
         (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
         cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
         _checkSpend(h, cost);
-        _hookStore(
-            SLOT_RESERVES,
-            x1.toUint112() | (uint256(y1.toUint112()) << 112) | (_hookLoad(SLOT_RESERVES) & ~(M112 | (M112 << 112)))
-        );
+        _hookStore(SLOT_RESERVES, x1.toUint112() | (uint256(y1.toUint112()) << 112) | (h.reserves & ~(M112 | (M112 << 112))));
         // newSqrtK ≤ uint96 (checked in _checkKShape).
         _commitHook(h, cost, h.peg | (newSqrtK << 96));
-        emit KUpdated(h.sqrtK, newSqrtK, cost, (y1 * h.peg) / x1);
+        uint256 newMark;
+        unchecked {
+            newMark = (y1 * h.peg) / x1; // y1 < 2^112 (stored above), peg < 2^96; x1 > 0 (ceil of a positive)
+        }
+        emit KUpdated(h.sqrtK, newSqrtK, cost, newMark);
     }
 
     /// @inheritdoc IVammMarket
@@ -435,41 +432,71 @@ contract VammMarket is IVammMarket, DammRoles {
         newMark = (y1 * h.peg) / x1;
     }
 
+    /// @dev `onlyRole(KEEPER_ROLE)` without the modifier's two internal hops: the same role read and
+    /// the same AccessControlUnauthorizedAccount(account, role) error.
+    function _checkKeeper() private view {
+        if (!hasRole(KEEPER_ROLE, msg.sender)) revert AccessControlUnauthorizedAccount(msg.sender, KEEPER_ROLE);
+    }
+
     /// @dev Loads what a hook reads; checks pause, oracle validity / freshness and the divergence
     /// of the answer from the oracle TWAP as it stood before this read.
     function _hookPrelude() private view returns (HookCtx memory h) {
         uint256 book = _hookLoad(SLOT_BOOK);
         _requireActive(uint8(book >> 224));
-        uint256 params = _hookLoad(SLOT_PARAMS);
-        h.params = params;
-        uint256 price = OracleLib.readWad(oracle, _oracleScale, uint32(params >> 64));
-        h.oraclePrice = price;
         uint256 hw = _hookLoad(SLOT_HOOK_WINDOW);
         h.hookWindow = hw;
+        uint256 price = OracleLib.readWad(
+            oracle,
+            _oracleScale,
+            ((hw >> MarketStorage.SHIFT_MAX_ORACLE_AGE_HOOKS) & ((1 << MarketStorage.BITS_MAX_ORACLE_AGE_HOOKS) - 1))
+        );
+        h.oraclePrice = price;
         uint256 twap = hw & M96;
-        uint256 diff = price > twap ? price - twap : twap - price;
-        uint256 maxDiv = uint16(params >> 128);
-        if (diff * BPS > maxDiv * twap) revert Vamm_OracleTwapDivergence((diff * BPS) / twap, maxDiv);
-        h.twapWindow = book >> 232;
-        h.newOracleTwap = TwapWad.update(twap, uint32(hw >> 192), price, block.timestamp, h.twapWindow);
+        uint256 maxDiv = ((hw >> MarketStorage.SHIFT_DIVERGENCE) & ((1 << MarketStorage.BITS_DIVERGENCE) - 1));
+        uint256 diff;
+        unchecked {
+            // Each subtraction is guarded by its comparison.
+            diff = price > twap ? price - twap : twap - price;
+        }
+        bool diverged;
+        unchecked {
+            // maxDiv ≤ 5000 < BPS, so diff ≥ twap always diverges; otherwise diff < twap < 2^96 and
+            // maxDiv < 2^13: neither product can overflow. Same comparison as diff·1e4 > maxDiv·twap.
+            diverged = diff >= twap || diff * BPS > maxDiv * twap;
+        }
+        if (diverged) revert Vamm_OracleTwapDivergence((diff * BPS) / twap, maxDiv);
+        uint256 twapWindow = book >> 232;
+        h.twapWindow = twapWindow;
+        // Not diverged: price < 2·twap < 2^97; twapWindow < 2^24 (TwapWad.updateBounded's bounds).
+        h.newOracleTwap = TwapWad.updateBounded(twap, uint32(hw >> 192), price, block.timestamp, twapWindow);
         uint256 res = _hookLoad(SLOT_RESERVES);
-        h.x = res & M112;
-        h.y = (res >> 112) & M112;
+        h.reserves = res;
+        uint256 x = res & M112;
+        uint256 y = (res >> 112) & M112;
+        h.x = x;
+        h.y = y;
         uint256 c = _hookLoad(SLOT_CURVE);
         h.curve = c;
-        h.peg = c & M96;
+        uint256 peg = c & M96;
+        h.peg = peg;
         h.sqrtK = (c >> 96) & M96;
         h.pool = _hookLoad(SLOT_POOL);
-        // y < 2^112, peg < 2^96, x > 0 (reserves never reach zero): floor(y·P/x) as markPrice.
-        h.mark = (h.y * h.peg) / h.x;
-        // OIs < 2^96: the difference fits.
-        h.d = int256(book & M96) - int256((book >> 96) & M96);
+        h.windowStart = _hookLoad(SLOT_WINDOW_START);
+        unchecked {
+            // y < 2^112, peg < 2^96: no overflow; x > 0 (reserves never reach zero): floor(y·P/x)
+            // exactly as markPrice.
+            h.mark = (y * peg) / x;
+            // OIs < 2^96: the difference fits.
+            h.d = int256(book & M96) - int256((book >> 96) & M96);
+        }
     }
 
     /// @dev Direction, size and cost of a repeg (SPEC §6 order: toward oracle, not past, size).
     function _repegCost(HookCtx memory h, uint256 newPeg) private pure returns (int256 cost, uint256 newMark) {
         newPeg.toUint96();
-        newMark = (h.y * newPeg) / h.x;
+        unchecked {
+            newMark = (h.y * newPeg) / h.x; // y < 2^112, newPeg < 2^96 (checked), x > 0
+        }
         {
             uint256 mark = h.mark;
             uint256 o = h.oraclePrice;
@@ -480,10 +507,14 @@ contract VammMarket is IVammMarket, DammRoles {
         }
         uint256 peg = h.peg;
         {
-            uint256 dp = newPeg > peg ? newPeg - peg : peg - newPeg;
-            uint256 maxPeg = uint16(h.params >> 144);
-            if (dp * BPS > maxPeg * peg) {
-                revert Vamm_PegChangeTooLarge(Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil), maxPeg);
+            uint256 dp;
+            unchecked {
+                // Guarded subtractions; dp, peg < 2^96 and bps < 2^11: the products fit.
+                dp = newPeg > peg ? newPeg - peg : peg - newPeg;
+                uint256 maxPeg = ((h.windowStart >> MarketStorage.SHIFT_MAX_PEG) & ((1 << MarketStorage.BITS_MAX_PEG) - 1));
+                if (dp * BPS > maxPeg * peg) {
+                    revert Vamm_PegChangeTooLarge(Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil), maxPeg);
+                }
             }
         }
         cost = CostMathWad.repegCost(h.x, h.y, h.sqrtK, h.d, peg, newPeg);
@@ -493,11 +524,15 @@ contract VammMarket is IVammMarket, DammRoles {
     function _checkKShape(HookCtx memory h, uint256 newSqrtK) private pure returns (uint256 x1, uint256 y1) {
         newSqrtK.toUint96();
         uint256 sqrtK = h.sqrtK;
-        uint256 params = h.params;
-        if (
-            newSqrtK * BPS < sqrtK * (BPS - uint16(params >> 176))
-                || newSqrtK * BPS > sqrtK * (BPS + uint16(params >> 160))
-        ) revert Vamm_KChangeOutOfBounds(sqrtK, newSqrtK);
+        uint256 ws = h.windowStart;
+        unchecked {
+            // sqrtK, newSqrtK < 2^96 and the bps fields ≤ 1000: every product fits; BPS − dec ≥ 9000.
+            if (
+                newSqrtK * BPS < sqrtK * (BPS - ((ws >> MarketStorage.SHIFT_K_DEC) & ((1 << MarketStorage.BITS_K_DEC) - 1)))
+                    || newSqrtK * BPS
+                        > sqrtK * (BPS + ((ws >> MarketStorage.SHIFT_K_INC) & ((1 << MarketStorage.BITS_K_INC) - 1)))
+            ) revert Vamm_KChangeOutOfBounds(sqrtK, newSqrtK);
+        }
         uint256 absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
         if (newSqrtK < absD) revert Vamm_SqrtKBelowNetPosition(newSqrtK, absD);
         (x1, y1) = CostMathWad.scaledReserves(h.x, h.y, sqrtK, newSqrtK);
@@ -507,33 +542,52 @@ contract VammMarket is IVammMarket, DammRoles {
     function _checkSpend(HookCtx memory h, int256 cost) private view {
         uint256 budget = h.pool & M96;
         if (cost > 0 && uint256(cost) > budget) revert Vamm_CostExceedsBudget(cost, budget);
-        uint256 last = uint32(h.curve >> 192);
-        if (last != 0 && block.number < last + uint16(h.params >> 192)) revert Vamm_HookCooldown(last, block.number);
-        uint256 idx = block.timestamp / DAY;
-        h.windowIndex = idx;
-        uint256 hw = h.hookWindow;
-        uint256 hwIndex = hw >> 224;
-        if (idx == hwIndex) {
-            h.curSpent = (hw >> 96) & M96;
-            // A revenue (cost ≤ 0) neither checks nor rolls the window: skip the cold read.
-            if (cost > 0) {
-                uint256 ws = _hookLoad(SLOT_WINDOW_START);
-                h.prevSpent = ws & M96;
-                h.budgetAtWindowStart = (ws >> 96) & M96;
+        uint256 ws = h.windowStart;
+        uint256 c = h.curve;
+        uint256 last = uint32(c >> 192);
+        if (last != 0) {
+            uint256 cooldown = ((ws >> MarketStorage.SHIFT_COOLDOWN) & ((1 << MarketStorage.BITS_COOLDOWN) - 1));
+            unchecked {
+                // last < 2^32, cooldown < 2^13: no overflow.
+                if (block.number < last + cooldown) revert Vamm_HookCooldown(last, block.number);
             }
+        }
+        uint256 idx = block.timestamp / DAY;
+        // The window of the last hook (0 before the first one, the simulator's −1).
+        uint256 hwIndex = (c >> 224) / DAY;
+        uint256 oldCur = (h.hookWindow >> 96) & M96;
+        uint256 curSpent;
+        uint256 prevSpent;
+        uint256 windowBudget;
+        if (idx == hwIndex) {
+            curSpent = oldCur;
+            prevSpent = ws & M96;
+            windowBudget = (ws >> 96) & M96;
         } else {
             h.rolled = true;
-            h.prevSpent = idx == hwIndex + 1 ? (hw >> 96) & M96 : 0;
-            h.budgetAtWindowStart = budget;
+            unchecked {
+                prevSpent = idx == hwIndex + 1 ? oldCur : 0; // hwIndex < 2^32 / 86400: no overflow
+            }
+            windowBudget = budget;
         }
+        h.prevSpent = prevSpent;
+        h.budgetAtWindowStart = windowBudget;
         if (cost > 0) {
-            uint256 c = uint256(cost);
-            // budgetAtWindowStart < 2^96, bps ≤ 1e4: floor(b·bps/1e4) exactly.
-            uint256 cap = (h.budgetAtWindowStart * uint16(h.params >> 208)) / BPS;
-            uint256 spent = h.prevSpent + h.curSpent;
-            if (spent + c > cap) revert Vamm_DailyCostCapExceeded(spent, c, cap);
-            h.curSpent += c;
+            uint256 spend = uint256(cost);
+            uint256 cap;
+            uint256 spent;
+            unchecked {
+                // budgetAtWindowStart < 2^96, bps < 2^14: floor(b·bps/1e4) exactly; spends < 2^96.
+                cap = (windowBudget * ((ws >> MarketStorage.SHIFT_DAILY_CAP) & ((1 << MarketStorage.BITS_DAILY_CAP) - 1))) / BPS;
+                spent = prevSpent + curSpent;
+            }
+            // spend ≤ budget < 2^96 (checked above): the sums fit.
+            if (spent + spend > cap) revert Vamm_DailyCostCapExceeded(spent, spend, cap);
+            unchecked {
+                curSpent += spend; // ≤ cap < 2^96 (checked just above)
+            }
         }
+        h.curSpent = curSpent;
     }
 
     /// @dev Writes a successful hook: mark TWAP (with the mark that held), budget, oracle TWAP,
@@ -541,25 +595,34 @@ contract VammMarket is IVammMarket, DammRoles {
     function _commitHook(HookCtx memory h, int256 cost, uint256 curveLow) private {
         uint256 now_ = block.timestamp & M32;
         uint256 pool = h.pool;
+        uint256 markTwap = (pool >> 96) & M96;
         uint256 markTwapTs = uint32(pool >> 192);
         if (now_ != markTwapTs) {
-            uint256 marks = _hookLoad(SLOT_MARKS);
-            uint256 twap = TwapWad.update(marks & M96, markTwapTs, h.mark, now_, h.twapWindow).toUint96();
-            _hookStore(SLOT_MARKS, (marks & ~M96) | twap);
+            // markTwap < 2^96 and now_ < 2^32: updateBounded holds for a mark < 2^190; a larger mark
+            // (y·P/x < 2^208) takes the checked path, so behaviour is unchanged for any state.
+            markTwap = h.mark < (1 << 190)
+                ? TwapWad.updateBounded(markTwap, markTwapTs, h.mark, now_, h.twapWindow).toUint96()
+                : TwapWad.update(markTwap, markTwapTs, h.mark, now_, h.twapWindow).toUint96();
         }
-        // cost ≤ budget when positive (checked); a revenue adds at most |cost| < 2^128.
-        uint256 budget = SafeCast.toUint256(int256(pool & M96) - cost).toUint96();
+        int256 budgetAfter;
+        unchecked {
+            // budget < 2^96 and |cost| < 2^210 (CostMathWad bounds): the difference fits int256.
+            budgetAfter = int256(pool & M96) - cost;
+        }
+        // cost ≤ budget when positive (checked), so ≥ 0; a revenue is range-checked by the cast.
+        uint256 budget = SafeCast.toUint256(budgetAfter).toUint96();
         // uint32 timestamps hold until 2106; block numbers wrap after 4e9 blocks (cooldown only).
-        _hookStore(SLOT_POOL, (pool & ~(M96 | (M32 << 192))) | budget | (now_ << 192));
+        _hookStore(SLOT_POOL, (pool & ~(M96 | (M96 << 96) | (M32 << 192))) | budget | (markTwap << 96) | (now_ << 192));
+        // curSpent ≤ the cap < 2^96 (checked in _checkSpend); the hook parameters keep their bits.
         _hookStore(
             SLOT_HOOK_WINDOW,
-            h.newOracleTwap.toUint96() | (uint256(h.curSpent.toUint96()) << 96) | (now_ << 192) | (h.windowIndex << 224)
+            h.newOracleTwap.toUint96() | (h.curSpent << 96) | (now_ << 192) | (h.hookWindow & (M32 << 224))
         );
         if (h.rolled) {
             // prevSpent ≤ the old curSpent and budgetAtWindowStart = budget: both < 2^96.
             _hookStore(
                 SLOT_WINDOW_START,
-                h.prevSpent | (h.budgetAtWindowStart << 96) | (_hookLoad(SLOT_WINDOW_START) & ~(M96 | (M96 << 96)))
+                h.prevSpent | (h.budgetAtWindowStart << 96) | (h.windowStart & ~(M96 | (M96 << 96)))
             );
         }
         _hookStore(SLOT_CURVE, curveLow | ((block.number & M32) << 192) | (now_ << 224));
@@ -652,8 +715,8 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function marginParams() external view returns (uint256 imBps, uint256 mmBps, uint256 liquidationFeeBps) {
-        HookParams memory hp = _s.params;
-        return (_s.pool.imBps, hp.mmBps, hp.liquidationFeeBps);
+        FundingParams memory fp = _s.params;
+        return (_s.pool.imBps, fp.mmBps, fp.liquidationFeeBps);
     }
 
     /// @inheritdoc IVammMarket

@@ -14,11 +14,16 @@ library CostMathWad {
 
     /// @notice `a · b / WAD` rounded toward +∞.
     /// @dev Toward +∞ in both signs: a cost is paid at its ceiling, a revenue is earned at its floor,
-    /// so the budget is never credited more than the curve change is worth. |a|, |b| < 2^128.
+    /// so the budget is never credited more than the curve change is worth.
+    /// The product stays checked (a terminal quote k/x_t can approach 2^192 when x_t is tiny). The
+    /// rest is unchecked: WAD is a positive constant, so neither division can overflow (no
+    /// type(int256).min / −1) nor divide by zero; p − 1 with p > 0 and (…)/1e18 + 1 cannot overflow.
     function mulWadUp(int256 a, int256 b) internal pure returns (int256) {
         int256 p = a * b;
-        if (p <= 0) return p / int256(WAD); // truncation toward zero = toward +∞ for a revenue
-        return (p - 1) / int256(WAD) + 1;
+        unchecked {
+            if (p <= 0) return p / int256(WAD); // truncation toward zero = toward +∞ for a revenue
+            return (p - 1) / int256(WAD) + 1;
+        }
     }
 
     /// @notice `y_t = ceil(k / (x + d))`, the quote reserve once every position is closed.
@@ -46,8 +51,11 @@ library CostMathWad {
         returns (int256)
     {
         uint256 yt = terminalQuote(x, sqrtK, d);
-        // All four values < 2^112: the casts are exact.
-        return mulWadUp(int256(y) - int256(yt), int256(newPeg) - int256(peg));
+        // y < 2^112, yt = ceil(sqrtK²/x_t) < 2^192 and pegs < 2^96: the casts are exact and the
+        // differences cannot overflow int256.
+        unchecked {
+            return mulWadUp(int256(y) - int256(yt), int256(newPeg) - int256(peg));
+        }
     }
 
     /// @notice Reserves after a k change: `x' = ceil(x·s'/s)`, `y' = floor(y·s'/s)`.
@@ -58,10 +66,12 @@ library CostMathWad {
         pure
         returns (uint256 x1, uint256 y1)
     {
-        uint256 px = x * newSqrtK;
-        y1 = (y * newSqrtK) / sqrtK;
         unchecked {
-            x1 = px == 0 ? 0 : (px - 1) / sqrtK + 1; // sqrtK > 0 (bounded at deploy)
+            // Reserves < 2^112 and newSqrtK < 2^96 (checked by the caller): products < 2^208;
+            // sqrtK > 0 (bounded at deploy), so the divisions are defined.
+            uint256 px = x * newSqrtK;
+            y1 = (y * newSqrtK) / sqrtK;
+            x1 = px == 0 ? 0 : (px - 1) / sqrtK + 1;
         }
     }
 
@@ -71,9 +81,13 @@ library CostMathWad {
         pure
         returns (int256)
     {
-        // Reserves < 2^113 (a k increase of at most 10 % on a uint112): the casts are exact.
-        int256 before = int256(y) - int256(terminalQuote(x, sqrtK, d));
-        int256 after_ = int256(y1) - int256(terminalQuote(x1, newSqrtK, d));
-        return mulWadUp(after_ - before, int256(peg));
+        // Reserves < 2^113 (a k increase of at most 10 % on a uint112) and terminal quotes
+        // ceil(sqrtK²/x_t) < 2^192 (sqrtK < 2^96, x_t ≥ 1): the casts are exact and the differences
+        // stay below 2^194 in magnitude.
+        unchecked {
+            int256 before = int256(y) - int256(terminalQuote(x, sqrtK, d));
+            int256 after_ = int256(y1) - int256(terminalQuote(x1, newSqrtK, d));
+            return mulWadUp(after_ - before, int256(peg));
+        }
     }
 }

@@ -6,19 +6,22 @@ import {IVammMarketErrors} from "../interfaces/IVammMarketErrors.sol";
 import {IClearingHouseErrors} from "../interfaces/IClearingHouseErrors.sol";
 import {TwapWad} from "./TwapWad.sol";
 
-// Storage of a VammMarket, packed by access path: a trade writes reserves, book, pool and marks and
-// reads curve; a hook writes curve, pool, marks and hookWindow and reads the rest. Widths: reserves
-// uint112; peg, sqrtK, OI, budget, prices uint96 (7.9e10 units at 18 decimals); times uint32 (until
-// 2106). Every downcast of a computed value goes through SafeCast, so an out-of-range value reverts.
+// Storage of a VammMarket, packed by access path. A trade reads and writes reserves, book, pool and
+// ledger and reads curve; a hook reads reserves and book and reads and writes pool, curve, hookWindow
+// and windowStart (its parameters live in the spare bits of the last two), so a hook touches six
+// market slots and no slot a trade alone needs. Widths: reserves uint112; peg, sqrtK, OI, budget,
+// prices, spends uint96 (7.9e10 units at 18 decimals); times uint32 (until 2106); the hook
+// parameters are bit fields just wide enough for their hard bounds (SPEC §6). Every downcast of a
+// computed value goes through SafeCast, so an out-of-range value reverts.
 
-/// @dev Written by every trade (and updateK).
+/// @dev Slot 0. Written by every trade and updateK; read by repeg.
 struct Reserves {
     uint112 base;
     uint112 quote;
     uint32 blockStartBlock;
 }
 
-/// @dev Written by every trade; also carries the trade-path parameters and flags.
+/// @dev Slot 1. Written by every trade; read by hooks. Also carries trade-path parameters and flags.
 struct Book {
     uint96 longOI;
     uint96 shortOI;
@@ -28,60 +31,58 @@ struct Book {
     uint24 twapWindow;
 }
 
-/// @dev Written by every trade and hook.
+/// @dev Slot 2. Written by every trade, hook and funding settlement.
 struct Pool {
     uint96 budget;
-    uint96 reservedShare;
+    uint96 markTwap;
     uint32 markTwapTs;
     uint16 reserveShareBps;
     uint16 imBps;
 }
 
-/// @dev Written by every trade and hook.
-struct Marks {
-    uint96 markTwap;
-    uint96 blockStartMark;
-    uint64 maxOpenInterestMicro;
-}
-
-/// @dev Read by trades, written by hooks.
+/// @dev Slot 3. Read by trades, written by hooks (the cooldown stamp rides along).
 struct Curve {
     uint96 peg;
     uint96 sqrtK;
     uint32 lastHookBlock;
+    /// @dev The rolling-cap window of the last hook is `lastHookTimestamp / 1 days` (0 = none yet).
     uint32 lastHookTimestamp;
 }
 
-/// @dev Written by hooks and oracle reads.
+/// @dev Slot 4. Written by every trade (fees, block-start mark); never touched by hooks.
+struct Ledger {
+    uint96 reservedShare;
+    uint96 blockStartMark;
+    uint64 maxOpenInterestMicro;
+}
+
+/// @dev Slot 5. Written by hooks and oracle reads. `hookParamsA`: maxOracleAgeHooks (bits 224–240 of
+/// the slot, 17 bits), maxOracleTwapDivergenceBps (241–253, 13 bits).
 struct HookWindow {
     uint96 oracleTwap;
     uint96 curSpent;
     uint32 oracleTwapTs;
-    uint32 windowIndex;
+    uint32 hookParamsA;
 }
 
-/// @dev Read by hooks, written on a window roll and by funding.
+/// @dev Slot 6. Read by every hook, written on a window roll. `hookParamsB`: maxPegChangeBps (bits
+/// 192–202, 11 bits), maxKIncreaseBps (203–212, 10), maxKDecreaseBps (213–222, 10),
+/// hookCooldownBlocks (223–235, 13), dailyCostCapBps (236–249, 14).
 struct WindowStart {
     uint96 prevSpent;
     uint96 budgetAtWindowStart;
-    uint32 lastFundingTime;
+    uint64 hookParamsB;
 }
 
-/// @dev Read by hooks, funding and liquidation.
-struct HookParams {
+/// @dev Slot 7. Read by funding settlement and liquidation.
+struct FundingParams {
     uint32 fundingPeriod;
     uint16 fundingCapBps;
     uint16 fundingBudgetShareBps;
-    uint32 maxOracleAgeHooks;
     uint32 maxOracleAgeMargin;
-    uint16 maxOracleTwapDivergenceBps;
-    uint16 maxPegChangeBps;
-    uint16 maxKIncreaseBps;
-    uint16 maxKDecreaseBps;
-    uint16 hookCooldownBlocks;
-    uint16 dailyCostCapBps;
     uint16 mmBps;
     uint16 liquidationFeeBps;
+    uint32 lastFundingTime;
 }
 
 /// @dev The whole market state; slot i of the layout = field i below (MarketStorage.SLOT_*).
@@ -89,11 +90,11 @@ struct MarketLayout {
     Reserves reserves;
     Book book;
     Pool pool;
-    Marks marks;
     Curve curve;
+    Ledger ledger;
     HookWindow hookWindow;
     WindowStart windowStart;
-    HookParams params;
+    FundingParams params;
     /// @dev Block in which the one reducing trade beyond the fluctuation limit was used.
     uint256 overLimitReduceBlock;
 }
@@ -104,12 +105,54 @@ library MarketStorage {
     uint8 internal constant FLAG_PAUSED = 1;
     uint8 internal constant FLAG_GLOBAL_PAUSED = 2;
     uint8 internal constant FLAG_REDUCE_ONLY = 4;
-    /// @dev maxOpenInterest is stored at 1e-6 base resolution to fit the marks slot.
+    /// @dev maxOpenInterest is stored at 1e-6 base resolution to fit the ledger slot.
     uint256 internal constant OI_UNIT = 1e12;
 
+    uint256 internal constant SLOT_RESERVES = 0;
     uint256 internal constant SLOT_BOOK = 1;
     uint256 internal constant SLOT_POOL = 2;
+    uint256 internal constant SLOT_CURVE = 3;
+    uint256 internal constant SLOT_LEDGER = 4;
+    uint256 internal constant SLOT_HOOK_WINDOW = 5;
+    uint256 internal constant SLOT_WINDOW_START = 6;
     uint256 internal constant SLOT_PARAMS = 7;
+
+    /// @dev Hook parameter bit fields (absolute bit offset in their slot, width), see the structs.
+    uint256 internal constant SHIFT_MAX_ORACLE_AGE_HOOKS = 224; // slot 5, 17 bits
+    uint256 internal constant BITS_MAX_ORACLE_AGE_HOOKS = 17;
+    uint256 internal constant SHIFT_DIVERGENCE = 241; // slot 5, 13 bits
+    uint256 internal constant BITS_DIVERGENCE = 13;
+    uint256 internal constant SHIFT_MAX_PEG = 192; // slot 6, 11 bits
+    uint256 internal constant BITS_MAX_PEG = 11;
+    uint256 internal constant SHIFT_K_INC = 203; // slot 6, 10 bits
+    uint256 internal constant BITS_K_INC = 10;
+    uint256 internal constant SHIFT_K_DEC = 213; // slot 6, 10 bits
+    uint256 internal constant BITS_K_DEC = 10;
+    uint256 internal constant SHIFT_COOLDOWN = 223; // slot 6, 13 bits
+    uint256 internal constant BITS_COOLDOWN = 13;
+    uint256 internal constant SHIFT_DAILY_CAP = 236; // slot 6, 14 bits
+    uint256 internal constant BITS_DAILY_CAP = 14;
+
+    /// @dev The `bits`-wide field at absolute bit `shift` of `word`.
+    function field(uint256 w, uint256 shift, uint256 bits) internal pure returns (uint256) {
+        return (w >> shift) & ((1 << bits) - 1);
+    }
+
+    /// @dev Whole word at `offset` slots into the layout.
+    function word(MarketLayout storage s, uint256 offset) internal view returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := sload(add(s.slot, offset))
+        }
+    }
+
+    /// @dev Default hook parameters as the two packed fields (SPEC §6 defaults).
+    function defaultHookParams() internal pure returns (uint32 a, uint64 b) {
+        // maxOracleAgeHooks 60, maxOracleTwapDivergenceBps 1000.
+        a = uint32(60 | (1000 << 17));
+        // maxPegChangeBps 100, maxKIncreaseBps 100, maxKDecreaseBps 220, hookCooldownBlocks 1,
+        // dailyCostCapBps 2000 (offsets relative to bit 192).
+        b = uint64(100 | (100 << 11) | (220 << 21) | (1 << 31) | (2000 << 44));
+    }
 
     function requireActive(uint8 flags) internal pure {
         if (flags & FLAG_GLOBAL_PAUSED != 0) revert IClearingHouseErrors.CH_Paused();

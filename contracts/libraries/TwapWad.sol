@@ -22,4 +22,21 @@ library TwapWad {
         }
         return (twap * w + price * dt) / (w + dt);
     }
+
+    /// @notice {update} without overflow checks, for callers that bound the operands.
+    /// @dev Preconditions (the caller's comment says why they hold): twap, price < 2^190, window < 2^32
+    /// and nowTs < 2^64 (block timestamps are 64-bit in every client). Then twap·w < 2^222,
+    /// price·dt < 2^254 and their sum < 2^255; w + dt ≥ dt > 0 (nowTs > lastTs). Same result as {update}.
+    function updateBounded(uint256 twap, uint256 lastTs, uint256 price, uint256 nowTs, uint256 window)
+        internal
+        pure
+        returns (uint256)
+    {
+        if (nowTs <= lastTs) return twap;
+        unchecked {
+            uint256 dt = nowTs - lastTs; // nowTs > lastTs checked above
+            uint256 w = window > dt ? window - dt : 0;
+            return (twap * w + price * dt) / (w + dt);
+        }
+    }
 }

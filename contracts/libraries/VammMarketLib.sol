@@ -11,7 +11,7 @@ import {FundingMathWad} from "./FundingMathWad.sol";
 import {TwapWad} from "./TwapWad.sol";
 import {OracleLib} from "./OracleLib.sol";
 import {
-    MarketLayout, MarketStorage, Reserves, Book, Pool, Marks, Curve, HookWindow, WindowStart, HookParams
+    MarketLayout, MarketStorage, Reserves, Book, Pool, Curve, Ledger, HookWindow, WindowStart, FundingParams
 } from "./MarketStorage.sol";
 
 /// @title VammMarketLib
@@ -35,10 +35,9 @@ library VammMarketLib {
     {
         Book memory book = s.book;
         MarketStorage.requireActive(book.flags);
-        HookParams memory hp = s.params;
-        WindowStart memory ws = s.windowStart;
+        FundingParams memory hp = s.params;
         {
-            uint256 next = uint256(ws.lastFundingTime) + hp.fundingPeriod;
+            uint256 next = uint256(hp.lastFundingTime) + hp.fundingPeriod;
             if (block.timestamp < next) revert IVammMarketErrors.Vamm_FundingNotDue(next, block.timestamp);
         }
         uint256 oracleTwap =
@@ -48,8 +47,8 @@ library VammMarketLib {
         {
             Reserves memory res = s.reserves;
             uint256 mark = CurveMathWad.markPrice(res.base, res.quote, s.curve.peg);
-            markTwap = TwapWad.update(s.marks.markTwap, pool.markTwapTs, mark, block.timestamp, book.twapWindow);
-            s.marks.markTwap = markTwap.toUint96();
+            markTwap = TwapWad.update(pool.markTwap, pool.markTwapTs, mark, block.timestamp, book.twapWindow);
+            pool.markTwap = markTwap.toUint96();
             pool.markTwapTs = uint32(block.timestamp);
         }
         FundingMathWad.Output memory o = FundingMathWad.compute(
@@ -69,8 +68,7 @@ library VammMarketLib {
         uint256 newBudget = oldBudget + o.ammReceived - o.ammPaid;
         pool.budget = newBudget.toUint96();
         s.pool = pool;
-        ws.lastFundingTime = uint32(block.timestamp);
-        s.windowStart = ws;
+        s.params.lastFundingTime = uint32(block.timestamp);
         IClearingHouse(clearingHouse).recordFunding(o.fLong, o.fShort);
         emit IVammMarket.FundingSettled(o.f, o.fLong, o.fShort, o.ammReceived, o.ammPaid, markTwap, oracleTwap);
         if (newBudget != oldBudget) {
@@ -87,8 +85,8 @@ library VammMarketLib {
     function setParameter(MarketLayout storage s, bytes32 name, uint256 value) external {
         uint256 old;
         if (name == "maxOpenInterest") {
-            old = uint256(s.marks.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
-            s.marks.maxOpenInterestMicro = MarketStorage.toOiMicro(value);
+            old = uint256(s.ledger.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
+            s.ledger.maxOpenInterestMicro = MarketStorage.toOiMicro(value);
         } else {
             (uint256 offset, uint256 shift, uint256 bits, uint256 min, uint256 max) = _paramField(name);
             if (name == "imBps") {
@@ -120,25 +118,36 @@ library VammMarketLib {
         if (name == "feeBps") return (book, 192, 16, 1, 100);
         if (name == "fluctuationLimitBps") return (book, 208, 16, 10, 5000);
         if (name == "twapWindow") return (book, 232, 24, 1, 7 * DAY);
-        // Pool: budget 0, reservedShare 96, markTwapTs 192, reserveShareBps 224, imBps 240.
+        // Pool: budget 0, markTwap 96, markTwapTs 192, reserveShareBps 224, imBps 240.
         uint256 pool = MarketStorage.SLOT_POOL;
         if (name == "reserveShareBps") return (pool, 224, 16, 1000, 9000);
         if (name == "imBps") return (pool, 240, 16, 200, 5000);
-        // HookParams, in declaration order.
-        uint256 hp = MarketStorage.SLOT_PARAMS;
-        if (name == "fundingPeriod") return (hp, 0, 32, 600, DAY);
-        if (name == "fundingCapBps") return (hp, 32, 16, 10, 5000);
-        if (name == "fundingBudgetShareBps") return (hp, 48, 16, 0, BPS);
-        if (name == "maxOracleAgeHooks") return (hp, 64, 32, 10, DAY);
-        if (name == "maxOracleAgeMargin") return (hp, 96, 32, 10, DAY);
-        if (name == "maxOracleTwapDivergenceBps") return (hp, 128, 16, 100, 5000);
-        if (name == "maxPegChangeBps") return (hp, 144, 16, 1, 2000);
-        if (name == "maxKIncreaseBps") return (hp, 160, 16, 1, 1000);
-        if (name == "maxKDecreaseBps") return (hp, 176, 16, 1, 1000);
-        if (name == "hookCooldownBlocks") return (hp, 192, 16, 1, 7200);
-        if (name == "dailyCostCapBps") return (hp, 208, 16, 0, BPS);
-        if (name == "mmBps") return (hp, 224, 16, 100, 5000);
-        if (name == "liquidationFeeBps") return (hp, 240, 16, 50, 1000);
+        // FundingParams: fundingPeriod 0, fundingCapBps 32, fundingBudgetShareBps 48,
+        // maxOracleAgeMargin 64, mmBps 96, liquidationFeeBps 112, lastFundingTime 128.
+        uint256 fp = MarketStorage.SLOT_PARAMS;
+        if (name == "fundingPeriod") return (fp, 0, 32, 600, DAY);
+        if (name == "fundingCapBps") return (fp, 32, 16, 10, 5000);
+        if (name == "fundingBudgetShareBps") return (fp, 48, 16, 0, BPS);
+        if (name == "maxOracleAgeMargin") return (fp, 64, 32, 10, DAY);
+        if (name == "mmBps") return (fp, 96, 16, 100, 5000);
+        if (name == "liquidationFeeBps") return (fp, 112, 16, 50, 1000);
+        // Hook parameters: bit fields in the spare bits of hookWindow / windowStart; each width
+        // holds its upper bound.
+        uint256 hw = MarketStorage.SLOT_HOOK_WINDOW;
+        uint256 ws = MarketStorage.SLOT_WINDOW_START;
+        if (name == "maxOracleAgeHooks") {
+            return (hw, MarketStorage.SHIFT_MAX_ORACLE_AGE_HOOKS, MarketStorage.BITS_MAX_ORACLE_AGE_HOOKS, 10, DAY);
+        }
+        if (name == "maxOracleTwapDivergenceBps") {
+            return (hw, MarketStorage.SHIFT_DIVERGENCE, MarketStorage.BITS_DIVERGENCE, 100, 5000);
+        }
+        if (name == "maxPegChangeBps") return (ws, MarketStorage.SHIFT_MAX_PEG, MarketStorage.BITS_MAX_PEG, 1, 2000);
+        if (name == "maxKIncreaseBps") return (ws, MarketStorage.SHIFT_K_INC, MarketStorage.BITS_K_INC, 1, 1000);
+        if (name == "maxKDecreaseBps") return (ws, MarketStorage.SHIFT_K_DEC, MarketStorage.BITS_K_DEC, 1, 1000);
+        if (name == "hookCooldownBlocks") {
+            return (ws, MarketStorage.SHIFT_COOLDOWN, MarketStorage.BITS_COOLDOWN, 1, 7200);
+        }
+        if (name == "dailyCostCapBps") return (ws, MarketStorage.SHIFT_DAILY_CAP, MarketStorage.BITS_DAILY_CAP, 0, BPS);
         revert IVammMarketErrors.Vamm_UnknownParameter(name);
     }
 
@@ -164,8 +173,8 @@ library VammMarketLib {
         Reserves memory res = s.reserves;
         Book memory book = s.book;
         Pool memory pool = s.pool;
-        Marks memory mk = s.marks;
         Curve memory c = s.curve;
+        Ledger memory lg = s.ledger;
         HookWindow memory hw = s.hookWindow;
         WindowStart memory ws = s.windowStart;
         st.baseReserve = res.base;
@@ -176,19 +185,20 @@ library VammMarketLib {
         st.longOI = book.longOI;
         st.shortOI = book.shortOI;
         st.budget = pool.budget;
-        st.reservedShare = pool.reservedShare;
-        st.markTwap = mk.markTwap;
+        st.reservedShare = lg.reservedShare;
+        st.markTwap = pool.markTwap;
         st.markTwapTimestamp = pool.markTwapTs;
         st.oracleTwap = hw.oracleTwap;
         st.oracleTwapTimestamp = hw.oracleTwapTs;
         (st.cumFundingLong, st.cumFundingShort) = IClearingHouse(clearingHouse).fundingIndices(address(this));
-        st.lastFundingTime = ws.lastFundingTime;
-        st.nextFundingTime = uint256(ws.lastFundingTime) + s.params.fundingPeriod;
-        st.blockStartMark = mk.blockStartMark;
+        FundingParams memory fp = s.params;
+        st.lastFundingTime = fp.lastFundingTime;
+        st.nextFundingTime = uint256(fp.lastFundingTime) + fp.fundingPeriod;
+        st.blockStartMark = lg.blockStartMark;
         st.blockStartBlock = res.blockStartBlock;
         st.lastHookBlock = c.lastHookBlock;
         st.lastHookTimestamp = c.lastHookTimestamp;
-        st.windowIndex = hw.windowIndex;
+        st.windowIndex = c.lastHookTimestamp / DAY;
         st.prevSpent = ws.prevSpent;
         st.curSpent = hw.curSpent;
         st.budgetAtWindowStart = ws.budgetAtWindowStart;
@@ -201,7 +211,9 @@ library VammMarketLib {
     function _parameters(MarketLayout storage s) private view returns (IVammMarket.MarketParams memory p) {
         Book memory book = s.book;
         Pool memory pool = s.pool;
-        HookParams memory hp = s.params;
+        FundingParams memory hp = s.params;
+        uint256 hwWord = MarketStorage.word(s, MarketStorage.SLOT_HOOK_WINDOW);
+        uint256 wsWord = MarketStorage.word(s, MarketStorage.SLOT_WINDOW_START);
         p.feeBps = book.feeBps;
         p.reserveShareBps = pool.reserveShareBps;
         p.imBps = pool.imBps;
@@ -211,15 +223,18 @@ library VammMarketLib {
         p.twapWindow = book.twapWindow;
         p.fundingCapBps = hp.fundingCapBps;
         p.fundingBudgetShareBps = hp.fundingBudgetShareBps;
-        p.maxOracleAgeHooks = hp.maxOracleAgeHooks;
+        p.maxOracleAgeHooks = MarketStorage.field(
+            hwWord, MarketStorage.SHIFT_MAX_ORACLE_AGE_HOOKS, MarketStorage.BITS_MAX_ORACLE_AGE_HOOKS
+        );
         p.maxOracleAgeMargin = hp.maxOracleAgeMargin;
-        p.maxOracleTwapDivergenceBps = hp.maxOracleTwapDivergenceBps;
-        p.maxPegChangeBps = hp.maxPegChangeBps;
-        p.maxKIncreaseBps = hp.maxKIncreaseBps;
-        p.maxKDecreaseBps = hp.maxKDecreaseBps;
-        p.hookCooldownBlocks = hp.hookCooldownBlocks;
-        p.dailyCostCapBps = hp.dailyCostCapBps;
+        p.maxOracleTwapDivergenceBps =
+            MarketStorage.field(hwWord, MarketStorage.SHIFT_DIVERGENCE, MarketStorage.BITS_DIVERGENCE);
+        p.maxPegChangeBps = MarketStorage.field(wsWord, MarketStorage.SHIFT_MAX_PEG, MarketStorage.BITS_MAX_PEG);
+        p.maxKIncreaseBps = MarketStorage.field(wsWord, MarketStorage.SHIFT_K_INC, MarketStorage.BITS_K_INC);
+        p.maxKDecreaseBps = MarketStorage.field(wsWord, MarketStorage.SHIFT_K_DEC, MarketStorage.BITS_K_DEC);
+        p.hookCooldownBlocks = MarketStorage.field(wsWord, MarketStorage.SHIFT_COOLDOWN, MarketStorage.BITS_COOLDOWN);
+        p.dailyCostCapBps = MarketStorage.field(wsWord, MarketStorage.SHIFT_DAILY_CAP, MarketStorage.BITS_DAILY_CAP);
         p.fluctuationLimitBps = book.fluctuationLimitBps;
-        p.maxOpenInterest = uint256(s.marks.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
+        p.maxOpenInterest = uint256(s.ledger.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
     }
 }
