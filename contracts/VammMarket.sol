@@ -390,7 +390,8 @@ contract VammMarket is IVammMarket, DammRoles {
     /// @inheritdoc IVammMarket
     function repeg(uint256 newPeg) external returns (int256 cost) {
         _checkKeeper();
-        HookCtx memory h = _hookPrelude();
+        HookCtx memory h = _hookCtxAllocator()();
+        _hookPrelude(h);
         uint256 newMark;
         (cost, newMark) = _repegCost(h, newPeg);
         _checkSpend(h, cost);
@@ -402,7 +403,8 @@ contract VammMarket is IVammMarket, DammRoles {
     /// @inheritdoc IVammMarket
     function updateK(uint256 newSqrtK) external returns (int256 cost) {
         _checkKeeper();
-        HookCtx memory h = _hookPrelude();
+        HookCtx memory h = _hookCtxAllocator()();
+        _hookPrelude(h);
         (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
         cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
         _checkSpend(h, cost);
@@ -418,14 +420,16 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function previewRepeg(uint256 newPeg) external view returns (int256 cost, uint256 newMark) {
-        HookCtx memory h = _hookPrelude();
+        HookCtx memory h = _hookCtxAllocator()();
+        _hookPrelude(h);
         (cost, newMark) = _repegCost(h, newPeg);
         _checkSpend(h, cost);
     }
 
     /// @inheritdoc IVammMarket
     function previewUpdateK(uint256 newSqrtK) external view returns (int256 cost, uint256 newMark) {
-        HookCtx memory h = _hookPrelude();
+        HookCtx memory h = _hookCtxAllocator()();
+        _hookPrelude(h);
         (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
         cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
         _checkSpend(h, cost);
@@ -438,9 +442,29 @@ contract VammMarket is IVammMarket, DammRoles {
         if (!hasRole(KEEPER_ROLE, msg.sender)) revert AccessControlUnauthorizedAccount(msg.sender, KEEPER_ROLE);
     }
 
-    /// @dev Loads what a hook reads; checks pause, oracle validity / freshness and the divergence
-    /// of the answer from the oracle TWAP as it stood before this read.
-    function _hookPrelude() private view returns (HookCtx memory h) {
+    /// @dev A HookCtx allocator that skips Solidity's zero-initialisation of the 18 words (gas): a
+    /// raw word allocator, called through its function pointer retyped to return a HookCtx. Sound
+    /// because every field is written before it is read: _hookPrelude writes all but the window
+    /// fields, and _checkSpend (always before _commitHook) writes prevSpent, budgetAtWindowStart,
+    /// curSpent and rolled on every path that does not revert.
+    function _hookCtxAllocator() private pure returns (function() pure returns (HookCtx memory) alloc) {
+        function() pure returns (uint256) raw = _allocHookCtxWords;
+        assembly ("memory-safe") {
+            alloc := raw
+        }
+    }
+
+    /// @dev Reserves the 18 words of a HookCtx past the free memory pointer, unzeroed.
+    function _allocHookCtxWords() private pure returns (uint256 ptr) {
+        assembly ("memory-safe") {
+            ptr := mload(0x40)
+            mstore(0x40, add(ptr, 0x240))
+        }
+    }
+
+    /// @dev Loads what a hook reads into `h`; checks pause, oracle validity / freshness and the
+    /// divergence of the answer from the oracle TWAP as it stood before this read.
+    function _hookPrelude(HookCtx memory h) private view {
         uint256 book = _hookLoad(SLOT_BOOK);
         _requireActive(uint8(book >> 224));
         uint256 hw = _hookLoad(SLOT_HOOK_WINDOW);
@@ -552,14 +576,20 @@ contract VammMarket is IVammMarket, DammRoles {
                 if (block.number < last + cooldown) revert Vamm_HookCooldown(last, block.number);
             }
         }
-        uint256 idx = block.timestamp / DAY;
-        // The window of the last hook (0 before the first one, the simulator's −1).
-        uint256 hwIndex = (c >> 224) / DAY;
+        uint256 idx;
+        uint256 hwIndex;
+        unchecked {
+            // Division by the nonzero constant DAY: neither can overflow nor divide by zero.
+            idx = block.timestamp / DAY;
+            // The window of the last hook (0 before the first one, the simulator's −1).
+            hwIndex = (c >> 224) / DAY;
+        }
         uint256 oldCur = (h.hookWindow >> 96) & M96;
         uint256 curSpent;
         uint256 prevSpent;
         uint256 windowBudget;
         if (idx == hwIndex) {
+            h.rolled = false; // written on both paths: the context is not zero-initialised
             curSpent = oldCur;
             prevSpent = ws & M96;
             windowBudget = (ws >> 96) & M96;
@@ -581,9 +611,10 @@ contract VammMarket is IVammMarket, DammRoles {
                 cap = (windowBudget * ((ws >> MarketStorage.SHIFT_DAILY_CAP) & ((1 << MarketStorage.BITS_DAILY_CAP) - 1))) / BPS;
                 spent = prevSpent + curSpent;
             }
-            // spend ≤ budget < 2^96 (checked above): the sums fit.
-            if (spent + spend > cap) revert Vamm_DailyCostCapExceeded(spent, spend, cap);
             unchecked {
+                // spent = prevSpent + curSpent < 2^97 (two uint96 fields) and spend ≤ budget < 2^96
+                // (checked above): the sum is < 2^98, no overflow.
+                if (spent + spend > cap) revert Vamm_DailyCostCapExceeded(spent, spend, cap);
                 curSpent += spend; // ≤ cap < 2^96 (checked just above)
             }
         }

@@ -30,7 +30,11 @@ library CostMathWad {
     function terminalQuote(uint256 x, uint256 sqrtK, int256 d) internal pure returns (uint256) {
         uint256 xt;
         if (d >= 0) {
-            xt = x + uint256(d);
+            unchecked {
+                // x < 2^113 (a uint112 reserve, or one scaled up by ≤ 10 % in a k change) and
+                // 0 ≤ d < 2^96 (longOI, a uint96): the sum is < 2^114, no overflow.
+                xt = x + uint256(d);
+            }
         } else {
             uint256 short_ = uint256(-d);
             if (short_ >= x) revert IVammMarketErrors.Vamm_InsufficientLiquidity(x, short_);
