@@ -226,10 +226,7 @@ export class MarketCore {
 
   addMargin(trader: string, amount: number): void {
     this.atomic([trader], () => {
-      this.requireTradable(Infinity);
-      if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
-      const pos = this.requirePosition(trader);
-      this.settlePositionFunding(pos);
+      const pos = this.marginChangePosition(trader, amount);
       this.moveToMargin(trader, pos, amount);
     });
   }
@@ -237,10 +234,7 @@ export class MarketCore {
   /** After removal the equity must stay ≥ closeValue·imBps (funding settled first). */
   removeMargin(trader: string, amount: number): void {
     this.atomic([trader], () => {
-      this.requireTradable(Infinity);
-      if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
-      const pos = this.requirePosition(trader);
-      this.settlePositionFunding(pos);
+      const pos = this.marginChangePosition(trader, amount);
       pos.margin -= amount;
       if (pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin);
       const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
@@ -667,6 +661,15 @@ export class MarketCore {
     return { quoteDelta: wasLong ? -quote : quote, fee, pnl };
   }
 
+  /** Head of add/removeMargin: market tradable, amount > 0, the trader's position with funding settled. */
+  private marginChangePosition(trader: string, amount: number): Position {
+    this.requireTradable(Infinity);
+    if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
+    const pos = this.requirePosition(trader);
+    this.settlePositionFunding(pos);
+    return pos;
+  }
+
   /** Margin left after liquidating `base` (taker and liquidation fees included), for the full-close rule. */
   private marginAfterLiquidating(pos: Position, base: number): number {
     const s = this.s;
@@ -702,24 +705,24 @@ export class MarketCore {
   /** Hook guard chain in SPEC order; commits the oracle-TWAP read only for the real hook. */
   private repegRefusal(newPeg: number, cost: number, commitOracle = false): Refusal | null {
     const s = this.s;
-    const p = this.params;
-    if (s.globalPaused || s.paused) return { name: s.globalPaused ? "CH_Paused" : "Vamm_Paused", args: [] };
-    const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, p.maxOracleAgeHooks);
-    if (bad) return bad;
-    // As the contract: the answer is compared with the stored TWAP, then folded into it.
-    const diverged = checkDivergence(s.oraclePrice, s.oracleTwap, p);
-    if (diverged) return diverged;
-    if (commitOracle) {
-      s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, p.twapWindow);
-      s.oracleTwapTs = s.now;
-    }
     return (
-      checkRepegShape(s.x, s.y, s.peg, newPeg, s.oraclePrice, p) ??
-      checkSpend(s.hook, cost, s.now, s.block, p)
+      this.hookOracleRefusal(commitOracle) ??
+      checkRepegShape(s.x, s.y, s.peg, newPeg, s.oraclePrice, this.params) ??
+      checkSpend(s.hook, cost, s.now, s.block, this.params)
     );
   }
 
   private kRefusal(newSqrtK: number, cost: number, commitOracle = false): Refusal | null {
+    const s = this.s;
+    return (
+      this.hookOracleRefusal(commitOracle) ??
+      checkKShape(s.sqrtK, newSqrtK, s.longOI - s.shortOI, this.params) ??
+      checkSpend(s.hook, cost, s.now, s.block, this.params)
+    );
+  }
+
+  /** The head of both hook chains: pauses, oracle answer, divergence; then the TWAP commit if asked. */
+  private hookOracleRefusal(commitOracle: boolean): Refusal | null {
     const s = this.s;
     const p = this.params;
     if (s.globalPaused || s.paused) return { name: s.globalPaused ? "CH_Paused" : "Vamm_Paused", args: [] };
@@ -732,9 +735,6 @@ export class MarketCore {
       s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, p.twapWindow);
       s.oracleTwapTs = s.now;
     }
-    return (
-      checkKShape(s.sqrtK, newSqrtK, s.longOI - s.shortOI, p) ??
-      checkSpend(s.hook, cost, s.now, s.block, p)
-    );
+    return null;
   }
 }

@@ -1,3 +1,5 @@
+import { deriveSeed as deriveCoreSeed } from "../core/rng";
+
 /**
  * Seeded RNG for the simulator: sfc32 (32-bit state words, passes PractRand to 2^60) seeded
  * through splitmix32, with normals by the Marsaglia polar method. Pure 32-bit integer arithmetic
@@ -115,10 +117,7 @@ export class SimRng {
   }
 }
 
-/** Independent sub-stream seed (e.g. oracle path vs traders of the same run). */
+/** Independent sub-stream seed (e.g. oracle path vs traders of the same run): the shared mixer, streams offset by one. */
 export function deriveSeed(seed: number, stream: number): number {
-  let h = (Math.imul(seed | 0, 0x85ebca6b) ^ Math.imul((stream + 1) | 0, 0xc2b2ae35)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
+  return deriveCoreSeed(seed, (stream + 1) | 0);
 }

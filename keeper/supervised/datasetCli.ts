@@ -11,6 +11,7 @@ import { REPO_ROOT, resolvePolicy } from "../policy/policyRegistry";
 import { parseScenarioSet } from "../policy/simAdapter";
 import { DEFAULT_SIM_DATASET_OPTIONS, simAdjustmentRecords, toRecordJson } from "./simAdjustments";
 import { successLabel } from "./adjustmentRecord";
+import { cliNumber as num } from "./cliNumber";
 
 interface CliOptions {
   scenarios: string;
@@ -34,11 +35,6 @@ function main(argv: string[]): void {
     .option("--exploration-seed <n>", "seed of the exploration RNG", String(DEFAULT_SIM_DATASET_OPTIONS.explorationSeed))
     .parse(argv)
     .opts<CliOptions>();
-  const num = (name: string, v: string, int = false): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || (int && !Number.isInteger(n))) throw new Error(`--${name} must be a${int ? "n integer" : " number"}, got '${v}'`);
-    return n;
-  };
   const set = parseScenarioSet(o.scenarios);
   const nSeeds = num("seeds", o.seeds, true);
   if (nSeeds < 1) throw new Error(`--seeds must be >= 1, got ${nSeeds}`);

@@ -23,6 +23,7 @@ import { journalAdjustmentRecords } from "./journalAdjustments";
 import { Journal } from "../service/journal/journal";
 import type { TrainOptions } from "./trainModels";
 import { saveModel } from "./modelStore";
+import { cliNumber as num } from "./cliNumber";
 
 interface CliOptions {
   driftDir: string;
@@ -58,12 +59,6 @@ async function main(argv: string[]): Promise<void> {
     .option("--save-models <dir>", "save the Drift-trained models here (manifest + weights)")
     .parse(argv)
     .opts<CliOptions>();
-
-  const num = (name: string, v: string, int = false): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || (int && !Number.isInteger(n))) throw new Error(`--${name} must be a${int ? "n integer" : " number"}, got '${v}'`);
-    return n;
-  };
   const windowHours = num("window-hours", o.windowHours);
   const trainFraction = num("train-fraction", o.trainFraction);
   const seed = num("seed", o.seed, true);

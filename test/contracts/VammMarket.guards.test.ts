@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
-import type { Interface } from "ethers";
+import type { BaseContract, Interface } from "ethers";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { dammFixture, deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
 import {
@@ -34,12 +34,16 @@ async function setOracle(fx: DammFixture, priceWad: bigint): Promise<void> {
   await (await fx.aggregator.setAnswer(answer8(priceWad))).wait();
 }
 
-async function openLong(fx: DammFixture, i: number, q: bigint, margin = q / 5n): Promise<void> {
-  await (await fx.clearingHouse.connect(fx.traders[i]).openPosition(fx.addresses.market, true, q, margin, 0n, NO_DEADLINE)).wait();
+/** Trader `i` opens `q` quote of notional on one side, with margin q/5 unless given. */
+async function openSide(fx: DammFixture, isLong: boolean, i: number, q: bigint, margin = q / 5n): Promise<void> {
+  await (await fx.clearingHouse.connect(fx.traders[i]).openPosition(fx.addresses.market, isLong, q, margin, 0n, NO_DEADLINE)).wait();
 }
+const openLong = (fx: DammFixture, i: number, q: bigint, margin?: bigint) => openSide(fx, true, i, q, margin);
+const openShort = (fx: DammFixture, i: number, q: bigint, margin?: bigint) => openSide(fx, false, i, q, margin);
 
-async function openShort(fx: DammFixture, i: number, q: bigint, margin = q / 5n): Promise<void> {
-  await (await fx.clearingHouse.connect(fx.traders[i]).openPosition(fx.addresses.market, false, q, margin, 0n, NO_DEADLINE)).wait();
+/** `call` reverts with OpenZeppelin's AccessControlUnauthorizedAccount(who, role) from `contract`. */
+async function expectUnauthorized(call: Promise<unknown>, contract: BaseContract, who: { address: string }, role: string): Promise<void> {
+  await expect(call).to.be.revertedWithCustomError(contract, "AccessControlUnauthorizedAccount").withArgs(who.address, role);
 }
 
 /** A market with a net long (d > 0), mark ≈ 100.2, oracle at `oracle`. */
@@ -57,12 +61,8 @@ describe("VammMarket guards (SPEC §6)", function () {
       const { market, keeper, admin, paramAdmin, guardian, traders, roles } = fx;
       await setOracle(fx, 101n * WAD);
       for (const who of [admin, paramAdmin, guardian, traders[0]]) {
-        await expect(market.connect(who).repeg(100n * WAD + WAD / 2n))
-          .to.be.revertedWithCustomError(market, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.KEEPER_ROLE);
-        await expect(market.connect(who).updateK(1_001_000n * WAD))
-          .to.be.revertedWithCustomError(market, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.KEEPER_ROLE);
+        await expectUnauthorized(market.connect(who).repeg(100n * WAD + WAD / 2n), market, who, roles.KEEPER_ROLE);
+        await expectUnauthorized(market.connect(who).updateK(1_001_000n * WAD), market, who, roles.KEEPER_ROLE);
       }
       await expect(market.connect(keeper).repeg(100n * WAD + WAD / 2n)).to.emit(market, "PegUpdated");
       await mine(1);
@@ -73,12 +73,8 @@ describe("VammMarket guards (SPEC §6)", function () {
     it("lets only PARAM_ADMIN_ROLE call setParameter and setReduceOnly", async function () {
       const { market, keeper, admin, guardian, paramAdmin, roles } = await loadFixture(deployDammFixture);
       for (const who of [admin, keeper, guardian]) {
-        await expect(market.connect(who).setParameter(b32("feeBps"), 20n))
-          .to.be.revertedWithCustomError(market, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.PARAM_ADMIN_ROLE);
-        await expect(market.connect(who).setReduceOnly(true))
-          .to.be.revertedWithCustomError(market, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.PARAM_ADMIN_ROLE);
+        await expectUnauthorized(market.connect(who).setParameter(b32("feeBps"), 20n), market, who, roles.PARAM_ADMIN_ROLE);
+        await expectUnauthorized(market.connect(who).setReduceOnly(true), market, who, roles.PARAM_ADMIN_ROLE);
       }
       await expect(market.connect(paramAdmin).setParameter(b32("feeBps"), 20n))
         .to.emit(market, "ParameterChanged")
@@ -88,22 +84,14 @@ describe("VammMarket guards (SPEC §6)", function () {
     it("lets GUARDIAN_ROLE pause and only DEFAULT_ADMIN_ROLE unpause (market and global)", async function () {
       const { market, clearingHouse: ch, keeper, admin, guardian, paramAdmin, roles } = await loadFixture(deployDammFixture);
       for (const who of [keeper, paramAdmin, admin]) {
-        await expect(market.connect(who).pause())
-          .to.be.revertedWithCustomError(market, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.GUARDIAN_ROLE);
-        await expect(ch.connect(who).pause())
-          .to.be.revertedWithCustomError(ch, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.GUARDIAN_ROLE);
+        await expectUnauthorized(market.connect(who).pause(), market, who, roles.GUARDIAN_ROLE);
+        await expectUnauthorized(ch.connect(who).pause(), ch, who, roles.GUARDIAN_ROLE);
       }
       await expect(market.connect(guardian).pause()).to.emit(market, "Paused").withArgs(guardian.address);
       await expect(ch.connect(guardian).pause()).to.emit(market, "GlobalPauseSet").withArgs(true);
       for (const who of [guardian, keeper, paramAdmin]) {
-        await expect(market.connect(who).unpause())
-          .to.be.revertedWithCustomError(market, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.DEFAULT_ADMIN_ROLE);
-        await expect(ch.connect(who).unpause())
-          .to.be.revertedWithCustomError(ch, "AccessControlUnauthorizedAccount")
-          .withArgs(who.address, roles.DEFAULT_ADMIN_ROLE);
+        await expectUnauthorized(market.connect(who).unpause(), market, who, roles.DEFAULT_ADMIN_ROLE);
+        await expectUnauthorized(ch.connect(who).unpause(), ch, who, roles.DEFAULT_ADMIN_ROLE);
       }
       await expect(market.connect(admin).unpause()).to.emit(market, "Unpaused").withArgs(admin.address);
       await expect(ch.connect(admin).unpause()).to.emit(market, "GlobalPauseSet").withArgs(false);

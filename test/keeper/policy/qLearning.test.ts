@@ -2,26 +2,14 @@ import { expect } from "chai";
 import { QLearner, type LearnerConfig } from "../../../keeper/policy/qLearning";
 import { createRng } from "../../../keeper/policy/rng";
 import { train } from "../../../keeper/policy/training/trainer";
-import type { PolicyEnv } from "../../../keeper/policy/training/envPort";
 import type { MdpConfig } from "../../../keeper/policy/mdpConfig";
-import type { Action } from "../../../keeper/core/policyTypes";
-import { makeObs } from "./fixtures";
+import { chain, makeChainEnv } from "./fixtures";
 
-/**
- * Two-state chain, γ = 0.9. Action 0 "stay", action 1 "move".
- *   state 0: stay → 0, reward 1;  move → 1, reward 0
- *   state 1: stay → 1, reward 2;  move → 0, reward 0
- * By hand: V(1) = 2/(1−γ) = 20; V(0) = max(1 + γV(0), γ·20) = 18 (moving beats 1/(1−γ) = 10), so
- *   Q(0,stay) = 1 + 0.9·18 = 17.2, Q(0,move) = 18, Q(1,stay) = 20, Q(1,move) = 0.9·18 = 16.2.
- */
+/** Optimal Q-values of the fixtures' 2-state chain (γ = 0.9), solved by hand there. */
 const OPT = [
   [17.2, 18],
   [20, 16.2],
 ];
-function chain(s: number, a: number): [number, number] {
-  if (s === 0) return a === 0 ? [0, 1] : [1, 0];
-  return a === 0 ? [1, 2] : [0, 0];
-}
 
 function runChain(cfg: LearnerConfig, steps: number, seed: number): QLearner {
   const rng = createRng(seed);
@@ -91,25 +79,7 @@ describe("tabular Q-learning", () => {
         actions: [{ kind: "hold" }, { kind: "repeg", fraction: 1 }],
         reward: { feeInflow: 1, fundingReceived: 1, adjustmentCost: 1, fundingPaid: 1, gasCost: 1, badDebt: 1, trackingPenaltyPerBps: 0 },
       };
-      const obsOf = (s: number) => makeObs(s === 0 ? { shortOI: 1 } : { longOI: 1 });
-      const makeEnv = (): PolicyEnv => {
-        let s = 0;
-        let t = 0;
-        return {
-          reset: () => ((s = 0), (t = 0), obsOf(0)),
-          step: (a: Action) => {
-            const [s2, r] = chain(s, a.kind === "hold" ? 0 : 1);
-            s = s2;
-            t++;
-            return {
-              obs: obsOf(s2),
-              parts: { feeInflow: r, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 },
-              done: t >= 50,
-              terminal: false,
-            };
-          },
-        };
-      };
+      const makeEnv = makeChainEnv(50);
       const res = train({
         mdp,
         config: { episodes: 400, seed: 1, curveEvery: 50, learner: { ...base, epsilon: { kind: "linear", start: 1, end: 0.3, episodes: 400 } } },

@@ -9,9 +9,7 @@ import { DEFAULT_REWARD_WEIGHTS, parseMdpConfig, type MdpConfig } from "../../..
 import { buildPolicyFile, parsePolicyFile, serialisePolicyFile } from "../../../keeper/policy/policyFile";
 import { QTable } from "../../../keeper/policy/qTable";
 import { makeEnvFactory, listScenarios } from "../../../keeper/policy/simAdapter";
-import type { PolicyEnv } from "../../../keeper/policy/training/envPort";
-import type { Action } from "../../../keeper/core/policyTypes";
-import { makeObs } from "./fixtures";
+import { makeChainEnv, NO_PARTS } from "./fixtures";
 
 const base: LearnerConfig = {
   gamma: 0.9,
@@ -20,32 +18,13 @@ const base: LearnerConfig = {
   doubleQ: false,
   initialQ: 0,
 };
-const NO_PARTS: RewardParts = { feeInflow: 0, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 };
-
-/** Same 2-state chain as qLearning.test.ts: optimal Q(1, stay) = 20, greedy [move, stay]. */
-function chain(s: number, a: number): [number, number] {
-  if (s === 0) return a === 0 ? [0, 1] : [1, 0];
-  return a === 0 ? [1, 2] : [0, 0];
-}
+/** The fixtures' 2-state chain: optimal Q(1, stay) = 20, greedy [move, stay]. */
 const chainMdp: MdpConfig = {
   state: { imbalance: { normaliseBy: "totalOI", edges: [0] } },
   actions: [{ kind: "hold" }, { kind: "repeg", fraction: 1 }],
   reward: { ...DEFAULT_REWARD_WEIGHTS },
 };
-const obsOf = (s: number) => makeObs(s === 0 ? { shortOI: 1 } : { longOI: 1 });
-const chainEnv = (): PolicyEnv => {
-  let s = 0;
-  let t = 0;
-  return {
-    reset: () => ((s = 0), (t = 0), obsOf(0)),
-    step: (a: Action) => {
-      const [s2, r] = chain(s, a.kind === "hold" ? 0 : 1);
-      s = s2;
-      t++;
-      return { obs: obsOf(s2), parts: { ...NO_PARTS, feeInflow: r }, done: t >= 20, terminal: false };
-    },
-  };
-};
+const chainEnv = makeChainEnv(20);
 
 describe("experience replay", () => {
   describe("QLearner.replay", () => {

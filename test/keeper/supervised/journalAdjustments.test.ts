@@ -5,31 +5,14 @@ import { Journal } from "../../../keeper/service/journal/journal";
 import { journalAdjustmentRecords, wadStringToNumber } from "../../../keeper/supervised/journalAdjustments";
 import { datasetFromRecords } from "../../../keeper/supervised/adjustmentDataset";
 import { marketFeatures } from "../../../keeper/supervised/observationFeatures";
-import { makeTempDir } from "./supervisedTestUtils";
+import { curveObservation, makeTempDir } from "./supervisedTestUtils";
 
 const WAD = 10n ** 18n;
 const T0 = 1_700_000_000;
 const M = "0x00000000000000000000000000000000000000aa";
 
 function obs(time: number, budget: number, over: Partial<MarketObservation> = {}): MarketObservation {
-  return {
-    time,
-    baseReserve: 1000,
-    quoteReserve: 1000,
-    peg: 100,
-    sqrtK: 1000,
-    mark: 100,
-    oracle: 101,
-    markTwap: 100,
-    oracleTwap: 101,
-    longOI: 30,
-    shortOI: 10,
-    budget,
-    reservedShare: 500,
-    volatility: 0.04,
-    sinceLastUpdate: Infinity,
-    ...over,
-  };
+  return curveObservation({ time, budget, reservedShare: 500, volatility: 0.04, sinceLastUpdate: Infinity, ...over });
 }
 
 /** Journals one decision at `time` and walks it to `status` the way the keeper does. */

@@ -6,25 +6,9 @@ import { CLASSIFIER_FEATURES, REGRESSOR_FEATURES } from "../../../keeper/supervi
 import { buildModel } from "../../../keeper/supervised/modelArchitectures";
 import { SupervisedModel } from "../../../keeper/supervised/supervisedModel";
 import { getTf } from "../../../keeper/supervised/tfBackend";
-import { initTfQuietly } from "./supervisedTestUtils";
+import { curveObservation, initTfQuietly } from "./supervisedTestUtils";
 
-const OBS: MarketObservation = {
-  time: 1000,
-  baseReserve: 1000,
-  quoteReserve: 1000,
-  peg: 100,
-  sqrtK: 1000,
-  mark: 100,
-  oracle: 101,
-  markTwap: 100,
-  oracleTwap: 101,
-  longOI: 30,
-  shortOI: 10,
-  budget: 5000,
-  reservedShare: 5000,
-  volatility: 0.05,
-  sinceLastUpdate: 3600,
-};
+const OBS: MarketObservation = curveObservation({ time: 1000, budget: 5000, reservedShare: 5000, volatility: 0.05, sinceLastUpdate: 3600 });
 
 class FixedPolicy implements Policy {
   readonly name = "fixed";

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { initTf, type TfRuntime } from "../../../keeper/supervised/tfBackend";
 import { createRng } from "../../../keeper/supervised/seededRng";
+import type { MarketObservation } from "../../../keeper/core/policyTypes";
 
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 
@@ -13,6 +14,30 @@ export function initTfQuietly(): Promise<TfRuntime> {
 
 export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `damm-${prefix}-`));
+}
+
+/**
+ * A square curve (x = y = sqrtK = 1000, peg 100) marking 1 % under its oracle with net long OI 20;
+ * each test sets the time, budget and history fields it depends on.
+ */
+export function curveObservation(
+  fields: Pick<MarketObservation, "time" | "budget" | "reservedShare" | "volatility" | "sinceLastUpdate"> & Partial<MarketObservation>,
+): MarketObservation {
+  const { time, ...rest } = fields;
+  return {
+    time, // first, as a hand-written observation lists it
+    baseReserve: 1000,
+    quoteReserve: 1000,
+    peg: 100,
+    sqrtK: 1000,
+    mark: 100,
+    oracle: 101,
+    markTwap: 100,
+    oracleTwap: 101,
+    longOI: 30,
+    shortOI: 10,
+    ...rest,
+  };
 }
 
 /** Gaussian points labelled by the side of a hyperplane w·x = 0, pushed 1.5 away from it (separable). */
