@@ -14,6 +14,7 @@ import { loadContractAbis } from "../service/chain/contractAbis";
 import type { MarketParams } from "../sim/params";
 import type { DammContracts } from "./deploy";
 import type { Op, Outcome, StepResult } from "./ops";
+import { markPrice } from "../sim/curve";
 import { fromOracleAnswer, fromWad, NO_DEADLINE } from "./wad";
 
 /** Minimal JSON-RPC access (ethers providers and Hardhat's EIP-1193 provider both fit). */
@@ -147,7 +148,7 @@ export class Lockstep {
     const index = this.index++;
     this.noteBlock(receipt.blockNumber, blockTimestamp);
     const chain: Outcome = receipt.status === 1 ? { ok: true, values: this.chainValues(op, receipt.logs) } : { ok: false, error: "reverted" };
-    const sim = this.applySim(op);
+    const sim = this.applySim(op, chain.ok);
     return { index, op, block: this.lastBlock, time: this.lastTime, chain, sim, gasUsed: receipt.gasUsed };
   }
 
@@ -314,7 +315,32 @@ export class Lockstep {
   }
 
   /** Applies the op to MarketCore at the current (time, block). */
-  private applySim(op: Exclude<Op, { kind: "advance" }>): Outcome {
+  /**
+   * The float64 peg the mirror applies for an on-chain peg. A repeg fitted to an almost-spent
+   * budget/cap can move the peg by a few wei (≲ 1e-16 relative): a real, accepted step on-chain, but
+   * below float64 resolution, so the same number would leave the simulator's mark where it was and
+   * be refused as "not toward the oracle". Such a step is mirrored as the smallest float step that
+   * moves the mark toward the oracle (its cost and effect stay ≲ 1e-15 relative, far inside the
+   * parity tolerance), so its side effects (TWAP sample, hook window, cooldown) are mirrored too.
+   */
+  private representablePeg(newPegWad: bigint, acceptedOnChain: boolean): number {
+    const newPeg = fromWad(newPegWad);
+    const s = this.core.state();
+    const up = s.oracle > s.mark;
+    const moved = markPrice(s.x, s.y, newPeg);
+    // Only a tiny step the chain accepted (so toward the oracle) that float64 does not see in the
+    // mark is nudged; anything else goes as is and is judged by the simulator.
+    if (!acceptedOnChain || s.mark === s.oracle || (up ? moved > s.mark : moved < s.mark) || Math.abs(newPeg - s.peg) > s.peg * 1e-12) return newPeg;
+    let peg = s.peg;
+    for (let i = 0; i < 64; i++) {
+      peg = up ? nextUp(peg) : nextDown(peg);
+      const mark = markPrice(s.x, s.y, peg);
+      if (up ? mark > s.mark : mark < s.mark) return peg;
+    }
+    return newPeg;
+  }
+
+  private applySim(op: Exclude<Op, { kind: "advance" }>, acceptedOnChain = false): Outcome {
     const core = this.core;
     try {
       switch (op.kind) {
@@ -359,7 +385,7 @@ export class Lockstep {
           core.setOracle(fromOracleAnswer(op.answer), this.lastTime);
           return { ok: true, values: {} };
         case "repeg": {
-          const r = core.repeg(fromWad(op.newPeg));
+          const r = core.repeg(this.representablePeg(op.newPeg, acceptedOnChain));
           return { ok: true, values: { cost: r.cost, newMark: r.newMark } };
         }
         case "updateK": {
@@ -372,4 +398,21 @@ export class Lockstep {
       throw e;
     }
   }
+}
+
+const F64 = new Float64Array(1);
+const U64 = new BigUint64Array(F64.buffer);
+
+/** The next float64 above a positive finite x. */
+function nextUp(x: number): number {
+  F64[0] = x;
+  U64[0] += 1n;
+  return F64[0];
+}
+
+/** The next float64 below a positive finite x. */
+function nextDown(x: number): number {
+  F64[0] = x;
+  U64[0] -= 1n;
+  return F64[0];
 }

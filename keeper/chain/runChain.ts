@@ -73,6 +73,8 @@ export interface HookRecord {
 export interface ChainRunResult {
   readonly label: string;
   readonly contracts: DammContracts;
+  /** Trader accounts that are informed (the rest are uninformed). */
+  readonly informedAccounts: number;
   readonly trades: number;
   readonly refusedTrades: number;
   readonly liquidations: number;
@@ -336,6 +338,7 @@ export async function runChainEpisode(env: ChainRunEnv, o: ChainRunOptions, labe
   return {
     label,
     contracts: c,
+    informedAccounts: traders.filter((t) => t.informed).length,
     trades,
     refusedTrades: refused,
     liquidations,

@@ -5,13 +5,11 @@
  */
 import { expect } from "chai";
 import { loadKeeperPolicy } from "../../keeper/service/policy/loadKeeperPolicy";
-import { resolvePolicy } from "../../keeper/policy/policyRegistry";
 import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/chain/runChain";
 import { toWad } from "../../keeper/chain/wad";
 import type { StepResult } from "../../keeper/chain/ops";
 import { inProcessEnv, scenario } from "./helpers";
 import path from "node:path";
-import type { Policy } from "../../keeper/core/policyTypes";
 
 /** A scenario with a deeper adjustment budget, so the daily cost cap (20 % of it) is not what binds. */
 function withBudget(rel: string, budget: number) {
@@ -19,21 +17,20 @@ function withBudget(rel: string, budget: number) {
   return { ...sc, market: { ...sc.market, budget } };
 }
 
-/**
- * Drift's formulaic repeg (toward the oracle whenever the budget allows), as is: sized to the exact
- * budget its repeg can exceed it by rounding; MarketJob's planner (fitToBudget) shrinks such a step
- * to 99 % of min(budget, daily-cap headroom), and a refused preview is a skip, not a halt.
- */
-function formulaic(): Policy {
-  return resolvePolicy("formulaic");
-}
+/** The shipped policy: trained with a tracking shield (above 30 bps of |mark − oracle| only repegs are allowed). */
+const SHIPPED = path.resolve(__dirname, "../../policies/default.json");
+const SHIELD_BPS = 30;
 
 /**
- * Stated tracking bound of the calm run (gbm-calm, 1 day, keeper every 15 min), sampled every 5 min:
- * mean |mark − oracle| ≤ 30 bps, p95 ≤ 80 bps (measured 12.4 / 39.5).
+ * Stated tracking bound of the calm run with the shipped policy (gbm-calm, 1 day, keeper every
+ * 15 min), sampled every 5 min: mean |mark − oracle| ≤ 30 bps, p95 ≤ 80 bps (measured 18.8 / 53.1;
+ * the formulaic full repeg measured 12.4 / 39.5). Right after a tick: median ≤ 30 bps (measured
+ * 15.8), max ≤ 80 bps (measured 52.4: a half repeg of a ~105 bps gap).
  */
 const TRACK_MEAN_BPS = 30;
 const TRACK_P95_BPS = 80;
+const AFTER_TICK_MEDIAN_BPS = 30;
+const AFTER_TICK_MAX_BPS = 80;
 
 function expectSolventAndMirrored(r: ChainRunResult): void {
   expect(r.parityMismatches, r.parityMismatches.slice(0, 10).join("\n")).to.deep.equal([]);
@@ -47,8 +44,9 @@ function expectSolventAndMirrored(r: ChainRunResult): void {
 describe("e2e: traders and the keeper on-chain", function () {
   this.timeout(300_000);
 
-  it(`the mark tracks the oracle after keeper ticks (mean ≤ ${TRACK_MEAN_BPS} bps, p95 ≤ ${TRACK_P95_BPS} bps)`, async () => {
+  it(`with the shipped policy the mark tracks the oracle (mean ≤ ${TRACK_MEAN_BPS} bps, p95 ≤ ${TRACK_P95_BPS} bps; after a tick median ≤ ${AFTER_TICK_MEDIAN_BPS}, max ≤ ${AFTER_TICK_MAX_BPS})`, async () => {
     const env = await inProcessEnv();
+    const policy = loadKeeperPolicy(SHIPPED);
     const afterTick: number[] = [];
     const r = await runChainEpisode(
       env,
@@ -56,7 +54,7 @@ describe("e2e: traders and the keeper on-chain", function () {
         scenario: withBudget("scenarios/train/gbm-calm.json", 2_000_000),
         days: 1,
         seed: 3,
-        policy: formulaic(),
+        policy,
         arrivalsPerDay: 400,
         decisionIntervalSec: 900,
         onTick: (i) => afterTick.push(Math.abs((i.mark - i.oracle) / i.oracle) * 1e4),
@@ -67,11 +65,16 @@ describe("e2e: traders and the keeper on-chain", function () {
     expect(afterTick.length).to.equal(96);
     expect(r.trades).to.be.at.least(300);
     expect(r.journal.length, "one journaled decision per tick").to.equal(96);
-    expect(r.updatesSent).to.be.at.least(10);
+    expect(r.updatesSent).to.be.at.least(10); // measured 72
     expect(r.keeperHalted).to.equal(false);
+    expect(r.journal.every((d) => d.policy === policy.name)).to.equal(true);
+    // The shield on-chain: every decision that saw the gap above 30 bps chose a repeg.
+    const wide = r.journal.filter((d) => Math.abs((d.observation.mark - d.observation.oracle) / d.observation.oracle) * 1e4 > SHIELD_BPS);
+    expect(wide.length, "ticks that saw a gap above the shield").to.be.at.least(5);
+    for (const d of wide) expect(d.action.kind, `decision ${d.id} at a ${d.observation.mark}/${d.observation.oracle} gap`).to.equal("repeg");
     const sorted = [...afterTick].sort((a, b) => a - b);
-    // Right after a tick the formulaic keeper has repegged to the oracle (median gap ≈ 0).
-    expect(sorted[Math.floor(sorted.length / 2)]).to.be.below(1);
+    expect(sorted[Math.floor(sorted.length / 2)]).to.be.at.most(AFTER_TICK_MEDIAN_BPS);
+    expect(sorted[sorted.length - 1]).to.be.at.most(AFTER_TICK_MAX_BPS);
     expect(r.gapMeanBps).to.be.at.most(TRACK_MEAN_BPS);
     expect(r.gapP95Bps).to.be.at.most(TRACK_P95_BPS);
     expectSolventAndMirrored(r);
@@ -79,7 +82,7 @@ describe("e2e: traders and the keeper on-chain", function () {
 
   it("runs the shipped policy (policies/default.json) in the loop: every tick journaled, every hook mirrored exactly", async () => {
     const env = await inProcessEnv();
-    const policy = loadKeeperPolicy(path.resolve(__dirname, "../../policies/default.json"));
+    const policy = loadKeeperPolicy(SHIPPED);
     const r = await runChainEpisode(env, { scenario: scenario("scenarios/train/gbm-calm.json"), days: 0.5, seed: 3, policy, arrivalsPerDay: 400, decisionIntervalSec: 1800 }, "shipped");
     expect(r.journal.length).to.equal(24);
     expect(r.journal.every((d) => d.policy === policy.name)).to.equal(true);
@@ -100,9 +103,10 @@ describe("e2e: traders and the keeper on-chain", function () {
         scenario: withBudget("scenarios/train/gbm-calm.json", 5_000_000),
         days: 1,
         seed: 5,
-        // Recovery by repeg is the formulaic policy's declared behaviour (the shipped policy mostly
-        // holds at large gaps with a balanced book).
-        policy: formulaic(),
+        // The shipped policy: its tracking shield makes it repeg at any gap above 30 bps, so once the
+        // TWAP has caught up it walks the mark down to the crashed oracle (measured: 4200 bps after
+        // the crash, under 70 bps 7 h later, 103 updates in the day, −7 bps at the end).
+        policy: loadKeeperPolicy(SHIPPED),
         arrivalsPerDay: 300,
         decisionIntervalSec: 600,
         oracleAt: (t, p) => (t >= crashAt ? p * 0.7 : p),
