@@ -97,6 +97,8 @@ export async function createKeeperApp(
           backoff: cfg.backoff,
           economics: cfg.economics,
           fitToBudget: cfg.fitToBudget,
+          minRepegBps: cfg.minRepegBps,
+          minFitFraction: cfg.minFitFraction,
         },
       }),
     );

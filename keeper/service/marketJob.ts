@@ -21,6 +21,9 @@ export interface MarketJobSettings {
   readonly economics: EconomicsConfig;
   /** Shrink a repeg that would not fit min(budget, daily-cap headroom) (planHookCall); default on. */
   readonly fitToBudget?: boolean;
+  /** A fitted repeg below either minimum is skipped (planHookCall's defaults when absent). */
+  readonly minRepegBps?: number;
+  readonly minFitFraction?: number;
 }
 
 export interface MarketJobDeps {
@@ -166,7 +169,7 @@ export class MarketJob implements ServiceJob {
     };
 
     // 4. Plan the exact call inside the market's guards (and, for a repeg, inside the budget).
-    const plan = planHookCall(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true });
+    const plan = planHookCall(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true, minRepegBps: settings.minRepegBps, minFitFraction: settings.minFitFraction });
     if ("skip" in plan) return skip(plan.skip);
     const call = plan.call;
     const requestedTarget = plan.requested?.target ?? call.target;

@@ -19,7 +19,18 @@ export interface PlanOptions {
    * at most FIT_SHARE of that limit, instead of sending a call the preview would refuse.
    */
   readonly fitToBudget?: boolean;
+  /**
+   * A fitted repeg must move the peg at least this many bps (default DEFAULT_MIN_REPEG_BPS) and
+   * close at least this fraction of the mark–oracle gap (default DEFAULT_MIN_FIT_FRACTION), or it
+   * is skipped: near an exhausted cap each fit is ~100× smaller than the last, gas for a few wei.
+   * Unfitted repegs are not affected.
+   */
+  readonly minRepegBps?: number;
+  readonly minFitFraction?: number;
 }
+
+export const DEFAULT_MIN_REPEG_BPS = 1;
+export const DEFAULT_MIN_FIT_FRACTION = 0.1;
 
 /** Share of min(budget, cap headroom) a fitted repeg may spend (rounding and a moving window). */
 export const FIT_SHARE_PCT = 99n;
@@ -39,7 +50,7 @@ export function planHookCall(action: Action, s: MarketSnapshot, opts: PlanOption
     case "hold":
       return { skip: "hold" };
     case "repeg":
-      return fitRepeg(planRepeg(action.fraction ?? 1, s), s, opts.fitToBudget ?? true);
+      return fitRepeg(planRepeg(action.fraction ?? 1, s), s, opts);
     case "kUp":
       return planK(+1, action.stepBps, s);
     case "kDown":
@@ -64,8 +75,8 @@ function planRepeg(fraction: number, s: MarketSnapshot): Plan {
   return { call: { kind: "repeg", target: newPeg } };
 }
 
-function fitRepeg(plan: Plan, s: MarketSnapshot, fit: boolean): Plan {
-  if (!fit || "skip" in plan) return plan;
+function fitRepeg(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Plan {
+  if (!(opts.fitToBudget ?? true) || "skip" in plan) return plan;
   const requested = plan.call;
   const cost = repegCost(s, requested.target);
   if (cost === undefined || cost <= 0n) return plan; // revenue, or a book the curve cannot value
@@ -79,11 +90,32 @@ function fitRepeg(plan: Plan, s: MarketSnapshot, fit: boolean): Plan {
   const target = s.peg + move;
   const planned = repegCost(s, target) ?? 0n;
   if (move === 0n || planned > limit) return { skip: `repeg cost ${cost} exceeds ${limitName} ${limit}; no peg step fits` };
+  const tooSmall = belowMinimum(s, target, opts);
+  if (tooSmall) return { skip: `${tooSmall} (requested peg costs ${cost} > ${limitName} ${limit})` };
   return {
     call: { kind: "repeg", target },
     requested,
     note: `requested peg ${requested.target} costs ${cost} > ${limitName} ${limit}: fitted to peg ${target} costing ${planned}`,
   };
+}
+
+/**
+ * Why a fitted peg `target` is too small to be worth a transaction, or undefined. Exact bigint
+ * comparisons in millionths: closed = (mark' − mark)/(oracle − mark), move = |P' − P|/P.
+ */
+function belowMinimum(s: MarketSnapshot, target: bigint, opts: PlanOptions): string | undefined {
+  const minBps = opts.minRepegBps ?? DEFAULT_MIN_REPEG_BPS;
+  const minFraction = opts.minFitFraction ?? DEFAULT_MIN_FIT_FRACTION;
+  const gap = s.oracle - s.mark;
+  const newMark = (s.quoteReserve * target) / s.baseReserve;
+  const closedPpm = ((newMark - s.mark) * PPM) / gap; // same sign as the gap: toward the oracle
+  const moveBpsPpm = (abs(target - s.peg) * BPS * PPM) / s.peg;
+  if (closedPpm >= BigInt(Math.round(minFraction * 1e6)) && moveBpsPpm >= BigInt(Math.round(minBps * 1e6))) return undefined;
+  const bps = (ppm: bigint): string => (Number(ppm) / 1e6).toFixed(4).replace(/\.?0+$/, "");
+  return (
+    `fitted repeg below minimum: closes ${bps(closedPpm * BPS)} bps of the gap, min ${bps(BigInt(Math.round(minFraction * 1e10)))}; ` +
+    `moves the peg ${bps(moveBpsPpm)} bps, min ${minBps}`
+  );
 }
 
 /** previewRepeg's cost for the snapshot's state: ceil((y − y_t)·(P' − P)/WAD), y_t = ceil(k/(x + d)). */
@@ -113,6 +145,10 @@ function planK(direction: 1 | -1, stepBps: number | undefined, s: MarketSnapshot
   if (direction < 0 && target > s.sqrtK) target = s.sqrtK; // |d| > sqrtK cannot happen on a healthy market
   if (target === s.sqrtK) return { skip: direction > 0 ? "k already at its upper bound" : "k cannot go lower (bound or net position)" };
   return { call: { kind: "updateK", target } };
+}
+
+function abs(a: bigint): bigint {
+  return a < 0n ? -a : a;
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_MIN_FIT_FRACTION, DEFAULT_MIN_REPEG_BPS } from "../planHookCall";
 
 /**
  * The keeper's configuration file. Types are derived from the schema (z.infer) so the file,
@@ -66,6 +67,10 @@ export const keeperConfigSchema = z
     economics: economicsConfigSchema.default({ nativePriceQuote: 0, trackingValuePerBps: 0 }),
     /** Shrink a repeg that would cost more than min(budget, daily-cap headroom) to 99 % of it (planHookCall). */
     fitToBudget: z.boolean().default(true),
+    /** A fitted repeg moving the peg less than this (bps) is skipped, not sent; unfitted repegs are not affected. */
+    minRepegBps: z.number().nonnegative({ error: "must be >= 0" }).max(10_000, { error: "must be <= 10000" }).default(DEFAULT_MIN_REPEG_BPS),
+    /** A fitted repeg closing less than this fraction of the mark–oracle gap is skipped, not sent. */
+    minFitFraction: z.number().min(0, { error: "must be >= 0" }).max(1, { error: "must be <= 1" }).default(DEFAULT_MIN_FIT_FRACTION),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   })
   .superRefine((cfg, ctx) => {

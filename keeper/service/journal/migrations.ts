@@ -64,6 +64,20 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE decisions ADD COLUMN requested_target TEXT`);
     },
   },
+  {
+    version: 3,
+    description: "a reconciled (dropped) row does not reserve its transaction hash",
+    up(db) {
+      // A dropped transaction never reached the chain and its nonce is reused. When the fresh
+      // decision plans the same call at the same fees, the signed transaction is byte-identical
+      // (same hash); v1's index refused it, and once both peg directions were taken the keeper
+      // could send nothing until the mark moved, which it could not move itself.
+      db.exec(`
+        DROP INDEX decisions_tx_hash;
+        CREATE UNIQUE INDEX decisions_tx_hash ON decisions(tx_hash) WHERE tx_hash IS NOT NULL AND status <> 'reconciled';
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -160,6 +160,15 @@ describe("keeper config", () => {
       ]);
     });
 
+    it("validates the fitted-repeg minimums (defaults 1 bp and 0.1 of the gap)", () => {
+      const cfg = parseConfig(validConfig(), "k.json", env);
+      expect([cfg.minRepegBps, cfg.minFitFraction]).to.deep.equal([1, 0.1]);
+      expect(problemsOf(() => parseConfig({ ...validConfig(), minRepegBps: -1, minFitFraction: 1.5 }, "k.json", env))).to.have.members([
+        "minRepegBps: must be >= 0",
+        "minFitFraction: must be <= 1",
+      ]);
+    });
+
     it("says so when the root is not an object", () => {
       expect(problemsOf(() => parseConfig([1, 2], "k.json", env))[0]).to.match(/^\(root\): /);
     });

@@ -385,8 +385,36 @@ describe("MarketJob", () => {
       const rows = journal.list();
       expect(rows).to.have.length(2);
       expect(rows[1]).to.deep.include({ status: "confirmed", nonce: 0 }); // same nonce: at most one of the two can land
-      expect(rows[1].txHash).not.to.equal(row.txHash);
-      expect(chain.sentCount()).to.equal(2);
+      // Same state, call, fees and nonce: the byte-identical transaction, now owned by the live row.
+      expect(rows[1].txHash).to.equal(row.txHash);
+      expect(chain.broadcasts).to.equal(2);
+    });
+
+    it("re-signing a dropped transaction byte for byte is not refused by the journal (both directions dropped)", async () => {
+      // Regression (faults test): the oracle flips between two values around an unmoved mark, so
+      // every decision is one of two identical transactions; once both were dropped the keeper
+      // failed every tick with "UNIQUE constraint failed: decisions.tx_hash" and never recovered.
+      chain.autoMine = "never";
+      const up = snapshot({ oracle: 101n * WAD });
+      const down = snapshot({ oracle: 99n * WAD });
+      const j = job([REPEG]);
+      await j.init();
+      let slot = 10;
+      for (const s of [up, down]) {
+        gateway.snap = { ...s, blockNumber: slot++ };
+        await j.tick();
+        const sent = journal.list().find((r) => r.status === "sent")!;
+        chain.drop(sent.txHash!);
+      }
+      chain.autoMine = "success";
+      for (const s of [up, down]) {
+        gateway.snap = { ...s, blockNumber: slot++ };
+        await j.tick();
+        expect(j.lastOutcome).to.equal("confirmed");
+      }
+      const rows = journal.list();
+      expect(rows.filter((r) => r.status === "failed")).to.deep.equal([]);
+      expect(rows.map((r) => r.status)).to.include.members(["reconciled", "confirmed"]);
     });
 
     it("on restart, a decision whose broadcast failed after journaling is not re-sent blindly", async () => {

@@ -84,6 +84,38 @@ describe("planning the hook call", () => {
       expect(none).to.deep.equal({ skip: `repeg cost ${repegCost(snapshot(), requested)} exceeds budget 0; no peg step fits` });
     });
 
+    describe("a fitted repeg below the minimum (minFitFraction, minRepegBps)", () => {
+      // Full gap: peg 100 → 101 costs ≈ 19.61. Near an exhausted cap each fit is ~100× smaller
+      // than the last; below the minimum it is skipped instead of paying gas for a few wei.
+      it("is skipped, saying how much of the gap it would close against the minimum", () => {
+        const s = snapshot({ dailyCapHeadroom: WAD / 10n }); // closes ≈ 0.5 % of the gap, moves the peg ≈ 0.5 bps
+        const plan = planHookCall({ kind: "repeg", fraction: 1 }, s);
+        if (!("skip" in plan)) throw new Error(`expected a skip, got ${plan.call.target}`);
+        expect(plan.skip).to.match(/^fitted repeg below minimum: closes 50\.\d+ bps of the gap, min 1000; moves the peg 0\.5\d* bps, min 1 \(requested peg costs \d+ > daily cap headroom 100000000000000000\)$/);
+      });
+
+      it("is skipped on the peg-move minimum alone when that is the one missed", () => {
+        const s = snapshot({ dailyCapHeadroom: WAD / 10n });
+        const plan = planHookCall({ kind: "repeg", fraction: 1 }, s, { minFitFraction: 0 });
+        expect(plan).to.have.property("skip").that.matches(/^fitted repeg below minimum: .*moves the peg 0\.5\d* bps, min 1 /);
+        expect(planHookCall({ kind: "repeg", fraction: 1 }, s, { minFitFraction: 0, minRepegBps: 0.1 })).to.have.property("call");
+      });
+
+      it("is sent when it clears both minimums", () => {
+        const s = snapshot({ dailyCapHeadroom: 4n * WAD }); // ≈ 20 % of the gap, ≈ 20 bps of the peg
+        const plan = planHookCall({ kind: "repeg", fraction: 1 }, s);
+        if (!("call" in plan)) throw new Error(plan.skip);
+        expect(plan.requested).to.deep.equal({ kind: "repeg", target: 101n * WAD });
+        expect(repegCost(s, plan.call.target)! <= (4n * WAD * 99n) / 100n).to.equal(true);
+        expect(planHookCall({ kind: "repeg", fraction: 1 }, s, { minFitFraction: 0.25 })).to.have.property("skip").that.matches(/closes 20\d\d\.\d+ bps of the gap, min 2500;/);
+      });
+
+      it("does not apply to a repeg that fits unchanged, however small", () => {
+        const s = snapshot({ oracle: 100n * WAD + WAD / 1000n }); // 0.1 bps gap, cost well within budget
+        expect(planHookCall({ kind: "repeg", fraction: 1 }, s)).to.deep.equal({ call: { kind: "repeg", target: 100n * WAD + WAD / 1000n } });
+      });
+    });
+
     it("never touches a repeg that earns (cost ≤ 0), even with an empty budget", () => {
       const s = snapshot({ oracle: 99n * WAD, budget: 0n }); // peg down under a net long: revenue
       expect(repegCost(s, 995n * WAD / 10n)! < 0n).to.equal(true);
@@ -117,6 +149,9 @@ describe("planning the hook call", () => {
             const cost = repegCost(s, newPeg)!;
             if (plan.requested) {
               expect(cost <= (limit * 99n) / 100n).to.equal(true);
+              // ... and clears the default minimums: ≥ 10 % of the gap, ≥ 1 bp of the peg.
+              expect((newMark - mark) * 10n >= oracle - mark === oracle > mark).to.equal(true);
+              expect((newPeg > peg ? newPeg - peg : peg - newPeg) * 10_000n >= peg).to.equal(true);
               const r = plan.requested.target;
               expect(oracle > mark ? newPeg < r : newPeg > r).to.equal(true); // strictly between the peg and the request
             } else expect(cost <= limit).to.equal(true);

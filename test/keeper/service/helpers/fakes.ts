@@ -1,4 +1,4 @@
-import { Interface, makeError } from "ethers";
+import { Interface, id as keccakText, makeError } from "ethers";
 import type { Decision, MarketObservation, Policy, Action } from "../../../../keeper/core/policyTypes";
 import type {
   FeeQuote,
@@ -132,7 +132,8 @@ export class FakeChain implements TxSender {
   fee: FeeQuote = { baseFeePerGas: 1_000_000_000n, maxFeePerGas: 3_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
   sendError?: Error;
   hookCost = 5n * WAD;
-  private seq = 0;
+  /** send() calls that signed a transaction (a re-signed identical one counts again). */
+  broadcasts = 0;
 
   async getReceipt(txHash: string): Promise<ReceiptInfo | null> {
     return this.txs.get(txHash)?.mined ?? null;
@@ -150,7 +151,9 @@ export class FakeChain implements TxSender {
   async send(req: TxRequest, onSigned: (h: string, n: number) => void): Promise<{ hash: string; nonce: number }> {
     const pendingNonces = [...this.txs.values()].filter((t) => t.inMempool).map((t) => t.nonce + 1);
     const nonce = Math.max(this.minedNonce, ...pendingNonces);
-    const hash = `0x${(++this.seq).toString(16).padStart(64, "0")}`;
+    // Like a signature: the same nonce, call and fees give the same transaction, hence the same hash.
+    const hash = keccakText(JSON.stringify({ nonce, ...req }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+    this.broadcasts += 1;
     onSigned(hash, nonce);
     if (this.sendError) throw this.sendError;
     this.txs.set(hash, { hash, nonce, req, inMempool: true });
