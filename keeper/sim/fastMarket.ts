@@ -38,61 +38,64 @@ export interface FastMarketConfig {
 }
 
 export class FastMarket implements HookLedger {
+  // Every numeric field starts as a number (never `undefined`, which ES2022 class fields would
+  // define first): V8 then keeps a Double field and updates it in place; an `undefined` start
+  // makes the field Tagged and every double store allocates a new HeapNumber (GC in the hot loop).
   readonly params: MarketParams;
   readonly c = new FastCounters();
   // curve
-  x: number;
-  y: number;
-  peg: number;
-  sqrtK: number;
-  k: number;
+  x = 0;
+  y = 0;
+  peg = 0;
+  sqrtK = 0;
+  k = 0;
   longOI = 0;
   shortOI = 0;
   // budget ledger (HookLedger)
-  budget: number;
+  budget = 0;
   lastHookBlock = -Infinity;
   windowIndex = -1;
   prevSpent = 0;
   curSpent = 0;
-  budgetAtWindowStart: number;
-  reservedShare: number;
+  budgetAtWindowStart = 0;
+  reservedShare = 0;
   uncoveredBadDebt = 0;
   lastHookTime = -Infinity;
   // TWAPs, funding, oracle
-  markTwap: number;
-  markTwapTs: number;
-  oracleTwap: number;
-  oracleTwapTs: number;
+  markTwap = 0;
+  markTwapTs = 0;
+  oracleTwap = 0;
+  oracleTwapTs = 0;
   cumLong = 0;
   cumShort = 0;
-  lastFundingTime: number;
-  oracle: number;
-  oracleTs: number;
+  lastFundingTime = 0;
+  oracle = 0;
+  oracleTs = 0;
   // blocks & circuit breaker
-  readonly startTime: number;
-  readonly blockTimeSec: number;
+  readonly startTime: number = 0;
+  readonly blockTimeSec: number = 0;
   tradeBlock = -1;
-  blockStartMark: number;
+  blockStartMark = 0;
   reduceUsed = false;
   reduceOnly = false;
-  lastScanMark: number;
-  private readonly scanMoveBps: number;
+  lastScanMark = 0;
+  private readonly scanMoveBps: number = 0;
   // Hot-loop copies of the parameters. Rates are bps/1e4 precomputed: x·rate is within 1 ulp of
   // SPEC's x·bps/1e4 (the exact core keeps SPEC's form; the fast path trades a division per use).
-  private readonly feeRate: number;
-  private readonly reserveRate: number;
-  private readonly imRate: number;
-  private readonly liqRate: number;
-  private readonly feeBps: number;
-  private readonly reserveShareBps: number;
-  private readonly imBps: number;
-  private readonly mmBps: number;
-  private readonly liqFeeBps: number;
-  private readonly fluctBps: number;
-  private readonly maxOI: number;
-  private readonly twapWindow: number;
+  private readonly feeRate: number = 0;
+  private readonly reserveRate: number = 0;
+  private readonly imRate: number = 0;
+  private readonly liqRate: number = 0;
+  private readonly feeBps: number = 0;
+  private readonly reserveShareBps: number = 0;
+  private readonly imBps: number = 0;
+  private readonly mmBps: number = 0;
+  private readonly liqFeeBps: number = 0;
+  private readonly fluctBps: number = 0;
+  private readonly maxOI: number = 0;
+  private readonly twapWindow: number = 0;
   // uninformed positions, one slot each
-  readonly capacity: number;
+  readonly capacity: number = 0;
   uN = 0;
   readonly uSize: Float64Array;
   readonly uNotional: Float64Array;
