@@ -135,7 +135,9 @@ export class MarketJob implements ServiceJob {
 
     // 2. Read one consistent snapshot; the block number is the decision slot.
     const snap = await this.deps.gateway.read();
-    const log = this.deps.log.child({ block: snap.blockNumber });
+    // The per-tick child logger (adds `block`) is built only when a line is actually logged.
+    let blockLog: Logger | undefined;
+    const log = (): Logger => (blockLog ??= this.deps.log.child({ block: snap.blockNumber }));
     metrics.budget.set({ market }, wadToNumber(snap.budget));
     metrics.markOracleGapBps.set({ market }, gapBps(snap.mark, snap.oracle));
     if (journal.hasLiveDecision(market, snap.blockNumber)) return ok("same-slot");
@@ -144,6 +146,16 @@ export class MarketJob implements ServiceJob {
     const volatility = this.volatility.update(snap.blockTimestamp, wadToNumber(snap.oracle));
     const obs = toObservation(snap, volatility, journal.lastConfirmedTimestamp(market));
     const decision = policy.decide(obs);
+    // 4 (planned here so the call is journaled in the decision's own INSERT: one write, not two).
+    // Plan the exact call inside the market's guards (and, for a repeg, inside the budget).
+    let plan: ReturnType<typeof planHookCall> | undefined;
+    let planError: unknown;
+    try {
+      plan = planHookCall(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true, minRepegBps: settings.minRepegBps, minFitFraction: settings.minFitFraction });
+    } catch (e) {
+      planError = e; // thrown after the decision is journaled, as before
+    }
+    const planned = plan && "call" in plan ? { callKind: plan.call.kind, callTarget: plan.call.target, requestedTarget: plan.requested?.target ?? plan.call.target } : undefined;
     const id = journal.insertDecision({
       market,
       slot: snap.blockNumber,
@@ -155,27 +167,27 @@ export class MarketJob implements ServiceJob {
       actionIndex: decision.actionIndex,
       qValues: decision.qValues,
       action: decision.action,
+      ...(planned ? { planned } : {}),
     });
     if (id === null) return ok("same-slot");
     const action = decision.action.kind;
     const journalSkip = (reason: string, errorClass?: string): void => {
       journal.markSkipped(id, reason, errorClass);
       metrics.decisions.inc({ market, action, status: "skipped" });
-      log.info({ decisionId: id, action: decision.action, reason, errorClass }, "decision skipped");
+      log().info({ decisionId: id, action: decision.action, reason, errorClass }, "decision skipped");
     };
     const skip = (reason: string, errorClass?: string): TickReport => {
       journalSkip(reason, errorClass);
       return ok("skipped");
     };
 
-    // 4. Plan the exact call inside the market's guards (and, for a repeg, inside the budget).
-    const plan = planHookCall(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true, minRepegBps: settings.minRepegBps, minFitFraction: settings.minFitFraction });
+    // 4. The planned call (and what was asked for) is already journaled with the decision, so a
+    // refused preview still shows it.
+    if (!plan) throw planError;
     if ("skip" in plan) return skip(plan.skip);
     const call = plan.call;
-    const requestedTarget = plan.requested?.target ?? call.target;
-    // Journal the planned call (and what was asked for) now, so a refused preview still shows it.
-    journal.recordPreview(id, { callKind: call.kind, callTarget: call.target, requestedTarget });
-    if (plan.note) log.info({ decisionId: id, note: plan.note }, "repeg fitted to the budget");
+    const requestedTarget = planned!.requestedTarget;
+    if (plan.note) log().info({ decisionId: id, note: plan.note }, "repeg fitted to the budget");
 
     // 5-6. Preview with the on-chain views, simulate the hook itself from the keeper's address and
     // quote the fee: independent reads, issued together (one JSON-RPC round), then judged in this
@@ -218,13 +230,13 @@ export class MarketJob implements ServiceJob {
     if (settings.dryRun) {
       journal.markSkipped(id, "dry-run");
       metrics.decisions.inc({ market, action, status: "dry-run" });
-      log.info({ decisionId: id, call: describe(call), cost: preview.cost.toString(), newMark: preview.newMark.toString() }, "dry-run decision");
+      log().info({ decisionId: id, call: describe(call), cost: preview.cost.toString(), newMark: preview.newMark.toString() }, "dry-run decision");
       return ok("dry-run");
     }
     return this.send(id, action, call, gasEstimate, min(capFee, max(fee.maxFeePerGas, expectedPrice)), priority, log);
   }
 
-  private async send(id: number, action: string, call: HookCall, gasEstimate: bigint, maxFeePerGas: bigint, maxPriorityFeePerGas: bigint, log: Logger): Promise<TickReport> {
+  private async send(id: number, action: string, call: HookCall, gasEstimate: bigint, maxFeePerGas: bigint, maxPriorityFeePerGas: bigint, blockLog: () => Logger): Promise<TickReport> {
     const { journal, metrics, market, settings, sender } = this.deps;
     if (!sender) {
       journal.markFailed(id, "no signer: DAMM_KEEPER_KEY is not set");
@@ -245,6 +257,7 @@ export class MarketJob implements ServiceJob {
       return this.onFailure(c, "send");
     }
     metrics.txSent.inc({ market, action });
+    const log = blockLog();
     log.info({ decisionId: id, txHash: hash, call: describe(call) }, "hook transaction sent");
 
     const receipt = await sender.waitForReceipt(hash, settings.txReceiptTimeoutMs);

@@ -31,6 +31,22 @@ export class EthersMarketGateway implements MarketGateway {
     this.oracleData = this.iface.encodeFunctionData(this.fn.oracleLatest);
   }
 
+  /**
+   * Calldata of a one-uint256 function (the hooks and their previews): selector + the argument as
+   * one 32-byte word, exactly what ethers encodes, without its coder machinery on every tick. Out
+   * of range values go through ethers, which throws its usual error. The last hook encoding is
+   * kept: simulate and the send encode the same call.
+   */
+  private uint256Call(fn: FunctionFragment, target: bigint): string {
+    if (target < 0n || target > MAX_UINT256) return this.iface.encodeFunctionData(fn, [target]);
+    let sel = this.selectors.get(fn);
+    if (sel === undefined) this.selectors.set(fn, (sel = fn.selector)); // ethers hashes the signature on every read
+    return sel + target.toString(16).padStart(64, "0");
+  }
+
+  private readonly selectors = new Map<FunctionFragment, string>();
+  private lastEncoded?: { readonly kind: HookCall["kind"]; readonly target: bigint; readonly data: string };
+
   /** Checks the address holds a market wired to the configured ClearingHouse (fail fast). */
   static async connect(provider: AbstractProvider, m: MarketConfig, from: string | undefined): Promise<EthersMarketGateway> {
     const where = `markets[${m.name}]`;
@@ -89,7 +105,7 @@ export class EthersMarketGateway implements MarketGateway {
 
   async preview(call: HookCall): Promise<HookPreview> {
     const fn = call.kind === "repeg" ? this.fn.previewRepeg : this.fn.previewUpdateK;
-    const raw = await this.provider.call({ to: this.address, data: this.iface.encodeFunctionData(fn, [call.target]) });
+    const raw = await this.provider.call({ to: this.address, data: this.uint256Call(fn, call.target) });
     const [cost, newMark] = this.iface.decodeFunctionResult(fn, raw) as unknown as [bigint, bigint];
     return { cost, newMark };
   }
@@ -108,12 +124,16 @@ export class EthersMarketGateway implements MarketGateway {
   }
 
   encode(call: HookCall): { to: string; data: string } {
-    const data = this.iface.encodeFunctionData(call.kind === "repeg" ? this.fn.repeg : this.fn.updateK, [call.target]);
+    const last = this.lastEncoded;
+    if (last && last.kind === call.kind && last.target === call.target) return { to: this.address, data: last.data };
+    const data = this.uint256Call(call.kind === "repeg" ? this.fn.repeg : this.fn.updateK, call.target);
+    this.lastEncoded = { kind: call.kind, target: call.target, data };
     return { to: this.address, data };
   }
 }
 
 const DAY = 86_400n;
+const MAX_UINT256 = (1n << 256n) - 1n;
 
 /**
  * The daily cap's headroom as the hook would see it at `timestamp` (SPEC §6): a new window takes

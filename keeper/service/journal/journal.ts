@@ -54,6 +54,8 @@ export interface NewDecision {
   readonly actionIndex: number;
   readonly qValues: readonly number[];
   readonly action: Action;
+  /** The planned call, when known at decision time: journaled in the same INSERT (one write). */
+  readonly planned?: { readonly callKind: string; readonly callTarget: bigint; readonly requestedTarget?: bigint };
 }
 
 export interface PreviewRecord {
@@ -127,27 +129,31 @@ export class Journal {
   /** Inserts a `decided` row; returns null when the (market, slot) already has a live decision. */
   insertDecision(d: NewDecision): number | null {
     const t = this.now();
+    const p = d.planned;
     try {
+      // Positional parameters and one cached statement: this runs on every tick's hot path.
       const info = this.stmt(
-          `INSERT INTO decisions (idempotency_key, market, slot, block_timestamp, dry_run, policy, observation, state_index,
-             action_index, q_values, action, status, created_at, updated_at)
-           VALUES (@key, @market, @slot, @blockTimestamp, @dryRun, @policy, @observation, @stateIndex,
-             @actionIndex, @qValues, @action, 'decided', @t, @t)`,
-        )
-        .run({
-          key: idempotencyKey(d.market, d.slot),
-          market: d.market,
-          slot: d.slot,
-          blockTimestamp: d.blockTimestamp ?? null,
-          dryRun: d.dryRun ? 1 : 0,
-          policy: d.policy ?? null,
-          observation: JSON.stringify(d.observation, jsonNumbers),
-          stateIndex: d.stateIndex,
-          actionIndex: d.actionIndex,
-          qValues: JSON.stringify(d.qValues, jsonNumbers),
-          action: JSON.stringify(d.action),
-          t,
-        });
+        `INSERT INTO decisions (idempotency_key, market, slot, block_timestamp, dry_run, policy, observation, state_index,
+           action_index, q_values, action, call_kind, call_target, requested_target, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'decided', ?, ?)`,
+      ).run(
+        idempotencyKey(d.market, d.slot),
+        d.market,
+        d.slot,
+        d.blockTimestamp ?? null,
+        d.dryRun ? 1 : 0,
+        d.policy ?? null,
+        JSON.stringify(d.observation, jsonNumbers),
+        d.stateIndex,
+        d.actionIndex,
+        JSON.stringify(d.qValues, jsonNumbers),
+        JSON.stringify(d.action),
+        p ? p.callKind : null,
+        p ? p.callTarget.toString() : null,
+        p ? (p.requestedTarget ?? p.callTarget).toString() : null,
+        t,
+        t,
+      );
       return Number(info.lastInsertRowid);
     } catch (e) {
       if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return null;
@@ -160,16 +166,23 @@ export class Journal {
   }
 
   recordPreview(id: number, p: PreviewRecord): void {
-    this.update(id, ["decided"], {
-      call_kind: p.callKind,
-      call_target: p.callTarget.toString(),
-      requested_target: (p.requestedTarget ?? p.callTarget).toString(),
-      preview_cost: p.previewCost?.toString() ?? null,
-      preview_new_mark: p.previewNewMark?.toString() ?? null,
-      gas_estimate: p.gasEstimate?.toString() ?? null,
-      expected_gain: finiteOrNull(p.expectedGain),
-      gas_cost_quote: finiteOrNull(p.gasCostQuote),
-    });
+    // Fixed column list, cached statement, positional parameters (hot path: no SQL or spread per call).
+    const info = this.stmt(
+      `UPDATE decisions SET call_kind = ?, call_target = ?, requested_target = ?, preview_cost = ?, preview_new_mark = ?,
+         gas_estimate = ?, expected_gain = ?, gas_cost_quote = ?, updated_at = ? WHERE id = ? AND status IN ('decided')`,
+    ).run(
+      p.callKind,
+      p.callTarget.toString(),
+      (p.requestedTarget ?? p.callTarget).toString(),
+      p.previewCost === undefined ? null : p.previewCost.toString(),
+      p.previewNewMark === undefined ? null : p.previewNewMark.toString(),
+      p.gasEstimate === undefined ? null : p.gasEstimate.toString(),
+      finiteOrNull(p.expectedGain),
+      finiteOrNull(p.gasCostQuote),
+      this.now(),
+      id,
+    );
+    if (info.changes !== 1) this.wrongStatus(id, ["decided"]);
   }
 
   markSkipped(id: number, reason: string, errorClass?: string): void {
@@ -178,7 +191,11 @@ export class Journal {
 
   /** Called with the signed transaction's hash BEFORE it is broadcast, so a crash cannot lose it. */
   markSent(id: number, txHash: string, nonce: number): void {
-    this.update(id, ["decided"], { status: "sent", tx_hash: txHash, nonce, sent_at: this.now() });
+    const sentAt = this.now();
+    const info = this.stmt(
+      `UPDATE decisions SET status = 'sent', tx_hash = ?, nonce = ?, sent_at = ?, updated_at = ? WHERE id = ? AND status IN ('decided')`,
+    ).run(txHash, nonce, sentAt, this.now(), id);
+    if (info.changes !== 1) this.wrongStatus(id, ["decided"]);
   }
 
   markConfirmed(id: number, r: { gasUsed: bigint; cost?: bigint; blockNumber: number }): void {
@@ -238,10 +255,12 @@ export class Journal {
     const fromList = from.map((s) => `'${s}'`).join(", ");
     const info = this.stmt(`UPDATE decisions SET ${[...sets, "updated_at = @updated_at"].join(", ")} WHERE id = @id AND status IN (${fromList})`)
       .run({ ...cols, updated_at: this.now(), id });
-    if (info.changes !== 1) {
-      const cur = this.get(id);
-      throw new JournalStateError(`journal row ${id}: expected status ${from.join("|")}, found ${cur ? cur.status : "no row"}`);
-    }
+    if (info.changes !== 1) this.wrongStatus(id, from);
+  }
+
+  private wrongStatus(id: number, from: readonly DecisionStatus[]): never {
+    const cur = this.get(id);
+    throw new JournalStateError(`journal row ${id}: expected status ${from.join("|")}, found ${cur ? cur.status : "no row"}`);
   }
 }
 
