@@ -20,11 +20,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import hre from "hardhat";
-import type { Eip1193Provider } from "ethers";
+import { inProcessEnv } from "../keeper/chain/inProcessEnv";
 import { loadScenario } from "../keeper/sim/scenario";
 import { loadKeeperPolicy } from "../keeper/service/policy/loadKeeperPolicy";
 import type { Policy } from "../keeper/core/policyTypes";
-import { runChainEpisode, budgetAgrees, type ChainRunEnv, type ChainRunResult } from "../keeper/chain/runChain";
+import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../keeper/chain/runChain";
 import { writeDemoReport } from "../keeper/chain/demoReport";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -123,18 +123,7 @@ async function main(): Promise<void> {
   const capital = envNumber("DEMO_INFORMED_CAPITAL", 1_000_000);
   const scenario = { ...base, traders: { ...base.traders, informedProb, informed: { ...base.traders.informed, capital } } };
   const { policy, source } = await loadOrTrainPolicy();
-  const signers = await hre.ethers.getSigners();
-  const env: ChainRunEnv = {
-    eip1193: hre.network.provider as unknown as Eip1193Provider,
-    rpc: hre.network.provider as unknown as ChainRunEnv["rpc"],
-    admin: signers[0],
-    liquidators: signers.slice(1, 3),
-    traders: signers.slice(3, 27),
-    latestBlock: async () => {
-      const b = await hre.ethers.provider.getBlock("latest");
-      return { number: b!.number, timestamp: b!.timestamp };
-    },
-  };
+  const env = await inProcessEnv(hre);
   const setup = `scenario ${scenario.name} (${base.description}), ${days} simulated days, seed ${seed}; ${env.traders.length} trader accounts, ${arrivalsPerDay} arrivals/day, ${informedProb * 100} % informed (capital ${capital.toLocaleString("en-US")} quote each, ${scenario.traders.informed.leverage}× leverage); keeper decides every ${scenario.decisionIntervalSec / 60} min with policy ${source}`;
   console.log(`dAMM demo: ${setup}`);
   const snapshot = await hre.network.provider.send("evm_snapshot", []);

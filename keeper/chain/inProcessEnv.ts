@@ -1,0 +1,22 @@
+/**
+ * The Hardhat runtime's own network as a ChainRunEnv: one admin, two liquidators and 24 trader
+ * accounts from the configured signers. Shared by `npm run demo` and the e2e suites.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Eip1193Provider } from "ethers";
+import type { ChainRunEnv } from "./runChain";
+
+export async function inProcessEnv(hre: HardhatRuntimeEnvironment): Promise<ChainRunEnv> {
+  const signers = await hre.ethers.getSigners();
+  return {
+    eip1193: hre.network.provider as unknown as Eip1193Provider,
+    rpc: hre.network.provider as unknown as ChainRunEnv["rpc"],
+    admin: signers[0],
+    liquidators: signers.slice(1, 3),
+    traders: signers.slice(3, 27),
+    latestBlock: async () => {
+      const b = await hre.ethers.provider.getBlock("latest");
+      return { number: b!.number, timestamp: b!.timestamp };
+    },
+  };
+}
