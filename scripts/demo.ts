@@ -20,7 +20,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import hre from "hardhat";
-import { inProcessEnv } from "../keeper/chain/inProcessEnv";
+import { hardhatRunEnv } from "../keeper/chain/hardhatRunEnv";
 import { loadScenario } from "../keeper/sim/scenario";
 import { loadKeeperPolicy } from "../keeper/service/policy/loadKeeperPolicy";
 import type { Policy } from "../keeper/core/policyTypes";
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const capital = envNumber("DEMO_INFORMED_CAPITAL", 1_000_000);
   const scenario = { ...base, traders: { ...base.traders, informedProb, informed: { ...base.traders.informed, capital } } };
   const { policy, source } = await loadOrTrainPolicy();
-  const env = await inProcessEnv(hre);
+  const env = await hardhatRunEnv(hre);
   const setup = `scenario ${scenario.name} (${base.description}), ${days} simulated days, seed ${seed}; ${env.traders.length} trader accounts, ${arrivalsPerDay} arrivals/day, ${informedProb * 100} % informed (capital ${capital.toLocaleString("en-US")} quote each, ${scenario.traders.informed.leverage}× leverage); keeper decides every ${scenario.decisionIntervalSec / 60} min with policy ${source}`;
   console.log(`dAMM demo: ${setup}`);
   const snapshot = await hre.network.provider.send("evm_snapshot", []);

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const { loadScenario } = await import("../keeper/sim/scenario");
   const { loadKeeperPolicy } = await import("../keeper/service/policy/loadKeeperPolicy");
   const { runChainEpisode, budgetAgrees } = await import("../keeper/chain/runChain");
+  const { hardhatRunEnv } = await import("../keeper/chain/hardhatRunEnv");
   const scenario = loadScenario(path.resolve(ROOT, opts.scenario));
   const days = positive("days", opts.days);
   const arrivalsPerDay = positive("arrivals-per-day", opts.arrivalsPerDay);
@@ -66,22 +67,11 @@ async function main(): Promise<void> {
   } else {
     console.log(`no ${path.relative(ROOT, recordFile)}: deploying a fresh market`);
   }
-  const signers = await hre.ethers.getSigners();
-  if (signers.length < 27) throw new Error(`network ${opts.network} exposes ${signers.length} accounts; 27 are needed (admin, 2 liquidators, 24 traders)`);
   const t0 = Date.now();
   let last = 0;
+  const env = await hardhatRunEnv(hre);
   const r = await runChainEpisode(
-    {
-      eip1193: hre.network.provider as never,
-      rpc: hre.network.provider as never,
-      admin: signers[0],
-      liquidators: signers.slice(1, 3),
-      traders: signers.slice(3, 27),
-      latestBlock: async () => {
-        const b = await hre.ethers.provider.getBlock("latest");
-        return { number: b!.number, timestamp: b!.timestamp };
-      },
-    },
+    env,
     {
       scenario,
       days,

@@ -2,12 +2,12 @@
 import path from "node:path";
 import hre from "hardhat";
 import type { ChainRunEnv } from "../../keeper/chain/runChain";
-import { inProcessEnv as inProcessEnvOf } from "../../keeper/chain/inProcessEnv";
+import { hardhatRunEnv } from "../../keeper/chain/hardhatRunEnv";
 import { loadScenario } from "../../keeper/sim/scenario";
 import type { Scenario } from "../../keeper/sim/scenario";
 
 export async function inProcessEnv(): Promise<ChainRunEnv> {
-  return inProcessEnvOf(hre);
+  return hardhatRunEnv(hre);
 }
 
 export function scenario(rel: string): Scenario {

@@ -1,13 +1,15 @@
 /**
- * The Hardhat runtime's own network as a ChainRunEnv: one admin, two liquidators and 24 trader
- * accounts from the configured signers. Shared by `npm run demo` and the e2e suites.
+ * The Hardhat runtime's selected network (in-process or `--network localhost`) as a ChainRunEnv:
+ * one admin, two liquidators and 24 trader accounts from its signers. Shared by `npm run demo`,
+ * `npm run traders` and the e2e suites.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Eip1193Provider } from "ethers";
 import type { ChainRunEnv } from "./runChain";
 
-export async function inProcessEnv(hre: HardhatRuntimeEnvironment): Promise<ChainRunEnv> {
+export async function hardhatRunEnv(hre: HardhatRuntimeEnvironment): Promise<ChainRunEnv> {
   const signers = await hre.ethers.getSigners();
+  if (signers.length < 27) throw new Error(`network ${hre.network.name} exposes ${signers.length} accounts; 27 are needed (admin, 2 liquidators, 24 traders)`);
   return {
     eip1193: hre.network.provider as unknown as Eip1193Provider,
     rpc: hre.network.provider as unknown as ChainRunEnv["rpc"],
