@@ -13,6 +13,7 @@ import {
   VammMarket__factory,
 } from "../../typechain-types";
 import type { ClearingHouse, MockAggregator, MockUSDC, VammMarket } from "../../typechain-types";
+import type { IVammMarket } from "../../typechain-types/contracts/VammMarket";
 import { toOracleAnswer, toWad, USDC, ORACLE_DECIMALS } from "./wad";
 
 export interface DeployOptions {
@@ -52,6 +53,17 @@ export interface DeployRoles {
   readonly guardian?: string;
 }
 
+/**
+ * Deploys a VammMarket linked to `marketLibAddress`: the market's rarely-called code lives in the
+ * external library VammMarketLib (it keeps the market under 24 KB), so every deployment links it.
+ */
+export async function deployVammMarket(deployer: Signer, marketLibAddress: string, config: IVammMarket.MarketConfigStruct): Promise<VammMarket> {
+  const factory = new VammMarket__factory({ "contracts/libraries/VammMarketLib.sol:VammMarketLib": marketLibAddress }, deployer);
+  const market = await factory.deploy(config);
+  await market.waitForDeployment();
+  return market;
+}
+
 async function send(p: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
   await (await p).wait();
 }
@@ -69,7 +81,7 @@ export async function deployDamm(roles: DeployRoles, o: DeployOptions): Promise<
     clearingHouse: await clearingHouse.getAddress(),
     marketLib: await lib.getAddress(),
   };
-  const market = await new VammMarket__factory({ "contracts/libraries/VammMarketLib.sol:VammMarketLib": addrs.marketLib }, admin).deploy({
+  const market = await deployVammMarket(admin, addrs.marketLib, {
     clearingHouse: addrs.clearingHouse,
     oracle: addrs.aggregator,
     admin: adminAddr,
@@ -77,7 +89,6 @@ export async function deployDamm(roles: DeployRoles, o: DeployOptions): Promise<
     peg: toWad(o.price),
     maxOpenInterest: toWad(o.maxOpenInterest ?? o.sqrtK * 10),
   });
-  await market.waitForDeployment();
   const addresses: DammAddresses = { ...addrs, market: await market.getAddress() };
   await send(clearingHouse.addMarket(addresses.market));
   const [paramRole, keeperRole, guardianRole] = await Promise.all([market.PARAM_ADMIN_ROLE(), market.KEEPER_ROLE(), market.GUARDIAN_ROLE()]);

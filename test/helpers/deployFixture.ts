@@ -15,25 +15,18 @@
  * `maxOracleAgeHooks` (60 s), so call `aggregator.setAnswer(...)` before a repeg / updateK.
  */
 import { ethers } from "hardhat";
+import { deployVammMarket } from "../../keeper/chain/deploy";
+import { WAD, USDC, COLLATERAL_SCALE, ORACLE_DECIMALS, NO_DEADLINE } from "../../keeper/chain/wad";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   ClearingHouse__factory,
   MockAggregator__factory,
   MockUSDC__factory,
   VammMarketLib__factory,
-  VammMarket__factory,
 } from "../../typechain-types";
 import type { ClearingHouse, MockAggregator, MockUSDC, VammMarket, VammMarketLib } from "../../typechain-types";
-import type { IVammMarket } from "../../typechain-types/contracts/VammMarket";
 
-export const WAD = 10n ** 18n;
-/** One collateral token (6 decimals). */
-export const USDC = 10n ** 6n;
-/** 6-decimal token amount → WAD ledger amount. */
-export const COLLATERAL_SCALE = 10n ** 12n;
-export const ORACLE_DECIMALS = 8;
-/** A deadline far in the future for trades. */
-export const NO_DEADLINE = 2n ** 64n;
+export { WAD, USDC, COLLATERAL_SCALE, ORACLE_DECIMALS, NO_DEADLINE };
 
 export interface DammFixtureOptions {
   /** Number of trader signers (default 5; at most 35 with the configured 40 accounts). */
@@ -112,23 +105,8 @@ export interface DammFixture {
   readonly options: ResolvedDammFixtureOptions;
 }
 
-/**
- * Deploys a VammMarket linked to `marketLibAddress`. Markets must be deployed this way (or with
- * `ethers.getContractFactory("VammMarket", { libraries: { VammMarketLib: addr } })`).
- */
-export async function deployVammMarket(
-  deployer: HardhatEthersSigner,
-  marketLibAddress: string,
-  config: IVammMarket.MarketConfigStruct,
-): Promise<VammMarket> {
-  const factory = new VammMarket__factory(
-    { "contracts/libraries/VammMarketLib.sol:VammMarketLib": marketLibAddress },
-    deployer,
-  );
-  const market = await factory.deploy(config);
-  await market.waitForDeployment();
-  return market;
-}
+/** Markets must be deployed linked to VammMarketLib; the product code does it (re-exported for the suites). */
+export { deployVammMarket };
 
 export async function deployDammFixture(opts: DammFixtureOptions = {}): Promise<DammFixture> {
   const o: ResolvedDammFixtureOptions = { ...DEFAULT_FIXTURE_OPTIONS, ...opts };
