@@ -17,30 +17,46 @@ import {MulDivFast} from "./libraries/MulDivFast.sol";
 
 /// @title ClearingHouse
 /// @notice Vault, isolated-margin positions, trading, margin, liquidation and bad debt (SPEC §3).
-/// @dev Positions take two slots; a market's registration and its cumulative funding indices share
-/// one slot, so the trade path reads one ClearingHouse slot besides the trader's own. The global
-/// pause is mirrored into every market's hot slot, so trades check it without an extra read here.
+/// @dev A position takes one slot (SPEC §8: size exact, margin and open notional on the collateral's
+/// 1e-6 grid, funding as an epoch); a market's registration, funding epoch and cumulative funding
+/// indices share one slot, so the trade path reads one ClearingHouse slot besides the trader's own
+/// (plus one funding checkpoint when the position was last touched in an earlier funding epoch).
+/// The global pause is mirrored into every market's hot slot, so trades check it without an extra
+/// read here.
 contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    /// @dev 6-decimal token → WAD.
+    /// @dev 6-decimal token → WAD; also the storage grid of a position's margin and open notional.
     uint256 private constant COLLATERAL_SCALE = 1e12;
+    /// @dev Largest |size| a position slot holds (int96, symmetric so both sides have the same bound).
+    uint256 private constant MAX_POSITION_SIZE = uint256(uint96(type(int96).max));
     uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 10_000;
 
+    /// @dev One slot. `size` WAD base (exact); `margin6` / `openNotional6` in 1e-6 quote (margin
+    /// rounded down, notional against the trader: see _roundForStorage); `fundingEpoch` the market's
+    /// funding epoch when the position's funding was last settled.
     struct StoredPosition {
-        int128 size;
-        int128 margin;
-        uint128 openNotional;
-        int128 fundingSnapshot;
+        int96 size;
+        int64 margin6;
+        uint64 openNotional6;
+        uint32 fundingEpoch;
     }
 
+    /// @dev One slot. `epoch` counts funding settlements from 1 (0 = not listed); the indices are
+    /// the current cumulative ones (SPEC §5).
     struct MarketEntry {
-        bool listed;
-        int120 cumFundingLong;
-        int120 cumFundingShort;
+        uint32 epoch;
+        int112 cumFundingLong;
+        int112 cumFundingShort;
+    }
+
+    /// @dev The cumulative indices that held during one funding epoch (written when it ends).
+    struct FundingCheckpoint {
+        int128 cumFundingLong;
+        int128 cumFundingShort;
     }
 
     /// @dev What a trade changed, for the event.
@@ -56,6 +72,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     mapping(address account => uint256) private _free;
     mapping(address market => MarketEntry) private _marketEntries;
     mapping(address market => mapping(address trader => StoredPosition)) private _positions;
+    mapping(address market => mapping(uint256 epoch => FundingCheckpoint)) private _fundingHistory;
     address[] private _marketList;
     /// @inheritdoc IClearingHouse
     uint256 public override uncoveredBadDebt;
@@ -115,13 +132,15 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
 
         uint256 moved = r.closedBase + r.openedBase;
         if (isLong ? moved < baseLimit : (baseLimit != 0 && moved > baseLimit)) revert CH_BaseLimitExceeded(moved, baseLimit);
+        // The margin checks see the values that will be stored.
+        if (p.size != 0) _roundForStorage(p);
         if (r.openedBase != 0) {
             uint256 required = BpsMath.mulBpsUp(p.openNotional, r.imBps);
             if (p.margin < required.toInt256()) revert CH_BelowInitialMargin(p.margin, required);
         } else if (p.size != 0 && p.margin < 0) {
             revert CH_NegativeMargin(p.margin);
         }
-        _finish(market, msg.sender, p, entry);
+        _finish(market, msg.sender, p);
         emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
         return p.size;
     }
@@ -146,8 +165,11 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
 
         uint256 q = r.closedQuote;
         if (wasLong ? q < quoteLimit : (quoteLimit != 0 && q > quoteLimit)) revert CH_QuoteLimitExceeded(q, quoteLimit);
-        if (p.size != 0 && p.margin < 0) revert CH_NegativeMargin(p.margin);
-        _finish(market, msg.sender, p, entry);
+        if (p.size != 0) {
+            _roundForStorage(p); // the margin check sees the value that will be stored
+            if (p.margin < 0) revert CH_NegativeMargin(p.margin);
+        }
+        _finish(market, msg.sender, p);
         emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
         return p.size;
     }
@@ -175,6 +197,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         _settleFunding(p, entry, market, msg.sender);
         p.margin -= amount.toInt256();
         if (p.margin < 0) revert CH_NegativeMargin(p.margin);
+        _roundForStorage(p); // the equity check sees the stored margin
         (uint256 closeValue,) = m.previewClose(p.size, _abs(p.size));
         (uint256 imBps,,) = m.marginParams();
         int256 equity = p.margin + _unrealisedPnl(p, closeValue);
@@ -191,7 +214,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         Position memory p = _loadExisting(market, trader);
         _settleFunding(p, entry, market, trader);
         (uint256 b, uint256 liqBps) = _liquidationSize(IVammMarket(market), p, baseSize);
-        _executeLiquidation(market, trader, p, entry, b, liqBps);
+        _executeLiquidation(market, trader, p, b, liqBps);
         return b;
     }
 
@@ -221,7 +244,6 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         address market,
         address trader,
         Position memory p,
-        MarketEntry memory entry,
         uint256 b,
         uint256 liqBps
     ) private {
@@ -230,7 +252,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             _trade(market, p.size, closeWithLong, b, IVammMarket.TradeKind.LiquidateBase);
         Delta memory d = _apply(p, r, closeWithLong);
         _payLiquidationFee(market, trader, p, b, r.closedQuote, liqBps);
-        _finish(market, trader, p, entry);
+        _finish(market, trader, p);
         emit PositionChanged(trader, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
     }
 
@@ -294,10 +316,10 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @inheritdoc IClearingHouse
     function addMarket(address market) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (market == address(0)) revert CH_ZeroAddress();
-        if (_marketEntries[market].listed) revert CH_MarketAlreadyAdded(market);
+        if (_marketEntries[market].epoch != 0) revert CH_MarketAlreadyAdded(market);
         address trusted = IVammMarket(market).clearingHouse();
         if (trusted != address(this)) revert CH_MarketMismatch(market, trusted);
-        _marketEntries[market].listed = true;
+        _marketEntries[market].epoch = 1; // listed; the first funding epoch
         _marketList.push(market);
         if (paused()) IVammMarket(market).setGlobalPause(true);
         emit MarketAdded(market);
@@ -323,14 +345,25 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IClearingHouse
+    /// @dev Ends the current epoch: its indices go to the history (one new slot per period), then the
+    /// epoch advances and the period's rates are added.
     function recordFunding(int256 fLong, int256 fShort) external {
-        MarketEntry storage e = _marketEntries[msg.sender];
-        if (!e.listed) revert CH_UnknownMarket(msg.sender);
+        MarketEntry memory e = _marketEntries[msg.sender];
+        if (e.epoch == 0) revert CH_UnknownMarket(msg.sender);
+        // An all-zero checkpoint is the mapping's default: no write.
+        if (e.cumFundingLong != 0 || e.cumFundingShort != 0) {
+            _fundingHistory[msg.sender][e.epoch] =
+                FundingCheckpoint({cumFundingLong: e.cumFundingLong, cumFundingShort: e.cumFundingShort});
+        }
         int256 cumLong = int256(e.cumFundingLong) + fLong;
         int256 cumShort = int256(e.cumFundingShort) + fShort;
-        e.cumFundingLong = cumLong.toInt120();
-        e.cumFundingShort = cumShort.toInt120();
-        emit FundingIndicesUpdated(msg.sender, cumLong, cumShort);
+        uint256 epoch = uint256(e.epoch) + 1;
+        _marketEntries[msg.sender] = MarketEntry({
+            epoch: epoch.toUint32(),
+            cumFundingLong: cumLong.toInt112(),
+            cumFundingShort: cumShort.toInt112()
+        });
+        emit FundingIndicesUpdated(msg.sender, cumLong, cumShort, epoch);
     }
 
     // =================================================================== views
@@ -348,8 +381,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @inheritdoc IClearingHouse
     function pendingFunding(address market, address trader) public view returns (int256) {
         Position memory p = _load(market, trader);
-        MarketEntry memory e = _marketEntries[market];
-        return FundingMathWad.positionFunding(p.size, _index(e, p.size > 0), p.fundingSnapshot);
+        return _owedFunding(p, _marketEntries[market], market);
     }
 
     /// @inheritdoc IClearingHouse
@@ -374,14 +406,23 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IClearingHouse
-    function fundingIndices(address market) external view returns (int256, int256) {
+    function fundingIndices(address market) external view returns (int256, int256, uint256) {
         MarketEntry memory e = _marketEntries[market];
-        return (e.cumFundingLong, e.cumFundingShort);
+        return (e.cumFundingLong, e.cumFundingShort, e.epoch);
+    }
+
+    /// @inheritdoc IClearingHouse
+    function fundingIndicesAt(address market, uint256 epoch) external view returns (int256, int256) {
+        MarketEntry memory e = _marketEntries[market];
+        if (epoch == 0 || epoch > e.epoch) revert CH_UnknownFundingEpoch(market, epoch, e.epoch);
+        if (epoch == e.epoch) return (e.cumFundingLong, e.cumFundingShort);
+        FundingCheckpoint memory c = _fundingHistory[market][epoch];
+        return (c.cumFundingLong, c.cumFundingShort);
     }
 
     /// @inheritdoc IClearingHouse
     function isMarket(address market) external view returns (bool) {
-        return _marketEntries[market].listed;
+        return _marketEntries[market].epoch != 0;
     }
 
     /// @inheritdoc IClearingHouse
@@ -418,33 +459,34 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (block.timestamp > deadline) revert CH_DeadlinePassed(deadline, block.timestamp);
     }
 
-    /// @dev One SLOAD (listed bit 0–7, cumFundingLong bits 8–127, cumFundingShort bits 128–247).
+    /// @dev One SLOAD (epoch bits 0–31, cumFundingLong bits 32–143, cumFundingShort bits 144–255).
     function _listed(address market) private view returns (MarketEntry memory e) {
         MarketEntry storage ref = _marketEntries[market];
         uint256 w;
         assembly ("memory-safe") {
             w := sload(ref.slot)
         }
-        if (uint8(w) == 0) revert CH_UnknownMarket(market);
-        e.listed = true;
-        e.cumFundingLong = int120(uint120(w >> 8));
-        e.cumFundingShort = int120(uint120(w >> 128));
+        if (uint32(w) == 0) revert CH_UnknownMarket(market);
+        e.epoch = uint32(w);
+        e.cumFundingLong = int112(uint112(w >> 32));
+        e.cumFundingShort = int112(uint112(w >> 144));
     }
 
-    /// @dev Two SLOADs, unpacked by hand (slot 0: size | margin << 128; slot 1: openNotional |
-    /// fundingSnapshot << 128, each int128 / uint128 as StoredPosition declares).
+    /// @dev One SLOAD, unpacked by hand (size bits 0–95, margin6 96–159, openNotional6 160–223,
+    /// fundingEpoch 224–255, as StoredPosition declares); margin and notional scaled back to WAD.
     function _load(address market, address trader) private view returns (Position memory p) {
         StoredPosition storage ref = _positions[market][trader];
-        uint256 w0;
-        uint256 w1;
+        uint256 w;
         assembly ("memory-safe") {
-            w0 := sload(ref.slot)
-            w1 := sload(add(ref.slot, 1))
+            w := sload(ref.slot)
         }
-        p.size = int128(uint128(w0));
-        p.margin = int128(uint128(w0 >> 128));
-        p.openNotional = uint128(w1);
-        p.fundingSnapshot = int128(uint128(w1 >> 128));
+        p.size = int96(uint96(w));
+        // Cannot overflow: |int64| · 1e12 < 2^104 and uint64 · 1e12 < 2^104.
+        unchecked {
+            p.margin = int256(int64(uint64(w >> 96))) * int256(COLLATERAL_SCALE);
+            p.openNotional = uint256(uint64(w >> 160)) * COLLATERAL_SCALE;
+        }
+        p.fundingEpoch = uint32(w >> 224);
     }
 
     function _loadExisting(address market, address trader) private view returns (Position memory p) {
@@ -452,21 +494,55 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (p.size == 0) revert CH_NoPosition(trader, market);
     }
 
-    /// @dev Two whole-word SSTOREs; every field is range-checked (SafeCast) first.
+    /// @dev One whole-word SSTORE. Rounds margin and notional onto the storage grid first (in memory
+    /// too, so events report what is stored); every field is range-checked (CH_PositionTooLarge for
+    /// the size, SafeCast for the rest) before it is packed.
     function _store(address market, address trader, Position memory p) private {
-        uint256 w0 = uint256(uint128(p.size.toInt128())) | (uint256(uint128(p.margin.toInt128())) << 128);
-        uint256 w1 = uint256(p.openNotional.toUint128()) | (uint256(uint128(p.fundingSnapshot.toInt128())) << 128);
+        _roundForStorage(p);
+        int256 size = p.size;
+        if (_abs(size) > MAX_POSITION_SIZE) revert CH_PositionTooLarge(size, MAX_POSITION_SIZE);
+        // Exact divisions: _roundForStorage left both on the 1e12 grid.
+        int64 margin6 = (p.margin / int256(COLLATERAL_SCALE)).toInt64();
+        uint64 openNotional6 = (p.openNotional / COLLATERAL_SCALE).toUint64();
+        uint256 w = uint256(uint96(int96(size))) | (uint256(uint64(margin6)) << 96) | (uint256(openNotional6) << 160)
+            | (uint256(p.fundingEpoch.toUint32()) << 224);
         StoredPosition storage ref = _positions[market][trader];
         assembly ("memory-safe") {
-            sstore(ref.slot, w0)
-            sstore(add(ref.slot, 1), w1)
+            sstore(ref.slot, w)
+        }
+    }
+
+    /// @dev Puts the margin and the open notional on the 1e-6 quote grid of storage (SPEC §8):
+    /// margin rounded down (toward −∞: the dust stays in the vault), open notional rounded against
+    /// the trader (up for a long, down for a short — the cost-basis rule of _apply). Idempotent.
+    function _roundForStorage(Position memory p) private pure {
+        p.margin = _floorToGrid(p.margin);
+        uint256 n = p.openNotional;
+        uint256 rem = n % COLLATERAL_SCALE;
+        if (rem != 0) {
+            // Cannot overflow: n ≤ 2^208 (the market's quote widths), far from 2^256.
+            unchecked {
+                p.openNotional = p.size > 0 ? n - rem + COLLATERAL_SCALE : n - rem;
+            }
+        }
+    }
+
+    /// @dev Largest multiple of 1e12 ≤ v (floor toward −∞ for negative v too).
+    function _floorToGrid(int256 v) private pure returns (int256) {
+        int256 scale = int256(COLLATERAL_SCALE);
+        int256 rem = v % scale; // same sign as v
+        if (rem == 0) return v;
+        // Cannot overflow: v is a margin — the ledger's collateral plus PnL, fees and funding bounded
+        // by the market's widths (< 2^210 in size) — so v − rem − scale is far from int256's bounds.
+        unchecked {
+            return rem > 0 ? v - rem : v - rem - scale;
         }
     }
 
     /// @dev Writes the position, or on a full close releases its margin (or records bad debt).
-    function _finish(address market, address trader, Position memory p, MarketEntry memory e) private {
+    /// The funding epoch was moved by _settleFunding, which every caller runs first.
+    function _finish(address market, address trader, Position memory p) private {
         if (p.size != 0) {
-            p.fundingSnapshot = _index(e, p.size > 0);
             _store(market, trader, p);
             return;
         }
@@ -493,20 +569,25 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         }
     }
 
-    /// @dev Settles the funding owed since the snapshot into the margin (SPEC §5).
+    /// @dev Settles the funding owed since the position's epoch into the margin (SPEC §5).
     function _settleFunding(Position memory p, MarketEntry memory e, address market, address trader) private {
-        if (p.size == 0) return;
-        int256 owed = FundingMathWad.positionFunding(p.size, _index(e, p.size > 0), p.fundingSnapshot);
+        int256 owed = _owedFunding(p, e, market);
         // Settled up to now: addMargin / removeMargin store p without passing through _finish, so
-        // the snapshot must move here or the same funding would be settled again (parity test).
-        p.fundingSnapshot = _index(e, p.size > 0);
+        // the epoch must move here or the same funding would be settled again (parity test).
+        p.fundingEpoch = e.epoch;
         if (owed == 0) return;
         p.margin -= owed;
         emit FundingPaid(trader, market, owed);
     }
 
-    function _index(MarketEntry memory e, bool isLong) private pure returns (int256) {
-        return isLong ? e.cumFundingLong : e.cumFundingShort;
+    /// @dev Funding owed since the position's epoch (> 0 pays): size · (index now − index of that
+    /// epoch). A position already settled in the current epoch owes nothing and reads no history.
+    function _owedFunding(Position memory p, MarketEntry memory e, address market) private view returns (int256) {
+        if (p.size == 0 || p.fundingEpoch == e.epoch) return 0;
+        FundingCheckpoint memory c = _fundingHistory[market][p.fundingEpoch];
+        return p.size > 0
+            ? FundingMathWad.positionFunding(p.size, e.cumFundingLong, c.cumFundingLong)
+            : FundingMathWad.positionFunding(p.size, e.cumFundingShort, c.cumFundingShort);
     }
 
     /// @dev Applies a curve result to the position: realised PnL on the closed part (cost basis
@@ -518,9 +599,9 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         returns (Delta memory d)
     {
         // Unchecked: the market's results are bounded by its storage widths (bases < 2^112, quotes
-        // and fees < 2^208) and the position's fields come from int128 / uint128 slots (margin plus
-        // at most the ledger's collateral), so no sum or cast here can leave int256; the position is
-        // range-checked again when stored (SafeCast in _store).
+        // and fees < 2^208) and the position's fields come from its one slot (size < 2^95, margin
+        // and notional < 2^104 once scaled, margin plus at most the ledger's collateral), so no sum
+        // or cast here can leave int256; the position is range-checked again when stored (_store).
         unchecked {
             if (r.closedBase != 0) {
                 bool posLong = p.size > 0;

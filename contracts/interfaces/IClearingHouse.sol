@@ -9,16 +9,19 @@ import {IClearingHouseErrors} from "./IClearingHouseErrors.sol";
 /// margin, liquidation, bad debt and the global pause (SPEC §1, §3). Internal amounts are WAD; the
 /// collateral token (6 decimals) is converted only at the vault boundary (`amount6`).
 interface IClearingHouse is IClearingHouseErrors {
-    /// @notice A position as stored (WAD).
-    /// @param size Signed base size (> 0 long).
-    /// @param margin Isolated margin, signed (funding / losses can push it below zero until closed).
-    /// @param openNotional Quote cost basis of the open size.
-    /// @param fundingSnapshot Cumulative funding index of the position's side at its last settlement.
+    /// @notice A position as stored, scaled to WAD (SPEC §8: one slot).
+    /// @param size Signed base size (> 0 long), exact; |size| ≤ 2^95 − 1.
+    /// @param margin Isolated margin, signed (funding / losses can push it below zero until closed);
+    /// a multiple of 1e12 (stored at 1e-6 quote, rounded down).
+    /// @param openNotional Quote cost basis of the open size; a multiple of 1e12 (stored at 1e-6
+    /// quote, rounded up for a long, down for a short).
+    /// @param fundingEpoch The market's funding epoch at the position's last funding settlement: it
+    /// owes `size · (index now − {fundingIndicesAt}(market, fundingEpoch))` of its side.
     struct Position {
         int256 size;
         int256 margin;
         uint256 openNotional;
-        int256 fundingSnapshot;
+        uint256 fundingEpoch;
     }
 
     event Deposited(address indexed account, uint256 amount6);
@@ -54,7 +57,8 @@ interface IClearingHouse is IClearingHouseErrors {
     event MarketAdded(address indexed market);
     event BudgetFunded(address indexed market, address indexed from, uint256 amount6);
     event ReserveWithdrawn(address indexed market, address indexed to, uint256 amount6);
-    event FundingIndicesUpdated(address indexed market, int256 cumFundingLong, int256 cumFundingShort);
+    /// @notice A market's funding settlement: the new cumulative indices, which hold during `epoch`.
+    event FundingIndicesUpdated(address indexed market, int256 cumFundingLong, int256 cumFundingShort, uint256 epoch);
 
     // ---------------------------------------------------------------- vault
     function deposit(uint256 amount6) external;
@@ -97,7 +101,8 @@ interface IClearingHouse is IClearingHouseErrors {
     function pause() external;
     function unpause() external;
 
-    /// @notice Called by a market when funding settles: adds the period's rates to the indices.
+    /// @notice Called by a market when funding settles: checkpoints the current indices under the
+    /// current epoch, starts the next epoch and adds the period's rates to the indices.
     function recordFunding(int256 fLong, int256 fShort) external;
 
     // ---------------------------------------------------------------- views
@@ -109,7 +114,16 @@ interface IClearingHouse is IClearingHouseErrors {
     /// @notice Margin ratio `(margin + unrealisedPnl − pendingFunding) / closeValue` (WAD, signed).
     function marginRatio(address market, address trader) external view returns (int256);
     function isLiquidatable(address market, address trader) external view returns (bool);
-    function fundingIndices(address market) external view returns (int256 cumFundingLong, int256 cumFundingShort);
+    /// @notice The current cumulative funding indices and funding epoch (1 + settlements so far; 0 = not a market).
+    function fundingIndices(address market)
+        external
+        view
+        returns (int256 cumFundingLong, int256 cumFundingShort, uint256 epoch);
+    /// @notice The cumulative funding indices that held during `epoch` (1 … the current epoch).
+    function fundingIndicesAt(address market, uint256 epoch)
+        external
+        view
+        returns (int256 cumFundingLong, int256 cumFundingShort);
     function isMarket(address market) external view returns (bool);
     function markets() external view returns (address[] memory);
     function uncoveredBadDebt() external view returns (uint256);

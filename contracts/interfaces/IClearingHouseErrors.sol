@@ -74,4 +74,15 @@ interface IClearingHouseErrors {
 
     /// @notice A zero address where one is required.
     error CH_ZeroAddress();
+
+    /// @notice The position's size would not fit its storage slot (int96, SPEC §8).
+    /// @param size The size the position would have (WAD, signed).
+    /// @param maxAbsSize The largest absolute size a position may have (WAD, 2^95 − 1).
+    error CH_PositionTooLarge(int256 size, uint256 maxAbsSize);
+
+    /// @notice `fundingIndicesAt` for an epoch the market has not reached (or 0).
+    /// @param market The market.
+    /// @param epoch The epoch asked for.
+    /// @param currentEpoch The market's current funding epoch (0 = not a market).
+    error CH_UnknownFundingEpoch(address market, uint256 epoch, uint256 currentEpoch);
 }

@@ -190,7 +190,7 @@ library VammMarketLib {
         st.markTwapTimestamp = pool.markTwapTs;
         st.oracleTwap = hw.oracleTwap;
         st.oracleTwapTimestamp = hw.oracleTwapTs;
-        (st.cumFundingLong, st.cumFundingShort) = IClearingHouse(clearingHouse).fundingIndices(address(this));
+        (st.cumFundingLong, st.cumFundingShort,) = IClearingHouse(clearingHouse).fundingIndices(address(this));
         FundingParams memory fp = s.params;
         st.lastFundingTime = fp.lastFundingTime;
         st.nextFundingTime = uint256(fp.lastFundingTime) + fp.fundingPeriod;

@@ -8,10 +8,11 @@ import type { Refusal } from "./errors";
 export interface Position {
   /** Signed base size: > 0 long, < 0 short. */
   size: number;
-  /** Quote cost basis of the open size. */
+  /** Quote cost basis of the open size; on the 1e-6 grid, rounded against the trader (SPEC §8). */
   openNotional: number;
+  /** On the 1e-6 grid, rounded down (SPEC §8). */
   margin: number;
-  /** Funding index of the position's side at the last settlement. */
+  /** Funding index of the position's side at the last settlement (the index of its funding epoch). */
   fundingSnap: number;
 }
 

@@ -43,6 +43,8 @@ export const REVERT_NAMES = [
   "CH_MarketMismatch",
   "CH_UnsupportedCollateral",
   "CH_ZeroAddress",
+  "CH_PositionTooLarge",
+  "CH_UnknownFundingEpoch",
   // OracleAdapter
   "Oracle_NonPositiveAnswer",
   "Oracle_IncompleteRound",

@@ -25,6 +25,7 @@ import { type Refusal, revert, SimRevert } from "./errors";
 import { computeFunding } from "./funding";
 import { checkDivergence, checkKShape, checkOracle, checkRepegShape, checkSpend, commitSpend, type HookLedger, newHookLedger } from "./guards";
 import { makeParams, type MarketParams, validateParams } from "./params";
+import { roundForStorage, storePosition } from "./storageGrid";
 import { updateTwap } from "./twap";
 
 interface CoreState {
@@ -194,10 +195,12 @@ export class MarketCore {
       this.checkFluctuation(!increased);
       const baseMoved = Math.abs(pos.size - sizeBefore);
       if (baseLimit > 0 && (isLong ? baseMoved < baseLimit : baseMoved > baseLimit)) throw new SimRevert("CH_BaseLimitExceeded", baseMoved, baseLimit);
+      if (pos.size !== 0) roundForStorage(pos); // the margin checks see the stored values (SPEC §8)
       if (increased) {
         const required = (pos.openNotional * this.params.imBps) / 1e4;
         if (pos.margin < required) throw new SimRevert("CH_BelowInitialMargin", pos.margin, required);
       } else if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: a partial reduce may not leave negative margin
+      if (pos.size !== 0) storePosition(pos);
       const marginReturned = this.finishIfClosed(trader, pos);
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta, fee, realisedPnl: pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
@@ -218,7 +221,9 @@ export class MarketCore {
       const quote = Math.abs(r.quoteDelta);
       this.checkFluctuation(true);
       if (quoteLimit > 0 && (sizeBefore > 0 ? quote < quoteLimit : quote > quoteLimit)) throw new SimRevert("CH_QuoteLimitExceeded", quote, quoteLimit);
+      if (pos.size !== 0) roundForStorage(pos); // the margin check sees the stored value (SPEC §8)
       if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: partial close
+      if (pos.size !== 0) storePosition(pos);
       const marginReturned = this.finishIfClosed(trader, pos);
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta: r.quoteDelta, fee: r.fee, realisedPnl: r.pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
@@ -228,6 +233,7 @@ export class MarketCore {
     this.atomic([trader], () => {
       const pos = this.marginChangePosition(trader, amount);
       this.moveToMargin(trader, pos, amount);
+      storePosition(pos);
     });
   }
 
@@ -237,11 +243,13 @@ export class MarketCore {
       const pos = this.marginChangePosition(trader, amount);
       pos.margin -= amount;
       if (pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin);
+      roundForStorage(pos); // the equity check sees the stored margin
       const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
       const equity = pos.margin + (pos.size > 0 ? cv - pos.openNotional : pos.openNotional - cv);
       const required = (cv * this.params.imBps) / 1e4;
       if (equity < required) throw new SimRevert("CH_BelowInitialMargin", equity, required);
       this.free.set(trader, this.freeCollateral(trader) + amount);
+      storePosition(pos);
     });
   }
 
@@ -289,6 +297,8 @@ export class MarketCore {
           pos.margin = 0;
         }
         marginReturned = this.finishIfClosed(trader, pos);
+      } else {
+        storePosition(pos);
       }
       return { trader, liquidator, baseClosed: base, quoteClosed, realisedPnl: r.pnl, takerFee: r.fee, liquidationFee, toLiquidator, toReserve, marginReturned, fullyClosed, badDebt, fromReserve, fromBudget, uncovered };
     });
@@ -537,7 +547,11 @@ export class MarketCore {
     return 0;
   }
 
-  /** Settles lazy funding into the margin; returns what the position paid (> 0) or received (< 0). */
+  /**
+   * Settles lazy funding into the margin; returns what the position paid (> 0) or received (< 0).
+   * `fundingSnap` is the index of the position's funding epoch: the contract stores the epoch and
+   * reads that index back from its per-epoch history (the same number).
+   */
   private settlePositionFunding(p: Position): number {
     const owed = this.pendingOf(p);
     p.margin -= owed;

@@ -93,6 +93,11 @@ async function main(): Promise<void> {
   if (!(await ch.isLiquidatable(m, alice.address))) throw new Error("bench:gas: setup did not make the long liquidatable");
   add("liquidate (full)", await gasOf(ch.connect(liquidator).liquidate(alice.address, m, 0n)), "whole position");
 
+  // A later period: the ending epoch's non-zero indices go to a new history slot (issue #2).
+  await time.increase(3600);
+  await aggregator.setAnswer(100n * 10n ** 8n);
+  add("settleFunding (later period)", await gasOf(market.settleFunding()), "writes one funding-history slot");
+
   const table = rows.map((r) => ({
     operation: r.operation,
     gas: r.gas,

@@ -15,6 +15,8 @@ import {
   feeSplit,
   markOf,
   positionFunding,
+  storedMargin,
+  storedNotional,
 } from "../helpers/specMath";
 import type { Curve } from "../helpers/specMath";
 
@@ -148,7 +150,9 @@ describe("ClearingHouse trading", function () {
       expect(st.budget).to.equal(f.toBudget);
       expect(st.reservedShare).to.equal(f.toReserve);
       const p = await ch.positionOf(m, alice.address);
-      expect([p.size, p.margin, p.openNotional, p.fundingSnapshot]).to.deep.equal([o.base, MARGIN - f.fee, Q, 0n]);
+      const [, , epoch] = await ch.fundingIndices(m);
+      expect([p.size, p.margin, p.openNotional, p.fundingEpoch]).to.deep.equal([o.base, MARGIN - f.fee, Q, epoch]);
+      expect(epoch, "a listed market starts in funding epoch 1").to.equal(1n);
     });
 
     it("opens a short with the base owed rounded up", async function () {
@@ -326,9 +330,9 @@ describe("ClearingHouse trading", function () {
       const fee = bpsUp(cl.quote, FEE_BPS);
       await expect(ch.connect(alice).openPosition(m, false, q, 0n, 0n, NO_DEADLINE))
         .to.emit(ch, "PositionChanged")
-        .withArgs(alice.address, m, -b, cl.quote, fee, pnl, p0.size - b, p0.margin + pnl - fee);
+        .withArgs(alice.address, m, -b, cl.quote, fee, pnl, p0.size - b, storedMargin(p0.margin + pnl - fee));
       await expectCurve(market, cl.x1, cl.y1);
-      expect((await ch.positionOf(m, alice.address)).openNotional).to.equal(p0.openNotional - cn);
+      expect((await ch.positionOf(m, alice.address)).openNotional).to.equal(storedNotional(p0.openNotional - cn, true));
     });
 
     it("reverses: closes fully at the close value, then opens q − closeValue short (baseLimit on the total)", async function () {
@@ -349,11 +353,11 @@ describe("ClearingHouse trading", function () {
         .withArgs(moved, moved - 1n);
       await expect(ch.connect(alice).openPosition(m, false, q, 0n, moved, NO_DEADLINE))
         .to.emit(ch, "PositionChanged")
-        .withArgs(alice.address, m, -moved, q, fee, pnl, -op.base, p0.margin + pnl - fee);
+        .withArgs(alice.address, m, -moved, q, fee, pnl, -op.base, storedMargin(p0.margin + pnl - fee));
       await expectCurve(market, op.x1, op.y1);
       const st = await market.marketState();
       expect([st.longOI, st.shortOI]).to.deep.equal([0n, op.base]);
-      expect((await ch.positionOf(m, alice.address)).openNotional).to.equal(rest);
+      expect((await ch.positionOf(m, alice.address)).openNotional).to.equal(storedNotional(rest, false));
     });
 
     it("closes part by base with realised PnL on a cost basis charged up (ceil)", async function () {
@@ -368,7 +372,7 @@ describe("ClearingHouse trading", function () {
       const fee = bpsUp(cl.quote, FEE_BPS);
       await expect(ch.connect(alice).closePosition(m, b, cl.quote, NO_DEADLINE))
         .to.emit(ch, "PositionChanged")
-        .withArgs(alice.address, m, -b, cl.quote, fee, cl.quote - cn, p0.size - b, p0.margin + cl.quote - cn - fee);
+        .withArgs(alice.address, m, -b, cl.quote, fee, cl.quote - cn, p0.size - b, storedMargin(p0.margin + cl.quote - cn - fee));
       await expectCurve(market, cl.x1, cl.y1);
     });
 
@@ -409,7 +413,7 @@ describe("ClearingHouse trading", function () {
         .withArgs(out, out + 1n);
     });
 
-    it("adds margin exactly and removes it down to the initial margin on the close value", async function () {
+    it("adds margin exactly and removes it down to the initial margin on the close value (stored margin rounded down)", async function () {
       const { clearingHouse: ch, market, traders, addresses } = await loadFixture(withOpenLong);
       const [alice] = traders;
       const m = addresses.market;
@@ -423,10 +427,14 @@ describe("ClearingHouse trading", function () {
       const cv = closeLong(await curveOf(market), p0.size).quote;
       const upnl = cv - p0.openNotional;
       const required = bpsUp(cv, 1000n);
-      const maxRemove = margin + upnl - required;
+      // The check sees the stored margin (rounded down to 1e12 wei): the least margin that passes is
+      // the first grid point at or above required − upnl; one wei less is stored one grid step lower.
+      const minMargin = -storedMargin(-(required - upnl));
+      const maxRemove = margin - minMargin;
+      expect(minMargin - 10n ** 12n + upnl < required, "one grid step below fails").to.equal(true);
       await expect(ch.connect(alice).removeMargin(m, maxRemove + 1n))
         .to.be.revertedWithCustomError(ch, "CH_BelowInitialMargin")
-        .withArgs(required - 1n, required);
+        .withArgs(minMargin - 10n ** 12n + upnl, required);
       await expect(ch.connect(alice).removeMargin(m, margin + 1n))
         .to.be.revertedWithCustomError(ch, "CH_NegativeMargin")
         .withArgs(-1n);
@@ -604,7 +612,7 @@ describe("ClearingHouse trading", function () {
         .withArgs(cl.quote, cl.quote - 1n);
       await expect(ch.connect(alice).closePosition(m, b, cl.quote, NO_DEADLINE))
         .to.emit(ch, "PositionChanged")
-        .withArgs(alice.address, m, b, -cl.quote, fee, pnl, p0.size + b, p0.margin + pnl - fee);
+        .withArgs(alice.address, m, b, -cl.quote, fee, pnl, p0.size + b, storedMargin(p0.margin + pnl - fee));
       await expectCurve(market, cl.x1, cl.y1);
     });
 
@@ -621,7 +629,7 @@ describe("ClearingHouse trading", function () {
       const fee = bpsUp(cl.quote, FEE_BPS);
       await expect(ch.connect(alice).openPosition(m, true, q, 0n, 0n, NO_DEADLINE))
         .to.emit(ch, "PositionChanged")
-        .withArgs(alice.address, m, b, -cl.quote, fee, cn - cl.quote, p0.size + b, p0.margin + cn - cl.quote - fee);
+        .withArgs(alice.address, m, b, -cl.quote, fee, cn - cl.quote, p0.size + b, storedMargin(p0.margin + cn - cl.quote - fee));
     });
   });
 
@@ -645,22 +653,25 @@ describe("ClearingHouse trading", function () {
       const ev = rc!.logs.map((l) => market.interface.parseLog(l)).find((e) => e?.name === "FundingSettled");
       const [f, fLong, fShort] = ev!.args as unknown as bigint[];
       expect(f > 0n).to.equal(true);
-      const [cumLong, cumShort] = await ch.fundingIndices(m);
-      expect([cumLong, cumShort]).to.deep.equal([fLong, fShort]);
+      const [cumLong, cumShort, epoch] = await ch.fundingIndices(m);
+      expect([cumLong, cumShort, epoch]).to.deep.equal([fLong, fShort, 2n]);
       for (const [t, isLong] of [
         [alice, true],
         [bob, false],
       ] as const) {
         const p = await ch.positionOf(m, t.address);
-        const owed = positionFunding(p.size, isLong ? cumLong : cumShort, p.fundingSnapshot);
+        expect(p.fundingEpoch).to.equal(1n);
+        const [snapLong, snapShort] = await ch.fundingIndicesAt(m, p.fundingEpoch);
+        expect([snapLong, snapShort]).to.deep.equal([0n, 0n]);
+        const owed = positionFunding(p.size, isLong ? cumLong : cumShort, isLong ? snapLong : snapShort);
         expect(await ch.pendingFunding(m, t.address)).to.equal(owed);
         await expect(ch.connect(t).addMargin(m, WAD))
           .to.emit(ch, "FundingPaid")
           .withArgs(t.address, m, owed)
           .and.to.emit(ch, "MarginChanged")
-          .withArgs(t.address, m, WAD, p.margin - owed + WAD);
+          .withArgs(t.address, m, WAD, storedMargin(p.margin - owed + WAD));
         const after = await ch.positionOf(m, t.address);
-        expect(after.fundingSnapshot).to.equal(isLong ? cumLong : cumShort);
+        expect(after.fundingEpoch).to.equal(epoch);
         expect(await ch.pendingFunding(m, t.address)).to.equal(0n);
       }
     });
@@ -708,7 +719,7 @@ describe("ClearingHouse trading", function () {
         .to.emit(ch, "Liquidated")
         .withArgs(alice.address, m, liquidator.address, b, cl.quote, liqFee, toLiq, remaining)
         .and.to.emit(ch, "PositionChanged")
-        .withArgs(alice.address, m, -b, cl.quote, fs.fee, pnl, p0.size - b, remaining)
+        .withArgs(alice.address, m, -b, cl.quote, fs.fee, pnl, p0.size - b, storedMargin(remaining))
         .and.to.emit(market, "ReservedShareChanged")
         .withArgs(reserveAfterTrade, reserveAfterTrade + liqFee - toLiq, 0n);
       expect(await ch.freeCollateral(liquidator.address)).to.equal(toLiq);
@@ -823,7 +834,8 @@ describe("ClearingHouse trading", function () {
       const left = p0.margin + cl.quote - cn - bpsUp(cl.quote, FEE_BPS);
       await expect(ch.connect(alice).closePosition(m, b, 0n, NO_DEADLINE))
         .to.be.revertedWithCustomError(ch, "CH_NegativeMargin")
-        .withArgs(left);
+        .withArgs(storedMargin(left)); // the stored value: rounded toward −∞
+      expect(storedMargin(left) < left, "left is off the 1e12 grid").to.equal(true);
       const full = closeLong(await curveOf(market), p0.size);
       const debt = -(p0.margin + full.quote - p0.openNotional - bpsUp(full.quote, FEE_BPS));
       await expect(ch.connect(alice).closePosition(m, 0n, 0n, NO_DEADLINE))
@@ -846,7 +858,8 @@ describe("ClearingHouse trading", function () {
       expect(left < 0n).to.equal(true);
       await expect(ch.connect(alice).openPosition(m, false, q, 0n, 0n, NO_DEADLINE))
         .to.be.revertedWithCustomError(ch, "CH_NegativeMargin")
-        .withArgs(left);
+        .withArgs(storedMargin(left)); // the stored value: rounded toward −∞
+      expect(storedMargin(left) < left, "left is off the 1e12 grid").to.equal(true);
     });
 
     it("withdrawReserve beyond the reserved share reverts Vamm_InsufficientReserve(amount, reserve)", async function () {

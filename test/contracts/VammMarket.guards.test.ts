@@ -137,6 +137,34 @@ describe("VammMarket guards (SPEC §6)", function () {
       await ch.connect(admin).unpause();
       await expect(market.connect(keeper).repeg(100n * WAD + WAD / 2n)).to.emit(market, "PegUpdated");
     });
+
+    it("settleFunding while paused reverts the pause error, not Vamm_FundingNotDue(next, now) — that comes once unpaused (SPEC §8)", async function () {
+      const fx = await loadFixture(deployDammFixture);
+      const { market, clearingHouse: ch, guardian, admin, addresses } = fx;
+      await openLong(fx, 0, 1_000n * WAD);
+      const next = (await market.marketState()).nextFundingTime;
+      // Not due yet and paused: the pause is checked first, for both scopes; neither error has arguments.
+      await market.connect(guardian).pause();
+      expect(BigInt(await time.latest()) + 1n < next, "funding not due").to.equal(true);
+      await expect(market.settleFunding()).to.be.revertedWithCustomError(market, "Vamm_Paused").withArgs();
+      await ch.connect(guardian).pause();
+      await expect(market.settleFunding()).to.be.revertedWithCustomError(ch, "CH_Paused").withArgs();
+      // Unpaused and still not due: the due check, with its arguments.
+      await ch.connect(admin).unpause();
+      await market.connect(admin).unpause();
+      const now = BigInt(await time.latest()) + 1n;
+      await time.setNextBlockTimestamp(now);
+      await expect(market.settleFunding()).to.be.revertedWithCustomError(market, "Vamm_FundingNotDue").withArgs(next, now);
+      // Due while paused: still the pause error, and nothing settles (the epoch stays).
+      await time.setNextBlockTimestamp(next);
+      await market.connect(guardian).pause();
+      await expect(market.settleFunding()).to.be.revertedWithCustomError(market, "Vamm_Paused").withArgs();
+      expect((await ch.fundingIndices(addresses.market))[2]).to.equal(1n);
+      await market.connect(admin).unpause();
+      await setOracle(fx, 100n * WAD);
+      await expect(market.settleFunding()).to.emit(market, "FundingSettled");
+      expect((await ch.fundingIndices(addresses.market))[2]).to.equal(2n);
+    });
   });
 
   describe("reduce-only", function () {

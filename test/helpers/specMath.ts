@@ -68,3 +68,22 @@ export function closedNotional(openNotional: bigint, b: bigint, s: bigint, isLon
   if (b === s) return openNotional;
   return isLong ? mulDivUp(openNotional, b, s) : mulDivDown(openNotional, b, s);
 }
+
+/** SPEC §8: a position's margin and open notional are stored on the collateral's 1e-6 grid (1e12 wei). */
+export const STORAGE_GRID = 10n ** 12n;
+/** SPEC §8: the largest |size| a position slot holds (int96). */
+export const MAX_POSITION_SIZE = (1n << 95n) - 1n;
+
+/** Stored margin: rounded down, toward −∞ (the dust stays in the vault). */
+export function storedMargin(margin: bigint): bigint {
+  const r = margin % STORAGE_GRID; // sign of margin
+  if (r === 0n) return margin;
+  return r > 0n ? margin - r : margin - r - STORAGE_GRID;
+}
+
+/** Stored open notional: rounded against the trader (up for a long, down for a short). */
+export function storedNotional(openNotional: bigint, isLong: boolean): bigint {
+  const r = openNotional % STORAGE_GRID;
+  if (r === 0n) return openNotional;
+  return isLong ? openNotional - r + STORAGE_GRID : openNotional - r;
+}

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { MarketCore } from "../../../keeper/sim/marketCore";
 import { isRevert, type RevertName } from "../../../keeper/sim/errors";
 import type { MarketParams } from "../../../keeper/sim/params";
+import { MAX_POSITION_SIZE } from "../../../keeper/sim/storageGrid";
 
 const T0 = 1_700_000_000;
 const close = (a: number, b: number, rel = 1e-9) => expect(Math.abs(a - b)).to.be.at.most(rel * Math.max(1, Math.abs(a), Math.abs(b)));
@@ -122,6 +123,54 @@ describe("sim MarketCore (exact per-trader core)", () => {
       core.removeMargin("alice", 10_000);
       reverts(() => core.removeMargin("alice", 6_000), "CH_BelowInitialMargin");
       reverts(() => core.removeMargin("alice", 20_000), "CH_NegativeMargin");
+    });
+  });
+
+  describe("storage grid of a position (SPEC §8, as ClearingHouse._roundForStorage / _store)", () => {
+    it("stores the margin rounded down and the open notional against the trader, to 1e-6", () => {
+      const core = newCore();
+      // Fee 100.0000001234: margin 19_899.9999998766 → 19_899.999999 (down); notional 100_000.0001234 → up / down.
+      const q = 100_000.0001234;
+      core.openPosition("alice", true, q, 20_000, 0);
+      core.openPosition("bob", false, q, 20_000, 0);
+      const a = core.getPosition("alice")!;
+      const b = core.getPosition("bob")!;
+      expect(a.openNotional).to.equal(100_000.000124);
+      expect(b.openNotional).to.equal(100_000.000123);
+      expect(a.margin).to.equal(19_899.999999);
+      expect(b.margin).to.equal(19_899.999999);
+    });
+
+    it("a value already on the grid is kept (re-storing is idempotent despite float noise)", () => {
+      const core = newCore();
+      core.openPosition("alice", true, 100_000, 20_000, 0);
+      const m0 = core.getPosition("alice")!.margin;
+      expect(m0).to.equal(19_900);
+      core.addMargin("alice", 0.1);
+      // 19_900.1 + 0.1 = 19_900.199999999997 in float64: a plain floor would lose a whole 1e-6.
+      expect(Math.floor((19_900.1 + 0.1) * 1e6)).to.equal(19_900_199_999);
+      core.addMargin("alice", 0.1);
+      expect(core.getPosition("alice")!.margin).to.equal(19_900.2);
+    });
+
+    it("refuses a size beyond int96 with CH_PositionTooLarge(size, (2^95 − 1)/1e18)", () => {
+      expect(MAX_POSITION_SIZE).to.be.closeTo(39_614_081_257.132, 1e-3);
+      // Mark 1e-6 on 7e10 base of depth, limits relaxed: ~1.2e5 quote buys more than 3.96e10 base.
+      const core = new MarketCore({ peg: 1e-6, sqrtK: 7e10, time: T0, block: 1, oraclePrice: 1e-6, params: { fluctuationLimitBps: 5000, maxOpenInterest: 7e10 } });
+      core.deposit("alice", 1e6);
+      try {
+        for (let i = 0; i < 10; i++) {
+          next(core);
+          const s = core.state();
+          core.openPosition("alice", true, 0.17 * s.y * s.peg, 0.2 * 0.17 * s.y * s.peg, 0);
+        }
+        expect.fail("no step reverted");
+      } catch (e) {
+        if (!isRevert(e, "CH_PositionTooLarge")) throw e;
+        expect(e.args[0]).to.be.above(MAX_POSITION_SIZE);
+        expect(e.args[1]).to.equal(MAX_POSITION_SIZE);
+        expect(core.getPosition("alice")!.size).to.be.at.most(MAX_POSITION_SIZE);
+      }
     });
   });
 
