@@ -1,7 +1,9 @@
 /**
  * The allowed-action set of an MDP (mdpConfig `trackingShield`) as a bit mask over action
- * indices: bit i set = action i allowed. Computed from the observation (not the state bucket), so
- * training, QPolicy.decide and the keeper apply exactly the same rule.
+ * indices: bit i set = action i allowed. Beyond the shield's limit only repegs; inside it every
+ * action, or every action but the repegs when `repegOnlyWhenShielded` is set. Computed from the
+ * observation (not the state bucket), so training, QPolicy.decide and the keeper apply exactly the
+ * same rule.
  */
 import type { MarketObservation } from "../core/policyTypes";
 import type { MdpConfig, TrackingShield } from "./mdpConfig";
@@ -29,7 +31,10 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
   });
   if (repegs === 0) throw new Error("trackingShield needs at least one repeg action in the action set");
   const limit = shield.gapBps;
-  return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : all);
+  // Inside the limit: every action, or every action but the repegs (a repeg circuit breaker).
+  const inside = shield.repegOnlyWhenShielded ? all & ~repegs : all;
+  if (inside === 0) throw new Error("trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set");
+  return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : inside);
 }
 
 /**

@@ -63,8 +63,16 @@ export const RewardWeightsSchema = z
  * depth lets the mark drift; the shield keeps tracking a hard rule. It is part of the policy: the
  * learner trains under it (exploration, greedy choice and the bootstrap max all restricted) and
  * QPolicy.decide applies it, so the keeper runs the same rule. Optional (older files have none).
+ *
+ * `repegOnlyWhenShielded` makes the repeg a circuit breaker: repegs are then allowed only beyond
+ * the limit, so inside it the learner chooses among hold and the k steps. A discretionary repeg
+ * does the informed traders' arbitrage for them, and their trades are what offsets the uninformed
+ * traders' net position; a bigger net position is what a price spike squeezes (a liquidation
+ * cascade that holds the mark off the oracle for an hour). Optional, default false.
  */
-export const TrackingShieldSchema = z.object({ gapBps: z.number().finite().gt(0) }).strict();
+export const TrackingShieldSchema = z
+  .object({ gapBps: z.number().finite().gt(0), repegOnlyWhenShielded: z.boolean().optional() })
+  .strict();
 
 /** The shield's mask is a bit set over action indices, so the action count is bounded. */
 export const MAX_ACTIONS = 31;
@@ -80,6 +88,10 @@ export const MdpConfigSchema = z
   .refine((m) => !m.trackingShield || m.actions.some((a) => a.kind === "repeg"), {
     message: "trackingShield needs at least one repeg action in the action set",
     path: ["trackingShield"],
+  })
+  .refine((m) => !m.trackingShield?.repegOnlyWhenShielded || m.actions.some((a) => a.kind !== "repeg"), {
+    message: "trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set",
+    path: ["trackingShield", "repegOnlyWhenShielded"],
   });
 
 export type BucketEdges = z.infer<typeof BucketEdgesSchema>;

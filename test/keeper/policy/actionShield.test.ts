@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { allActionsMask, createActionMask, isAllowed } from "../../../keeper/policy/actionShield";
 import { DEFAULT_REWARD_WEIGHTS, parseMdpConfig, type MdpConfig } from "../../../keeper/policy/mdpConfig";
 import { buildPolicyFile, parsePolicyFile, serialisePolicyFile, checksumOf } from "../../../keeper/policy/policyFile";
@@ -48,6 +49,42 @@ describe("tracking shield (action masking)", () => {
       expect(allActionsMask(3)).to.equal(7);
       expect([0, 1, 2, 3].map((a) => isAllowed(REPEGS, a))).to.deep.equal([false, true, true, false]);
       expect(() => allActionsMask(32)).to.throw(/1\.\.31 actions/);
+    });
+  });
+
+  describe("as a repeg circuit breaker (repegOnlyWhenShielded)", () => {
+    const breaker: MdpConfig = { ...shielded, trackingShield: { gapBps: 20, repegOnlyWhenShielded: true } };
+    const NON_REPEGS = 0b1001;
+    const mask = createActionMask(breaker);
+    it("allows only repegs beyond the limit and everything but repegs at or inside it", () => {
+      fc.assert(
+        fc.property(fc.double({ min: -500, max: 500, noNaN: true }), (g) => {
+          expect(mask(makeObs({ gapBps: g }))).to.equal(Math.abs(g) > 20 ? REPEGS : NON_REPEGS);
+        }),
+      );
+    });
+    it("leaves the plain shield's inside set untouched when the flag is false", () => {
+      const plain = createActionMask({ ...shielded, trackingShield: { gapBps: 20, repegOnlyWhenShielded: false } });
+      expect(plain(makeObs({ gapBps: 5 }))).to.equal(0b1111);
+    });
+    it("refuses the flag when every action is a repeg, naming the field", () => {
+      const onlyRepegs = { ...breaker, actions: [{ kind: "repeg", fraction: 0.5 }, { kind: "repeg", fraction: 1 }] };
+      expect(() => parseMdpConfig(onlyRepegs)).to.throw(/trackingShield\.repegOnlyWhenShielded: .*non-repeg action/);
+      expect(() => createActionMask(onlyRepegs as MdpConfig)).to.throw(/non-repeg action/);
+      expect(() => parseMdpConfig({ ...breaker, trackingShield: { gapBps: 20, repegOnlyWhenShielded: "yes" } })).to.throw(/trackingShield\.repegOnlyWhenShielded/);
+    });
+    it("is applied by QPolicy.decide after a policy-file round trip", () => {
+      const space = createStateSpace(breaker.state);
+      const table = new QTable(space.size, breaker.actions.length);
+      for (let s = 0; s < space.size; s++) {
+        table.q[s * 4 + 2] = 100; // full repeg best everywhere…
+        table.q[s * 4 + 3] = 5;
+      }
+      const loaded = parsePolicyFile(serialisePolicyFile(buildPolicyFile({ name: "breaker", mdp: breaker, table, training: {}, trainingCurve: [] })));
+      expect(loaded.mdp.trackingShield).to.deep.equal({ gapBps: 20, repegOnlyWhenShielded: true });
+      const p = new QPolicy(loaded);
+      expect(p.decide(makeObs({ gapBps: 10 })).action).to.deep.equal({ kind: "kUp", stepBps: 100 }); // …but not inside the limit
+      expect(p.decide(makeObs({ gapBps: -40 })).action).to.deep.equal({ kind: "repeg", fraction: 1 });
     });
   });
 

@@ -92,7 +92,7 @@ describe("keeper service on the in-process Hardhat network", function () {
       const f = await loadFixture(fixture);
       const s = await f.market.marketState();
       const n = (x: bigint): number => Number(x) / 1e18;
-      for (const gap of [10, -10, 30, -30, 3, -3, 80, -80]) {
+      for (const gap of [10, -10, 30, -30, 3, -3, 80, -80, 150, -150]) {
         const oracle = n(s.mark) / (1 + gap / 1e4);
         const obs = { time: 0, baseReserve: n(s.baseReserve), quoteReserve: n(s.quoteReserve), peg: n(s.peg), sqrtK: n(s.sqrtK), mark: n(s.mark), oracle, markTwap: n(s.markTwap), oracleTwap: n(s.oracleTwap), longOI: n(s.longOI), shortOI: n(s.shortOI), budget: n(s.budget), reservedShare: n(s.reservedShare), volatility: 0, sinceLastUpdate: Infinity };
         const action = policy.decide(obs).action;
