@@ -16,6 +16,7 @@ import {
   storedNotional,
 } from "../helpers/specMath";
 import type { Curve } from "../helpers/specMath";
+import { expectAddMarginSettlesFunding } from "../helpers/fundingExpect";
 
 // Issue #2: a position is one storage slot (SPEC §8) — size int96 (exact), margin and open notional
 // on the collateral's 1e-6 grid (margin down, notional against the trader), funding as an epoch
@@ -203,15 +204,7 @@ describe("ClearingHouse one-slot positions (issue #2)", function () {
         const p = await ch.positionOf(m, t.address);
         const owed = positionFunding(p.size, sum, 0n);
         expect(owed, "non-zero funding").to.not.equal(0n);
-        expect(await ch.pendingFunding(m, t.address)).to.equal(owed);
-        await expect(ch.connect(t).addMargin(m, WAD))
-          .to.emit(ch, "FundingPaid")
-          .withArgs(t.address, m, owed)
-          .and.to.emit(ch, "MarginChanged")
-          .withArgs(t.address, m, WAD, storedMargin(p.margin - owed + WAD));
-        const after = await ch.positionOf(m, t.address);
-        expect(after.fundingEpoch).to.equal(5n);
-        expect(await ch.pendingFunding(m, t.address)).to.equal(0n);
+        await expectAddMarginSettlesFunding(ch, m, t, owed, 5n);
         // Settled once on the sum: never more than settling each period (ceil of a sum ≤ sum of ceils).
         const perPeriod = rates
           .slice(t === carol ? 2 : 0)

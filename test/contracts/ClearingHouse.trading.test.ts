@@ -19,6 +19,7 @@ import {
   storedNotional,
 } from "../helpers/specMath";
 import type { Curve } from "../helpers/specMath";
+import { expectAddMarginSettlesFunding } from "../helpers/fundingExpect";
 
 // Exact-value tests of the trade path (SPEC §2, §3, §5, §6, §8). Every expected number is computed
 // with the bigint mirror in test/helpers/specMath.ts from the state read just before the call.
@@ -664,15 +665,7 @@ describe("ClearingHouse trading", function () {
         const [snapLong, snapShort] = await ch.fundingIndicesAt(m, p.fundingEpoch);
         expect([snapLong, snapShort]).to.deep.equal([0n, 0n]);
         const owed = positionFunding(p.size, isLong ? cumLong : cumShort, isLong ? snapLong : snapShort);
-        expect(await ch.pendingFunding(m, t.address)).to.equal(owed);
-        await expect(ch.connect(t).addMargin(m, WAD))
-          .to.emit(ch, "FundingPaid")
-          .withArgs(t.address, m, owed)
-          .and.to.emit(ch, "MarginChanged")
-          .withArgs(t.address, m, WAD, storedMargin(p.margin - owed + WAD));
-        const after = await ch.positionOf(m, t.address);
-        expect(after.fundingEpoch).to.equal(epoch);
-        expect(await ch.pendingFunding(m, t.address)).to.equal(0n);
+        await expectAddMarginSettlesFunding(ch, m, t, owed, epoch);
       }
     });
 
