@@ -12,7 +12,10 @@
  * values near zero. The simulator's float64 derives base moved, realised PnL and k-update costs as
  * differences of reserves of ~1e5, which leaves ~1e-11 base / ~1e-9 quote of absolute error: a
  * realised PnL of 0.9 or a k cost of 0.4 then misses 1e-9 *relative* while being exact to a
- * millionth of a token. Every value above 1e3 is held to the relative bound alone.
+ * millionth of a token. Every value above 1e3 is held to the relative bound alone. Values the
+ * contracts store on the collateral's 1e-6 grid (a position's margin and open notional, free
+ * collateral) get a floor of 1.5e-6 (one step): when the exact value lies within that float error of a grid line
+ * the two sides may store it one step apart (GRID_PARITY_TOLERANCE in keeper/chain/compare.ts).
  */
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
