@@ -4,6 +4,8 @@ import type { Policy } from "../core/policyTypes";
 import { EthersChainReader, EthersTxSender, hookCostParser } from "./chain/ethersTxSender";
 import { loadContractAbis } from "./chain/contractAbis";
 import { EthersMarketGateway } from "./chain/ethersMarketGateway";
+import { keeperSigningKey } from "./chain/nativeSigningKey";
+import { betweenTicks } from "./idleGc";
 import { KeeperRpcProvider } from "./chain/rpcProvider";
 import type { KeeperConfig } from "./config/schema";
 import { ErrorClassifier } from "./errors/classifyError";
@@ -64,7 +66,7 @@ export async function createKeeperApp(
   const abis = loadContractAbis();
   const classifier = new ErrorClassifier(abis.all);
   const parseCost = hookCostParser(abis.market);
-  const sender = cfg.keeperKey ? new EthersTxSender(provider, new Wallet(cfg.keeperKey, provider), parseCost) : undefined;
+  const sender = cfg.keeperKey ? new EthersTxSender(provider, new Wallet(keeperSigningKey(cfg.keeperKey), provider), parseCost) : undefined;
   const chain = sender ?? new EthersChainReader(provider, parseCost);
   const journal = Journal.open(cfg.journalPath);
   const metrics = new KeeperMetrics({ defaultMetrics: true });
@@ -104,11 +106,16 @@ export async function createKeeperApp(
     );
   }
   let ops: OpsServer | undefined;
-  const keeper = new Keeper(jobs, log, async () => {
-    await ops?.stop();
-    journal.close();
-    provider.destroy();
-  });
+  const keeper = new Keeper(
+    jobs,
+    log,
+    async () => {
+      await ops?.stop();
+      journal.close();
+      provider.destroy();
+    },
+    betweenTicks(journal),
+  );
   ops = new OpsServer(metrics, () => keeper.health());
   return { keeper, jobs, provider, journal, metrics, ops, policy, chainId: network.chainId };
 }

@@ -5,6 +5,8 @@
  * `npm run deploy -- --network localhost` wrote (out/deploy/localhost.markets.json) when present.
  * The private key comes only from DAMM_KEEPER_KEY. Exit codes: 0 after a signal-driven stop,
  * 1 when every job halted, 2 on a start-up (config / connection) error.
+ * Run it with node's --expose-gc (the npm script does): the young generation is then collected
+ * between ticks rather than inside a decision (idleGc.ts; "keeper started" logs idleGc: true).
  */
 import fs from "node:fs";
 import path from "node:path";

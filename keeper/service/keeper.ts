@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { HealthReport } from "./httpServer";
+import { collectBetweenTicks, idleGcEnabled } from "./idleGc";
 import type { ServiceJob, TickReport } from "./job";
 
 interface JobLoop {
@@ -18,10 +19,18 @@ export class Keeper {
   private readonly loops: JobLoop[];
   private stopping = false;
   private stopped?: Promise<void>;
+  /** Ticks in flight, over all jobs: `betweenTicks` runs when it drops to 0. */
+  private ticking = 0;
   private resolveIdle!: () => void;
   private readonly idlePromise = new Promise<void>((r) => (this.resolveIdle = r));
 
-  constructor(jobs: readonly ServiceJob[], private readonly log: Logger, private readonly onStopped?: () => Promise<void> | void) {
+  /** `betweenTicks` runs whenever the last in-flight tick (over all jobs) ends: idle-time GC by default. */
+  constructor(
+    jobs: readonly ServiceJob[],
+    private readonly log: Logger,
+    private readonly onStopped?: () => Promise<void> | void,
+    private readonly betweenTicks: () => void = collectBetweenTicks,
+  ) {
     const names = new Set<string>();
     for (const j of jobs) {
       if (names.has(j.name)) throw new Error(`duplicate job name "${j.name}"`);
@@ -43,7 +52,7 @@ export class Keeper {
   async start(): Promise<void> {
     for (const l of this.loops) await l.job.init();
     for (const l of this.loops) this.schedule(l, 0);
-    this.log.info({ jobs: this.loops.map((l) => l.job.name) }, "keeper started");
+    this.log.info({ jobs: this.loops.map((l) => l.job.name), idleGc: idleGcEnabled }, "keeper started");
   }
 
   health(): HealthReport {
@@ -83,14 +92,27 @@ export class Keeper {
     }, delayMs);
   }
 
+  /** Housekeeping never stops the loops: a failure is logged and the next idle moment retries. */
+  private runBetweenTicks(): void {
+    try {
+      this.betweenTicks();
+    } catch (e) {
+      this.log.warn({ err: e }, "between-ticks housekeeping failed");
+    }
+  }
+
   private async runOnce(l: JobLoop): Promise<void> {
     let report: TickReport;
+    this.ticking++;
     try {
       report = await l.job.tick();
     } catch (e) {
       // Jobs classify their own errors; this is a last resort so a bug cannot kill the loop.
       this.log.error({ job: l.job.name, err: e }, "tick threw");
       report = { nextDelayMs: 1_000 };
+    } finally {
+      // Idle: no tick of any market is waiting on the chain, so the pause delays no decision.
+      if (--this.ticking === 0) this.runBetweenTicks();
     }
     l.running = undefined;
     if (report.halted) {

@@ -1,4 +1,4 @@
-import type { AbstractProvider, FunctionFragment, Interface } from "ethers";
+import { type AbstractProvider, type FunctionFragment, type Interface, JsonRpcApiProvider, getBigInt, hexlify, toQuantity } from "ethers";
 import type { IVammMarket } from "../../../typechain-types/contracts/interfaces/IVammMarket";
 import { IVammMarket__factory } from "../../../typechain-types/factories/contracts/interfaces/IVammMarket__factory";
 import type { MarketConfig } from "../config/schema";
@@ -7,8 +7,14 @@ import type { HookCall, HookPreview, MarketGateway, MarketSnapshot } from "./typ
 /**
  * One VammMarket over ethers (TypeChain-typed IVammMarket): a tick reads marketState() and
  * oracleLatest() pinned to one block so the snapshot is consistent; hooks are previewed with
- * previewRepeg / previewUpdateK and simulated with eth_call from the keeper's address. Calls go
- * through provider.call with the ABI fragments resolved once (not the Contract proxy per call).
+ * previewRepeg / previewUpdateK and simulated with eth_call from the keeper's address, with the ABI
+ * fragments resolved once (not the Contract proxy per call).
+ *
+ * Over a JSON-RPC provider (the keeper's) the requests go out through `send` as the exact payloads
+ * ethers would build, skipping its request copying, address checksumming (a keccak each) and block
+ * formatting: that garbage, not the work, is what lands as GC pauses in the decision's window.
+ * Errors are unchanged: JsonRpcApiProvider.send maps a node's error answer with the same
+ * getRpcError (CALL_EXCEPTION with the revert data) that provider.call / estimateGas throw.
  */
 export class EthersMarketGateway implements MarketGateway {
   private readonly address: string;
@@ -17,6 +23,8 @@ export class EthersMarketGateway implements MarketGateway {
   private readonly fn;
   private readonly stateData: string;
   private readonly oracleData: string;
+  /** The raw JSON-RPC path, when the provider has one (else ethers' call / estimateGas / getBlock). */
+  private readonly rpc?: JsonRpcApiProvider;
 
   private constructor(
     private readonly provider: AbstractProvider,
@@ -29,6 +37,25 @@ export class EthersMarketGateway implements MarketGateway {
     this.fn = { marketState: f("marketState"), oracleLatest: f("oracleLatest"), previewRepeg: f("previewRepeg"), previewUpdateK: f("previewUpdateK"), repeg: f("repeg"), updateK: f("updateK") };
     this.stateData = this.iface.encodeFunctionData(this.fn.marketState);
     this.oracleData = this.iface.encodeFunctionData(this.fn.oracleLatest);
+    if (provider instanceof JsonRpcApiProvider) this.rpc = provider;
+  }
+
+  /** The latest block's number, timestamp and base fee. */
+  private async latestBlock(): Promise<{ number: number; timestamp: number; baseFeePerGas: bigint | null }> {
+    if (!this.rpc) {
+      const block = await this.provider.getBlock("latest");
+      if (!block) throw new Error("latest block unavailable");
+      return block;
+    }
+    const b = (await this.rpc.send("eth_getBlockByNumber", ["latest", false])) as { number: string; timestamp: string; baseFeePerGas?: string | null } | null;
+    if (!b) throw new Error("latest block unavailable");
+    return { number: Number(getBigInt(b.number, "block.number")), timestamp: Number(getBigInt(b.timestamp, "block.timestamp")), baseFeePerGas: b.baseFeePerGas == null ? null : getBigInt(b.baseFeePerGas, "block.baseFeePerGas") };
+  }
+
+  /** eth_call of `tx` at `blockTag` (default latest): the result bytes. */
+  private async ethCall(tx: { to: string; data: string; from?: string }, blockTag?: number): Promise<string> {
+    if (!this.rpc) return this.provider.call(blockTag === undefined ? tx : { ...tx, blockTag });
+    return hexlify((await this.rpc.send("eth_call", [rpcTx(tx), blockTag === undefined ? "latest" : toQuantity(blockTag)])) as string);
   }
 
   /**
@@ -66,12 +93,10 @@ export class EthersMarketGateway implements MarketGateway {
   }
 
   async read(): Promise<MarketSnapshot> {
-    const block = await this.provider.getBlock("latest");
-    if (!block) throw new Error("latest block unavailable");
-    const blockTag = block.number;
+    const block = await this.latestBlock();
     const [stateRaw, oracleRaw] = await Promise.all([
-      this.provider.call({ to: this.address, data: this.stateData, blockTag }),
-      this.provider.call({ to: this.address, data: this.oracleData, blockTag }),
+      this.ethCall({ to: this.address, data: this.stateData }, block.number),
+      this.ethCall({ to: this.address, data: this.oracleData }, block.number),
     ]);
     const s = this.iface.decodeFunctionResult(this.fn.marketState, stateRaw)[0] as Awaited<ReturnType<IVammMarket["marketState"]>>;
     const oracle = this.iface.decodeFunctionResult(this.fn.oracleLatest, oracleRaw) as unknown as Awaited<ReturnType<IVammMarket["oracleLatest"]>>;
@@ -105,7 +130,7 @@ export class EthersMarketGateway implements MarketGateway {
 
   async preview(call: HookCall): Promise<HookPreview> {
     const fn = call.kind === "repeg" ? this.fn.previewRepeg : this.fn.previewUpdateK;
-    const raw = await this.provider.call({ to: this.address, data: this.uint256Call(fn, call.target) });
+    const raw = await this.ethCall({ to: this.address, data: this.uint256Call(fn, call.target) });
     const [cost, newMark] = this.iface.decodeFunctionResult(fn, raw) as unknown as [bigint, bigint];
     return { cost, newMark };
   }
@@ -116,11 +141,16 @@ export class EthersMarketGateway implements MarketGateway {
    * the classifier) is the one thrown, whatever the estimate did.
    */
   async simulate(call: HookCall): Promise<bigint> {
-    const tx = { ...this.encode(call), from: this.from };
-    const [sim, gas] = await Promise.allSettled([this.provider.call(tx), this.provider.estimateGas(tx)]);
+    const tx = this.from === undefined ? this.encode(call) : { ...this.encode(call), from: this.from };
+    const [sim, gas] = await Promise.allSettled([this.ethCall(tx), this.estimateGas(tx)]);
     if (sim.status === "rejected") throw sim.reason;
     if (gas.status === "rejected") throw gas.reason;
     return gas.value;
+  }
+
+  private async estimateGas(tx: { to: string; data: string; from?: string }): Promise<bigint> {
+    if (!this.rpc) return this.provider.estimateGas(tx);
+    return getBigInt((await this.rpc.send("eth_estimateGas", [rpcTx(tx)])) as string, "%response");
   }
 
   encode(call: HookCall): { to: string; data: string } {
@@ -130,6 +160,11 @@ export class EthersMarketGateway implements MarketGateway {
     this.lastEncoded = { kind: call.kind, target: call.target, data };
     return { to: this.address, data };
   }
+}
+
+/** The JSON-RPC transaction ethers' getRpcTransaction builds for these fields (addresses and data as lower-case hex). */
+function rpcTx(tx: { to: string; data: string; from?: string }): { to: string; data: string; from?: string } {
+  return tx.from === undefined ? { to: tx.to.toLowerCase(), data: hexlify(tx.data) } : { from: tx.from.toLowerCase(), to: tx.to.toLowerCase(), data: hexlify(tx.data) };
 }
 
 const DAY = 86_400n;

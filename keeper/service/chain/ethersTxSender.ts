@@ -1,4 +1,4 @@
-import { type AbstractProvider, Interface, type Log, type TransactionReceipt, type Wallet, keccak256 } from "ethers";
+import { type AbstractProvider, Interface, JsonRpcApiProvider, type Log, Transaction, type TransactionReceipt, type Wallet, getNumber, keccak256 } from "ethers";
 import type { ChainReader, FeeQuote, ReceiptInfo, TxRequest, TxSender } from "./types";
 
 /** Extracts the realised hook cost from a receipt's logs (PegUpdated / KUpdated `cost`). */
@@ -135,7 +135,9 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
   private async signAndBroadcast(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }> {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
     const nonce = await this.nextNonce();
-    const signed = await this.wallet.signTransaction({
+    // What Wallet.signTransaction does for a request with no `from` and a hex `to` (the same
+    // bytes), without its request copying and async address resolution (≈ 0.2 ms a send).
+    const tx = Transaction.from({
       type: 2,
       chainId: this.chainId,
       nonce,
@@ -146,6 +148,8 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
       maxPriorityFeePerGas: req.maxPriorityFeePerGas,
       value: 0n,
     });
+    tx.signature = this.wallet.signingKey.sign(tx.unsignedHash);
+    const signed = tx.serialized;
     const hash = keccak256(signed); // a signed transaction's hash is the hash of its serialisation
     onSigned(hash, nonce);
     await this.broadcast(signed);
@@ -156,8 +160,10 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
    * "pending" counts our own mempool transactions; a dropped one's nonce is reused, so the
    * dropped transaction and this one can never both land.
    */
-  protected nextNonce(): Promise<number> {
-    return this.provider.getTransactionCount(this.address, "pending");
+  protected async nextNonce(): Promise<number> {
+    // Over JSON-RPC, the request ethers would send, without its address resolution and formatting.
+    if (!(this.provider instanceof JsonRpcApiProvider)) return this.provider.getTransactionCount(this.address, "pending");
+    return getNumber((await this.provider.send("eth_getTransactionCount", [this.address.toLowerCase(), "pending"])) as string, "%response");
   }
 
   /** Hands the signed transaction to the node (overridden by the latency bench to stop its clock). */

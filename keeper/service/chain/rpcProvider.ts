@@ -40,8 +40,9 @@ export class KeeperRpcProvider extends JsonRpcProvider {
   private queue: Queued[] = [];
   private nextRpcId = 1;
 
-  constructor(url: string, opts: RpcProviderOptions = {}) {
-    const req = new FetchRequest(url);
+  /** `url` or a prepared request (a bench wraps its getUrlFunc to time the wire). */
+  constructor(url: string | FetchRequest, opts: RpcProviderOptions = {}) {
+    const req = typeof url === "string" ? new FetchRequest(url) : url;
     req.timeout = opts.requestTimeoutMs ?? 15_000;
     // cacheTimeout -1: every read goes to the node; a keeper must never decide on a cached block.
     super(req, undefined, { staticNetwork: true, pollingInterval: opts.pollingIntervalMs ?? 1_000, cacheTimeout: -1 });

@@ -14,6 +14,19 @@ describe("keeper journal (SQLite)", () => {
   });
   afterEach(() => journal.close());
 
+  describe("checkpoints between ticks", () => {
+    it("checkpoints the WAL on every 64th idle call, with SQLite's own threshold raised to a backstop", () => {
+      expect(journal.db.pragma("wal_autocheckpoint", { simple: true })).to.equal(4000);
+      const pragmas: string[] = [];
+      const pragma = journal.db.pragma.bind(journal.db);
+      journal.db.pragma = ((sql: string, opts?: { simple?: boolean }) => (pragmas.push(sql), pragma(sql, opts))) as typeof journal.db.pragma;
+      for (let i = 0; i < 63; i++) journal.checkpointIfDue();
+      expect(pragmas).to.deep.equal([]);
+      journal.checkpointIfDue();
+      expect(pragmas).to.deep.equal(["wal_checkpoint(PASSIVE)"]);
+    });
+  });
+
   describe("opening", () => {
     it("uses WAL mode and records the schema version", () => {
       expect(journal.journalMode()).to.equal("wal");

@@ -51,6 +51,33 @@ describe("Keeper runner", () => {
       await keeper.stop();
     });
 
+    it("runs the between-ticks hook (idle-time GC) only when no tick of any job is in flight", async () => {
+      const fast = new SlowJob("fast", 5, 5);
+      const slow = new SlowJob("slow", 60, 40); // idle gaps of 40 ms, in which fast ticks end with nothing in flight
+      const inFlightAtHook: number[] = [];
+      const keeper = new Keeper([fast, slow], silentLogger(), undefined, () => inFlightAtHook.push(fast.inFlight + slow.inFlight));
+      await keeper.start();
+      await sleep(300);
+      await keeper.stop();
+      expect(fast.finished).to.be.greaterThan(inFlightAtHook.length); // fast ticks that ended while slow was in flight: no hook
+      expect(inFlightAtHook.length).to.be.greaterThan(0);
+      expect(inFlightAtHook.every((n) => n === 0)).to.equal(true);
+    });
+
+    it("keeps ticking when the between-ticks hook throws", async () => {
+      const job = new SlowJob("j", 5, 5);
+      let hooks = 0;
+      const keeper = new Keeper([job], silentLogger(), undefined, () => {
+        hooks += 1;
+        throw new Error("checkpoint failed");
+      });
+      await keeper.start();
+      await sleep(150);
+      await keeper.stop();
+      expect(hooks).to.be.greaterThan(3);
+      expect(job.finished).to.be.at.least(hooks);
+    });
+
     it("resolves idle() once every job has halted", async () => {
       const keeper = new Keeper([new SlowJob("a", 5, 0, 1), new SlowJob("b", 5, 0, 3)], silentLogger());
       await keeper.start();
