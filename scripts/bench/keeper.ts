@@ -9,7 +9,9 @@
  * npm script passes).
  *
  * The chain (keeperChain.ts, BENCH_CHAIN): `child` (default) runs the Hardhat network with the
- * bench's deployment in a child process behind HTTP JSON-RPC, as a keeper's remote node;
+ * bench's deployment in a child process behind HTTP JSON-RPC, as a keeper's remote node, at
+ * niceness BENCH_CHAIN_NICE (default 10: it stands in for another machine, so on a 2-core box the
+ * blocks it mines must not take the keeper's core; 0 measures the co-located worst case);
  * `inprocess` runs it in the keeper's own thread behind EIP-1193 (its work and garbage then land
  * in the keeper's windows). BENCH_SIGNER=ethers signs with ethers' JS signer instead of
  * libsecp256k1; BENCH_DECISIONS changes the 1,000 decisions per market.

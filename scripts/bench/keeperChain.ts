@@ -157,7 +157,9 @@ export class OracleDriver {
 }
 
 export async function childChain(markets: readonly string[], clock: ChainClock): Promise<BenchChain> {
-  const node = await startChainProcess(markets);
+  const niceness = Number(process.env.BENCH_CHAIN_NICE ?? 10);
+  if (!Number.isInteger(niceness) || niceness < 0 || niceness > 19) throw new Error(`BENCH_CHAIN_NICE=${process.env.BENCH_CHAIN_NICE}: expected an integer 0–19`);
+  const node = await startChainProcess(markets, { niceness });
   const driverProvider = new KeeperRpcProvider(node.url);
   const [admin] = (await driverProvider.send("eth_accounts", [])) as string[];
   return {
@@ -165,7 +167,7 @@ export async function childChain(markets: readonly string[], clock: ChainClock):
     clearingHouse: node.clearingHouse,
     markets: node.markets,
     driver: new OracleDriver((method, params) => driverProvider.send(method, params), admin),
-    description: `Hardhat network in a child process (pid ${node.pid}, node flags [${node.execArgv.join(" ")}]) over HTTP JSON-RPC at ${node.url}, the wire exchange timed`,
+    description: `Hardhat network in a child process (pid ${node.pid}, nice ${node.niceness}, node flags [${node.execArgv.join(" ")}]) over HTTP JSON-RPC at ${node.url}, the wire exchange timed`,
     close: async () => {
       driverProvider.destroy();
       await node.close();
