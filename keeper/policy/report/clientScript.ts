@@ -29,12 +29,13 @@ export const CLIENT_SCRIPT = String.raw`
     if (a >= 1) return v.toFixed(2);
     return v.toPrecision(3);
   }
-  function extent(arrs) {
+  /** [lo, hi] of every finite value, widened by padFrac of the span (0 for a time axis, so it starts at its first sample). */
+  function extent(arrs, padFrac) {
     var lo = Infinity, hi = -Infinity;
     arrs.forEach(function (a) { a.forEach(function (v) { if (isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }); });
     if (!isFinite(lo)) { lo = 0; hi = 1; }
     if (lo === hi) { lo -= 1; hi += 1; }
-    var pad = (hi - lo) * 0.05;
+    var pad = (hi - lo) * padFrac;
     return [lo - pad, hi + pad];
   }
   function svgFor(container, w, h) {
@@ -44,8 +45,8 @@ export const CLIENT_SCRIPT = String.raw`
   function lineChart(container, opts) {
     var W = 820, H = 260, L = 70, R = 150, T = 20, B = 36;
     var svg = svgFor(container, W, H);
-    var xr = extent(opts.series.map(function (s) { return s.xs; }));
-    var yr = extent(opts.series.map(function (s) { return s.ys; }));
+    var xr = extent(opts.series.map(function (s) { return s.xs; }), 0);
+    var yr = extent(opts.series.map(function (s) { return s.ys; }), 0.05);
     function sx(x) { return L + (x - xr[0]) / (xr[1] - xr[0]) * (W - L - R); }
     function sy(y) { return H - B - (y - yr[0]) / (yr[1] - yr[0]) * (H - T - B); }
     el("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "#fafafa", stroke: "#ccc" }, svg);
@@ -53,7 +54,7 @@ export const CLIENT_SCRIPT = String.raw`
       var yv = yr[0] + (yr[1] - yr[0]) * i / 4, xv = xr[0] + (xr[1] - xr[0]) * i / 4;
       el("line", { x1: L, x2: W - R, y1: sy(yv), y2: sy(yv), stroke: "#eee" }, svg);
       text(svg, L - 6, sy(yv) + 4, fmt(yv), { "text-anchor": "end" });
-      text(svg, sx(xv), H - B + 14, fmt(xv), { "text-anchor": "middle" });
+      text(svg, sx(xv), H - B + 14, fmt(xv), { "text-anchor": "middle", class: "x-tick" });
     }
     text(svg, (L + W - R) / 2, H - 4, opts.xLabel || "hours", { "text-anchor": "middle" });
     text(svg, 12, T + 10, opts.yLabel || "", {});
@@ -78,7 +79,7 @@ export const CLIENT_SCRIPT = String.raw`
     var svg = svgFor(container, W, H);
     var all = [0];
     groups.forEach(function (g) { g.values.forEach(function (v) { all.push(v.lo, v.hi, v.mean); }); });
-    var yr = extent([all]);
+    var yr = extent([all], 0.05);
     function sy(y) { return H - B - (y - yr[0]) / (yr[1] - yr[0]) * (H - T - B); }
     var gw = (W - L - R) / groups.length, bw = gw * 0.8 / seriesNames.length;
     el("line", { x1: L, x2: W - R, y1: sy(0), y2: sy(0), stroke: "#999" }, svg);

@@ -77,6 +77,12 @@ describe("evaluation report in headless Chromium", function () {
         expect(c.rendered, `chart ${c.chart} did not mark itself rendered`).to.equal("true");
         expect(c.svgs, `chart ${c.chart} drew no SVG`).to.be.greaterThan(0);
       }
+      // Time axes start at the first sample (hour 0), not at a padded value before it.
+      const firstXTicks = await page.$$eval("[data-chart] svg", (svgs) =>
+        svgs.map((svg) => svg.querySelector("text.x-tick")?.textContent ?? null).filter((t) => t !== null),
+      );
+      expect(firstXTicks.length, "line charts with an x axis").to.be.greaterThan(0);
+      for (const t of firstXTicks) expect(t, "first x-axis tick").to.equal("0");
       const rows = await page.$$eval("table.metrics tr", (r) => r.length);
       expect(rows).to.be.greaterThan(5);
     } finally {
