@@ -12,6 +12,7 @@ import { EthersMarketGateway } from "../service/chain/ethersMarketGateway";
 import { ErrorClassifier } from "../service/errors/classifyError";
 import { Journal, type DecisionRecord } from "../service/journal/journal";
 import { MarketJob } from "../service/marketJob";
+import { jobSettings } from "../service/config/jobSettings";
 import { KeeperMetrics } from "../service/metrics";
 import { silentLogger } from "../service/logger";
 import type { DammAddresses } from "./deploy";
@@ -49,15 +50,7 @@ export async function startChainKeeper(eip1193: Eip1193Provider, addresses: Damm
     classifier: new ErrorClassifier(abis.all),
     metrics: new KeeperMetrics(),
     log: silentLogger(),
-    settings: {
-      dryRun: false,
-      intervalMs: 1_000,
-      txReceiptTimeoutMs: 30_000,
-      maxConsecutiveFailures: 5,
-      gas: { maxGasPerTx: 500_000, maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 1 },
-      backoff: { baseMs: 1_000, capMs: 60_000 },
-      economics: { nativePriceQuote: 0, trackingValuePerBps: 0 },
-    },
+    settings: jobSettings({ intervalMs: 1_000, txReceiptTimeoutMs: 30_000 }),
   });
   await job.init();
   return {

@@ -43,6 +43,7 @@ import { EthersMarketGateway } from "../../keeper/service/chain/ethersMarketGate
 import { NativeSigningKey, keeperSigningKey } from "../../keeper/service/chain/nativeSigningKey";
 import { KeeperRpcProvider } from "../../keeper/service/chain/rpcProvider";
 import type { HookCall, HookPreview, MarketGateway, MarketSnapshot, ReceiptInfo } from "../../keeper/service/chain/types";
+import { jobSettings } from "../../keeper/service/config/jobSettings";
 import { ErrorClassifier } from "../../keeper/service/errors/classifyError";
 import { Journal } from "../../keeper/service/journal/journal";
 import { createLogger } from "../../keeper/service/logger";
@@ -176,15 +177,7 @@ async function run(chain: BenchChain, clock: ChainClock, mark: () => Mark): Prom
       classifier,
       metrics,
       log: log.child({ market: name }),
-      settings: {
-        dryRun: false,
-        intervalMs: 100,
-        txReceiptTimeoutMs: 1_000,
-        maxConsecutiveFailures: 5,
-        gas: { maxGasPerTx: 500_000, maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 1 },
-        backoff: { baseMs: 10, capMs: 10 },
-        economics: { nativePriceQuote: 0, trackingValuePerBps: 0 },
-      },
+      settings: jobSettings({ intervalMs: 100, txReceiptTimeoutMs: 1_000, backoff: { baseMs: 10, capMs: 10 } }),
     });
     await job.init();
     const samples = { keeper: [] as number[], tick: [] as number[], e2e: [] as number[], chain: [] as number[], rpc: [] as number[], runq: [] as number[], uncontended: [] as number[], cpu: [] as number[] };

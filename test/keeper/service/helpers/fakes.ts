@@ -12,6 +12,7 @@ import type {
 } from "../../../../keeper/service/chain/types";
 import { ErrorClassifier } from "../../../../keeper/service/errors/classifyError";
 import type { MarketJobSettings } from "../../../../keeper/service/marketJob";
+import { jobSettings } from "../../../../keeper/service/config/jobSettings";
 
 export const WAD = 10n ** 18n;
 export const KEEPER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -181,14 +182,12 @@ export class FakeChain implements TxSender {
 }
 
 export function settings(over: Partial<MarketJobSettings> = {}): MarketJobSettings {
-  return {
-    dryRun: false,
+  return jobSettings({
     intervalMs: 1_000,
     txReceiptTimeoutMs: 1_000,
     maxConsecutiveFailures: 3,
     gas: { maxGasPerTx: 500_000, maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 2 },
     backoff: { baseMs: 100, capMs: 1_000 },
-    economics: { nativePriceQuote: 0, trackingValuePerBps: 0 },
     ...over,
-  };
+  });
 }
