@@ -70,21 +70,4 @@ library CurveMathWad {
             }
         }
     }
-
-    /// @notice Terminal quote reserve `y_t = ceil(k / (x + d))` for net user position `d`.
-    /// @dev Ceil, as closing the net position would round it (SPEC §2); the same rule before and after
-    /// a change, so cost differences carry no bias of their own.
-    function terminalQuote(uint256 x, uint256 sqrtK, int256 d) internal pure returns (uint256) {
-        uint256 xt;
-        if (d >= 0) {
-            xt = x + uint256(d);
-        } else {
-            uint256 short_ = uint256(-d);
-            if (short_ >= x) revert IVammMarketErrors.Vamm_InsufficientLiquidity(x, short_);
-            unchecked {
-                xt = x - short_; // short_ < x checked above
-            }
-        }
-        return MulDivFast.mulDivUp(sqrtK, sqrtK, xt);
-    }
 }

@@ -2,9 +2,11 @@
 pragma solidity 0.8.28;
 
 import {CurveMathWad} from "../libraries/CurveMathWad.sol";
+import {CostMathWad} from "../libraries/CostMathWad.sol";
 
 /// @title CurveMathWadHarness
-/// @notice Test-only: exposes the internal CurveMathWad functions for exact-value tests.
+/// @notice Test-only: exposes the internal CurveMathWad functions, and the terminal quote the hook
+/// costs value (CostMathWad), for exact-value tests.
 contract CurveMathWadHarness {
     function markPrice(uint256 x, uint256 y, uint256 peg) external pure returns (uint256) {
         return CurveMathWad.markPrice(x, y, peg);
@@ -35,6 +37,6 @@ contract CurveMathWadHarness {
     }
 
     function terminalQuote(uint256 x, uint256 sqrtK, int256 d) external pure returns (uint256) {
-        return CurveMathWad.terminalQuote(x, sqrtK, d);
+        return CostMathWad.terminalQuote(x, sqrtK, d);
     }
 }
