@@ -7,27 +7,20 @@
  */
 import hre from "hardhat";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
-import { buildDammModule, marketId } from "../../ignition/modules/Damm";
+import { deployBench } from "./benchDeployment";
 import type { ChainNodeReady } from "./chainProcess";
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error("chainNode.ts runs as a forked child of the keeper bench (IPC channel required)");
   process.on("disconnect", () => process.exit(0));
-  const markets = JSON.parse(process.env.BENCH_MARKETS ?? "[]") as string[];
-  const deployed = await hre.ignition.deploy(buildDammModule(markets, "DammBench"), { displayUi: false });
+  const names = JSON.parse(process.env.BENCH_MARKETS ?? "[]") as string[];
+  const deployment = await deployBench(names);
   const server = new JsonRpcServer({ hostname: "127.0.0.1", port: 0, provider: hre.network.provider });
   const { port } = await server.listen();
   const ready: ChainNodeReady = {
     kind: "ready",
     url: `http://127.0.0.1:${port}`,
-    clearingHouse: await deployed.clearingHouse.getAddress(),
-    markets: await Promise.all(
-      markets.map(async (name) => ({
-        name,
-        vamm: await deployed[`${marketId(name)}_market`].getAddress(),
-        oracle: await deployed[`${marketId(name)}_oracle`].getAddress(),
-      })),
-    ),
+    ...deployment,
     execArgv: process.execArgv,
   };
   process.send(ready);

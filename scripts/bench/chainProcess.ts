@@ -10,12 +10,11 @@
 import { type ChildProcess, fork } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import type { BenchDeployment } from "./benchDeployment";
 
-export interface ChainNodeReady {
+export interface ChainNodeReady extends BenchDeployment {
   readonly kind: "ready";
   readonly url: string;
-  readonly clearingHouse: string;
-  readonly markets: readonly { readonly name: string; readonly vamm: string; readonly oracle: string }[];
   readonly execArgv: readonly string[];
 }
 

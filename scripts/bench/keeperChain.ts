@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import hre from "hardhat";
 import { FetchRequest, type JsonRpcPayload, type JsonRpcResult } from "ethers";
-import { buildDammModule, marketId } from "../../ignition/modules/Damm";
+import { type BenchMarket, deployBench } from "./benchDeployment";
 import { KeeperRpcProvider } from "../../keeper/service/chain/rpcProvider";
 import { MockAggregator__factory, VammMarket__factory } from "../../typechain-types";
 import { startChainProcess } from "./chainProcess";
@@ -131,7 +131,7 @@ function inProcessProvider(node: Eip1193, clock: ChainClock): KeeperRpcProvider 
 export interface BenchChain {
   readonly provider: KeeperRpcProvider;
   readonly clearingHouse: string;
-  readonly markets: readonly { readonly name: string; readonly vamm: string; readonly oracle: string }[];
+  readonly markets: readonly BenchMarket[];
   readonly driver: OracleDriver;
   readonly description: string;
   close(): Promise<void>;
@@ -176,17 +176,12 @@ export async function childChain(markets: readonly string[], clock: ChainClock):
 }
 
 export async function inProcessChain(names: readonly string[], clock: ChainClock): Promise<BenchChain> {
-  const deployed = await hre.ignition.deploy(buildDammModule(names, "DammBench"), { displayUi: false });
+  const { clearingHouse, markets } = await deployBench(names);
   const node = hre.network.provider as Eip1193;
   const [admin] = (await node.request({ method: "eth_accounts" })) as string[];
-  const markets = [];
-  for (const name of names) {
-    const id = marketId(name);
-    markets.push({ name, vamm: await deployed[`${id}_market`].getAddress(), oracle: await deployed[`${id}_oracle`].getAddress() });
-  }
   return {
     provider: inProcessProvider(node, clock),
-    clearingHouse: await deployed.clearingHouse.getAddress(),
+    clearingHouse,
     markets,
     driver: new OracleDriver((method, params) => node.request({ method, params }), admin),
     description: "in-process Hardhat network in the keeper's thread (EIP-1193), every request timed",
