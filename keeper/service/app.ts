@@ -8,6 +8,7 @@ import { keeperSigningKey } from "./chain/nativeSigningKey";
 import { betweenTicks } from "./idleGc";
 import { KeeperRpcProvider } from "./chain/rpcProvider";
 import type { KeeperConfig } from "./config/schema";
+import { jobSettingsFromConfig } from "./config/jobSettings";
 import { ErrorClassifier } from "./errors/classifyError";
 import { OpsServer } from "./httpServer";
 import { Journal } from "./journal/journal";
@@ -90,18 +91,7 @@ export async function createKeeperApp(
         classifier,
         metrics,
         log: log.child({ market: m.name }),
-        settings: {
-          dryRun: cfg.dryRun,
-          intervalMs: cfg.intervalMs,
-          txReceiptTimeoutMs: cfg.txReceiptTimeoutMs,
-          maxConsecutiveFailures: cfg.maxConsecutiveFailures,
-          gas: cfg.gas,
-          backoff: cfg.backoff,
-          economics: cfg.economics,
-          fitToBudget: cfg.fitToBudget,
-          minRepegBps: cfg.minRepegBps,
-          minFitFraction: cfg.minFitFraction,
-        },
+        settings: jobSettingsFromConfig(cfg),
       }),
     );
   }

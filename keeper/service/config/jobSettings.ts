@@ -1,5 +1,5 @@
 import type { MarketJobSettings } from "../marketJob";
-import { backoffConfigSchema, economicsConfigSchema, gasConfigSchema, keeperConfigSchema } from "./schema";
+import { backoffConfigSchema, economicsConfigSchema, gasConfigSchema, keeperConfigSchema, type KeeperFileConfig } from "./schema";
 
 /**
  * Job settings for a keeper built in code (in-process runs, benches, tests): the config schema's
@@ -17,5 +17,21 @@ export function jobSettings(over: Partial<MarketJobSettings> = {}): MarketJobSet
     backoff: backoffConfigSchema.parse({}),
     economics: economicsConfigSchema.parse({}),
     ...over,
+  };
+}
+
+/** Job settings of a validated config file (the CLI's keeper): every market's job runs with these. */
+export function jobSettingsFromConfig(cfg: KeeperFileConfig): MarketJobSettings {
+  return {
+    dryRun: cfg.dryRun,
+    intervalMs: cfg.intervalMs,
+    txReceiptTimeoutMs: cfg.txReceiptTimeoutMs,
+    maxConsecutiveFailures: cfg.maxConsecutiveFailures,
+    gas: cfg.gas,
+    backoff: cfg.backoff,
+    economics: cfg.economics,
+    fitToBudget: cfg.fitToBudget,
+    minRepegBps: cfg.minRepegBps,
+    minFitFraction: cfg.minFitFraction,
   };
 }
