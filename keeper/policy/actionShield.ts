@@ -1,12 +1,14 @@
 /**
  * The allowed-action set of an MDP (mdpConfig `trackingShield`) as a bit mask over action
  * indices: bit i set = action i allowed. Beyond the shield's limit only repegs; inside it every
- * action, or every action but the repegs when `repegOnlyWhenShielded` is set. Computed from the
+ * action, or every action but the repegs when `repegOnlyWhenShielded` is set. With an exposure
+ * guard, a repeg that would lock in the net user position is removed from those sets (up to the
+ * guard's gap cap; beyond the limit that leaves hold alone). Computed from the
  * observation (not the state bucket), so training, QPolicy.decide and the keeper apply exactly the
  * same rule.
  */
 import type { MarketObservation } from "../core/policyTypes";
-import type { MdpConfig, TrackingShield } from "./mdpConfig";
+import type { ExposureGuard, MdpConfig, TrackingShield } from "./mdpConfig";
 import { gapBps } from "./stateIndex";
 
 export type ActionMaskFn = (obs: MarketObservation) => number;
@@ -34,7 +36,30 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
   // Inside the limit: every action, or every action but the repegs (a repeg circuit breaker).
   const inside = shield.repegOnlyWhenShielded ? all & ~repegs : all;
   if (inside === 0) throw new Error("trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set");
-  return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : inside);
+  const guard = shield.exposureGuard;
+  if (!guard) return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : inside);
+  const hold = mdp.actions.findIndex((a) => a.kind === "hold");
+  if (hold < 0) throw new Error("trackingShield.exposureGuard needs a hold action in the action set");
+  const insideGuarded = inside & ~repegs;
+  if (insideGuarded === 0) throw new Error("trackingShield.exposureGuard needs at least one non-repeg action in the action set");
+  return (obs) => {
+    const g = Math.abs(gapBps(obs));
+    if (g > guard.maxGapBps || !guardForbidsRepeg(guard, obs)) return g > limit ? repegs : inside;
+    return g > limit ? 1 << hold : insideGuarded;
+  };
+}
+
+/**
+ * The exposure guard's test (mdpConfig `ExposureGuardSchema`): informed traders, trading toward the
+ * oracle, would shrink a net user position beyond `minImbalance` of sqrtK, which a repeg would
+ * lock in instead. The gap cap (`maxGapBps`) is applied by the caller.
+ */
+export function guardForbidsRepeg(guard: ExposureGuard, obs: MarketObservation): boolean {
+  if (!(obs.sqrtK > 0)) return false;
+  const d = (obs.longOI - obs.shortOI) / obs.sqrtK;
+  const g = gapBps(obs);
+  // Informed flow has the sign of −g (they buy below the oracle); it shrinks |d| when d has the sign of g.
+  return Math.abs(d) > guard.minImbalance && g !== 0 && Math.sign(d) === Math.sign(g);
 }
 
 /**
@@ -42,5 +67,9 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
  * for wrappers (the supervised ensemble) that must not override a shield-forced repeg.
  */
 export function isTrackingShieldActive(shield: TrackingShield | null | undefined, obs: MarketObservation): boolean {
-  return shield != null && Math.abs(gapBps(obs)) > shield.gapBps;
+  if (shield == null) return false;
+  const g = Math.abs(gapBps(obs));
+  if (g <= shield.gapBps) return false;
+  const guard = shield.exposureGuard;
+  return !guard || g > guard.maxGapBps || !guardForbidsRepeg(guard, obs);
 }

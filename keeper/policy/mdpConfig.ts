@@ -57,6 +57,22 @@ export const RewardWeightsSchema = z
   .strict();
 
 /**
+ * Exposure guard of the tracking shield: no repeg that would lock in the net user position.
+ * A repeg moves the mark to the oracle at the current net position d = longOI − shortOI, so it makes
+ * that d the curve's new equilibrium; without it, informed traders arbitrage the mark back and
+ * their trades move d toward the equilibrium of the unchanged peg. When those trades would shrink
+ * |d| (they trade toward the oracle, i.e. against the sign of the gap, and d has the other sign)
+ * and |d| / sqrtK exceeds `minImbalance`, the guard forbids repegs: inside the shield's limit the
+ * learner chooses among the other actions, between the limit and `maxGapBps` only hold is
+ * allowed, and beyond `maxGapBps` the shield's repeg rule wins again. Repegs that lock in d keep
+ * a net short through a price rise (the AMM long, the users short at 5×) until a spike liquidates
+ * them all at once: the squeeze that held the mark ≈ 150 bps off for an hour in replay-sol-apr.
+ */
+export const ExposureGuardSchema = z
+  .object({ minImbalance: z.number().finite().min(0).max(1), maxGapBps: z.number().finite().gt(0) })
+  .strict();
+
+/**
  * Action shield (a state-dependent allowed-action set): when |mark/oracle − 1| exceeds `gapBps`,
  * only the repeg actions (which always move the mark toward the oracle) are allowed; otherwise
  * every action is. One action per step means a k step crowds out a repeg, and a learner paid for
@@ -69,10 +85,17 @@ export const RewardWeightsSchema = z
  * does the informed traders' arbitrage for them, and their trades are what offsets the uninformed
  * traders' net position; a bigger net position is what a price spike squeezes (a liquidation
  * cascade that holds the mark off the oracle for an hour). Optional, default false.
+ *
+ * `exposureGuard` (ExposureGuardSchema above) removes only the repegs that would lock in the net user
+ * position the informed traders' arbitrage would shrink. Optional.
  */
 export const TrackingShieldSchema = z
-  .object({ gapBps: z.number().finite().gt(0), repegOnlyWhenShielded: z.boolean().optional() })
-  .strict();
+  .object({ gapBps: z.number().finite().gt(0), repegOnlyWhenShielded: z.boolean().optional(), exposureGuard: ExposureGuardSchema.optional() })
+  .strict()
+  .refine((s) => !s.exposureGuard || s.exposureGuard.maxGapBps > s.gapBps, {
+    message: "exposureGuard.maxGapBps must exceed the shield's gapBps",
+    path: ["exposureGuard", "maxGapBps"],
+  });
 
 /** The shield's mask is a bit set over action indices, so the action count is bounded. */
 export const MAX_ACTIONS = 31;
@@ -92,12 +115,17 @@ export const MdpConfigSchema = z
   .refine((m) => !m.trackingShield?.repegOnlyWhenShielded || m.actions.some((a) => a.kind !== "repeg"), {
     message: "trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set",
     path: ["trackingShield", "repegOnlyWhenShielded"],
+  })
+  .refine((m) => !m.trackingShield?.exposureGuard || m.actions.some((a) => a.kind === "hold"), {
+    message: "trackingShield.exposureGuard needs a hold action in the action set",
+    path: ["trackingShield", "exposureGuard"],
   });
 
 export type BucketEdges = z.infer<typeof BucketEdgesSchema>;
 export type StateConfig = z.infer<typeof StateConfigSchema>;
 export type RewardWeights = z.infer<typeof RewardWeightsSchema>;
 export type TrackingShield = z.infer<typeof TrackingShieldSchema>;
+export type ExposureGuard = z.infer<typeof ExposureGuardSchema>;
 export type MdpConfig = z.infer<typeof MdpConfigSchema>;
 
 /** Formats zod issues as "path: message" lines, so the caller sees which field was wrong. */

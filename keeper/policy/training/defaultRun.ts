@@ -9,6 +9,16 @@
  *   mask; QPolicy.decide applies it). Tuned on train (8 seeds) over 8 / 12 / 15 / 20 / 30 bps: the
  *   mean gap did not move with the limit (11.33–11.39 bps, within training noise) while revenue
  *   rose with it (6.9 M at 8 bps to 9.7 M at 30), so the widest limit tried.
+ * - Exposure guard on the shield (minImbalance 0.05 of sqrtK, up to 100 bps of gap): no repeg that
+ *   would lock in a net user position the informed traders' arbitrage would otherwise shrink. A
+ *   repeg makes the current net position the curve's equilibrium, so repeg after repeg let it
+ *   drift (train replay-sol-apr: net short 0.07–0.12 of sqrtK through a 10 % rise, vs 0.02 for
+ *   static) until a spike liquidated the shorts in one squeeze (mark ≈ 150 bps off for that hour;
+ *   +0.79 bps of mean gap over static in that scenario). With the guard: −0.06. Train, 8 seeds,
+ *   paired mean gap to static: −0.01 without the guard, −0.10 with it (three training seeds
+ *   −0.09 to −0.12); revenue 1.58× formulaic (1.82× without). Tuned on train over minImbalance
+ *   0 / 0.02 / 0.05, a gap cap of 60 / 100 / 200 bps / none, and shield limits 15–100 bps with the
+ *   guard (all −0.10 to −0.12): 0.05 and 100 bps keep the guard away from large gaps.
  * - Not the default: the shield as a repeg circuit breaker (`repegOnlyWhenShielded`: no repeg
  *   inside the limit). On train it lowered the paired mean gap to static by 0.03 / 0.08 / 0.12 bps
  *   at 30 / 50 / 100 bps, but on-chain in the thin e2e / demo markets (few informed traders, so
@@ -37,7 +47,7 @@ export const DEFAULT_TRAIN_MDP: MdpConfig = {
     { kind: "kUp", stepBps: 100 },
   ],
   reward: { ...DEFAULT_MDP.reward, trackingPenaltyPerBps: 2000, depthCreditPerBps: 400 },
-  trackingShield: { gapBps: 30 },
+  trackingShield: { gapBps: 30, exposureGuard: { minImbalance: 0.05, maxGapBps: 100 } },
 };
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {

@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { allActionsMask, createActionMask, isAllowed } from "../../../keeper/policy/actionShield";
+import { allActionsMask, createActionMask, guardForbidsRepeg, isAllowed, isTrackingShieldActive } from "../../../keeper/policy/actionShield";
 import { DEFAULT_REWARD_WEIGHTS, parseMdpConfig, type MdpConfig } from "../../../keeper/policy/mdpConfig";
 import { buildPolicyFile, parsePolicyFile, serialisePolicyFile, checksumOf } from "../../../keeper/policy/policyFile";
 import { QLearner, type LearnerConfig } from "../../../keeper/policy/qLearning";
 import { QTable, argmaxRowMasked } from "../../../keeper/policy/qTable";
 import { QPolicy } from "../../../keeper/policy/qPolicy";
 import { createRng } from "../../../keeper/policy/rng";
-import { createStateSpace } from "../../../keeper/policy/stateIndex";
+import { createStateSpace, gapBps } from "../../../keeper/policy/stateIndex";
 import { train } from "../../../keeper/policy/training/trainer";
 import type { PolicyEnv } from "../../../keeper/policy/training/envPort";
 import type { RewardParts } from "../../../keeper/policy/reward";
@@ -85,6 +85,75 @@ describe("tracking shield (action masking)", () => {
       const p = new QPolicy(loaded);
       expect(p.decide(makeObs({ gapBps: 10 })).action).to.deep.equal({ kind: "kUp", stepBps: 100 }); // …but not inside the limit
       expect(p.decide(makeObs({ gapBps: -40 })).action).to.deep.equal({ kind: "repeg", fraction: 1 });
+    });
+  });
+
+  describe("with an exposure guard", () => {
+    // sqrtK 1e6: minImbalance 0.05 = a net position of 50,000 base.
+    const guarded: MdpConfig = { ...shielded, trackingShield: { gapBps: 20, exposureGuard: { minImbalance: 0.05, maxGapBps: 100 } } };
+    const mask = createActionMask(guarded);
+    const NON_REPEGS = 0b1001;
+    const HOLD_ONLY = 0b0001;
+    const netShort = { shortOI: 80_000 };
+    const netLong = { longOI: 80_000 };
+    it("forbids a repeg that would lock in the net position the informed flow would shrink", () => {
+      // Net short, mark below the oracle: informed traders buy, shrinking the short.
+      expect(mask(makeObs({ gapBps: -10, ...netShort }))).to.equal(NON_REPEGS);
+      expect(mask(makeObs({ gapBps: 10, ...netLong }))).to.equal(NON_REPEGS);
+      // Between the shield's limit and the guard's cap only hold is left.
+      expect(mask(makeObs({ gapBps: -60, ...netShort }))).to.equal(HOLD_ONLY);
+      expect(mask(makeObs({ gapBps: 99.9, ...netLong }))).to.equal(HOLD_ONLY);
+    });
+    it("allows the repeg when the informed flow would grow the net position instead", () => {
+      expect(mask(makeObs({ gapBps: 10, ...netShort }))).to.equal(0b1111);
+      expect(mask(makeObs({ gapBps: -60, ...netLong }))).to.equal(REPEGS);
+    });
+    it("is off for a net position at or below minImbalance, at a zero gap and beyond maxGapBps", () => {
+      expect(mask(makeObs({ gapBps: -10, shortOI: 50_000 }))).to.equal(0b1111);
+      expect(mask(makeObs({ gapBps: -60, shortOI: 50_000 }))).to.equal(REPEGS);
+      expect(mask(makeObs({ gapBps: 0, ...netShort }))).to.equal(0b1111);
+      expect(mask(makeObs({ gapBps: -100.5, ...netShort }))).to.equal(REPEGS);
+    });
+    it("agrees with the guard test and isTrackingShieldActive on random observations", () => {
+      const plainMask = createActionMask(shielded);
+      fc.assert(
+        fc.property(fc.double({ min: -300, max: 300, noNaN: true }), fc.integer({ min: -200_000, max: 200_000 }), (gIn, d) => {
+          const obs = makeObs({ gapBps: gIn, longOI: Math.max(d, 0), shortOI: Math.max(-d, 0) });
+          const g = gapBps(obs); // as the mask sees it (a tiny input gap rounds to 0)
+          const m = mask(obs);
+          const forbids = guardForbidsRepeg(guarded.trackingShield!.exposureGuard!, obs) && Math.abs(g) <= 100;
+          expect(forbids).to.equal(Math.abs(d) > 50_000 && g !== 0 && Math.abs(g) <= 100 && Math.sign(d) === Math.sign(g));
+          expect(m).to.equal(forbids ? (Math.abs(g) > 20 ? HOLD_ONLY : NON_REPEGS) : plainMask(obs));
+          expect(isTrackingShieldActive(guarded.trackingShield, obs)).to.equal(m === REPEGS);
+        }),
+      );
+    });
+    it("composes with the repeg circuit breaker", () => {
+      const both = createActionMask({ ...guarded, trackingShield: { ...guarded.trackingShield!, repegOnlyWhenShielded: true } });
+      expect(both(makeObs({ gapBps: 10, ...netShort }))).to.equal(NON_REPEGS);
+      expect(both(makeObs({ gapBps: -60, ...netShort }))).to.equal(HOLD_ONLY);
+      expect(both(makeObs({ gapBps: 60, ...netShort }))).to.equal(REPEGS);
+    });
+    it("is applied by QPolicy.decide after a policy-file round trip", () => {
+      const space = createStateSpace(guarded.state);
+      const table = new QTable(space.size, guarded.actions.length);
+      for (let s = 0; s < space.size; s++) table.q[s * 4 + 2] = 100; // full repeg best everywhere
+      const loaded = parsePolicyFile(serialisePolicyFile(buildPolicyFile({ name: "guarded", mdp: guarded, table, training: {}, trainingCurve: [] })));
+      expect(loaded.mdp.trackingShield).to.deep.equal(guarded.trackingShield);
+      const p = new QPolicy(loaded);
+      expect(p.decide(makeObs({ gapBps: -60, ...netShort })).action).to.deep.equal({ kind: "hold" });
+      expect(p.decide(makeObs({ gapBps: -60, ...netLong })).action).to.deep.equal({ kind: "repeg", fraction: 1 });
+      expect(p.decide(makeObs({ gapBps: -150, ...netShort })).action).to.deep.equal({ kind: "repeg", fraction: 1 });
+    });
+    it("refuses a bad guard with the field named", () => {
+      const withGuard = (g: unknown) => ({ ...shielded, trackingShield: { gapBps: 20, exposureGuard: g } });
+      expect(() => parseMdpConfig(withGuard({ minImbalance: 0.05, maxGapBps: 20 }))).to.throw(/trackingShield\.exposureGuard\.maxGapBps: .*exceed/);
+      expect(() => parseMdpConfig(withGuard({ minImbalance: -0.1, maxGapBps: 100 }))).to.throw(/trackingShield\.exposureGuard\.minImbalance/);
+      expect(() => parseMdpConfig(withGuard({ minImbalance: 0.05 }))).to.throw(/trackingShield\.exposureGuard\.maxGapBps/);
+      expect(() => parseMdpConfig(withGuard({ minImbalance: 0.05, maxGapBps: 100, extra: 1 }))).to.throw(/trackingShield\.exposureGuard/);
+      const noHold = { ...guarded, actions: [{ kind: "repeg", fraction: 1 }, { kind: "kUp", stepBps: 100 }] };
+      expect(() => parseMdpConfig(noHold)).to.throw(/trackingShield\.exposureGuard: .*hold action/);
+      expect(() => createActionMask(noHold as MdpConfig)).to.throw(/hold action/);
     });
   });
 
