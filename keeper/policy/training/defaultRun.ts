@@ -12,13 +12,14 @@
  * - Exposure guard on the shield (minImbalance 0.05 of sqrtK, up to 100 bps of gap): no repeg that
  *   would lock in a net user position the informed traders' arbitrage would otherwise shrink. A
  *   repeg makes the current net position the curve's equilibrium, so repeg after repeg let it
- *   drift (train replay-sol-apr: net short 0.07–0.12 of sqrtK through a 10 % rise, vs 0.02 for
- *   static) until a spike liquidated the shorts in one squeeze (mark ≈ 150 bps off for that hour;
- *   +0.79 bps of mean gap over static in that scenario). With the guard: −0.06. Train, 8 seeds,
+ *   drift (train replay-sol-apr: net short 0.12 → 0.07 of sqrtK through a 10 % rise, static
+ *   0.06 → 0.02) until a spike liquidated the shorts in one squeeze (mark ≈ 150 bps off for that hour;
+ *   +0.79 bps of mean gap over static in that scenario). With the guard: −0.02. Train, 8 seeds,
  *   paired mean gap to static: −0.01 without the guard, −0.10 with it (three training seeds
  *   −0.09 to −0.12); revenue 1.58× formulaic (1.82× without). Tuned on train over minImbalance
  *   0 / 0.02 / 0.05, a gap cap of 60 / 100 / 200 bps / none, and shield limits 15–100 bps with the
- *   guard (all −0.10 to −0.12): 0.05 and 100 bps keep the guard away from large gaps.
+ *   guard (all −0.09 to −0.12): 0.05 (a small net position needs no guard) and a 100-bps cap (the
+ *   guard never holds the keeper back at a large gap).
  * - Not the default: the shield as a repeg circuit breaker (`repegOnlyWhenShielded`: no repeg
  *   inside the limit). On train it lowered the paired mean gap to static by 0.03 / 0.08 / 0.12 bps
  *   at 30 / 50 / 100 bps, but on-chain in the thin e2e / demo markets (few informed traders, so
