@@ -8,7 +8,8 @@ import { loadKeeperPolicy } from "../../../keeper/service/policy/loadKeeperPolic
 import type { DecisionRecord } from "../../../keeper/service/journal/journal";
 import { silentLogger } from "../../../keeper/service/logger";
 import { ScriptedPolicy } from "./helpers/fakes";
-import { ROOT, deployKeeperFixture, deployTinyBudgetWithLongFixture, deployWithLongFixture, setOracle, startRpcServer, testKeeperConfig, WAD } from "./helpers/onchain";
+import { ROOT, deployKeeperFixture, deployTinyBudgetWithLongFixture, deployWithLargeNetLongFixture, deployWithLongFixture, setOracle, startRpcServer, testKeeperConfig, WAD } from "./helpers/onchain";
+import { loadPolicyFile } from "../../../keeper/policy/policyFile";
 
 type Fixture = Awaited<ReturnType<typeof deployKeeperFixture>>;
 type App = Awaited<ReturnType<typeof createKeeperApp>>;
@@ -164,6 +165,42 @@ describe("keeper service on the in-process Hardhat network", function () {
         ["PegUpdated", repeg.cost, repeg.txHash],
         ["KUpdated", kDown.cost, kDown.txHash],
       ]);
+    });
+  });
+
+  describe("the shipped policy's exposure guard on-chain", () => {
+    const shield = loadPolicyFile(path.join(ROOT, "policies/default.json")).mdp.trackingShield;
+    const guard = shield?.exposureGuard;
+    // A gap between the shield's limit and the guard's cap: without the guard only a repeg is allowed.
+    const gapBps = shield && guard ? (shield.gapBps + guard.maxGapBps) / 2 : NaN;
+
+    async function netLongAtGap(signedGapBps: number): Promise<Fixture> {
+      expect(guard, "policies/default.json has an exposure guard").to.not.equal(undefined);
+      const f = await loadFixture(deployWithLargeNetLongFixture);
+      const s = await f.market.marketState();
+      expect(Number(s.longOI - s.shortOI) / Number(s.sqrtK)).to.be.greaterThan(guard!.minImbalance);
+      await setOracle(f.oracle, Number(s.mark) / 1e18 / (1 + signedGapBps / 1e4));
+      return f;
+    }
+
+    it("holds, sending nothing, when a repeg would lock in the net long that informed shorts would shrink", async () => {
+      const f = await netLongAtGap(gapBps); // mark above the oracle: informed traders sell
+      const row = await tickOnce(await keeperFor(f));
+      expect([row.status, row.skipReason, row.action]).to.deep.equal(["skipped", "hold", { kind: "hold" }]);
+      expect(Math.abs(row.observation.mark / row.observation.oracle - 1) * 1e4).to.be.closeTo(gapBps, 0.5);
+      expect(await hookEvents(f)).to.have.length(0);
+    });
+
+    it("repegs at the same gap on the other side, where informed buying would grow the long", async () => {
+      const f = await netLongAtGap(-gapBps); // mark below the oracle: informed traders buy
+      const before = await f.market.marketState();
+      const row = await tickOnce(await keeperFor(f));
+      expect(row.action.kind).to.equal("repeg");
+      expect(row.status).to.equal("confirmed");
+      const after = await f.market.marketState();
+      expect(after.mark).to.be.greaterThan(before.mark);
+      expect(BigInt(row.cost!)).to.be.greaterThan(0n); // raising the peg under a net long costs the budget
+      expect(await hookEvents(f)).to.have.length(1);
     });
   });
 

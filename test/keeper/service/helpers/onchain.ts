@@ -58,6 +58,19 @@ export async function deployWithLongFixture() {
   return f;
 }
 
+/**
+ * A shallow market (sqrtK 1e5, peg 90) with a net long of ≈ 0.06 of sqrtK (13 longs of 45,000
+ * quote, one per block, each inside the 2 % per-block fluctuation limit): mark ≈ 102 against an
+ * oracle of 100, for the shipped policy's exposure guard (minImbalance 0.05).
+ */
+export async function deployWithLargeNetLongFixture() {
+  const f = await deployWith({ ETH_PERP_sqrtK: 100_000n * WAD, ETH_PERP_peg: 90n * WAD });
+  for (let i = 0; i < 13; i++) {
+    await (await f.clearingHouse.connect(f.trader).openPosition(f.markets[0].vamm, true, 45_000n * WAD, 10_000n * WAD, 0n, NO_DEADLINE)).wait();
+  }
+  return f;
+}
+
 /** Publishes a fresh oracle answer (a decimal price, e.g. 99.9). */
 export async function setOracle(oracle: { setAnswer(a: bigint): Promise<{ wait(): Promise<unknown> }> }, price: number): Promise<void> {
   await (await oracle.setAnswer(BigInt(Math.round(price * 1e8)))).wait();
