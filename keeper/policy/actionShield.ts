@@ -44,20 +44,20 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
   if (insideGuarded === 0) throw new Error("trackingShield.exposureGuard needs at least one non-repeg action in the action set");
   return (obs) => {
     const g = Math.abs(gapBps(obs));
-    if (g > guard.maxGapBps || !guardForbidsRepeg(guard, obs)) return g > limit ? repegs : inside;
+    if (!guardForbidsRepeg(guard, obs)) return g > limit ? repegs : inside;
     return g > limit ? 1 << hold : insideGuarded;
   };
 }
 
 /**
- * The exposure guard's test (mdpConfig `ExposureGuardSchema`): informed traders, trading toward the
- * oracle, would shrink a net user position beyond `minImbalance` of sqrtK, which a repeg would
- * lock in instead. The gap cap (`maxGapBps`) is applied by the caller.
+ * The exposure guard's test (mdpConfig `ExposureGuardSchema`): the gap is at most `maxGapBps` and
+ * informed traders, trading toward the oracle, would shrink a net user position beyond
+ * `minImbalance` of sqrtK, which a repeg would lock in instead.
  */
 export function guardForbidsRepeg(guard: ExposureGuard, obs: MarketObservation): boolean {
-  if (!(obs.sqrtK > 0)) return false;
-  const d = (obs.longOI - obs.shortOI) / obs.sqrtK;
   const g = gapBps(obs);
+  if (!(obs.sqrtK > 0) || Math.abs(g) > guard.maxGapBps) return false;
+  const d = (obs.longOI - obs.shortOI) / obs.sqrtK;
   // Informed flow has the sign of −g (they buy below the oracle); it shrinks |d| when d has the sign of g.
   return Math.abs(d) > guard.minImbalance && g !== 0 && Math.sign(d) === Math.sign(g);
 }
@@ -67,9 +67,6 @@ export function guardForbidsRepeg(guard: ExposureGuard, obs: MarketObservation):
  * for wrappers (the supervised ensemble) that must not override a shield-forced repeg.
  */
 export function isTrackingShieldActive(shield: TrackingShield | null | undefined, obs: MarketObservation): boolean {
-  if (shield == null) return false;
-  const g = Math.abs(gapBps(obs));
-  if (g <= shield.gapBps) return false;
-  const guard = shield.exposureGuard;
-  return !guard || g > guard.maxGapBps || !guardForbidsRepeg(guard, obs);
+  if (shield == null || Math.abs(gapBps(obs)) <= shield.gapBps) return false;
+  return !shield.exposureGuard || !guardForbidsRepeg(shield.exposureGuard, obs);
 }

@@ -121,7 +121,7 @@ describe("tracking shield (action masking)", () => {
           const obs = makeObs({ gapBps: gIn, longOI: Math.max(d, 0), shortOI: Math.max(-d, 0) });
           const g = gapBps(obs); // as the mask sees it (a tiny input gap rounds to 0)
           const m = mask(obs);
-          const forbids = guardForbidsRepeg(guarded.trackingShield!.exposureGuard!, obs) && Math.abs(g) <= 100;
+          const forbids = guardForbidsRepeg(guarded.trackingShield!.exposureGuard!, obs);
           expect(forbids).to.equal(Math.abs(d) > 50_000 && g !== 0 && Math.abs(g) <= 100 && Math.sign(d) === Math.sign(g));
           expect(m).to.equal(forbids ? (Math.abs(g) > 20 ? HOLD_ONLY : NON_REPEGS) : plainMask(obs));
           expect(isTrackingShieldActive(guarded.trackingShield, obs)).to.equal(m === REPEGS);
