@@ -31,8 +31,8 @@ export async function deployTinyBudgetWithLongFixture() {
   return f;
 }
 
-async function openLong(f: Awaited<ReturnType<typeof deployWith>>): Promise<void> {
-  await (await f.clearingHouse.connect(f.trader).openPosition(f.markets[0].vamm, true, 200_000n * WAD, 50_000n * WAD, 0n, NO_DEADLINE)).wait();
+async function openLong(f: Awaited<ReturnType<typeof deployWith>>, quote = 200_000n * WAD, margin = 50_000n * WAD): Promise<void> {
+  await (await f.clearingHouse.connect(f.trader).openPosition(f.markets[0].vamm, true, quote, margin, 0n, NO_DEADLINE)).wait();
 }
 
 async function deployWith(params: Record<string, bigint | string>) {
@@ -65,9 +65,7 @@ export async function deployWithLongFixture() {
  */
 export async function deployWithLargeNetLongFixture() {
   const f = await deployWith({ ETH_PERP_sqrtK: 100_000n * WAD, ETH_PERP_peg: 90n * WAD });
-  for (let i = 0; i < 13; i++) {
-    await (await f.clearingHouse.connect(f.trader).openPosition(f.markets[0].vamm, true, 45_000n * WAD, 10_000n * WAD, 0n, NO_DEADLINE)).wait();
-  }
+  for (let i = 0; i < 13; i++) await openLong(f, 45_000n * WAD, 10_000n * WAD);
   return f;
 }
 
