@@ -1,8 +1,10 @@
-/** Self-contained HTML report: data as inline JSON, charts drawn by inline JS, no network. */
+/** Self-contained HTML report: chart specs as inline JSON, drawn by inlined uPlot, no network. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ReportData } from "./reportData";
 import { CLIENT_SCRIPT } from "./clientScript";
+import { chartAssetsHtml, inlineJson } from "../../charts/chartAssets";
+import { reportCharts } from "./reportCharts";
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
@@ -29,7 +31,7 @@ function metricsTableHtml(d: ReportData): string {
 }
 
 const CHARTS: readonly [string, string][] = [
-  ["mark-oracle", "Mark vs oracle over time (ticks: red = repeg, green = k update)"],
+  ["mark-oracle", "Mark vs oracle over time, gap in grey on the right axis (ticks: red = repeg, green = k update; drag to zoom, double-click to reset)"],
   ["imbalance", "Imbalance over time"],
   ["budget", "Adjustment budget over time"],
   ["reward-parts", "Reward parts per episode (mean with 95% interval)"],
@@ -39,7 +41,7 @@ const CHARTS: readonly [string, string][] = [
 ];
 
 export function renderReportHtml(d: ReportData): string {
-  const json = JSON.stringify(d).replace(/</g, "\\u003c");
+  const json = inlineJson({ heatmap: d.heatmap, charts: reportCharts(d) });
   const charts = CHARTS.map(
     ([key, title]) =>
       `<section><h2>${esc(title)}${key === "replay" ? ` — ${esc(d.replayName)}` : ""}</h2><div class="chart" data-chart="${key}"></div></section>`,
@@ -54,8 +56,10 @@ table.metrics td:first-child{text-align:left}
 .ci{color:#777;font-size:11px}
 .chart{margin:8px 0 24px}
 h4{margin:6px 0 0;font-weight:500}
+.sub{margin-bottom:14px}
 pre{background:#f5f5f5;padding:8px;white-space:pre-wrap}
-</style></head>
+</style>
+${chartAssetsHtml()}</head>
 <body>
 <h1>${esc(d.title)}</h1>
 <p>Scenario set <b>${esc(d.scenarioSet)}</b>, ${d.seeds} seeds per scenario; figures are means over seeds with 95% t-intervals. Generated ${esc(d.generatedAt)}.</p>
