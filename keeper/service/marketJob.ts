@@ -5,7 +5,7 @@ import type { ChainReader, HookCall, HookPreview, MarketGateway, MarketSnapshot,
 import type { BackoffConfig, EconomicsConfig, GasConfig } from "./config/schema";
 import { type ClassifiedError, type ErrorClassifier } from "./errors/classifyError";
 import type { JobHealth, ServiceJob, TickReport } from "./job";
-import type { Journal } from "./journal/journal";
+import type { JournalStore } from "./journal/store";
 import type { KeeperMetrics } from "./metrics";
 import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
 import { planHookCall } from "./planHookCall";
@@ -35,7 +35,7 @@ export interface MarketJobDeps {
   readonly sender?: TxSender;
   readonly keeperAddress?: string;
   readonly policy: Policy;
-  readonly journal: Journal;
+  readonly journal: JournalStore;
   readonly classifier: ErrorClassifier;
   readonly metrics: KeeperMetrics;
   readonly log: Logger;
@@ -140,11 +140,11 @@ export class MarketJob implements ServiceJob {
     const log = (): Logger => (blockLog ??= this.deps.log.child({ block: snap.blockNumber }));
     metrics.budget.set({ market }, wadToNumber(snap.budget));
     metrics.markOracleGapBps.set({ market }, gapBps(snap.mark, snap.oracle));
-    if (journal.hasLiveDecision(market, snap.blockNumber)) return ok("same-slot");
+    if (await journal.hasLiveDecision(market, snap.blockNumber)) return ok("same-slot");
 
     // 3. Decide and journal the decision with its inputs before acting on it.
     const volatility = this.volatility.update(snap.blockTimestamp, wadToNumber(snap.oracle));
-    const obs = toObservation(snap, volatility, journal.lastConfirmedTimestamp(market));
+    const obs = toObservation(snap, volatility, await journal.lastConfirmedTimestamp(market));
     const decision = policy.decide(obs);
     // 4 (planned here so the call is journaled in the decision's own INSERT: one write, not two).
     // Plan the exact call inside the market's guards (and, for a repeg, inside the budget).
@@ -156,7 +156,7 @@ export class MarketJob implements ServiceJob {
       planError = e; // thrown after the decision is journaled, as before
     }
     const planned = plan && "call" in plan ? { callKind: plan.call.kind, callTarget: plan.call.target, requestedTarget: plan.requested?.target ?? plan.call.target } : undefined;
-    const id = journal.insertDecision({
+    const id = await journal.insertDecision({
       market,
       slot: snap.blockNumber,
       blockTimestamp: snap.blockTimestamp,
@@ -171,13 +171,13 @@ export class MarketJob implements ServiceJob {
     });
     if (id === null) return ok("same-slot");
     const action = decision.action.kind;
-    const journalSkip = (reason: string, errorClass?: string): void => {
-      journal.markSkipped(id, reason, errorClass);
+    const journalSkip = async (reason: string, errorClass?: string): Promise<void> => {
+      await journal.markSkipped(id, reason, errorClass);
       metrics.decisions.inc({ market, action, status: "skipped" });
       log().info({ decisionId: id, action: decision.action, reason, errorClass }, "decision skipped");
     };
-    const skip = (reason: string, errorClass?: string): TickReport => {
-      journalSkip(reason, errorClass);
+    const skip = async (reason: string, errorClass?: string): Promise<TickReport> => {
+      await journalSkip(reason, errorClass);
       return ok("skipped");
     };
 
@@ -197,21 +197,21 @@ export class MarketJob implements ServiceJob {
       this.deps.gateway.simulate(call),
       chain.feeQuote({ blockNumber: snap.blockNumber, baseFeePerGas: snap.baseFeePerGas }),
     ]);
-    if (pv.status === "rejected") return this.refused("preview", this.classify(pv.reason), journalSkip, ok);
+    if (pv.status === "rejected") return await this.refused("preview", this.classify(pv.reason), journalSkip, ok);
     const preview: HookPreview = pv.value;
     const gain = this.expectedGain(decision, preview, snap);
     const previewRecord = { callKind: call.kind, callTarget: call.target, requestedTarget, previewCost: preview.cost, previewNewMark: preview.newMark, expectedGain: gain };
     if (preview.cost > snap.budget) {
-      journal.recordPreview(id, previewRecord);
+      await journal.recordPreview(id, previewRecord);
       return skip(`cost ${preview.cost} exceeds budget ${snap.budget}`, "nextBlock");
     }
     if (sim.status === "rejected") {
-      journal.recordPreview(id, previewRecord);
-      return this.refused("simulate", this.classify(sim.reason), journalSkip, ok);
+      await journal.recordPreview(id, previewRecord);
+      return await this.refused("simulate", this.classify(sim.reason), journalSkip, ok);
     }
     const gasEstimate = sim.value;
     if (feeQ.status === "rejected") {
-      journal.recordPreview(id, previewRecord);
+      await journal.recordPreview(id, previewRecord);
       throw feeQ.reason; // classified by tick(); the row stays `decided` and is reconciled next tick
     }
 
@@ -221,14 +221,14 @@ export class MarketJob implements ServiceJob {
     const priority = min(fee.maxPriorityFeePerGas, gweiToWei(settings.gas.maxPriorityFeePerGasGwei));
     const expectedPrice = fee.baseFeePerGas + priority;
     const gasCostQuote = wadToNumber(gasEstimate * expectedPrice) * settings.economics.nativePriceQuote;
-    journal.recordPreview(id, { ...previewRecord, gasEstimate, gasCostQuote });
+    await journal.recordPreview(id, { ...previewRecord, gasEstimate, gasCostQuote });
     if (gasEstimate > BigInt(settings.gas.maxGasPerTx)) return skip(`gas estimate ${gasEstimate} above maxGasPerTx ${settings.gas.maxGasPerTx}`, "nextBlock");
     if (expectedPrice > capFee) return skip(`gas price ${expectedPrice} wei above maxFeePerGas cap ${capFee}`, "nextBlock");
     if (gasCostQuote > 0 && gain < gasCostQuote) return skip(`expected gain ${gain.toFixed(6)} below gas cost ${gasCostQuote.toFixed(6)}`);
 
     // 7. Shadow mode stops here: the decision and its preview are journaled, nothing is sent.
     if (settings.dryRun) {
-      journal.markSkipped(id, "dry-run");
+      await journal.markSkipped(id, "dry-run");
       metrics.decisions.inc({ market, action, status: "dry-run" });
       log().info({ decisionId: id, call: describe(call), cost: preview.cost.toString(), newMark: preview.newMark.toString() }, "dry-run decision");
       return ok("dry-run");
@@ -239,7 +239,7 @@ export class MarketJob implements ServiceJob {
   private async send(id: number, action: string, call: HookCall, gasEstimate: bigint, maxFeePerGas: bigint, maxPriorityFeePerGas: bigint, blockLog: () => Logger): Promise<TickReport> {
     const { journal, metrics, market, settings, sender } = this.deps;
     if (!sender) {
-      journal.markFailed(id, "no signer: DAMM_KEEPER_KEY is not set");
+      await journal.markFailed(id, "no signer: DAMM_KEEPER_KEY is not set");
       return this.halt("misconfigured: live mode needs DAMM_KEEPER_KEY");
     }
     // 25% headroom over the estimate, never above the configured cap.
@@ -252,7 +252,7 @@ export class MarketJob implements ServiceJob {
     } catch (e) {
       const c = this.classify(e);
       // Signed-and-journaled rows stay `sent`: the reconciler learns whether they landed.
-      if (journal.get(id)?.status === "decided") journal.markFailed(id, `send refused: ${c.reason}`, { errorClass: c.errorClass });
+      if ((await journal.get(id))?.status === "decided") await journal.markFailed(id, `send refused: ${c.reason}`, { errorClass: c.errorClass });
       metrics.txFailed.inc({ market, reason: c.name ?? c.errorClass });
       return this.onFailure(c, "send");
     }
@@ -269,14 +269,14 @@ export class MarketJob implements ServiceJob {
     }
     metrics.gasUsed.inc({ market }, Number(receipt.gasUsed));
     if (receipt.status === 1) {
-      journal.markConfirmed(id, { gasUsed: receipt.gasUsed, cost: receipt.hookCost, blockNumber: receipt.blockNumber });
+      await journal.markConfirmed(id, { gasUsed: receipt.gasUsed, cost: receipt.hookCost, blockNumber: receipt.blockNumber });
       metrics.decisions.inc({ market, action, status: "confirmed" });
       log.info({ decisionId: id, txHash: hash, gasUsed: receipt.gasUsed.toString(), cost: receipt.hookCost?.toString() }, "hook confirmed");
       this.lastOutcome = "confirmed";
       this.succeed();
       return { nextDelayMs: settings.intervalMs };
     }
-    journal.markFailed(id, "reverted on-chain (state changed since the simulation)", { gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
+    await journal.markFailed(id, "reverted on-chain (state changed since the simulation)", { gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
     metrics.decisions.inc({ market, action, status: "failed" });
     metrics.txFailed.inc({ market, reason: "reverted" });
     return this.onFailure({ errorClass: "nextBlock", reason: `transaction ${hash} reverted` }, "receipt");
@@ -287,16 +287,16 @@ export class MarketJob implements ServiceJob {
    * misconfigured: a state-dependent guard is a journaled skip (paused: plus a backoff), transport
    * trouble and "never" refusals are journaled and counted toward maxConsecutiveFailures.
    */
-  private refused(where: string, c: ClassifiedError, journalSkip: (reason: string, errorClass?: string) => void, ok: (o: TickOutcome) => TickReport): TickReport {
+  private async refused(where: string, c: ClassifiedError, journalSkip: (reason: string, errorClass?: string) => Promise<void>, ok: (o: TickOutcome) => TickReport): Promise<TickReport> {
     if (c.misconfigured) {
-      journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
+      await journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
       return this.halt(`${where} refused: ${c.misconfigured}`);
     }
     if (c.errorClass === "retryNow") {
-      journalSkip(`${where} failed: ${c.reason}`, c.errorClass);
+      await journalSkip(`${where} failed: ${c.reason}`, c.errorClass);
       return this.onFailure(c, where);
     }
-    journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
+    await journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
     if (c.errorClass === "never") return this.onFailure(c, where);
     if (c.paused) return this.pausedBackoff(c.reason);
     return ok("skipped");

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ChainReader } from "./chain/types";
-import type { DecisionRecord, Journal } from "./journal/journal";
+import type { DecisionRecord } from "./journal/journal";
+import type { JournalStore } from "./journal/store";
 
 export type ReconcileOutcome = "confirmed" | "failed" | "pending" | "dropped" | "interrupted";
 
@@ -20,14 +21,14 @@ export interface ReconcileResult {
  * The same decision is therefore never sent twice.
  */
 export async function reconcileOpenDecisions(
-  journal: Journal,
+  journal: JournalStore,
   chain: ChainReader,
   keeperAddress: string | undefined,
   market?: string,
   log?: Logger,
 ): Promise<ReconcileResult[]> {
   const out: ReconcileResult[] = [];
-  for (const row of journal.withStatus(["decided", "sent"], market)) {
+  for (const row of await journal.withStatus(["decided", "sent"], market)) {
     const outcome = await reconcileRow(journal, chain, keeperAddress, row);
     log?.info({ decisionId: row.id, market: row.market, txHash: row.txHash, outcome }, "reconciled open decision");
     out.push({ id: row.id, outcome });
@@ -35,27 +36,27 @@ export async function reconcileOpenDecisions(
   return out;
 }
 
-async function reconcileRow(journal: Journal, chain: ChainReader, keeperAddress: string | undefined, row: DecisionRecord): Promise<ReconcileOutcome> {
+async function reconcileRow(journal: JournalStore, chain: ChainReader, keeperAddress: string | undefined, row: DecisionRecord): Promise<ReconcileOutcome> {
   if (row.status === "decided" || row.txHash === null || row.nonce === null) {
-    journal.markReconciled(row.id, "interrupted before the transaction was signed");
+    await journal.markReconciled(row.id, "interrupted before the transaction was signed");
     return "interrupted";
   }
   const receipt = await chain.getReceipt(row.txHash);
   if (receipt) {
     if (receipt.status === 1) {
-      journal.markConfirmed(row.id, { gasUsed: receipt.gasUsed, cost: receipt.hookCost, blockNumber: receipt.blockNumber });
+      await journal.markConfirmed(row.id, { gasUsed: receipt.gasUsed, cost: receipt.hookCost, blockNumber: receipt.blockNumber });
       return "confirmed";
     }
-    journal.markFailed(row.id, "reverted on-chain", { gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
+    await journal.markFailed(row.id, "reverted on-chain", { gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber });
     return "failed";
   }
   if (await chain.isKnown(row.txHash)) return "pending";
   if (!keeperAddress) throw new Error(`cannot reconcile sent decision ${row.id} without the keeper address`);
   const minedNonce = await chain.getMinedNonce(keeperAddress);
   if (minedNonce > row.nonce) {
-    journal.markFailed(row.id, `dropped: nonce ${row.nonce} consumed by another transaction`);
+    await journal.markFailed(row.id, `dropped: nonce ${row.nonce} consumed by another transaction`);
     return "failed";
   }
-  journal.markReconciled(row.id, `dropped: not found and nonce ${row.nonce} unused; deciding anew from fresh state`);
+  await journal.markReconciled(row.id, `dropped: not found and nonce ${row.nonce} unused; deciding anew from fresh state`);
   return "dropped";
 }

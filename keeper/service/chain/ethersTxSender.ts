@@ -106,7 +106,7 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
     this.address = wallet.address;
   }
 
-  send(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }> {
+  send(req: TxRequest, onSigned: (txHash: string, nonce: number) => void | Promise<void>): Promise<{ hash: string; nonce: number }> {
     const run = this.queue.then(() => this.signAndBroadcast(req, onSigned));
     this.queue = run.catch(() => undefined);
     return run;
@@ -132,7 +132,7 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
     }
   }
 
-  private async signAndBroadcast(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }> {
+  private async signAndBroadcast(req: TxRequest, onSigned: (txHash: string, nonce: number) => void | Promise<void>): Promise<{ hash: string; nonce: number }> {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
     const nonce = await this.nextNonce();
     // What Wallet.signTransaction does for a request with no `from` and a hex `to` (the same
@@ -151,7 +151,8 @@ export class EthersTxSender extends EthersChainReader implements TxSender {
     tx.signature = this.wallet.signingKey.sign(tx.unsignedHash);
     const signed = tx.serialized;
     const hash = keccak256(signed); // a signed transaction's hash is the hash of its serialisation
-    onSigned(hash, nonce);
+    // The journal write (and, with a shared journal, the lease fence) completes before the broadcast.
+    await onSigned(hash, nonce);
     await this.broadcast(signed);
     return { hash, nonce };
   }

@@ -108,10 +108,11 @@ export interface ChainReader {
 export interface TxSender extends ChainReader {
   readonly address: string;
   /**
-   * Signs `req` with the next nonce, calls `onSigned(hash, nonce)` (the journal write) and only
-   * then broadcasts. Serialised across jobs so nonces never collide.
+   * Signs `req` with the next nonce, calls `onSigned(hash, nonce)` (the journal write), waits for
+   * it, and only then broadcasts; when onSigned throws nothing is broadcast. Serialised across
+   * jobs so nonces never collide.
    */
-  send(req: TxRequest, onSigned: (txHash: string, nonce: number) => void): Promise<{ hash: string; nonce: number }>;
+  send(req: TxRequest, onSigned: (txHash: string, nonce: number) => void | Promise<void>): Promise<{ hash: string; nonce: number }>;
   /** Waits for the receipt up to `timeoutMs`; null on timeout (the row stays `sent`). */
   waitForReceipt(txHash: string, timeoutMs: number): Promise<ReceiptInfo | null>;
 }

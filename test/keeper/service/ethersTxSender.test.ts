@@ -39,7 +39,7 @@ describe("EthersTxSender signing", () => {
           const req = { ...r, maxFeePerGas: r.maxPriorityFeePerGas + extra };
           const sender = new CapturingSender(new Wallet(keeperSigningKey(key)), nonce);
           const journaled: [string, number, number][] = [];
-          const sent = await sender.send(req, (hash, n) => journaled.push([hash, n, sender.broadcasted.length]));
+          const sent = await sender.send(req, (hash, n) => void journaled.push([hash, n, sender.broadcasted.length]));
           const expected = await new Wallet(key).signTransaction({ type: 2, chainId: CHAIN_ID, nonce, value: 0n, ...req });
           expect(sender.broadcasted).to.deep.equal([expected]);
           expect(sent).to.deep.equal({ hash: keccak256(expected), nonce });

@@ -149,13 +149,13 @@ export class FakeChain implements TxSender {
   async feeQuote(): Promise<FeeQuote> {
     return this.fee;
   }
-  async send(req: TxRequest, onSigned: (h: string, n: number) => void): Promise<{ hash: string; nonce: number }> {
+  async send(req: TxRequest, onSigned: (h: string, n: number) => void | Promise<void>): Promise<{ hash: string; nonce: number }> {
     const pendingNonces = [...this.txs.values()].filter((t) => t.inMempool).map((t) => t.nonce + 1);
     const nonce = Math.max(this.minedNonce, ...pendingNonces);
     // Like a signature: the same nonce, call and fees give the same transaction, hence the same hash.
     const hash = keccakText(JSON.stringify({ nonce, ...req }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
     this.broadcasts += 1;
-    onSigned(hash, nonce);
+    await onSigned(hash, nonce);
     if (this.sendError) throw this.sendError;
     this.txs.set(hash, { hash, nonce, req, inMempool: true });
     return { hash, nonce };
