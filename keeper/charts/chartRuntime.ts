@@ -75,6 +75,7 @@ export const CHART_RUNTIME = String.raw`
       var hasRight = spec.series.some(function (s) { return s.axis === "right"; });
       var cats = spec.categories;
       var xAxis = { label: spec.xLabel, incrs: INCRS, values: tickValues, grid: { stroke: "#eee" } };
+      if (spec.xTime) xAxis = { label: spec.xLabel, grid: { stroke: "#eee" } };
       if (cats) {
         xAxis.splits = function () { return cats.map(function (_c, i) { return i; }); };
         xAxis.values = function (u, splits) { return splits.map(function (i) { return cats[i] || ""; }); };
@@ -82,10 +83,10 @@ export const CHART_RUNTIME = String.raw`
       }
       var axes = [xAxis, { label: spec.yLabel, scale: "y", incrs: INCRS, values: tickValues, size: 72, grid: { stroke: "#eee" } }];
       if (hasRight) axes.push({ label: spec.y2Label || "", scale: "y2", side: 1, incrs: INCRS, values: tickValues, size: 72, grid: { show: false } });
-      var scales = { x: { time: false }, y: {} };
+      var scales = { x: { time: !!spec.xTime }, y: {} };
       if (cats) scales.x.range = function () { return [-0.5, cats.length - 0.5]; };
       if (hasRight) scales.y2 = {};
-      var series = [{ label: spec.xLabel, value: function (u, v) { return cats ? (cats[Math.round(v)] || "") : fmtLegend(v); } }];
+      var series = [spec.xTime ? { label: spec.xLabel } : { label: spec.xLabel, value: function (u, v) { return cats ? (cats[Math.round(v)] || "") : fmtLegend(v); } }];
       spec.series.forEach(function (s) {
         var one = {
           label: s.label,
@@ -125,10 +126,15 @@ export const CHART_RUNTIME = String.raw`
     }
   }
 
-  /** Replaces the chart's data in place (the dashboard's polling), keeping a zoom the user chose. */
-  function update(u, container, spec) {
+  /**
+   * Replaces the chart's data in place (the dashboard's polling). The x range follows the new data
+   * unless the user has zoomed in (the shown range is narrower than the old data's), which stays.
+   */
+  function update(u, spec) {
     var data = [spec.x.slice()].concat(spec.series.map(function (s) { return s.values.map(function (v) { return v == null || !isFinite(v) ? null : v; }); }));
-    u.setData(data, true);
+    var old = u.data[0], sx = u.scales.x;
+    var zoomed = old && old.length > 1 && sx.min != null && (sx.min > old[0] || sx.max < old[old.length - 1]);
+    u.setData(data, !zoomed);
     return u;
   }
 

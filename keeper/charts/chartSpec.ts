@@ -25,6 +25,8 @@ export interface ChartMarker {
 
 export interface ChartSpec {
   readonly xLabel: string;
+  /** x values are Unix seconds: a clock-time axis (uPlot's time ticks) instead of a numeric one. */
+  readonly xTime?: boolean;
   readonly yLabel: string;
   readonly y2Label?: string;
   readonly x: readonly number[];

@@ -12,6 +12,7 @@ import { jobSettingsFromConfig } from "./config/jobSettings";
 import { ErrorClassifier } from "./errors/classifyError";
 import { OpsServer } from "./httpServer";
 import { Journal } from "./journal/journal";
+import { dashboardData } from "./dashboard/dashboardData";
 import { Keeper } from "./keeper";
 import { MarketJob } from "./marketJob";
 import { KeeperMetrics } from "./metrics";
@@ -106,6 +107,14 @@ export async function createKeeperApp(
     },
     betweenTicks(journal),
   );
-  ops = new OpsServer(metrics, () => keeper.health());
+  ops = new OpsServer(metrics, () => keeper.health(), () =>
+    dashboardData({
+      journal,
+      markets: jobs.map((j) => ({ name: j.name, snapshot: () => j.lastSnapshot })),
+      health: () => keeper.health(),
+      policy: policy.name,
+      dryRun: cfg.dryRun,
+    }),
+  );
   return { keeper, jobs, provider, journal, metrics, ops, policy, chainId: network.chainId };
 }

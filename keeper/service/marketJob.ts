@@ -70,6 +70,7 @@ export class MarketJob implements ServiceJob {
   private pausedTicks = 0;
   private pausedReason?: string;
   private readonly volatility = new VolatilityEstimator();
+  private snapshot?: MarketSnapshot;
 
   constructor(private readonly deps: MarketJobDeps) {
     this.name = deps.market;
@@ -83,6 +84,11 @@ export class MarketJob implements ServiceJob {
 
   get whyHalted(): string | undefined {
     return this.haltReason;
+  }
+
+  /** The last chain read (the dashboard's live figures); undefined before the first tick read. */
+  get lastSnapshot(): MarketSnapshot | undefined {
+    return this.snapshot;
   }
 
   async init(): Promise<void> {
@@ -135,6 +141,7 @@ export class MarketJob implements ServiceJob {
 
     // 2. Read one consistent snapshot; the block number is the decision slot.
     const snap = await this.deps.gateway.read();
+    this.snapshot = snap;
     // The per-tick child logger (adds `block`) is built only when a line is actually logged.
     let blockLog: Logger | undefined;
     const log = (): Logger => (blockLog ??= this.deps.log.child({ block: snap.blockNumber }));
