@@ -12,6 +12,11 @@ import { jobSettingsFromConfig } from "./config/jobSettings";
 import { ErrorClassifier } from "./errors/classifyError";
 import { OpsServer } from "./httpServer";
 import { Journal } from "./journal/journal";
+import { PgJournal } from "./journal/pgJournal";
+import type { JournalStore } from "./journal/store";
+import { defaultReplicaId } from "./ha/lease";
+import { LeasedJob } from "./ha/leasedJob";
+import type { ServiceJob } from "./job";
 import { dashboardData } from "./dashboard/dashboardData";
 import { Keeper } from "./keeper";
 import { MarketJob } from "./marketJob";
@@ -22,7 +27,9 @@ export interface KeeperApp {
   readonly keeper: Keeper;
   readonly jobs: readonly MarketJob[];
   readonly provider: KeeperRpcProvider;
-  readonly journal: Journal;
+  /** The SQLite journal, or with journalBackend "postgres" the shared one (then `lease` is set). */
+  readonly journal: JournalStore;
+  readonly lease?: PgJournal["lease"];
   readonly metrics: KeeperMetrics;
   readonly ops: OpsServer;
   /** Port /metrics and /healthz listen on (127.0.0.1). */
@@ -70,13 +77,17 @@ export async function createKeeperApp(
   const parseCost = hookCostParser(abis.market);
   const sender = cfg.keeperKey ? new EthersTxSender(provider, new Wallet(keeperSigningKey(cfg.keeperKey), provider), parseCost) : undefined;
   const chain = sender ?? new EthersChainReader(provider, parseCost);
-  const journal = Journal.open(cfg.journalPath);
+  const pg = cfg.journalBackend === "postgres" ? await openSharedJournal(cfg, log).catch((e: unknown) => {
+    provider.destroy();
+    throw e;
+  }) : undefined;
+  const journal: JournalStore = pg ?? Journal.open(cfg.journalPath);
   const metrics = new KeeperMetrics({ defaultMetrics: true });
 
   const jobs: MarketJob[] = [];
   for (const m of cfg.markets) {
-    const gateway = await EthersMarketGateway.connect(provider, m, cfg.keeperAddress).catch((e: unknown) => {
-      journal.close();
+    const gateway = await EthersMarketGateway.connect(provider, m, cfg.keeperAddress).catch(async (e: unknown) => {
+      await journal.close();
       provider.destroy();
       throw e;
     });
@@ -96,13 +107,15 @@ export async function createKeeperApp(
       }),
     );
   }
+  // Redundant keepers: each market job ticks only while this replica holds the lease.
+  const scheduled: ServiceJob[] = pg ? jobs.map((j) => new LeasedJob(j, pg.lease, log.child({ market: j.name, replica: pg.lease.settings.replica }))) : jobs;
   let ops: OpsServer | undefined;
   const keeper = new Keeper(
-    jobs,
+    scheduled,
     log,
     async () => {
       await ops?.stop();
-      journal.close();
+      await journal.close(); // the shared journal releases the lease here: a standby takes over at once
       provider.destroy();
     },
     betweenTicks(journal),
@@ -114,7 +127,15 @@ export async function createKeeperApp(
       health: () => keeper.health(),
       policy: policy.name,
       dryRun: cfg.dryRun,
+      ...(pg ? { replica: () => pg.lease.status() } : {}),
     }),
   );
-  return { keeper, jobs, provider, journal, metrics, ops, policy, chainId: network.chainId };
+  return { keeper, jobs, provider, journal, metrics, ops, policy, chainId: network.chainId, ...(pg ? { lease: pg.lease } : {}) };
+}
+
+async function openSharedJournal(cfg: KeeperConfig, log: Logger): Promise<PgJournal> {
+  const replica = cfg.replicaId ?? defaultReplicaId();
+  const pg = await PgJournal.open(cfg.journalUrl!, { ...cfg.lease, replica }, { log: log.child({ replica }) });
+  log.info({ replica, lease: cfg.lease.name, ttlMs: cfg.lease.ttlMs, renewMs: cfg.lease.renewMs, takeoverBoundMs: cfg.lease.ttlMs + cfg.lease.renewMs }, "shared journal (PostgreSQL) open; ticks only while holding the lease");
+  return pg;
 }

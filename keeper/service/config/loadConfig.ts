@@ -30,7 +30,8 @@ export interface ConfigOverrides {
 /**
  * Read, validate and resolve the keeper config. Fails fast with every problem at once,
  * each naming its field. Environment: DAMM_KEEPER_KEY (required unless dry-run with
- * DAMM_KEEPER_ADDRESS), DAMM_RPC_URL, DAMM_JOURNAL_PATH, DAMM_METRICS_PORT override the file.
+ * DAMM_KEEPER_ADDRESS), DAMM_RPC_URL, DAMM_JOURNAL_PATH, DAMM_METRICS_PORT override the file;
+ * DAMM_JOURNAL_URL is the shared journal's PostgreSQL URL (required with journalBackend "postgres").
  */
 export function loadConfig(configPath: string, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): KeeperConfig {
   const absPath = path.resolve(configPath);
@@ -63,6 +64,13 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   if (!parsed.success || problems.length > 0) throw new ConfigError(source, problems);
 
   const cfg = parsed.data;
+  const journalUrl = env.DAMM_JOURNAL_URL?.trim() || undefined;
+  if (cfg.journalBackend === "postgres" && !journalUrl) {
+    problems.push('DAMM_JOURNAL_URL: missing; journalBackend "postgres" needs the shared journal\'s URL (postgres://user@host:port/db) in the environment');
+  } else if (journalUrl && !/^postgres(ql)?:\/\/\S+$/.test(journalUrl)) {
+    problems.push("DAMM_JOURNAL_URL: must be a postgres:// or postgresql:// URL"); // never echo it: it may hold a password
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
   if (overrides.network !== undefined && cfg.network !== undefined && cfg.network !== overrides.network) {
     problems.push(`network: the file is for "${cfg.network}" but --network is "${overrides.network}"`);
     throw new ConfigError(source, problems);
@@ -80,6 +88,7 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
     keeperKey,
     keeperAddress,
     configPath: source,
+    ...(cfg.journalBackend === "postgres" ? { journalUrl } : {}),
   };
 }
 

@@ -44,6 +44,18 @@ export const economicsConfigSchema = z.strictObject({
   trackingValuePerBps: z.number().nonnegative({ error: "must be >= 0" }).default(0),
 });
 
+/** Redundant keepers (journalBackend "postgres"): the lease that lets exactly one replica send. */
+export const leaseConfigSchema = z
+  .strictObject({
+    /** Lease row; replicas with the same name in the same database form one group. */
+    name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: "must be 1-64 chars of [A-Za-z0-9_.:-]" }).default("damm-keeper"),
+    /** A dead active replica's lease lapses after at most this long. */
+    ttlMs: positiveInt.min(500, { error: "must be >= 500" }).default(15_000),
+    /** Renewal (active) and take-over attempt (standby) interval; at most ttlMs / 3. */
+    renewMs: positiveInt.min(100, { error: "must be >= 100" }).default(5_000),
+  })
+  .refine((l) => l.renewMs * 3 <= l.ttlMs, { error: "renewMs must be at most a third of ttlMs", path: ["renewMs"] });
+
 export const keeperConfigSchema = z
   .strictObject({
     /** Optional label of the network the file is meant for; must equal the CLI's --network when both are given. */
@@ -60,6 +72,14 @@ export const keeperConfigSchema = z
     dryRun: z.boolean().default(false),
     /** SQLite file; relative paths resolve against the config file's directory. */
     journalPath: z.string().min(1, { error: "must be a file path" }),
+    /**
+     * "sqlite" (embedded, journalPath) or "postgres": a journal shared by redundant replicas, at
+     * the URL in DAMM_JOURNAL_URL (environment only: it may carry a password), with a lease.
+     */
+    journalBackend: z.enum(["sqlite", "postgres"]).default("sqlite"),
+    lease: leaseConfigSchema.default({ name: "damm-keeper", ttlMs: 15_000, renewMs: 5_000 }),
+    /** This replica's id in the lease and the journal (default host:pid). */
+    replicaId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: "must be 1-64 chars of [A-Za-z0-9_.:-]" }).optional(),
     /** 0 = pick a free port (tests). */
     metricsPort: z.number().int().min(0).max(65_535, { error: "must be a port 0-65535" }).default(9464),
     maxConsecutiveFailures: positiveInt.default(5),
@@ -86,6 +106,7 @@ export type MarketConfig = z.infer<typeof marketConfigSchema>;
 export type GasConfig = z.infer<typeof gasConfigSchema>;
 export type BackoffConfig = z.infer<typeof backoffConfigSchema>;
 export type EconomicsConfig = z.infer<typeof economicsConfigSchema>;
+export type LeaseConfig = z.infer<typeof leaseConfigSchema>;
 
 /** The validated file plus what only the environment may supply. */
 export interface KeeperConfig extends KeeperFileConfig {
@@ -95,4 +116,6 @@ export interface KeeperConfig extends KeeperFileConfig {
   readonly keeperAddress?: string;
   /** Absolute path of the file this came from. */
   readonly configPath: string;
+  /** PostgreSQL URL of the shared journal (DAMM_JOURNAL_URL), when journalBackend is "postgres". */
+  readonly journalUrl?: string;
 }

@@ -41,6 +41,8 @@ export interface DecisionRecord {
   readonly updatedAt: number;
   readonly sentAt: number | null;
   readonly finalizedAt: number | null;
+  /** The replica that decided (shared PostgreSQL journal only). */
+  readonly replica?: string | null;
 }
 
 export interface NewDecision {
@@ -285,18 +287,19 @@ export class Journal {
   }
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** JSON has no Infinity (sinceLastUpdate may be); store it as null and read it back as Infinity. */
-function jsonNumbers(_k: string, v: unknown): unknown {
+export function jsonNumbers(_k: string, v: unknown): unknown {
   return typeof v === "number" && !Number.isFinite(v) ? null : v;
 }
 
-function finiteOrNull(x: number | undefined): number | null {
+export function finiteOrNull(x: number | undefined): number | null {
   return x === undefined || !Number.isFinite(x) ? null : x;
 }
 
-function toRecord(r: Row): DecisionRecord {
+/** A row of either journal (same column names and encodings) as a record. */
+export function toRecord(r: Row): DecisionRecord {
   const obs = JSON.parse(r.observation as string) as Record<string, number | null>;
   if (obs.sinceLastUpdate === null) obs.sinceLastUpdate = Infinity;
   return {
@@ -332,5 +335,6 @@ function toRecord(r: Row): DecisionRecord {
     updatedAt: r.updated_at as number,
     sentAt: r.sent_at as number | null,
     finalizedAt: r.finalized_at as number | null,
+    ...(r.replica !== undefined ? { replica: r.replica as string | null } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { KeeperError } from "../errors/classifyError";
 import type { DecisionRecord, DecisionStatus, NewDecision, PreviewRecord } from "./journal";
 
 /** A value now (SQLite, synchronous) or later (PostgreSQL): callers always `await` it. */
@@ -32,10 +33,13 @@ export interface JournalStore {
   close(): Awaitable<void>;
 }
 
-/** A fenced write was refused: another replica holds the lease (or this one's expired). */
-export class LeaseLostError extends Error {
+/**
+ * A fenced write was refused: another replica holds the lease (or this one's expired). Nothing
+ * was decided or sent; the replica turns standby at its next tick ("nextBlock": not the chain's fault).
+ */
+export class LeaseLostError extends KeeperError {
   constructor(readonly replica: string, what: string) {
-    super(`lease lost: replica ${replica} no longer holds the journal lease (${what} refused)`);
+    super("nextBlock", `lease lost: replica ${replica} no longer holds the journal lease (${what} refused)`);
     this.name = "LeaseLostError";
   }
 }

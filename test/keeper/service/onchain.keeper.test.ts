@@ -40,7 +40,7 @@ describe("keeper service on the in-process Hardhat network", function () {
 
   async function tickOnce(app: App): Promise<DecisionRecord> {
     await app.jobs[0].tick();
-    const rows = app.journal.list();
+    const rows = await app.journal.list();
     return rows[rows.length - 1];
   }
 
@@ -224,7 +224,7 @@ describe("keeper service on the in-process Hardhat network", function () {
           expect(await ethers.provider.getBlockNumber()).to.equal(block0);
           expect((await f.market.marketState()).toString()).to.equal(state0.toString());
         } else await mine(1);
-        return app.journal.list();
+        return await app.journal.list();
       };
 
       const shadow = await run(true);
@@ -281,7 +281,7 @@ describe("keeper service on the in-process Hardhat network", function () {
         delays.push((await app.jobs[0].tick()).nextDelayMs);
         await mine(1);
       }
-      const rows = app.journal.list();
+      const rows = await app.journal.list();
       expect(rows.map((r) => [r.status, r.skipReason, r.errorClass])).to.deep.equal(Array(3).fill(["skipped", "preview refused: Vamm_Paused()", "nextBlock"]));
       // testKeeperConfig: interval 100 ms, backoff 20 ms · 2^(n−1) capped at 200 ms; the longer one wins.
       expect(delays).to.deep.equal([100, 100, 100]);
