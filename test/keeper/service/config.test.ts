@@ -118,6 +118,31 @@ describe("keeper config", () => {
     });
   });
 
+  describe("the shared journal of redundant keepers", () => {
+    it("defaults to the embedded SQLite journal with no URL", () => {
+      const cfg = parseConfig(validConfig(), "/etc/damm/keeper.json", { ...env, DAMM_JOURNAL_URL: "postgres://x@h/db" });
+      expect([cfg.journalBackend, cfg.journalUrl, cfg.lease]).to.deep.equal(["sqlite", undefined, { name: "damm-keeper", ttlMs: 15_000, renewMs: 5_000 }]);
+    });
+
+    it("takes the PostgreSQL URL from DAMM_JOURNAL_URL only, with the lease settings from the file", () => {
+      const url = "postgresql://keeper:pw@db.internal:5432/damm";
+      const cfg = parseConfig({ ...validConfig(), journalBackend: "postgres", lease: { ttlMs: 9_000, renewMs: 3_000 }, replicaId: "eu-1" }, "/k.json", { ...env, DAMM_JOURNAL_URL: url });
+      expect([cfg.journalBackend, cfg.journalUrl, cfg.lease, cfg.replicaId]).to.deep.equal(["postgres", url, { name: "damm-keeper", ttlMs: 9_000, renewMs: 3_000 }, "eu-1"]);
+    });
+
+    it("names a missing or malformed URL without echoing it, and a lease renewed too rarely for its ttl", () => {
+      const pg = { ...validConfig(), journalBackend: "postgres" };
+      expect(problemsOf(() => parseConfig(pg, "/k.json", env))).to.deep.equal([
+        `DAMM_JOURNAL_URL: missing; journalBackend "postgres" needs the shared journal's URL (postgres://user@host:port/db) in the environment`,
+      ]);
+      const bad = problemsOf(() => parseConfig(pg, "/k.json", { ...env, DAMM_JOURNAL_URL: "mysql://u:topsecret@h/db" }));
+      expect(bad).to.deep.equal(["DAMM_JOURNAL_URL: must be a postgres:// or postgresql:// URL"]);
+      expect(problemsOf(() => parseConfig({ ...pg, lease: { ttlMs: 1_000, renewMs: 500 }, journalBackend: "sqlite" }, "/k.json", env))).to.deep.equal([
+        "lease.renewMs: renewMs must be at most a third of ttlMs",
+      ]);
+    });
+  });
+
   describe("malformed files", () => {
     it("reports unreadable and non-JSON files", () => {
       expect(problemsOf(() => loadConfig("/nonexistent/keeper.json", env))[0]).to.match(/^file: cannot read \(ENOENT\)/);

@@ -3,25 +3,22 @@
  * 127.0.0.1, behind a seeded fault proxy (helpers/faultProxy.ts). The chain cannot be restarted
  * with its state, so a "node restart" is an outage of the endpoint: connections refused and reset
  * for 2 s, then the same node again on the same port — what a keeper sees while a node restarts.
- * Afterwards the journal is audited against the chain:
- *   - no row is left open (decided / sent): every decision reached a final status;
- *   - the confirmed rows' transactions are exactly the PegUpdated / KUpdated events (nothing
- *     applied twice, nothing applied without a journal row);
- *   - every transaction the keeper's account mined has a journal row (nonce accounting);
- *   - the keeper kept deciding and applying after the fault.
+ * Afterwards the journal is audited against the chain (helpers/audit.ts) and the keeper must have
+ * kept deciding and applying after the fault.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { startKeeperApp } from "../../../keeper/service/app";
-import { Journal, type DecisionRecord } from "../../../keeper/service/journal/journal";
+import { Journal } from "../../../keeper/service/journal/journal";
 import { silentLogger } from "../../../keeper/service/logger";
+import { auditJournalAgainstChain, statusHistogram } from "./helpers/audit";
 import { FaultProxy, mulberry32 } from "./helpers/faultProxy";
-import { deployKeeperFixture, KEEPER_KEY, ROOT, setOracle, startRpcServer, testKeeperConfig } from "./helpers/onchain";
+import { spawnKeeperCli } from "./helpers/keeperProcess";
+import { deployKeeperFixture, setOracle, startRpcServer, testKeeperConfig } from "./helpers/onchain";
 
 type Fixture = Awaited<ReturnType<typeof deployKeeperFixture>>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,34 +33,7 @@ async function nudgeOracle(f: Fixture, rand: () => number): Promise<void> {
   await setOracle(f.oracle, mark * (rand() < 0.5 ? 0.995 : 1.005));
 }
 
-async function audit(f: Fixture, rows: readonly DecisionRecord[], nonce0: number, fromBlock: number): Promise<{ confirmed: DecisionRecord[] }> {
-  expect(rows.filter((r) => r.status === "decided" || r.status === "sent").map((r) => [r.id, r.status])).to.deep.equal([]);
-  const events = [...(await f.market.queryFilter(f.market.filters.PegUpdated(), fromBlock)), ...(await f.market.queryFilter(f.market.filters.KUpdated(), fromBlock))];
-  const confirmed = rows.filter((r) => r.status === "confirmed");
-  expect(confirmed.map((r) => r.txHash).sort()).to.deep.equal(events.map((e) => e.transactionHash).sort());
-  expect(new Set(events.map((e) => e.transactionHash)).size).to.equal(events.length);
-  // Every keeper transaction that was mined belongs to exactly one live journal row. A reconciled
-  // (dropped) row keeps its hash on record; the fresh decision may re-sign the identical transaction.
-  const mined: string[] = [];
-  for (const r of rows) if (r.status !== "reconciled" && r.txHash && (await ethers.provider.getTransactionReceipt(r.txHash))) mined.push(r.txHash);
-  expect(new Set(mined).size).to.equal(mined.length);
-  for (const r of rows) if (r.status === "reconciled" && r.txHash && (await ethers.provider.getTransactionReceipt(r.txHash))) expect(mined).to.include(r.txHash);
-  expect((await ethers.provider.getTransactionCount(f.keeper.address, "latest")) - nonce0).to.equal(mined.length);
-  // One live decision per (market, slot).
-  const live = rows.filter((r) => r.status !== "reconciled").map((r) => r.idempotencyKey);
-  expect(new Set(live).size).to.equal(live.length);
-  return { confirmed };
-}
-
-/** "status: reason × n" lines, most frequent first: what the journal says when an expectation fails. */
-function statusHistogram(rows: readonly DecisionRecord[]): string {
-  const counts = new Map<string, number>();
-  for (const r of rows) {
-    const key = `${r.status}${r.skipReason ? `: ${r.skipReason.replace(/\d{4,}/g, "N")}` : ""}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} × ${k}`).join("\n");
-}
+const audit = auditJournalAgainstChain;
 
 describe("keeper under faults", function () {
   this.timeout(120_000);
@@ -130,31 +100,8 @@ describe("keeper under faults", function () {
   });
 
   describe("SIGKILL mid-tick, restarted on the same journal", () => {
-    const cli = path.join(ROOT, "keeper/service/cli.ts");
 
-    function spawnKeeper(configFile: string): { child: ChildProcess; lines: string[]; exited: Promise<number | null>; started: Promise<void> } {
-      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", cli, "--config", configFile], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", DAMM_KEEPER_KEY: KEEPER_KEY },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const lines: string[] = [];
-      let buf = "";
-      let onStarted!: () => void;
-      const started = new Promise<void>((r) => (onStarted = r));
-      child.stdout!.on("data", (d: Buffer) => {
-        buf += d.toString();
-        const parts = buf.split("\n");
-        buf = parts.pop() ?? "";
-        for (const l of parts) {
-          lines.push(l);
-          if (l.includes('"msg":"keeper started"')) onStarted();
-        }
-      });
-      child.stderr!.on("data", (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
-      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-      return { child, lines, exited, started };
-    }
+    const spawnKeeper = (configFile: string) => spawnKeeperCli(configFile);
 
     it("reconciles the interrupted decisions and never applies one twice", async () => {
       const f = await loadFixture(deployKeeperFixture);
