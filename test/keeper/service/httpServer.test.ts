@@ -39,4 +39,44 @@ describe("ops server (/metrics, /healthz)", () => {
     const addr = (server as unknown as { server: { address(): { address: string } } }).server.address();
     expect(addr.address).to.equal("127.0.0.1");
   });
+
+  it("serves no dashboard unless given its data source", async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/dashboard`)).status).to.equal(404);
+    expect((await fetch(`http://127.0.0.1:${port}/dashboard/data.json`)).status).to.equal(404);
+  });
+
+  describe("with the dashboard", () => {
+    let dash: OpsServer;
+    let dashPort: number;
+    let answer: unknown = { markets: [] };
+    beforeEach(async () => {
+      dash = new OpsServer(metrics, () => health, async () => answer);
+      dashPort = await dash.start(0);
+    });
+    afterEach(() => dash.stop());
+
+    it("serves the self-contained page (uPlot inlined, nothing fetched from elsewhere) and its data, uncached", async () => {
+      const page = await fetch(`http://127.0.0.1:${dashPort}/dashboard`);
+      expect([page.status, page.headers.get("content-type"), page.headers.get("cache-control")]).to.deep.equal([200, "text/html; charset=utf-8", "no-store"]);
+      const html = await page.text();
+      expect(html).to.contain("uPlot");
+      expect(html).to.contain("/dashboard/data.json");
+      expect(html.match(/\b(src|href)=["']?https?:/g)).to.equal(null);
+      answer = { markets: [{ name: "ETH-PERP" }] };
+      const data = await fetch(`http://127.0.0.1:${dashPort}/dashboard/data.json`);
+      expect([data.status, data.headers.get("content-type")]).to.deep.equal([200, "application/json"]);
+      expect(await data.json()).to.deep.equal(answer);
+    });
+
+    it("answers 500 naming the error when the data cannot be built", async () => {
+      const failing = new OpsServer(metrics, () => health, async () => Promise.reject(new Error("journal database: connection refused")));
+      const p = await failing.start(0);
+      try {
+        const res = await fetch(`http://127.0.0.1:${p}/dashboard/data.json`);
+        expect([res.status, await res.text()]).to.deep.equal([500, "error: journal database: connection refused\n"]);
+      } finally {
+        await failing.stop();
+      }
+    });
+  });
 });
