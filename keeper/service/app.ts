@@ -17,7 +17,7 @@ import type { JournalStore } from "./journal/store";
 import { defaultReplicaId } from "./ha/lease";
 import { LeasedJob } from "./ha/leasedJob";
 import type { ServiceJob } from "./job";
-import { dashboardData } from "./dashboard/dashboardData";
+import { DashboardFeed } from "./dashboard/dashboardData";
 import { Keeper } from "./keeper";
 import { MarketJob } from "./marketJob";
 import { KeeperMetrics } from "./metrics";
@@ -108,7 +108,7 @@ export async function createKeeperApp(
     );
   }
   // Redundant keepers: each market job ticks only while this replica holds the lease.
-  const scheduled: ServiceJob[] = pg ? jobs.map((j) => new LeasedJob(j, pg.lease, log.child({ market: j.name, replica: pg.lease.settings.replica }))) : jobs;
+  const scheduled: ServiceJob[] = pg ? jobs.map((j) => new LeasedJob(j, pg.lease, log.child({ market: j.name, replica: pg.lease.settings.replica }), metrics)) : jobs;
   let ops: OpsServer | undefined;
   const keeper = new Keeper(
     scheduled,
@@ -120,16 +120,15 @@ export async function createKeeperApp(
     },
     betweenTicks(journal),
   );
-  ops = new OpsServer(metrics, () => keeper.health(), () =>
-    dashboardData({
-      journal,
-      markets: jobs.map((j) => ({ name: j.name, snapshot: () => j.lastSnapshot })),
-      health: () => keeper.health(),
-      policy: policy.name,
-      dryRun: cfg.dryRun,
-      ...(pg ? { replica: () => pg.lease.status() } : {}),
-    }),
-  );
+  const feed = new DashboardFeed({
+    journal,
+    markets: jobs.map((j) => ({ name: j.name, snapshot: () => j.lastSnapshot })),
+    health: () => keeper.health(),
+    policy: policy.name,
+    dryRun: cfg.dryRun,
+    ...(pg ? { replica: () => pg.lease.status() } : {}),
+  });
+  ops = new OpsServer(metrics, () => keeper.health(), () => feed.data());
   return { keeper, jobs, provider, journal, metrics, ops, policy, chainId: network.chainId, ...(pg ? { lease: pg.lease } : {}) };
 }
 

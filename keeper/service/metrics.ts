@@ -17,6 +17,7 @@ export class KeeperMetrics {
   readonly consecutiveFailures: Gauge<"market">;
   readonly halted: Gauge<"market">;
   readonly tickDuration: Histogram<"market">;
+  readonly leaseActive: Gauge<"replica">;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -36,6 +37,7 @@ export class KeeperMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     });
+    this.leaseActive = new Gauge({ name: "damm_keeper_lease_active", help: "1 while this replica holds the redundant keepers' lease (shared journal only); alert when no replica reports 1", labelNames: ["replica"], registers });
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: "damm_keeper_" });
   }
 }

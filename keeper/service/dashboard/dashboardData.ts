@@ -73,7 +73,9 @@ export interface MarketView {
   readonly history: { readonly t: number[]; readonly mark: (number | null)[]; readonly oracle: (number | null)[]; readonly gapBps: (number | null)[]; readonly budget: (number | null)[] };
   /** Newest first. */
   readonly decisions: readonly DecisionView[];
+  /** Rows by status among the market's newest `countedRows` journal rows. */
   readonly counts: Readonly<Record<string, number>>;
+  readonly countedRows: number;
 }
 
 export interface DashboardData {
@@ -125,55 +127,116 @@ export function decisionView(r: DecisionRecord): DecisionView {
   };
 }
 
-/** One point per block: a reconciled row was decided again at the same slot. */
-function history(rows: readonly DecisionRecord[]): MarketView["history"] {
-  const bySlot = new Map<number, DecisionRecord>();
-  for (const r of rows) if (r.status !== "reconciled" || !bySlot.has(r.slot)) bySlot.set(r.slot, r);
-  const points = [...bySlot.values()].filter((r) => r.blockTimestamp !== null).sort((a, b) => a.slot - b.slot);
-  const mark = points.map((r) => r.observation.mark);
-  const oracle = points.map((r) => r.observation.oracle);
-  const ds = downsample(
-    points.map((r) => r.blockTimestamp!),
-    [mark, oracle, points.map((r) => gapBpsOf(r.observation.mark, r.observation.oracle)), points.map((r) => r.observation.budget)],
-    MAX_CHART_POINTS,
-  );
-  return { t: ds.x, mark: ds.series[0], oracle: ds.series[1], gapBps: ds.series[2], budget: ds.series[3] };
+interface Point {
+  readonly slot: number;
+  readonly t: number;
+  readonly mark: number;
+  readonly oracle: number;
+  readonly budget: number;
+  readonly reconciled: boolean;
 }
 
-export async function dashboardData(src: DashboardSource, limits: DashboardLimits = DEFAULT_DASHBOARD_LIMITS, now: () => number = Date.now): Promise<DashboardData> {
-  const markets: MarketView[] = [];
-  for (const m of src.markets) {
-    const rows = await src.journal.list(m.name, limits.historyRows);
-    const views = rows.slice(-limits.decisions).reverse().map(decisionView);
-    const counts: Record<string, number> = {};
-    for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    const s = m.snapshot();
-    markets.push({
-      name: m.name,
-      latest: views[0] ?? null,
-      live: s
-        ? {
-            blockNumber: s.blockNumber,
-            blockTimestamp: s.blockTimestamp,
-            budget: wadToNumber(s.budget),
-            dailyCapHeadroom: s.dailyCapHeadroom === undefined ? null : wadToNumber(s.dailyCapHeadroom),
-            paused: s.paused,
-            oracleAgeS: Math.max(0, s.blockTimestamp - s.oracleUpdatedAt),
-          }
-        : null,
-      history: history(rows),
-      decisions: views,
-      counts,
-    });
+/** Rows read per market on a poll after the first (far more than a poll interval's ticks). */
+const INCREMENT_ROWS = 500;
+
+/**
+ * Builds DashboardData on every poll without re-reading the whole history: the points (one per
+ * block) are cached per market and only rows newer than the last one seen are read, so a poll
+ * costs a few small journal reads — it runs on the keeper's event loop, between its ticks.
+ * Observations never change once journaled; statuses do, so the decision lists are read fresh.
+ */
+export class DashboardFeed {
+  private readonly points = new Map<string, { lastId: number; bySlot: Map<number, Point> }>();
+
+  constructor(
+    private readonly src: DashboardSource,
+    private readonly limits: DashboardLimits = DEFAULT_DASHBOARD_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async data(): Promise<DashboardData> {
+    const { src, limits } = this;
+    const markets: MarketView[] = [];
+    for (const m of src.markets) {
+      const recent = await src.journal.list(m.name, Math.max(limits.decisions, INCREMENT_ROWS));
+      const history = await this.history(m.name, recent);
+      const views = recent.slice(-limits.decisions).reverse().map(decisionView);
+      const s = m.snapshot();
+      markets.push({
+        name: m.name,
+        latest: views[0] ?? null,
+        live: s
+          ? {
+              blockNumber: s.blockNumber,
+              blockTimestamp: s.blockTimestamp,
+              budget: wadToNumber(s.budget),
+              dailyCapHeadroom: s.dailyCapHeadroom === undefined ? null : wadToNumber(s.dailyCapHeadroom),
+              paused: s.paused,
+              oracleAgeS: Math.max(0, s.blockTimestamp - s.oracleUpdatedAt),
+            }
+          : null,
+        history,
+        decisions: views,
+        counts: countStatuses(recent),
+        countedRows: recent.length,
+      });
+    }
+    const tail = (await src.journal.list(undefined, limits.tail)).reverse().map(decisionView);
+    return {
+      generatedAt: this.now(),
+      policy: src.policy ?? null,
+      dryRun: src.dryRun ?? false,
+      health: await src.health(),
+      replica: src.replica?.() ?? null,
+      markets,
+      journalTail: tail,
+    };
   }
-  const tail = (await src.journal.list(undefined, limits.tail)).reverse().map(decisionView);
-  return {
-    generatedAt: now(),
-    policy: src.policy ?? null,
-    dryRun: src.dryRun ?? false,
-    health: await src.health(),
-    replica: src.replica?.() ?? null,
-    markets,
-    journalTail: tail,
-  };
+
+  private async history(market: string, recent: readonly DecisionRecord[]): Promise<MarketView["history"]> {
+    let cache = this.points.get(market);
+    // First poll, or more rows arrived since the last one than `recent` covers: read the window.
+    if (!cache || (recent.length > 0 && recent[0].id > cache.lastId + 1 && recent.length >= INCREMENT_ROWS)) {
+      cache = { lastId: 0, bySlot: new Map() };
+      this.points.set(market, cache);
+      this.add(cache, await this.src.journal.list(market, this.limits.historyRows));
+    }
+    this.add(cache, recent);
+    const points = [...cache.bySlot.values()].sort((a, b) => a.slot - b.slot);
+    const ds = downsample(
+      points.map((p) => p.t),
+      [points.map((p) => p.mark), points.map((p) => p.oracle), points.map((p) => gapBpsOf(p.mark, p.oracle)), points.map((p) => p.budget)],
+      MAX_CHART_POINTS,
+    );
+    return { t: ds.x, mark: ds.series[0], oracle: ds.series[1], gapBps: ds.series[2], budget: ds.series[3] };
+  }
+
+  /** One point per block: a reconciled row was decided again at the same slot (the live row wins). */
+  private add(cache: { lastId: number; bySlot: Map<number, Point> }, rows: readonly DecisionRecord[]): void {
+    for (const r of rows) {
+      if (r.id <= cache.lastId) continue; // observations never change once journaled
+      cache.lastId = Math.max(cache.lastId, r.id);
+      if (r.blockTimestamp === null) continue;
+      const had = cache.bySlot.get(r.slot);
+      const reconciled = r.status === "reconciled";
+      if (had && !had.reconciled && reconciled) continue;
+      cache.bySlot.set(r.slot, { slot: r.slot, t: r.blockTimestamp, mark: r.observation.mark, oracle: r.observation.oracle, budget: r.observation.budget, reconciled });
+    }
+    // Bounded: the newest historyRows blocks.
+    if (cache.bySlot.size > this.limits.historyRows) {
+      const slots = [...cache.bySlot.keys()].sort((a, b) => a - b);
+      for (const sl of slots.slice(0, slots.length - this.limits.historyRows)) cache.bySlot.delete(sl);
+    }
+  }
+}
+
+function countStatuses(rows: readonly DecisionRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+/** One-shot DashboardData (no cache carried between calls). */
+export async function dashboardData(src: DashboardSource, limits: DashboardLimits = DEFAULT_DASHBOARD_LIMITS, now: () => number = Date.now): Promise<DashboardData> {
+  return new DashboardFeed(src, limits, now).data();
 }

@@ -107,7 +107,7 @@ const CLIENT = String.raw`
       figure(n, "dailyCapHeadroom", "daily-cap headroom", live && live.dailyCapHeadroom, live && live.dailyCapHeadroom != null ? fmt.quote(live.dailyCapHeadroom) + (live.budget > 0 ? " (" + fixed(100 * Math.min(1, live.dailyCapHeadroom / live.budget), 0) + "% of budget)" : "") : "not exposed"),
       figure(n, "oracleAge", "oracle age", live && live.oracleAgeS, fmt.age(live && live.oracleAgeS), live && live.oracleAgeS > 600 ? "warn" : ""),
       figure(n, "slot", "last decision block", l && l.slot, fmt.int(l && l.slot)),
-      figure(n, "confirmed", "confirmed / skipped", m.counts.confirmed || 0, (m.counts.confirmed || 0) + " / " + (m.counts.skipped || 0)),
+      figure(n, "confirmed", "confirmed / skipped (last " + m.countedRows + ")", m.counts.confirmed || 0, (m.counts.confirmed || 0) + " / " + (m.counts.skipped || 0)),
       figure(n, "paused", "paused", live ? (live.paused ? 1 : 0) : null, live ? (live.paused ? "yes" : "no") : "–", live && live.paused ? "warn" : "")
     );
     var sp = specs(m);

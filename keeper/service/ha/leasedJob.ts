@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { JobHealth, ServiceJob, TickReport } from "../job";
+import type { KeeperMetrics } from "../metrics";
 import type { PgLease } from "./lease";
 
 /**
@@ -18,6 +19,7 @@ export class LeasedJob implements ServiceJob {
     private readonly inner: ServiceJob,
     private readonly lease: PgLease,
     private readonly log: Logger,
+    private readonly metrics?: KeeperMetrics,
   ) {
     this.name = inner.name;
   }
@@ -39,6 +41,7 @@ export class LeasedJob implements ServiceJob {
       this.log.warn({ err: e }, "lease check failed");
       held = false;
     }
+    this.metrics?.leaseActive.set({ replica: this.lease.settings.replica }, held ? 1 : 0);
     if (!held) {
       if (this.term !== 0) this.log.warn({ term: this.term }, "no longer active: standing by");
       this.term = 0;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dashboardData, gapBpsOf } from "../../../keeper/service/dashboard/dashboardData";
+import { DashboardFeed, dashboardData, gapBpsOf } from "../../../keeper/service/dashboard/dashboardData";
 import { Journal } from "../../../keeper/service/journal/journal";
 import type { MarketSnapshot } from "../../../keeper/service/chain/types";
 import { newDecision } from "./helpers/journalFixtures";
@@ -43,7 +43,7 @@ describe("dashboard data", () => {
     ]);
     expect(eth.latest!.id).to.equal(c);
     expect(eth.live).to.deep.equal({ blockNumber: 13, blockTimestamp: 1_030, budget: 48, dailyCapHeadroom: 20, paused: false, oracleAgeS: 30 });
-    expect(eth.counts).to.deep.equal({ skipped: 1, reconciled: 1, confirmed: 1 });
+    expect([eth.counts, eth.countedRows]).to.deep.equal([{ skipped: 1, reconciled: 1, confirmed: 1 }, 3]);
     expect(d.markets[1].live).to.equal(null);
     expect(d.markets[1].latest!.mark).to.equal(30_000);
     expect(d.journalTail.map((x) => [x.id, x.market])).to.deep.equal([
@@ -52,5 +52,21 @@ describe("dashboard data", () => {
       [b, "ETH-PERP"],
     ]);
     expect([d.generatedAt, d.policy, d.replica, d.dryRun]).to.deep.equal([42, "q", null, false]);
+  });
+
+  it("reads only the rows new since its last poll, and still follows later status changes in the lists", async () => {
+    const feed = new DashboardFeed({ journal, markets: [{ name: "ETH-PERP", snapshot: () => undefined }], health: () => ({ healthy: true, jobs: [] }) }, { historyRows: 1_000, decisions: 5, tail: 5 });
+    const ids = [1, 2, 3].map((k) => journal.insertDecision(newDecision({ slot: k, blockTimestamp: 100 * k, observation: obs(100 + k, 100, 10) }))!);
+    const calls: (number | undefined)[] = [];
+    const list = journal.list.bind(journal);
+    journal.list = ((m?: string, limit?: number) => (calls.push(limit), list(m, limit))) as typeof journal.list;
+    expect((await feed.data()).markets[0].history.mark).to.deep.equal([101, 102, 103]);
+    journal.markSkipped(ids[2], "hold");
+    journal.insertDecision(newDecision({ slot: 4, blockTimestamp: 400, observation: obs(104, 100, 10) }));
+    const second = await feed.data();
+    expect(second.markets[0].history.mark).to.deep.equal([101, 102, 103, 104]);
+    expect(second.markets[0].decisions.map((d) => d.status)).to.deep.equal(["decided", "skipped", "decided", "decided"]);
+    // First poll: the recent rows, the whole window, the tail; then only the recent rows and the tail.
+    expect(calls).to.deep.equal([500, 1_000, 5, 500, 5]);
   });
 });
