@@ -17,6 +17,7 @@ import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Client } from "pg";
+import type { DashboardData } from "../../../keeper/service/dashboard/dashboardData";
 import { PgJournal } from "../../../keeper/service/journal/pgJournal";
 import { freshDatabase, postgresAvailable } from "../../helpers/postgres";
 import { auditJournalAgainstChain, statusHistogram } from "./helpers/audit";
@@ -166,6 +167,23 @@ describe("redundant keepers sharing a PostgreSQL journal", function () {
         const confirmed = await confirmedBy();
         for (let i = 0; i < 100 && (await confirmedBy()) < confirmed + 2; i++) await sleep(200);
         expect(await confirmedBy(), "the new active replica applies updates").to.be.at.least(confirmed + 2);
+      }
+
+      // What an operator sees: exactly one replica says it is active (the lease holder), the other
+      // is a healthy standby.
+      const holder = (await leaseHolder(db.url))!.holder;
+      const views = await Promise.all(
+        [...replicas].map(async ([id, p]) => {
+          const port = (JSON.parse(logged(p, "ops server listening on 127.0.0.1")[0]) as { port: number }).port;
+          const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { healthy: boolean; jobs: { reason?: string }[] };
+          const data = (await (await fetch(`http://127.0.0.1:${port}/dashboard/data.json`)).json()) as DashboardData;
+          return { id, health, data };
+        }),
+      );
+      for (const v of views) {
+        expect(v.health.healthy, `${v.id}: ${JSON.stringify(v.health)}`).to.equal(true);
+        expect([v.data.replica?.replica, v.data.replica?.active]).to.deep.equal([v.id, v.id === holder]);
+        if (v.id !== holder) expect(v.health.jobs[0].reason).to.equal(`standby: replica ${v.id} does not hold the lease`);
       }
     } finally {
       driving = false;
