@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * dAMM keeper: `npm run keeper -- [--config keeper.config.json] --network localhost [--dry-run]`.
- * `--network localhost` stands for the RPC URL of `npx hardhat node` and picks up the markets that
- * `npm run deploy -- --network localhost` wrote (out/deploy/localhost.markets.json) when present.
+ * `--network <name>` without `--config` uses the keeper config `npm run deploy -- --network <name>`
+ * wrote (out/deploy/<name>.keeper.json); `--network localhost` also stands for the RPC URL of
+ * `npx hardhat node`. With `--config`, `--network` picks up that deployment's markets
+ * (out/deploy/<name>.markets.json) when present.
  * The private key comes only from DAMM_KEEPER_KEY. Exit codes: 0 after a signal-driven stop,
  * 1 when every job halted, 2 on a start-up (config / connection) error.
  * Run it with node's --expose-gc (the npm script does): the young generation is then collected
@@ -12,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { REPO_ROOT } from "./chain/contractAbis";
-import { marketsFilePath, readMarketsFile } from "./config/deployment";
+import { keeperConfigFilePath, marketsFilePath, readMarketsFile } from "./config/deployment";
 import { loadConfig } from "./config/loadConfig";
 import { rpcUrlForNetwork } from "./config/networks";
 import { startKeeperApp } from "./app";
@@ -35,8 +37,9 @@ async function main(argv: string[]): Promise<void> {
   let cfg;
   let marketsFile: string | undefined;
   try {
-    const configPath = opts.config ?? defaultConfigPath();
-    marketsFile = opts.markets ?? (opts.network ? existing(marketsFilePath(opts.network, REPO_ROOT)) : undefined);
+    const deployed = opts.network && !opts.config ? existing(keeperConfigFilePath(opts.network, REPO_ROOT)) : undefined;
+    const configPath = opts.config ?? deployed ?? defaultConfigPath(opts.network);
+    marketsFile = opts.markets ?? (opts.network && !deployed ? existing(marketsFilePath(opts.network, REPO_ROOT)) : undefined);
     const markets = marketsFile ? readMarketsFile(marketsFile) : undefined;
     const rpcUrl = opts.network ? rpcUrlForNetwork(opts.network) : undefined;
     cfg = loadConfig(configPath, process.env, { dryRun: opts.dryRun, network: opts.network, rpcUrl, markets });
@@ -62,8 +65,14 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-function defaultConfigPath(): string {
-  return existing(path.resolve("keeper.config.json")) ?? path.join(REPO_ROOT, "keeper.config.example.json");
+/** ./keeper.config.json, else the example (a localhost file: refused for another --network, with the way out). */
+function defaultConfigPath(network: string | undefined): string {
+  const own = existing(path.resolve("keeper.config.json"));
+  if (own) return own;
+  if (network !== undefined && network !== "localhost") {
+    throw new Error(`--network ${network}: no keeper config for it; run \`npm run deploy -- --network ${network}\` (writes ${path.relative(process.cwd(), keeperConfigFilePath(network, REPO_ROOT))}) or pass --config`);
+  }
+  return path.join(REPO_ROOT, "keeper.config.example.json");
 }
 
 function existing(file: string): string | undefined {
