@@ -19,7 +19,7 @@ import { loadConfig } from "./config/loadConfig";
 import { rpcUrlForNetwork } from "./config/networks";
 import { startKeeperApp } from "./app";
 import { installSignalHandlers } from "./keeper";
-import { createLogger } from "./logger";
+import { createFormattedLogger } from "./logger";
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -30,9 +30,14 @@ async function main(argv: string[]): Promise<void> {
     .option("-m, --markets <file>", "markets section written by `npm run deploy` (default out/deploy/<network>.markets.json when it exists)")
     .option("--dry-run", "shadow mode: decide and journal, send nothing", false)
     .option("--log-level <level>", "override the config's logLevel")
+    .option("--log-format <format>", "json (default) or pretty (human-readable lines); overrides the config's logFormat")
     .showHelpAfterError();
   program.parse(argv);
-  const opts = program.opts<{ config?: string; network?: string; markets?: string; dryRun: boolean; logLevel?: string }>();
+  const opts = program.opts<{ config?: string; network?: string; markets?: string; dryRun: boolean; logLevel?: string; logFormat?: string }>();
+  if (opts.logFormat !== undefined && opts.logFormat !== "json" && opts.logFormat !== "pretty") {
+    process.stderr.write(`--log-format ${opts.logFormat}: must be json or pretty\n`);
+    process.exit(2);
+  }
 
   let cfg;
   let marketsFile: string | undefined;
@@ -47,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
-  const log = createLogger(opts.logLevel ?? cfg.logLevel);
+  const log = createFormattedLogger(opts.logLevel ?? cfg.logLevel, (opts.logFormat as "json" | "pretty" | undefined) ?? cfg.logFormat);
   log.info({ config: cfg.configPath, markets: marketsFile ?? "config file", network: opts.network ?? cfg.network }, "configuration loaded");
   try {
     const app = await startKeeperApp(cfg, log);

@@ -73,6 +73,12 @@ export const keeperConfigSchema = z
     /** A fitted repeg closing less than this fraction of the mark–oracle gap is skipped, not sent. */
     minFitFraction: z.number().min(0, { error: "must be >= 0" }).max(1, { error: "must be <= 1" }).default(DEFAULT_MIN_FIT_FRACTION),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    /** "pretty": human-readable coloured lines (pino-pretty) instead of JSON lines. */
+    logFormat: z.enum(["json", "pretty"]).default("json"),
+    /** Level of the one line every tick logs (its outcome): "info" shows quiet ticks at the default logLevel. */
+    tickLogLevel: z.enum(["trace", "debug", "info"]).default("debug"),
+    /** Consecutive ticks unable to act (stale oracle, cooldown, missing role, no new block) before /healthz says unhealthy. */
+    unhealthyAfterTicks: positiveInt.default(5),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
