@@ -14,12 +14,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { REPO_ROOT } from "./chain/contractAbis";
-import { keeperConfigFilePath, marketsFilePath, readMarketsFile } from "./config/deployment";
+import { deploymentFilePath, keeperConfigFilePath, marketsFilePath, readMarketsFile } from "./config/deployment";
+import type { KeeperConfig } from "./config/schema";
+import { formatStatus } from "./status";
 import { loadConfig } from "./config/loadConfig";
 import { rpcUrlForNetwork } from "./config/networks";
-import { startKeeperApp } from "./app";
+import { createKeeperApp, startKeeperApp } from "./app";
 import { installSignalHandlers } from "./keeper";
-import { createFormattedLogger } from "./logger";
+import { createFormattedLogger, silentLogger } from "./logger";
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -31,9 +33,17 @@ async function main(argv: string[]): Promise<void> {
     .option("--dry-run", "shadow mode: decide and journal, send nothing", false)
     .option("--log-level <level>", "override the config's logLevel")
     .option("--log-format <format>", "json (default) or pretty (human-readable lines); overrides the config's logFormat")
+    .option("--json", "status: print JSON instead of the screen", false)
+    .argument("[command]", "run (default), or status: one read-only screen per market (role, oracle age, gap, budget, last decisions, the next tick previewed)")
     .showHelpAfterError();
   program.parse(argv);
-  const opts = program.opts<{ config?: string; network?: string; markets?: string; dryRun: boolean; logLevel?: string; logFormat?: string }>();
+  const opts = program.opts<{ config?: string; network?: string; markets?: string; dryRun: boolean; logLevel?: string; logFormat?: string; json: boolean }>();
+  const command = program.args[0] ?? "run";
+  if (command !== "run" && command !== "status") {
+    process.stderr.write(`unknown command "${command}": run (default) or status\n`);
+    process.exit(2);
+  }
+  const status = command === "status";
   if (opts.logFormat !== undefined && opts.logFormat !== "json" && opts.logFormat !== "pretty") {
     process.stderr.write(`--log-format ${opts.logFormat}: must be json or pretty\n`);
     process.exit(2);
@@ -47,11 +57,14 @@ async function main(argv: string[]): Promise<void> {
     marketsFile = opts.markets ?? (opts.network && !deployed ? existing(marketsFilePath(opts.network, REPO_ROOT)) : undefined);
     const markets = marketsFile ? readMarketsFile(marketsFile) : undefined;
     const rpcUrl = opts.network ? rpcUrlForNetwork(opts.network) : undefined;
-    cfg = loadConfig(configPath, process.env, { dryRun: opts.dryRun, network: opts.network, rpcUrl, markets });
+    // status sends nothing: it needs the keeper's address only (the key's, else the deployment's keeper).
+    const env = status && !process.env.DAMM_KEEPER_KEY && !process.env.DAMM_KEEPER_ADDRESS && opts.network ? { ...process.env, ...deployedKeeperAddress(opts.network) } : process.env;
+    cfg = loadConfig(configPath, env, { dryRun: opts.dryRun || status, network: opts.network, rpcUrl, markets });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
+  if (status) return printStatus(cfg, opts.json);
   const log = createFormattedLogger(opts.logLevel ?? cfg.logLevel, (opts.logFormat as "json" | "pretty" | undefined) ?? cfg.logFormat);
   log.info({ config: cfg.configPath, markets: marketsFile ?? "config file", network: opts.network ?? cfg.network }, "configuration loaded");
   try {
@@ -78,6 +91,32 @@ function defaultConfigPath(network: string | undefined): string {
     throw new Error(`--network ${network}: no keeper config for it; run \`npm run deploy -- --network ${network}\` (writes ${path.relative(process.cwd(), keeperConfigFilePath(network, REPO_ROOT))}) or pass --config`);
   }
   return path.join(REPO_ROOT, "keeper.config.example.json");
+}
+
+/** DAMM_KEEPER_ADDRESS from the deployment record of `network`, when there is one. */
+function deployedKeeperAddress(network: string): { DAMM_KEEPER_ADDRESS?: string } {
+  const file = existing(deploymentFilePath(network, REPO_ROOT));
+  if (!file) return {};
+  const keeper = (JSON.parse(fs.readFileSync(file, "utf8")) as { keeper?: unknown }).keeper;
+  return typeof keeper === "string" ? { DAMM_KEEPER_ADDRESS: keeper } : {};
+}
+
+async function printStatus(cfg: KeeperConfig, json: boolean): Promise<void> {
+  let app;
+  try {
+    app = await createKeeperApp(cfg, silentLogger());
+  } catch (e) {
+    process.stderr.write(`status: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  try {
+    const all = [];
+    for (const job of app.jobs) all.push(await job.status());
+    const text = json ? JSON.stringify(all, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) : all.map(formatStatus).join("\n\n");
+    process.stdout.write(`${text}\n`);
+  } finally {
+    await app.keeper.stop();
+  }
 }
 
 function existing(file: string): string | undefined {

@@ -10,6 +10,7 @@ import type { KeeperMetrics } from "./metrics";
 import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
 import { planHookCall } from "./planHookCall";
 import { reconcileOpenDecisions } from "./reconcile";
+import { marketStatus, type MarketStatus } from "./status";
 
 export interface MarketJobSettings {
   readonly dryRun: boolean;
@@ -179,6 +180,12 @@ export class MarketJob implements ServiceJob {
 
   async stop(): Promise<void> {
     this.deps.log.info("market job stopped");
+  }
+
+  /** The read-only status screen's data (`npm run keeper -- status`): chain, journal and a previewed next tick. */
+  status(decisions = 5): Promise<MarketStatus> {
+    const { market, gateway, journal, policy, classifier, keeperAddress, settings } = this.deps;
+    return marketStatus({ market, gateway, journal, policy, classifier, keeperAddress, settings, decisions });
   }
 
   async tick(): Promise<TickReport> {
