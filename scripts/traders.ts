@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   const feedSeconds = opts.feed === undefined ? (opts.network === "hardhat" ? 0 : Infinity) : Number(opts.feed);
   if (!(feedSeconds >= 0)) throw new Error(`--feed ${opts.feed}: must be a number of seconds >= 0`);
   if (opts.network !== "hardhat" && opts.network !== "localhost") throw new Error(`--network ${opts.network}: the traders mint mock tokens, move the mock oracle and use Hardhat's public test accounts; local networks only (hardhat, localhost)`);
-  const recordFile = path.resolve(ROOT, opts.deployment ?? path.join("out", "deploy", `${opts.network}.json`));
+  const { deploymentFilePath } = await import("../keeper/service/config/deployment");
+  const recordFile = path.resolve(ROOT, opts.deployment ?? deploymentFilePath(opts.network, ROOT));
   let attach;
   let roleHolders: string[] = [];
   // The in-process network starts empty: a record written by an earlier dry run points at nothing.

@@ -2,17 +2,17 @@ import fs from "node:fs";
 import path from "node:path";
 import type { MarketConfig } from "./schema";
 
-/** Where `npm run deploy` writes a network's addresses, relative to the repo root. */
-export const DEPLOY_DIR = path.join("out", "deploy");
+/** Where `npm run deploy` writes a network's addresses, relative to the repo root (DAMM_DEPLOY_DIR moves it: tests, several checkouts). */
+export const DEPLOY_DIR = process.env.DAMM_DEPLOY_DIR ?? path.join("out", "deploy");
 
 /** The file holding the keeper config's `markets` section for `network` (a JSON array). */
 export function marketsFilePath(network: string, root: string): string {
-  return path.join(root, DEPLOY_DIR, `${network}.markets.json`);
+  return path.resolve(root, DEPLOY_DIR, `${network}.markets.json`);
 }
 
 /** The keeper config `npm run deploy` writes for `network` (used by `npm run keeper -- --network <network>`). */
 export function keeperConfigFilePath(network: string, root: string): string {
-  return path.join(root, DEPLOY_DIR, `${network}.keeper.json`);
+  return path.resolve(root, DEPLOY_DIR, `${network}.keeper.json`);
 }
 
 /** Networks whose accounts are Hardhat's public test accounts (hardhat.config.ts). */
@@ -65,7 +65,7 @@ export function keeperConfigForDeployment(rec: DeploymentRecord, configDir: stri
 
 /** The full deployment record (every address, chain id, deployer, keeper) for `network`. */
 export function deploymentFilePath(network: string, root: string): string {
-  return path.join(root, DEPLOY_DIR, `${network}.json`);
+  return path.resolve(root, DEPLOY_DIR, `${network}.json`);
 }
 
 /**
