@@ -3,7 +3,8 @@
  * its own process: deploy for a scenario, the traders (a short episode, then the oracle feed),
  * the keeper with Hardhat's account #2 key (the deployment's keeper). Asserts what a user would
  * look for: the keeper confirms hooks, the gap stays bounded while it runs, /healthz says healthy,
- * and a second `npm run traders` refuses before sending anything.
+ * a second `npm run traders` refuses before sending anything, and redeploying on the same node
+ * resumes the same deployment or (--fresh) makes a new one.
  */
 import { expect } from "chai";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -106,6 +107,16 @@ describe("README local flow: node → deploy → traders → keeper (separate pr
     expect(again.status).to.equal(1);
     expect(again.stderr).to.contain("has traded already");
     expect(await provider.getBlockNumber()).to.equal(before);
+
+    // Redeploying on the same node: the same parameters return the same deployment; --fresh is a new market.
+    const same = spawnSync("npm", ["run", "-s", "deploy", "--", "--network", "localhost", "--scenario", SCENARIO], { cwd: ROOT, env, encoding: "utf8" });
+    expect(same.status, same.stderr).to.equal(0);
+    expect(same.stdout).to.contain("exists for these parameters: resuming it (pass --fresh for a new one)");
+    expect(same.stdout).to.contain(record.markets[0].vamm);
+    const fresh = spawnSync("npm", ["run", "-s", "deploy", "--", "--network", "localhost", "--scenario", SCENARIO, "--fresh"], { cwd: ROOT, env, encoding: "utf8" });
+    expect(fresh.status, fresh.stderr).to.equal(0);
+    const freshRecord = JSON.parse(fs.readFileSync(path.join(dir, "deploy", "localhost.json"), "utf8")) as { markets: { vamm: string }[] };
+    expect(freshRecord.markets[0].vamm).to.not.equal(record.markets[0].vamm);
     provider.destroy();
   });
 });
