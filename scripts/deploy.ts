@@ -65,7 +65,11 @@ async function main(): Promise<void> {
   const existed = deploymentId !== undefined && fs.existsSync(path.join(ROOT, "ignition", "deployments", deploymentId));
   if (existed) console.log(`Ignition deployment ${deploymentId} exists for these parameters: resuming it (pass --fresh for a new one)`);
 
-  const deployed = await hre.ignition.deploy(DammModule, { parameters: parameters as never, deploymentId, displayUi: false });
+  const deployed = await hre.ignition.deploy(DammModule, { parameters: parameters as never, deploymentId, displayUi: false }).catch((e: Error) => {
+    // A journal left by an older version of the module (same chain, same parameters) cannot be resumed.
+    if (/reconcil/i.test(e.message)) throw new Error(`Ignition cannot resume deployment ${deploymentId} (the module changed since it ran): pass --fresh for a new deployment\n${e.message}`);
+    throw e;
+  });
   const clearingHouse = await deployed.clearingHouse.getAddress();
   const timelock = await deployed.timelock.getAddress();
   const markets = [];
