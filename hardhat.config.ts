@@ -18,6 +18,16 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return { compilerPath, isSolcJs: true, version: SOLC_VERSION, longVersion: `${SOLC_VERSION}+solcjs` };
 });
 
+/**
+ * A remote network from the environment only (README "Public testnet"): DAMM_RPC_URL and
+ * DAMM_DEPLOYER_KEY, never in a file. Without them the network still loads (so local commands
+ * work), and scripts/deploy.ts refuses it with a message naming the missing variable.
+ */
+function remoteNetwork(chainId?: number) {
+  const key = process.env.DAMM_DEPLOYER_KEY;
+  return { url: process.env.DAMM_RPC_URL ?? "http://127.0.0.1:1", accounts: key ? [key.startsWith("0x") ? key : `0x${key}`] : [], ...(chainId ? { chainId } : {}) };
+}
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -26,6 +36,9 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: { initialBaseFeePerGas: 0, accounts: { count: 40 } },
     localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+    sepolia: remoteNetwork(11_155_111),
+    /** Any other chain: its id is whatever DAMM_RPC_URL reports. */
+    remote: remoteNetwork(),
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "1", offline: true },

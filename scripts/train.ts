@@ -1,9 +1,11 @@
 /**
  * Trains the tabular Q-policy on a scenario set and writes a checksummed policy file.
  *   npm run train -- --scenarios train --seed 1 --out policies/NAME.json
+ * A file already in policies/ (the shipped policies) is never overwritten without --force; the
+ * default output is out/policies/trained.json. The check runs before training, not after.
  */
-import { readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { DEFAULT_TRAIN_CONFIG, DEFAULT_TRAIN_MDP } from "../keeper/policy/training/defaultRun";
@@ -25,13 +27,14 @@ const program = new Command()
   .option("--scenarios <set>", "scenario set to train on (train|test)", "train")
   .option("--episodes <n>", "episodes", int("--episodes"), DEFAULT_TRAIN_CONFIG.episodes)
   .option("--seed <s>", "seed", int("--seed"), DEFAULT_TRAIN_CONFIG.seed)
-  .option("--out <path>", "policy file to write", "policies/default.json")
+  .option("--out <path>", "policy file to write", "out/policies/trained.json")
+  .option("--force", "allow overwriting a shipped policy (an existing file in policies/)")
   .option("--name <name>", "policy name (default: the output file's base name)")
   .option("--config <json>", "JSON file with { mdp?, learner? } overriding the defaults")
   .option("--quiet", "no progress bar")
   .parse();
 
-const o = program.opts<{ scenarios: string; episodes: number; seed: number; out: string; name?: string; config?: string; quiet?: boolean }>();
+const o = program.opts<{ scenarios: string; episodes: number; seed: number; out: string; name?: string; config?: string; quiet?: boolean; force?: boolean }>();
 const set = parseScenarioSet(o.scenarios);
 if (set === "test") console.warn("WARNING: training on the held-out TEST set; figures from it are no longer a fair test");
 
@@ -43,6 +46,12 @@ if (o.config) {
   if (over.learner) config = { ...config, learner: over.learner };
 }
 const out = resolve(o.out);
+const shippedDir = resolve(__dirname, "..", "policies");
+const rel = relative(shippedDir, out);
+if (!o.force && existsSync(out) && !rel.startsWith("..") && !rel.startsWith("/")) {
+  console.error(`train: refusing to overwrite the shipped policy ${relative(process.cwd(), out)}; choose another --out (e.g. out/policies/mine.json) or pass --force`);
+  process.exit(2);
+}
 const name = o.name ?? basename(out, ".json");
 
 const bar = o.quiet

@@ -4,7 +4,7 @@
  * network or a node), ticked by the caller once per decision interval. After a confirmed hook the
  * caller mirrors it into MarketCore (`lastConfirmedHook`).
  */
-import { BrowserProvider, type Eip1193Provider, Wallet, id as keccakId, type TransactionReceipt } from "ethers";
+import { BrowserProvider, type Eip1193Provider, Wallet, type TransactionReceipt } from "ethers";
 import type { Policy } from "../core/policyTypes";
 import { EthersTxSender, hookCostParser } from "../service/chain/ethersTxSender";
 import { loadContractAbis } from "../service/chain/contractAbis";
@@ -18,9 +18,12 @@ import { silentLogger } from "../service/logger";
 import type { DammAddresses } from "./deploy";
 import type { Op } from "./ops";
 
-/** A deterministic keeper key for local runs (never a real key: derived from a public label). */
-export function localKeeperWallet(label = "damm-local-keeper"): Wallet {
-  return new Wallet(keccakId(label));
+/**
+ * A keeper key for one in-process or local run: random, held only in memory, so nothing derived
+ * from a public string can ever hold KEEPER_ROLE.
+ */
+export function ephemeralKeeperWallet(): Wallet {
+  return new Wallet(Wallet.createRandom().privateKey);
 }
 
 export interface ChainKeeper {

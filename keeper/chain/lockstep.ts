@@ -65,7 +65,7 @@ export class Lockstep {
   static async create(d: LockstepDeps): Promise<Lockstep> {
     const m = d.contracts.market;
     const s = await m.marketState();
-    if (s.longOI !== 0n || s.shortOI !== 0n || s.markTwapTimestamp !== s.lastFundingTime) {
+    if (marketHasTraded(s)) {
       throw new Error("Lockstep.create: the market has traded already; the mirror needs a fresh deployment");
     }
     const p = s.params;
@@ -415,4 +415,12 @@ function nextDown(x: number): number {
   F64[0] = x;
   U64[0] -= 1n;
   return F64[0];
+}
+
+/**
+ * True once a market has had a trade or a hook (open interest, or a mark TWAP update after the
+ * deployment's): the mirror, and so `npm run traders`, needs one that has not.
+ */
+export function marketHasTraded(s: { longOI: bigint; shortOI: bigint; markTwapTimestamp: bigint; lastFundingTime: bigint }): boolean {
+  return s.longOI !== 0n || s.shortOI !== 0n || s.markTwapTimestamp !== s.lastFundingTime;
 }

@@ -19,7 +19,7 @@ import { attachDamm, deployDamm, fundAccounts, type DammAddresses, type DammCont
 import { Lockstep, type RpcSender } from "./lockstep";
 import { compareValues, compareViews, within, PARITY_TOLERANCE } from "./compare";
 import { readChainState, simState } from "./chainState";
-import { startChainKeeper, localKeeperWallet, type ChainKeeper } from "./keeperLoop";
+import { startChainKeeper, ephemeralKeeperWallet, type ChainKeeper } from "./keeperLoop";
 import { describeOp, type Op, type StepResult } from "./ops";
 import { fromWad, toOracleAnswer, toWad } from "./wad";
 import type { DecisionRecord } from "../service/journal/journal";
@@ -125,11 +125,32 @@ export async function runChainEpisode(env: ChainRunEnv, o: ChainRunOptions, labe
     return o.oracleAt ? o.oracleAt(t, p) : p;
   };
   const params = sc.market.params as Record<string, number>;
-  const wallet = localKeeperWallet();
+  const wallet = ephemeralKeeperWallet();
   const c = o.attach
     ? attachDamm(o.attach, env.admin)
     : await deployDamm({ admin: env.admin, keeper: wallet.address }, { sqrtK: sc.market.sqrtK, price: oracleAt(0) || price0, maxOpenInterest: sc.market.sqrtK * 10, budget: sc.market.budget, params });
-  if (o.attach && o.policy) await (await c.market.grantRole(await c.market.KEEPER_ROLE(), wallet.address)).wait();
+  // On an existing deployment the run's own keeper gets KEEPER_ROLE for this run only (revoked below).
+  const grantedRole = o.attach && o.policy ? await c.market.KEEPER_ROLE() : undefined;
+  if (grantedRole) await (await c.market.grantRole(grantedRole, wallet.address)).wait();
+  try {
+    return await runEpisodeBody(env, o, label, c, wallet, stepSec, decisionSec, horizon, oracleAt);
+  } finally {
+    if (grantedRole) await (await c.market.revokeRole(grantedRole, wallet.address)).wait();
+  }
+}
+
+async function runEpisodeBody(
+  env: ChainRunEnv,
+  o: ChainRunOptions,
+  label: string,
+  c: DammContracts,
+  wallet: ReturnType<typeof ephemeralKeeperWallet>,
+  stepSec: number,
+  decisionSec: number,
+  horizon: number,
+  oracleAt: (t: number) => number,
+): Promise<ChainRunResult> {
+  const sc = o.scenario;
   await env.rpc.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
   const accounts = [...env.traders, ...env.liquidators];
   await fundAccounts(c, env.admin, accounts, 10_000_000, 0);

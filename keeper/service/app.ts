@@ -43,7 +43,10 @@ export interface KeeperApp {
 export async function startKeeperApp(cfg: KeeperConfig, log: Logger, opts: { policy?: Policy } = {}): Promise<KeeperApp> {
   const app = await createKeeperApp(cfg, log, opts);
   try {
-    const port = await app.ops.start(cfg.metricsPort);
+    const port = await app.ops.start(cfg.metricsPort).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "EADDRINUSE") throw new Error(`metricsPort: 127.0.0.1:${cfg.metricsPort} is already in use (another keeper?); choose another metricsPort or set DAMM_METRICS_PORT`);
+      throw e;
+    });
     log.info({ port, dryRun: cfg.dryRun, policy: app.policy.name, keeper: cfg.keeperAddress, chainId: app.chainId.toString() }, "ops server listening on 127.0.0.1");
     await app.keeper.start();
     return { ...app, port };

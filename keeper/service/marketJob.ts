@@ -10,6 +10,7 @@ import type { KeeperMetrics } from "./metrics";
 import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
 import { planHookCall } from "./planHookCall";
 import { reconcileOpenDecisions } from "./reconcile";
+import { marketStatus, type MarketStatus } from "./status";
 
 export interface MarketJobSettings {
   readonly dryRun: boolean;
@@ -24,7 +25,16 @@ export interface MarketJobSettings {
   /** A fitted repeg below either minimum is skipped (planHookCall's defaults when absent). */
   readonly minRepegBps?: number;
   readonly minFitFraction?: number;
+  /** Consecutive ticks blocked (stale oracle, cooldown, missing role, no new block) before the job reports unhealthy; default 5. */
+  readonly unhealthyAfterTicks?: number;
+  /** Level of the one line per tick ("tick", its outcome); default debug, so a quiet tick shows at --log-level debug. */
+  readonly tickLogLevel?: "trace" | "debug" | "info";
 }
+
+/** Why a tick could not act; `unhealthyAfterTicks` of them in a row make the job unhealthy. */
+export type BlockCause = "stale-oracle" | "cooldown" | "missing-role" | "no-new-block";
+export const BLOCK_CAUSES: readonly BlockCause[] = ["stale-oracle", "cooldown", "missing-role", "no-new-block"];
+const DEFAULT_UNHEALTHY_AFTER_TICKS = 5;
 
 export interface MarketJobDeps {
   readonly market: string;
@@ -71,6 +81,12 @@ export class MarketJob implements ServiceJob {
   private pausedReason?: string;
   private readonly volatility = new VolatilityEstimator();
   private snapshot?: MarketSnapshot;
+  /** What blocked the current tick (set while it runs), and the streak of blocked ticks. */
+  private tickBlock?: { cause: BlockCause; reason: string };
+  private blocked: { streak: number; cause?: BlockCause; reason?: string } = { streak: 0 };
+  /** Last role check's answer (undefined: not checked / not checkable), and ticks since it ran. */
+  private roleMissing?: boolean;
+  private ticksSinceRoleCheck = 0;
 
   constructor(private readonly deps: MarketJobDeps) {
     this.name = deps.market;
@@ -97,12 +113,73 @@ export class MarketJob implements ServiceJob {
     metrics.consecutiveFailures.set({ market }, 0);
     const settled = await reconcileOpenDecisions(journal, chain, keeperAddress, market, log);
     if (settled.length > 0) log.info({ settled }, "resumed: open decisions reconciled");
+    await this.checkRole("startup");
+    // A live keeper without its role cannot act at all: unhealthy from the start, not N ticks later.
+    if (this.roleMissing && !this.deps.settings.dryRun) {
+      this.blocked = { streak: this.unhealthyAfter, cause: "missing-role", reason: this.missingRoleReason() };
+      this.publishBlocked();
+    }
     this.initialized = true;
   }
 
+  private get unhealthyAfter(): number {
+    return this.deps.settings.unhealthyAfterTicks ?? DEFAULT_UNHEALTHY_AFTER_TICKS;
+  }
+
+  private missingRoleReason(): string {
+    return `${this.deps.keeperAddress} lacks KEEPER_ROLE on ${this.deps.market} (README "Roles": grant it through the timelock)`;
+  }
+
+  /** Asks the market whether the keeper's address holds KEEPER_ROLE (logs a change of answer). */
+  private async checkRole(when: "startup" | "periodic"): Promise<void> {
+    const { gateway, keeperAddress, log, settings } = this.deps;
+    this.ticksSinceRoleCheck = 0;
+    if (!keeperAddress || !gateway.hasKeeperRole) return;
+    let has: boolean;
+    try {
+      has = await gateway.hasKeeperRole(keeperAddress);
+    } catch (e) {
+      log.warn({ err: e, when }, "role check failed (the next check retries)");
+      return;
+    }
+    const wasMissing = this.roleMissing;
+    this.roleMissing = !has;
+    if (!has && (wasMissing !== true || when === "startup")) {
+      const line = { when, keeper: keeperAddress, dryRun: settings.dryRun };
+      if (settings.dryRun) log.warn(line, "role check: the keeper's address lacks KEEPER_ROLE (dry run: nothing is sent)");
+      else log.error(line, "role check: the keeper's address lacks KEEPER_ROLE; every hook would be refused");
+    } else if (has && (wasMissing === true || when === "startup")) {
+      log.info({ when, keeper: keeperAddress }, "role check: KEEPER_ROLE held");
+    }
+  }
+
+  /** Marks the running tick as unable to act (the last cause found wins). */
+  private block(cause: BlockCause, reason: string): void {
+    this.tickBlock = { cause, reason };
+  }
+
+  /** Folds the tick's block (or its absence) into the streak, the metrics and a log line on each change of health. */
+  private endTick(): void {
+    const b = this.tickBlock;
+    const wasUnhealthy = this.blocked.streak >= this.unhealthyAfter;
+    this.blocked = b ? { streak: this.blocked.streak + 1, cause: b.cause, reason: b.reason } : { streak: 0 };
+    const isUnhealthy = this.blocked.streak >= this.unhealthyAfter;
+    this.publishBlocked();
+    if (isUnhealthy && !wasUnhealthy) this.deps.log.warn({ cause: b?.cause, reason: b?.reason, ticks: this.blocked.streak }, "unhealthy: the keeper cannot act");
+    else if (wasUnhealthy && !isUnhealthy) this.deps.log.info("healthy again: the keeper can act");
+  }
+
+  private publishBlocked(): void {
+    const { metrics, market } = this.deps;
+    for (const cause of BLOCK_CAUSES) metrics.blockedTicks.set({ market, cause }, cause === this.blocked.cause ? this.blocked.streak : 0);
+    metrics.healthy.set({ market }, this.healthCheck().healthy ? 1 : 0);
+  }
+
   healthCheck(): JobHealth {
-    if (!this.initialized) return { healthy: false, reason: "not initialised" };
+    if (!this.initialized && this.blocked.streak === 0) return { healthy: false, reason: "not initialised" };
     if (this.halted) return { healthy: false, reason: `halted: ${this.haltReason}` };
+    if (this.blocked.streak >= this.unhealthyAfter) return { healthy: false, reason: `cannot act for ${this.blocked.streak} ticks (${this.blocked.cause}): ${this.blocked.reason}` };
+    if (!this.initialized) return { healthy: false, reason: "not initialised" };
     if (this.pausedTicks > 0) return { healthy: true, reason: `paused (${this.pausedTicks} ticks): ${this.pausedReason}` };
     return { healthy: true, ...(this.failures.consecutive > 0 ? { reason: `${this.failures.consecutive} consecutive failures` } : {}) };
   }
@@ -111,19 +188,35 @@ export class MarketJob implements ServiceJob {
     this.deps.log.info("market job stopped");
   }
 
+  /** The read-only status screen's data (`npm run keeper -- status`): chain, journal and a previewed next tick. */
+  status(decisions = 5): Promise<MarketStatus> {
+    const { market, gateway, journal, policy, classifier, keeperAddress, settings } = this.deps;
+    return marketStatus({ market, gateway, journal, policy, classifier, keeperAddress, settings, decisions });
+  }
+
   async tick(): Promise<TickReport> {
     const { metrics, market } = this.deps;
     if (this.halted) return { nextDelayMs: 0, halted: true };
     const endTimer = metrics.tickDuration.startTimer({ market });
     let report: TickReport;
+    this.tickBlock = undefined;
     try {
+      if (++this.ticksSinceRoleCheck >= this.unhealthyAfter) {
+        const before = this.roleMissing;
+        await this.checkRole("periodic");
+        // A lost role does not come back by itself: unhealthy on the tick that finds it (so within N ticks).
+        if (this.roleMissing && before !== true && !this.deps.settings.dryRun) this.blocked.streak = Math.max(this.blocked.streak, this.unhealthyAfter - 1);
+      }
       report = await this.runTick();
     } catch (e) {
       report = this.onFailure(this.classify(e), "tick");
     } finally {
       endTimer();
     }
+    this.endTick();
     metrics.ticks.inc({ market, outcome: report.halted ? "halted" : this.lastOutcome === "failed" ? "failed" : "ok" });
+    const b = this.tickBlock as { cause: BlockCause; reason: string } | undefined;
+    this.deps.log[this.deps.settings.tickLogLevel ?? "debug"]({ outcome: this.lastOutcome, ...(b ? { blocked: b.cause, blockedTicks: this.blocked.streak } : {}) }, "tick");
     return report;
   }
 
@@ -135,6 +228,7 @@ export class MarketJob implements ServiceJob {
       return { nextDelayMs: settings.intervalMs };
     };
 
+    if (this.roleMissing && !settings.dryRun) this.block("missing-role", this.missingRoleReason());
     // 1. Nothing new while an earlier transaction of this market may still land.
     const open = await reconcileOpenDecisions(journal, chain, keeperAddress, market, this.deps.log);
     if (open.some((r) => r.outcome === "pending")) return ok("pending-tx");
@@ -147,7 +241,14 @@ export class MarketJob implements ServiceJob {
     const log = (): Logger => (blockLog ??= this.deps.log.child({ block: snap.blockNumber }));
     metrics.budget.set({ market }, wadToNumber(snap.budget));
     metrics.markOracleGapBps.set({ market }, gapBps(snap.mark, snap.oracle));
-    if (await journal.hasLiveDecision(market, snap.blockNumber)) return ok("same-slot");
+    const oracleAge = snap.blockTimestamp - snap.oracleUpdatedAt;
+    if (snap.oracleMaxAgeSec !== undefined && oracleAge > snap.oracleMaxAgeSec) {
+      this.block("stale-oracle", `oracle answer ${oracleAge} s old at block ${snap.blockNumber}; hooks accept at most ${snap.oracleMaxAgeSec} s`);
+    }
+    if (await journal.hasLiveDecision(market, snap.blockNumber)) {
+      this.block("no-new-block", `no block after ${snap.blockNumber} (a node that mines only on transactions needs interval mining or a feeder: README "Run it locally")`);
+      return ok("same-slot");
+    }
 
     // 3. Decide and journal the decision with its inputs before acting on it.
     const volatility = this.volatility.update(snap.blockTimestamp, wadToNumber(snap.oracle));
@@ -295,6 +396,11 @@ export class MarketJob implements ServiceJob {
    * trouble and "never" refusals are journaled and counted toward maxConsecutiveFailures.
    */
   private async refused(where: string, c: ClassifiedError, journalSkip: (reason: string, errorClass?: string) => Promise<void>, ok: (o: TickOutcome) => TickReport): Promise<TickReport> {
+    const cause = BLOCKING_ERRORS[c.name ?? ""];
+    if (cause) {
+      this.block(cause, `${where} refused: ${c.reason}`);
+      if (cause === "missing-role") this.roleMissing = true;
+    }
     if (c.misconfigured) {
       await journalSkip(`${where} refused: ${c.reason}`, c.errorClass);
       return this.halt(`${where} refused: ${c.misconfigured}`);
@@ -357,6 +463,14 @@ export class MarketJob implements ServiceJob {
     return { nextDelayMs: 0, halted: true };
   }
 }
+
+/** Refusals that mean "cannot act now" for the health check, by custom-error name. */
+const BLOCKING_ERRORS: Readonly<Record<string, BlockCause>> = {
+  Vamm_HookCooldown: "cooldown",
+  Oracle_StaleAnswer: "stale-oracle",
+  Oracle_IncompleteRound: "stale-oracle",
+  AccessControlUnauthorizedAccount: "missing-role",
+};
 
 function describe(call: HookCall): string {
   return `${call.kind}(${call.target})`;

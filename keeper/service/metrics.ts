@@ -16,6 +16,8 @@ export class KeeperMetrics {
   readonly markOracleGapBps: Gauge<"market">;
   readonly consecutiveFailures: Gauge<"market">;
   readonly halted: Gauge<"market">;
+  readonly blockedTicks: Gauge<"market" | "cause">;
+  readonly healthy: Gauge<"market">;
   readonly tickDuration: Histogram<"market">;
   readonly leaseActive: Gauge<"replica">;
 
@@ -30,6 +32,13 @@ export class KeeperMetrics {
     this.markOracleGapBps = new Gauge({ name: "damm_keeper_mark_oracle_gap_bps", help: "(mark - oracle) / oracle in bps at the last tick", labelNames: ["market"], registers });
     this.consecutiveFailures = new Gauge({ name: "damm_keeper_consecutive_failures", help: "Consecutive failed ticks of a job", labelNames: ["market"], registers });
     this.halted = new Gauge({ name: "damm_keeper_job_halted", help: "1 when the market job has halted", labelNames: ["market"], registers });
+    this.blockedTicks = new Gauge({
+      name: "damm_keeper_blocked_ticks",
+      help: "Consecutive ticks the job could not act, by cause (stale-oracle, cooldown, missing-role, no-new-block); unhealthy from unhealthyAfterTicks",
+      labelNames: ["market", "cause"],
+      registers,
+    });
+    this.healthy = new Gauge({ name: "damm_keeper_job_healthy", help: "1 when the market job reports healthy (as /healthz)", labelNames: ["market"], registers });
     this.tickDuration = new Histogram({
       name: "damm_keeper_tick_duration_seconds",
       help: "Wall time of one tick",

@@ -30,7 +30,8 @@ export async function reconcileOpenDecisions(
   const out: ReconcileResult[] = [];
   for (const row of await journal.withStatus(["decided", "sent"], market)) {
     const outcome = await reconcileRow(journal, chain, keeperAddress, row);
-    log?.info({ decisionId: row.id, market: row.market, txHash: row.txHash, outcome }, "reconciled open decision");
+    // A job passes its own child logger, which already carries `market` (no duplicate key then).
+    log?.info({ decisionId: row.id, ...(market === undefined ? { market: row.market } : {}), txHash: row.txHash, outcome }, "reconciled open decision");
     out.push({ id: row.id, outcome });
   }
   return out;

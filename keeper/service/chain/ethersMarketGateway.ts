@@ -1,4 +1,4 @@
-import { type AbstractProvider, type FunctionFragment, type Interface, JsonRpcApiProvider, getBigInt, hexlify, toQuantity } from "ethers";
+import { type AbstractProvider, Contract, type FunctionFragment, type Interface, JsonRpcApiProvider, getBigInt, hexlify, toQuantity } from "ethers";
 import type { IVammMarket } from "../../../typechain-types/contracts/interfaces/IVammMarket";
 import { IVammMarket__factory } from "../../../typechain-types/factories/contracts/interfaces/IVammMarket__factory";
 import type { MarketConfig } from "../config/schema";
@@ -124,8 +124,17 @@ export class EthersMarketGateway implements MarketGateway {
         maxKDecreaseBps: Number(s.params.maxKDecreaseBps),
       },
       dailyCapHeadroom: dailyCapHeadroom(s, block.timestamp),
+      oracleMaxAgeSec: Number(s.params.maxOracleAgeHooks),
+      lastHookBlock: Number(s.lastHookBlock),
+      hookCooldownBlocks: Number(s.params.hookCooldownBlocks),
       ...(block.baseFeePerGas !== null ? { baseFeePerGas: block.baseFeePerGas } : {}),
     };
+  }
+
+  /** AccessControl's view, outside the hot path (IVammMarket does not declare the role functions). */
+  async hasKeeperRole(account: string): Promise<boolean> {
+    const roles = new Contract(this.address, ROLE_ABI, this.provider);
+    return (await roles.getFunction("hasRole")(await roles.getFunction("KEEPER_ROLE")(), account)) as boolean;
   }
 
   async preview(call: HookCall): Promise<HookPreview> {
@@ -167,6 +176,7 @@ function rpcTx(tx: { to: string; data: string; from?: string }): { to: string; d
   return tx.from === undefined ? { to: tx.to.toLowerCase(), data: hexlify(tx.data) } : { from: tx.from.toLowerCase(), to: tx.to.toLowerCase(), data: hexlify(tx.data) };
 }
 
+const ROLE_ABI = ["function KEEPER_ROLE() view returns (bytes32)", "function hasRole(bytes32 role, address account) view returns (bool)"];
 const DAY = 86_400n;
 const MAX_UINT256 = (1n << 256n) - 1n;
 

@@ -40,6 +40,11 @@ export interface MarketSnapshot {
   readonly dailyCapHeadroom?: bigint;
   /** Base fee of the snapshot's block, when the chain has EIP-1559 (lets the fee quote skip a block read). */
   readonly baseFeePerGas?: bigint;
+  /** The hooks' oracle age limit (s, maxOracleAgeHooks), when the market exposes it: the health check's stale test. */
+  readonly oracleMaxAgeSec?: number;
+  /** Block of the last hook and the cooldown in blocks, when exposed (status, health). */
+  readonly lastHookBlock?: number;
+  readonly hookCooldownBlocks?: number;
 }
 
 /** The on-chain call a decision turns into. */
@@ -64,6 +69,8 @@ export interface MarketGateway {
   simulate(call: HookCall): Promise<bigint>;
   /** Calldata of the hook call, for the sender. */
   encode(call: HookCall): { to: string; data: string };
+  /** Whether `account` holds KEEPER_ROLE on the market (start-up and periodic role checks); absent in fakes that do not model roles. */
+  hasKeeperRole?(account: string): Promise<boolean>;
 }
 
 export interface FeeQuote {

@@ -16,6 +16,8 @@ export function jobSettings(over: Partial<MarketJobSettings> = {}): MarketJobSet
     gas: gasConfigSchema.parse({}),
     backoff: backoffConfigSchema.parse({}),
     economics: economicsConfigSchema.parse({}),
+    unhealthyAfterTicks: top.unhealthyAfterTicks.parse(undefined),
+    tickLogLevel: top.tickLogLevel.parse(undefined),
     ...over,
   };
 }
@@ -33,5 +35,7 @@ export function jobSettingsFromConfig(cfg: KeeperFileConfig): MarketJobSettings 
     fitToBudget: cfg.fitToBudget,
     minRepegBps: cfg.minRepegBps,
     minFitFraction: cfg.minFitFraction,
+    unhealthyAfterTicks: cfg.unhealthyAfterTicks,
+    tickLogLevel: cfg.tickLogLevel,
   };
 }

@@ -60,11 +60,12 @@ export const keeperConfigSchema = z
   .strictObject({
     /** Optional label of the network the file is meant for; must equal the CLI's --network when both are given. */
     network: z.string().min(1).optional(),
-    rpcUrl: z.string().regex(/^(https?|wss?):\/\/\S+$/, { error: "must be an http(s):// or ws(s):// URL" }),
+    /** May be left out of the file when DAMM_RPC_URL supplies it (a remote URL often carries an API key). */
+    rpcUrl: z.string({ error: "missing: set rpcUrl in the file or DAMM_RPC_URL in the environment" }).regex(/^(https?|wss?):\/\/\S+$/, { error: "must be an http(s):// or ws(s):// URL" }),
     /** When set, start-up fails unless the RPC reports this chain id. */
     chainId: positiveInt.optional(),
     markets: z.array(marketConfigSchema).min(1, { error: "must list at least one market" }),
-    /** Policy file (JSON); relative paths resolve against the config file's directory. */
+    /** Policy file (JSON); a relative path resolves against the folder of the config file (not the working directory). */
     policyPath: z.string().min(1, { error: "must be a file path" }),
     intervalMs: positiveInt.min(100, { error: "must be >= 100" }).default(12_000),
     gas: gasConfigSchema.default({ maxGasPerTx: 500_000, maxFeePerGasGwei: 100, maxPriorityFeePerGasGwei: 1 }),
@@ -92,6 +93,12 @@ export const keeperConfigSchema = z
     /** A fitted repeg closing less than this fraction of the mark–oracle gap is skipped, not sent. */
     minFitFraction: z.number().min(0, { error: "must be >= 0" }).max(1, { error: "must be <= 1" }).default(DEFAULT_MIN_FIT_FRACTION),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    /** "pretty": human-readable coloured lines (pino-pretty) instead of JSON lines. */
+    logFormat: z.enum(["json", "pretty"]).default("json"),
+    /** Level of the one line every tick logs (its outcome): "info" shows quiet ticks at the default logLevel. */
+    tickLogLevel: z.enum(["trace", "debug", "info"]).default("debug"),
+    /** Consecutive ticks unable to act (stale oracle, cooldown, missing role, no new block) before /healthz says unhealthy. */
+    unhealthyAfterTicks: positiveInt.default(5),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

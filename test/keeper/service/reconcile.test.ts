@@ -3,6 +3,7 @@ import { Journal } from "../../../keeper/service/journal/journal";
 import { reconcileOpenDecisions } from "../../../keeper/service/reconcile";
 import { FakeChain, KEEPER, WAD } from "./helpers/fakes";
 import { newDecision, tempJournalPath } from "./helpers/journalFixtures";
+import { createLogger } from "../../../keeper/service/logger";
 
 describe("reconciling open decisions after a restart", () => {
   let journal: Journal;
@@ -82,5 +83,16 @@ describe("reconciling open decisions after a restart", () => {
     let err: Error | undefined;
     await reconcileOpenDecisions(journal, chain, undefined).catch((e: Error) => (err = e));
     expect(err?.message).to.match(/without the keeper address/);
+  });
+
+  it("logs each reconciled row once with one market key under a job's logger (which carries market)", async () => {
+    const { hash } = await sentRow();
+    chain.mine(hash, 1);
+    const lines: string[] = [];
+    const log = createLogger("info", { write: (l: string) => lines.push(l) }).child({ market: "ETH-PERP" });
+    await reconcileOpenDecisions(journal, chain, KEEPER, "ETH-PERP", log);
+    expect(lines).to.have.length(1);
+    expect(lines[0].match(/"market":/g)).to.have.length(1);
+    expect(JSON.parse(lines[0])).to.include({ market: "ETH-PERP", outcome: "confirmed", msg: "reconciled open decision" });
   });
 });

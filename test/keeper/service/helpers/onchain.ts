@@ -6,7 +6,7 @@
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
-import DammModule from "../../../../ignition/modules/Damm";
+import { DEFAULT_MARKETS, buildDammModule } from "../../../../ignition/modules/Damm";
 import { parseConfig } from "../../../../keeper/service/config/loadConfig";
 import type { KeeperConfig } from "../../../../keeper/service/config/schema";
 import { ClearingHouse__factory, MockAggregator__factory, MockUSDC__factory, VammMarket__factory } from "../../../../typechain-types";
@@ -18,6 +18,8 @@ export const KEEPER_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb
 export const WAD = 10n ** 18n;
 export const ORACLE_UNIT = 10n ** 8n;
 export const NO_DEADLINE = 2n ** 64n;
+/** The deployment with the deployer still admin (it grants roles and unpauses directly, no timelock wait). */
+const DammModule = buildDammModule(DEFAULT_MARKETS, "Damm", { deployerKeepsAdmin: true });
 
 /** The Ignition deployment, plus admin holding PARAM_ADMIN / GUARDIAN and a funded trader. */
 export async function deployKeeperFixture() {
