@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { CALIBRATED_DEMAND } from "./params";
 
 const pos = z.number().positive();
 const nonneg = z.number().nonnegative();
@@ -71,14 +72,14 @@ export const tradersSchema = z.strictObject({
   /** λ_i: probability that an arrival is informed (λ_u = 1 − λ_i). */
   informedProb: z.number().min(0).max(1),
   /** Arrival rate scales as (sqrtK/sqrtKRef)^rateElasticity. */
-  rateElasticity: nonneg.default(0.5),
+  rateElasticity: nonneg.default(CALIBRATED_DEMAND.rateElasticity),
   /** Depth at which demand is as stated; default market.sqrtK (the starting depth). */
   sqrtKRef: pos.optional(),
   uninformed: z.strictObject({
     notionalMedian: pos,
     notionalLogSd: nonneg,
     /** Median notional scales as (sqrtK/sqrtKRef)^sizeElasticity: deeper curve, bigger trades. */
-    sizeElasticity: nonneg.default(0.5),
+    sizeElasticity: nonneg.default(CALIBRATED_DEMAND.sizeElasticity),
     holdingMeanSec: pos,
     leverage: z.number().min(1).max(50),
   }),
@@ -94,7 +95,7 @@ export const tradersSchema = z.strictObject({
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, "lower-case letters, digits, - and _ only"),
-  split: z.enum(["train", "test"]),
+  split: z.enum(["train", "validation", "test"]),
   description: z.string().default(""),
   seed: z.number().int().nonnegative(),
   horizonSec: pos,
