@@ -37,6 +37,10 @@ const replay = z.strictObject({
   timeScale: pos.default(1),
   rescaleTo: pos.optional(),
   priceColumn: z.string().optional(),
+  /** Time column of the CSV (case-insensitive); default: the first of unix timestamp/unix/timestamp/time/date. */
+  timeColumn: z.string().optional(),
+  /** A bad CSV row: "skip" it (reported by the loader) or "reject" the file, naming the line. */
+  badRows: z.enum(["skip", "reject"]).default("skip"),
 });
 
 export const oracleSchema = z.discriminatedUnion("kind", [gbm, jump, regime, ou, replay]);
