@@ -107,7 +107,7 @@ export function generateScenario(seed: number): Scenario {
         notionalLogSd: 1,
         sizeElasticity: round(elasticity * (1 - rateShare)),
         holdingMeanSec: round(d.logUniform(RANGES.holdingMeanSec)),
-        leverage: d.rng.int(9) + 2,
+        leverage: d.rng.int(4) + 2,
       },
       informed: { capital: round(depthQuote * d.logUniform([2e-4, 1e-3])), leverage: 5, edgeBps: round(d.uniform(RANGES.informedEdgeBps)) },
     },

@@ -71,8 +71,8 @@ export const RANGES = {
   /** Calibrated ridge (npm run calibrate): λ_i and edge trade off along it. */
   informedProb: [0.01, 0.1] as const,
   informedEdgeBps: [20, 80] as const,
-  /** Share of the notional median in quote depth ×1e-5: 1e8 depth → 1,000 to 10,000. */
-  notionalMedianPerDepth: [1e-5, 1e-4] as const,
+  /** Uninformed median notional as a share of the quote depth (hand-made scenarios: 1.7e-5). */
+  notionalMedianPerDepth: [5e-6, 3e-5] as const,
   holdingMeanSec: [3600, 12 * 3600] as const,
   depthElasticity: CALIBRATED_DEMAND.depthElasticityRange,
   /** Share of the depth elasticity put on the arrival rate (the rest on size): not identified. */
