@@ -38,13 +38,14 @@ const o = new Command()
   .option("--threads <n>", "worker threads (0 = in-process)", int("--threads", 0), defaultThreads())
   .option("--json <path>", "JSON output (default out/eval/<source>.json)")
   .option("--report <path>", "HTML report", "out/report/index.html")
+  .option("--no-adversaries", "take the adversaries (sandwich bot) out of every scenario")
   .option("--no-replay", "skip the replay trace of a real price series")
   .option("--quiet", "no progress bar")
   .parse()
-  .opts<{ policies: string; scenarios: string; count: number; seeds: number; reference?: string; threads: number; json?: string; report: string; replay: boolean; quiet?: boolean }>();
+  .opts<{ policies: string; scenarios: string; count: number; seeds: number; reference?: string; threads: number; json?: string; report: string; replay: boolean; adversaries: boolean; quiet?: boolean }>();
 
 async function main(): Promise<void> {
-  const source = resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT });
+  const source = resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries: o.adversaries });
   const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
   const bar = o.quiet ? null : new SingleBar({ format: "evaluate |{bar}| {value}/{total} episodes | {last}", hideCursor: true }, Presets.shades_classic);
   let started = false;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   console.log(formatPairedTable(out.paired.filter((r) => r.metric === "netRevenue" || r.metric === "meanGapBps" || r.metric === "informedProfit")));
   console.log("");
   for (const l of out.report.verdict) console.log(l);
-  const tag = source.split ?? basename(o.scenarios).replace(/\.json$/, "");
+  const tag = (source.split ?? basename(o.scenarios).replace(/\.json$/, "")) + (o.adversaries ? "" : "-no-adversaries");
   const json = resolve(o.json ?? `out/eval/${tag}.json`);
   mkdirSync(resolve(json, ".."), { recursive: true });
   writeFileSync(

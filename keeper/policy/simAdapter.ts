@@ -112,6 +112,7 @@ export function runScenarioEpisode(sc: Scenario, policy: Policy, seed: number, w
     meanGapBps: m.meanGapBps,
     p95GapBps: m.p95GapBps,
     informedProfit: m.informedProfit,
+    sandwichTake: m.sandwichTake,
     uninformedLoss: m.uninformedLoss,
     volume: m.volume,
     updates: m.updates,

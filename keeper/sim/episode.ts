@@ -66,7 +66,9 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
   const c = m.c;
   const open = m.valueOpenPositions();
   const informedProfit = c.iMarkout + open.iMarkout - c.iFunding - c.iFees;
-  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt;
+  // The sandwich bot trades through the uninformed book; its closed trades are not uninformed demand.
+  const bot = env.sandwich;
+  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (bot ? bot.realised - bot.fees : 0);
   const metrics: EpisodeMetrics = {
     scenario: scenario.name,
     policy: policy.name,
@@ -87,10 +89,12 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
     p95GapBps: env.gapHist.quantile(0.95),
     informedProfit,
     uninformedLoss: -uninformedPnl,
-    uninformedFees: c.uFees,
-    volume: c.volume,
+    uninformedFees: c.uFees - (bot?.fees ?? 0),
+    sandwichTake: bot?.take ?? 0,
+    sandwiches: bot?.sandwiches ?? 0,
+    volume: c.volume - (bot?.volume ?? 0),
     volumeInformed: c.volumeInformed,
-    volumeUninformed: c.volumeUninformed,
+    volumeUninformed: c.volumeUninformed - (bot?.volume ?? 0),
     updates: env.updates,
     repegs: c.repegs,
     kUpdates: c.kUpdates,

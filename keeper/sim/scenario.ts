@@ -117,6 +117,13 @@ export const scenarioSchema = z.strictObject({
     params: marketParamsSchema.default({}),
   }),
   traders: tradersSchema,
+  /** Adversaries present in the world (DESIGN §9). */
+  adversaries: z
+    .strictObject({
+      /** A bot that sandwiches every profitable keeper repeg (keeper/sim/adversaries/sandwichBot.ts). */
+      sandwich: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
+    })
+    .default({}),
   reward: z
     .strictObject({
       /** Quote cost of one applied on-chain update. */

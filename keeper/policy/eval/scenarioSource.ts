@@ -36,13 +36,25 @@ export interface SourceOptions {
   readonly projectRoot: string;
   /** Only the release command sets this. */
   readonly allowTest?: boolean;
+  /** false: take the adversaries out of every scenario (for the with/without comparison). Default true. */
+  readonly adversaries?: boolean;
+}
+
+function withoutAdversaries(s: ResolvedSource): ResolvedSource {
+  const strip = (sc: Scenario): Scenario => ({ ...sc, adversaries: {} });
+  return { ...s, label: `${s.label}, adversaries off`, scenarios: s.scenarios.map(strip), cases: s.cases.map((c) => ({ ...c, scenario: strip(c.scenario) })) };
+}
+
+export function resolveScenarioSource(spec: string, o: SourceOptions): ResolvedSource {
+  const r = resolveWithAdversaries(spec, o);
+  return o.adversaries === false ? withoutAdversaries(r) : r;
 }
 
 export function isSplit(s: string): s is Split {
   return (SPLITS as readonly string[]).includes(s);
 }
 
-export function resolveScenarioSource(spec: string, o: SourceOptions): ResolvedSource {
+function resolveWithAdversaries(spec: string, o: SourceOptions): ResolvedSource {
   if (isSplit(spec)) {
     if (spec === "test" && !o.allowTest) throw new SealedSplitError("the test split is sealed: it is judged only by `npm run evaluate:release` (which records every look); tune and compare on train or validation");
     const scenarios = splitScenarios(spec, o.count);

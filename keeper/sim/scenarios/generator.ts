@@ -88,6 +88,15 @@ export function generateScenario(seed: number): Scenario {
   const sqrtK = round(depthQuote / price);
   const elasticity = d.uniform(RANGES.depthElasticity);
   const rateShare = d.uniform(RANGES.rateShare);
+  // Drawn in a fixed order (the order of the fields below): a seed always gives the same values.
+  const budget = round(depthQuote * d.logUniform(RANGES.budgetShare));
+  const arrivalRatePerSec = round(d.logUniform(RANGES.arrivalRatePerSec));
+  const informedProb = round(d.logUniform(RANGES.informedProb));
+  const notionalMedian = round(depthQuote * d.logUniform(RANGES.notionalMedianPerDepth));
+  const holdingMeanSec = round(d.logUniform(RANGES.holdingMeanSec));
+  const uLeverage = d.rng.int(4) + 2;
+  const informedCapital = round(depthQuote * d.logUniform([2e-4, 1e-3]));
+  const edgeBps = round(d.uniform(RANGES.informedEdgeBps));
   const input: ScenarioInput = {
     name: `${split}-${seed - SEED_RANGES[split][0]}-${family}`,
     split,
@@ -97,20 +106,16 @@ export function generateScenario(seed: number): Scenario {
     decisionIntervalSec: 3600,
     oracleDtSec: 60,
     oracle,
-    market: { sqrtK, budget: round(depthQuote * d.logUniform(RANGES.budgetShare)), reservedShare: 0, params: {} },
+    market: { sqrtK, budget, reservedShare: 0, params: {} },
     traders: {
-      arrivalRatePerSec: round(d.logUniform(RANGES.arrivalRatePerSec)),
-      informedProb: round(d.logUniform(RANGES.informedProb)),
+      arrivalRatePerSec,
+      informedProb,
       rateElasticity: round(elasticity * rateShare),
-      uninformed: {
-        notionalMedian: round(depthQuote * d.logUniform(RANGES.notionalMedianPerDepth)),
-        notionalLogSd: 1,
-        sizeElasticity: round(elasticity * (1 - rateShare)),
-        holdingMeanSec: round(d.logUniform(RANGES.holdingMeanSec)),
-        leverage: d.rng.int(4) + 2,
-      },
-      informed: { capital: round(depthQuote * d.logUniform([2e-4, 1e-3])), leverage: 5, edgeBps: round(d.uniform(RANGES.informedEdgeBps)) },
+      uninformed: { notionalMedian, notionalLogSd: 1, sizeElasticity: round(elasticity * (1 - rateShare)), holdingMeanSec, leverage: uLeverage },
+      informed: { capital: informedCapital, leverage: 5, edgeBps },
     },
+    // The sandwich bot is part of the default world, with an informed trader's capital.
+    adversaries: { sandwich: { capital: informedCapital, leverage: 5 } },
     reward: { gasPerUpdate: 2, trackingPenaltyCoef: 100000 },
   };
   return parseScenario(input, `generated seed ${seed}`);
