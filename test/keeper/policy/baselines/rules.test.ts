@@ -6,7 +6,8 @@ import { DriftPolicy, DEFAULT_DRIFT_OPTIONS } from "../../../../keeper/policy/ba
 import { DepthSeekingPolicy, DEFAULT_DEPTH_SEEKING_OPTIONS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
 import { ammFundingRevenue, kStepCost } from "../../../../keeper/policy/baselines/curveMath";
 import { kCostDirect } from "../../../../keeper/sim/curve";
-import { parseRuleSpec, validateTuned, RULES } from "../../../../keeper/policy/baselines/ruleCatalog";
+import fs from "node:fs";
+import { parseRuleSpec, validateTuned, RULES, TUNED_FILE } from "../../../../keeper/policy/baselines/ruleCatalog";
 import { BASELINE_NAMES, isBaseline, registerPolicyFactory, resolvePolicy } from "../../../../keeper/policy/policyRegistry";
 
 const at = (obs: MarketObservation, time: number, budget = obs.budget): MarketObservation => ({ ...obs, time, budget });
@@ -116,6 +117,14 @@ describe("rule-based policies", () => {
       expect(resolvePolicy('depth-seeking{"kUpStepBps":50}').decide(makeObs({ budget: 1e9 })).action).to.deep.equal({ kind: "kUp", stepBps: 50 });
       expect(() => parseRuleSpec('drift{"intensty":50}')).to.throw('policy "drift{"intensty":50}".intensty: rule drift has no option intensty');
       expect(() => parseRuleSpec('drift{"intensity":"x"}')).to.throw("expected a finite number");
+    });
+    it("ships the tuned options: a rule named plainly runs with what tune:baselines chose on train", () => {
+      const tuned = JSON.parse(fs.readFileSync(TUNED_FILE, "utf8")) as { split: string; rules: Record<string, Record<string, number>> };
+      expect(tuned.split).to.equal("train");
+      for (const rule of ["threshold", "drift", "depth-seeking"]) {
+        expect(tuned.rules[rule], rule).to.not.equal(undefined);
+        expect(parseRuleSpec(rule)!.options).to.deep.equal({ ...RULES.get(rule)!.defaults, ...tuned.rules[rule] });
+      }
     });
     it("validates a tuned-options file naming the rule and field", () => {
       expect(() => validateTuned({ rules: { nope: {} } }, "t.json")).to.throw("t.json: field rules.nope: no such rule");
