@@ -13,6 +13,7 @@ import { makeParams } from "./params";
 import { deriveSeed, SimRng } from "./rng";
 import type { Scenario } from "./scenario";
 import { SandwichBot } from "./adversaries/sandwichBot";
+import { LiquidationHunter } from "./adversaries/liquidationHunter";
 import { TraderFlow } from "./traders";
 
 export interface RewardParts {
@@ -76,6 +77,8 @@ export class MarketEnv {
   private seedUsed = 0;
   /** The scenario's sandwich bot, if any (it trades around the keeper's repegs). */
   sandwich: SandwichBot | null = null;
+  /** The scenario's liquidation hunter, if any (it looks at the book every oracle tick). */
+  hunter: LiquidationHunter | null = null;
 
   constructor(private readonly opts: EnvOptions = {}) {}
 
@@ -118,6 +121,7 @@ export class MarketEnv {
       scanMoveBps: this.opts.scanMoveBps,
     });
     this.sandwich = scenario.adversaries.sandwich ? new SandwichBot(this.market, scenario.adversaries.sandwich) : null;
+    this.hunter = scenario.adversaries.liquidationHunter ? new LiquidationHunter(this.market, scenario.adversaries.liquidationHunter) : null;
     this.flow = new TraderFlow(this.market, new SimRng(deriveSeed(seed, 2)), scenario.traders, scenario.traders.sqrtKRef ?? scenario.market.sqrtK);
     this.t = scenario.startTime;
     this.tEnd = scenario.startTime + scenario.horizonSec;
@@ -259,6 +263,7 @@ export class MarketEnv {
     this.gapHist.add(g * 1e4);
     this.stepGapSum += g;
     this.stepGapN++;
+    this.hunter?.hunt(t);
     m.maybeScan(t);
     this.trackBudget();
   }

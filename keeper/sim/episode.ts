@@ -68,7 +68,11 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
   const informedProfit = c.iMarkout + open.iMarkout - c.iFunding - c.iFees;
   // The sandwich bot trades through the uninformed book; its closed trades are not uninformed demand.
   const bot = env.sandwich;
-  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (bot ? bot.realised - bot.fees : 0);
+  const hunter = env.hunter;
+  const advRealised = (bot?.realised ?? 0) + (hunter?.realised ?? 0);
+  const advFees = (bot?.fees ?? 0) + (hunter?.fees ?? 0);
+  const advVolume = (bot?.volume ?? 0) + (hunter?.volume ?? 0);
+  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (advRealised - advFees);
   const metrics: EpisodeMetrics = {
     scenario: scenario.name,
     policy: policy.name,
@@ -89,12 +93,14 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
     p95GapBps: env.gapHist.quantile(0.95),
     informedProfit,
     uninformedLoss: -uninformedPnl,
-    uninformedFees: c.uFees - (bot?.fees ?? 0),
+    uninformedFees: c.uFees - advFees,
     sandwichTake: bot?.take ?? 0,
     sandwiches: bot?.sandwiches ?? 0,
-    volume: c.volume - (bot?.volume ?? 0),
+    hunterTake: hunter?.take ?? 0,
+    hunts: hunter?.hunts ?? 0,
+    volume: c.volume - advVolume,
     volumeInformed: c.volumeInformed,
-    volumeUninformed: c.volumeUninformed - (bot?.volume ?? 0),
+    volumeUninformed: c.volumeUninformed - advVolume,
     updates: env.updates,
     repegs: c.repegs,
     kUpdates: c.kUpdates,

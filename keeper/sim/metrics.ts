@@ -29,6 +29,9 @@ export interface EpisodeMetrics {
   /** Net take of the sandwich bot (quote), excluded from the uninformed figures and the volume. */
   readonly sandwichTake: number;
   readonly sandwiches: number;
+  /** Net take of the liquidation hunter (quote), its trades likewise excluded. */
+  readonly hunterTake: number;
+  readonly hunts: number;
   readonly volume: number;
   readonly volumeInformed: number;
   readonly volumeUninformed: number;

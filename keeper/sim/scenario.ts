@@ -122,6 +122,8 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       /** A bot that sandwiches every profitable keeper repeg (keeper/sim/adversaries/sandwichBot.ts). */
       sandwich: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
+      /** A trader that pushes the mark through liquidation prices and buys back the cascade (keeper/sim/adversaries/liquidationHunter.ts). */
+      liquidationHunter: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
     })
     .default({}),
   reward: z
