@@ -113,6 +113,7 @@ export function runScenarioEpisode(sc: Scenario, policy: Policy, seed: number, w
     p95GapBps: m.p95GapBps,
     informedProfit: m.informedProfit,
     sandwichTake: m.sandwichTake,
+    hunterTake: m.hunterTake,
     uninformedLoss: m.uninformedLoss,
     volume: m.volume,
     updates: m.updates,
