@@ -1,17 +1,23 @@
 /**
- * Evaluates policies on a scenario set × seeds in parallel (worker threads) and prints every
- * DESIGN §9 metric with 95% t-intervals over seeds; writes out/eval/<set>.json and the HTML
- * report out/report/index.html.
- *   npm run evaluate -- --policies default,static,formulaic,threshold --scenarios test --seeds 10
+ * Evaluates policies in parallel (worker threads) and prints every DESIGN §9 metric with 95 %
+ * t-intervals over seeds, then paired 95 % intervals of each policy against a reference (same seeds,
+ * same paths); writes out/eval/<source>.json and the HTML report out/report/index.html.
+ *   npm run evaluate                                      (validation split, 20 scenarios, every rule + default)
+ *   npm run evaluate -- --scenarios train --count 30
+ *   npm run evaluate -- --scenarios path/to/my.json       (a scenario file of yours; --seeds 20 seeds)
+ *   npm run evaluate -- --scenarios path/to/dir/          (every *.json in it)
+ * The test split is sealed: `npm run evaluate:release` is the only way to look at it.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { formatMetricsTable } from "../keeper/policy/eval/textTable";
+import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
+import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { writeReport } from "../keeper/policy/report/htmlReport";
-import { parseScenarioSet } from "../keeper/policy/simAdapter";
+import { BASELINE_NAMES, REPO_ROOT } from "../keeper/policy/policyRegistry";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -19,31 +25,38 @@ const int = (name: string, min: number) => (v: string) => {
   return n;
 };
 
+/** Tables the project reports rest on at least this many paired seeds (DESIGN §9). */
+const REPORTABLE_SEEDS = 20;
+
 const o = new Command()
   .name("evaluate")
-  .option("--policies <list>", "comma-separated policy names or policy files", "default,static,formulaic,threshold")
-  .option("--scenarios <set>", "scenario set (train|test)", "test")
-  .option("--seeds <n>", "seeds per scenario", int("--seeds", 2), 10)
+  .option("--policies <list>", "comma-separated policy names or policy files", ["default", ...BASELINE_NAMES].join(","))
+  .option("--scenarios <source>", "train | validation (generated splits) | FILE | DIR of scenario JSON files", "validation")
+  .option("--count <n>", "generated scenarios taken from a split (one seed each)", int("--count", 2), 20)
+  .option("--seeds <n>", "seeds per scenario file", int("--seeds", 2), 20)
+  .option("--reference <policy>", "policy the paired intervals are taken against (default: static)")
   .option("--threads <n>", "worker threads (0 = in-process)", int("--threads", 0), defaultThreads())
-  .option("--json <path>", "JSON output (default out/eval/<set>.json)")
+  .option("--json <path>", "JSON output (default out/eval/<source>.json)")
   .option("--report <path>", "HTML report", "out/report/index.html")
-  .option("--no-replay", "skip the replay of a real price series")
+  .option("--no-adversaries", "take the adversaries (sandwich bot) out of every scenario")
+  .option("--no-replay", "skip the replay trace of a real price series")
   .option("--quiet", "no progress bar")
   .parse()
-  .opts<{ policies: string; scenarios: string; seeds: number; threads: number; json?: string; report: string; replay: boolean; quiet?: boolean }>();
+  .opts<{ policies: string; scenarios: string; count: number; seeds: number; reference?: string; threads: number; json?: string; report: string; replay: boolean; adversaries: boolean; quiet?: boolean }>();
 
 async function main(): Promise<void> {
-  const set = parseScenarioSet(o.scenarios);
+  const source = resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries: o.adversaries });
   const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
   const bar = o.quiet ? null : new SingleBar({ format: "evaluate |{bar}| {value}/{total} episodes | {last}", hideCursor: true }, Presets.shades_classic);
   let started = false;
   const t0 = Date.now();
   const out = await evaluate({
     policies,
-    set,
+    source,
     seeds: o.seeds,
     threads: o.threads,
     replay: o.replay,
+    reference: o.reference,
     onProgress: (done, total, last) => {
       if (!bar) return;
       if (!started) {
@@ -55,15 +68,19 @@ async function main(): Promise<void> {
   });
   bar?.stop();
   const secs = (Date.now() - t0) / 1000;
-  console.log(`\n${set} set, ${o.seeds} seeds per scenario, ${out.episodes.length} episodes in ${secs.toFixed(1)} s; mean [95% t-interval over seeds]`);
+  console.log(`\n${source.label}: ${out.episodes.length} episodes in ${secs.toFixed(1)} s; mean [95% t-interval over ${out.pairedUnits} seeds]`);
+  if (out.pairedUnits < REPORTABLE_SEEDS) console.log(`NOTE: ${out.pairedUnits} seeds < ${REPORTABLE_SEEDS}: exploratory, not a table to report`);
   console.log(formatMetricsTable(out.report.metrics, policies));
+  console.log(`\npaired against ${out.reference} (same seeds, same paths):`);
+  console.log(formatPairedTable(out.paired.filter((r) => r.metric === "netRevenue" || r.metric === "meanGapBps" || r.metric === "informedProfit")));
   console.log("");
   for (const l of out.report.verdict) console.log(l);
-  const json = resolve(o.json ?? `out/eval/${set}.json`);
+  const tag = (source.split ?? basename(o.scenarios).replace(/\.json$/, "")) + (o.adversaries ? "" : "-no-adversaries");
+  const json = resolve(o.json ?? `out/eval/${tag}.json`);
   mkdirSync(resolve(json, ".."), { recursive: true });
   writeFileSync(
     json,
-    JSON.stringify({ set, seeds: o.seeds, policies, metrics: out.report.metrics, rewardParts: out.report.rewardParts, verdict: out.report.verdict, goalMet: out.goalMet, episodes: out.episodes.map(({ trace: _t, ...e }) => e) }, null, 1) + "\n",
+    JSON.stringify({ source: source.label, seeds: out.pairedUnits, policies, reference: out.reference, metrics: out.report.metrics, paired: out.paired, rewardParts: out.report.rewardParts, verdict: out.report.verdict, goalMet: out.goalMet, episodes: out.episodes.map(({ trace: _t, ...e }) => e) }, null, 1) + "\n",
   );
   const report = resolve(o.report);
   writeReport(report, out.report);

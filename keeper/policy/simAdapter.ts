@@ -100,13 +100,20 @@ export interface EvalEpisode {
 const finite = (xs: readonly number[]): number[] => xs.map((v) => (Number.isFinite(v) ? v : 0));
 
 export function runEvalEpisode(name: string, policy: Policy, seed: number, wantTrace: boolean): EvalEpisode {
-  const sc = findScenario(name);
+  return runScenarioEpisode(findScenario(name), policy, seed, wantTrace);
+}
+
+/** One evaluation episode of a scenario given whole (generated or a user's file). */
+export function runScenarioEpisode(sc: Scenario, policy: Policy, seed: number, wantTrace: boolean): EvalEpisode {
+  const name = sc.name;
   const { metrics: m, trace } = runEpisode(sc, policy, seed, { projectRoot: REPO_ROOT, trace: wantTrace, traceMaxPoints: 400 });
   const metrics: EpisodeMetrics = {
     netRevenue: m.protocolNetRevenue,
     meanGapBps: m.meanGapBps,
     p95GapBps: m.p95GapBps,
     informedProfit: m.informedProfit,
+    sandwichTake: m.sandwichTake,
+    hunterTake: m.hunterTake,
     uninformedLoss: m.uninformedLoss,
     volume: m.volume,
     updates: m.updates,

@@ -12,6 +12,8 @@ import { generateOraclePath, type OraclePath } from "./oracle/paths";
 import { makeParams } from "./params";
 import { deriveSeed, SimRng } from "./rng";
 import type { Scenario } from "./scenario";
+import { SandwichBot } from "./adversaries/sandwichBot";
+import { LiquidationHunter } from "./adversaries/liquidationHunter";
 import { TraderFlow } from "./traders";
 
 export interface RewardParts {
@@ -73,6 +75,10 @@ export class MarketEnv {
   private stepGapSum = 0;
   private stepGapN = 0;
   private seedUsed = 0;
+  /** The scenario's sandwich bot, if any (it trades around the keeper's repegs). */
+  sandwich: SandwichBot | null = null;
+  /** The scenario's liquidation hunter, if any (it looks at the book every oracle tick). */
+  hunter: LiquidationHunter | null = null;
 
   constructor(private readonly opts: EnvOptions = {}) {}
 
@@ -114,6 +120,8 @@ export class MarketEnv {
       capacity: scenario.traders.maxOpenPositions,
       scanMoveBps: this.opts.scanMoveBps,
     });
+    this.sandwich = scenario.adversaries.sandwich ? new SandwichBot(this.market, scenario.adversaries.sandwich) : null;
+    this.hunter = scenario.adversaries.liquidationHunter ? new LiquidationHunter(this.market, scenario.adversaries.liquidationHunter) : null;
     this.flow = new TraderFlow(this.market, new SimRng(deriveSeed(seed, 2)), scenario.traders, scenario.traders.sqrtKRef ?? scenario.market.sqrtK);
     this.t = scenario.startTime;
     this.tEnd = scenario.startTime + scenario.horizonSec;
@@ -207,7 +215,10 @@ export class MarketEnv {
       const maxMove = (m.peg * p.maxPegChangeBps * (1 - 1e-9)) / 1e4;
       if (newPeg > m.peg + maxMove) newPeg = m.peg + maxMove;
       if (newPeg < m.peg - maxMove) newPeg = m.peg - maxMove;
+      // The pending hook is public: a sandwich bot trades in front of it and behind it.
+      const front = this.sandwich?.front(newPeg, t) ?? null;
       const r = m.repeg(newPeg, t);
+      this.sandwich?.back(front);
       return r.refusal ? { applied: false, cost: 0, refusedReason: r.refusal.name, target: newPeg } : { applied: true, cost: r.cost, target: newPeg };
     }
     const step = a.stepBps ?? DEFAULT_K_STEP_BPS;
@@ -252,6 +263,7 @@ export class MarketEnv {
     this.gapHist.add(g * 1e4);
     this.stepGapSum += g;
     this.stepGapN++;
+    this.hunter?.hunt(t);
     m.maybeScan(t);
     this.trackBudget();
   }

@@ -66,7 +66,13 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
   const c = m.c;
   const open = m.valueOpenPositions();
   const informedProfit = c.iMarkout + open.iMarkout - c.iFunding - c.iFees;
-  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt;
+  // The sandwich bot trades through the uninformed book; its closed trades are not uninformed demand.
+  const bot = env.sandwich;
+  const hunter = env.hunter;
+  const advRealised = (bot?.realised ?? 0) + (hunter?.realised ?? 0);
+  const advFees = (bot?.fees ?? 0) + (hunter?.fees ?? 0);
+  const advVolume = (bot?.volume ?? 0) + (hunter?.volume ?? 0);
+  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (advRealised - advFees);
   const metrics: EpisodeMetrics = {
     scenario: scenario.name,
     policy: policy.name,
@@ -87,10 +93,14 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
     p95GapBps: env.gapHist.quantile(0.95),
     informedProfit,
     uninformedLoss: -uninformedPnl,
-    uninformedFees: c.uFees,
-    volume: c.volume,
+    uninformedFees: c.uFees - advFees,
+    sandwichTake: bot?.take ?? 0,
+    sandwiches: bot?.sandwiches ?? 0,
+    hunterTake: hunter?.take ?? 0,
+    hunts: hunter?.hunts ?? 0,
+    volume: c.volume - advVolume,
     volumeInformed: c.volumeInformed,
-    volumeUninformed: c.volumeUninformed,
+    volumeUninformed: c.volumeUninformed - advVolume,
     updates: env.updates,
     repegs: c.repegs,
     kUpdates: c.kUpdates,

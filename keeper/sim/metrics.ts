@@ -26,6 +26,12 @@ export interface EpisodeMetrics {
   /** Uninformed traders' loss: −(realised + unrealised PnL − funding paid − fees + bad debt left to the protocol). */
   readonly uninformedLoss: number;
   readonly uninformedFees: number;
+  /** Net take of the sandwich bot (quote), excluded from the uninformed figures and the volume. */
+  readonly sandwichTake: number;
+  readonly sandwiches: number;
+  /** Net take of the liquidation hunter (quote), its trades likewise excluded. */
+  readonly hunterTake: number;
+  readonly hunts: number;
   readonly volume: number;
   readonly volumeInformed: number;
   readonly volumeUninformed: number;

@@ -88,3 +88,19 @@ export function makeParams(overrides: Partial<MarketParams> = {}): MarketParams 
   if (overrides.twapWindow === undefined) merged.twapWindow = merged.fundingPeriod;
   return Object.freeze(validateParams(merged));
 }
+
+/**
+ * Demand and informed flow fitted to Drift v1's history by `npm run calibrate` (figures in
+ * keeper/calibration/calibration.json and BENCHMARKS.md). Only the sum of the two depth
+ * elasticities is identified by the data (fees give volume, not counts): it is split evenly.
+ */
+export const CALIBRATED_DEMAND = Object.freeze({
+  /** Pooled log-log fit b_k = 0.509, 95 % [0.293, 0.725]: volume ∝ sqrtK^(rate + size elasticity). */
+  depthElasticity: 0.509,
+  depthElasticityRange: Object.freeze([0.293, 0.725] as const),
+  rateElasticity: 0.2545,
+  sizeElasticity: 0.2545,
+  /** Informed flow with the smallest KS distance (0.088) to Drift's hourly |mark/oracle TWAP gap|. */
+  informedProb: 0.02,
+  informedEdgeBps: 40,
+});

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { CALIBRATED_DEMAND } from "./params";
 
 const pos = z.number().positive();
 const nonneg = z.number().nonnegative();
@@ -36,6 +37,10 @@ const replay = z.strictObject({
   timeScale: pos.default(1),
   rescaleTo: pos.optional(),
   priceColumn: z.string().optional(),
+  /** Time column of the CSV (case-insensitive); default: the first of unix timestamp/unix/timestamp/time/date. */
+  timeColumn: z.string().optional(),
+  /** A bad CSV row: "skip" it (reported by the loader) or "reject" the file, naming the line. */
+  badRows: z.enum(["skip", "reject"]).default("skip"),
 });
 
 export const oracleSchema = z.discriminatedUnion("kind", [gbm, jump, regime, ou, replay]);
@@ -71,14 +76,14 @@ export const tradersSchema = z.strictObject({
   /** λ_i: probability that an arrival is informed (λ_u = 1 − λ_i). */
   informedProb: z.number().min(0).max(1),
   /** Arrival rate scales as (sqrtK/sqrtKRef)^rateElasticity. */
-  rateElasticity: nonneg.default(0.5),
+  rateElasticity: nonneg.default(CALIBRATED_DEMAND.rateElasticity),
   /** Depth at which demand is as stated; default market.sqrtK (the starting depth). */
   sqrtKRef: pos.optional(),
   uninformed: z.strictObject({
     notionalMedian: pos,
     notionalLogSd: nonneg,
     /** Median notional scales as (sqrtK/sqrtKRef)^sizeElasticity: deeper curve, bigger trades. */
-    sizeElasticity: nonneg.default(0.5),
+    sizeElasticity: nonneg.default(CALIBRATED_DEMAND.sizeElasticity),
     holdingMeanSec: pos,
     leverage: z.number().min(1).max(50),
   }),
@@ -94,7 +99,7 @@ export const tradersSchema = z.strictObject({
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, "lower-case letters, digits, - and _ only"),
-  split: z.enum(["train", "test"]),
+  split: z.enum(["train", "validation", "test"]),
   description: z.string().default(""),
   seed: z.number().int().nonnegative(),
   horizonSec: pos,
@@ -112,6 +117,15 @@ export const scenarioSchema = z.strictObject({
     params: marketParamsSchema.default({}),
   }),
   traders: tradersSchema,
+  /** Adversaries present in the world (DESIGN §9). */
+  adversaries: z
+    .strictObject({
+      /** A bot that sandwiches every profitable keeper repeg (keeper/sim/adversaries/sandwichBot.ts). */
+      sandwich: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
+      /** A trader that pushes the mark through liquidation prices and buys back the cascade (keeper/sim/adversaries/liquidationHunter.ts). */
+      liquidationHunter: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
+    })
+    .default({}),
   reward: z
     .strictObject({
       /** Quote cost of one applied on-chain update. */

@@ -44,3 +44,28 @@ export function gapBpsOf(obs: MarketObservation): number {
 export function fundingPremium(obs: MarketObservation): number {
   return obs.oracleTwap > 0 ? (obs.markTwap - obs.oracleTwap) / obs.oracleTwap : 0;
 }
+
+/**
+ * Cost to the protocol of scaling sqrtK by (1 + stepBps/1e4) (negative step: down), closed form
+ * `P·y·d·(p/(p·x + d) − 1/(x + d))` with p the sqrtK ratio (SPEC §4); positive = the protocol pays.
+ */
+export function kStepCost(obs: MarketObservation, stepBps: number): number {
+  const p = 1 + stepBps / 1e4;
+  const d = netPosition(obs);
+  const x = obs.baseReserve;
+  if (x + d <= 0 || p * x + d <= 0) return Infinity;
+  return obs.peg * obs.quoteReserve * d * (p / (p * x + d) - 1 / (x + d));
+}
+
+/** Funding the AMM (holding −d) earned over `seconds` at the current TWAP premium, capped as on-chain. */
+export function ammFundingRevenue(obs: MarketObservation, seconds: number, fundingCapBps: number): number {
+  if (!(obs.oracleTwap > 0)) return 0;
+  const cap = (obs.oracleTwap * fundingCapBps) / 1e4;
+  const premium = Math.max(-cap, Math.min(cap, obs.markTwap - obs.oracleTwap));
+  return netPosition(obs) * premium * (seconds / 86400);
+}
+
+/** Share of the base reserve that the net user position holds (the AMM's exposure). */
+export function exposureShare(obs: MarketObservation): number {
+  return Math.abs(netPosition(obs)) / obs.baseReserve;
+}

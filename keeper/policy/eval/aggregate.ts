@@ -1,7 +1,8 @@
 /**
  * Turns episode results into DESIGN §9 figures: for each policy and seed, the mean over the
  * scenarios; then a t-interval over seeds. CVaR 5% of per-episode net revenue is taken per seed
- * over its scenarios' episodes, then given the same interval over seeds.
+ * over its scenarios' episodes, then given the same interval over seeds; with one episode per seed
+ * (generated splits) it is the CVaR over all episodes, without an interval.
  */
 import type { MetricBlock, MetricRow } from "../report/reportData";
 import { METRICS, type EpisodeMetrics } from "./metricSpec";
@@ -43,6 +44,11 @@ export function aggregateMetrics(results: readonly EpisodeResult[], policies: re
     rows: policies.map((p) => {
       const seeds = [...bySeed(results, p).values()];
       if (seeds.length === 0) throw new Error(`no episodes for policy ${p}`);
+      // One episode per seed (generated splits): CVaR is taken over all episodes, a point figure.
+      if (m.key === "cvar5NetRevenue" && seeds.every((eps) => eps.length === 1)) {
+        const v = cvar(seeds.map((eps) => eps[0].metrics.netRevenue), 0.05);
+        return { policy: p, mean: v, lo: v, hi: v };
+      }
       const perSeed = seeds.map((eps) =>
         m.key === "cvar5NetRevenue" ? cvar(eps.map((e) => e.metrics.netRevenue), 0.05) : mean(eps.map((e) => e.metrics[m.key])),
       );

@@ -1,13 +1,15 @@
 /** One evaluation episode (a worker's unit of work): policy × scenario × seed. */
 import type { Policy } from "../../core/policyTypes";
+import type { Scenario } from "../../sim/scenario";
 import { resolvePolicy } from "../policyRegistry";
-import { runEvalEpisode } from "../simAdapter";
+import { runScenarioEpisode } from "../simAdapter";
 import type { PolicyTrace } from "../report/reportData";
 import type { EpisodeResult } from "./aggregate";
 
 export interface EvalJob {
   readonly policy: string;
-  readonly scenario: string;
+  /** The whole scenario (generated, a user's file or a project file): workers need no lookup. */
+  readonly scenario: Scenario;
   readonly seed: number;
   /** Keep a (downsampled) trace for the report. */
   readonly wantTrace: boolean;
@@ -27,10 +29,10 @@ export function runEvalJob(job: EvalJob): EvalJobResult {
     cache.set(job.policy, policy);
   }
   const t0 = process.hrtime.bigint();
-  const r = runEvalEpisode(job.scenario, policy, job.seed, job.wantTrace);
+  const r = runScenarioEpisode(job.scenario, policy, job.seed, job.wantTrace);
   return {
     policy: job.policy,
-    scenario: job.scenario,
+    scenario: job.scenario.name,
     seed: job.seed,
     metrics: r.metrics,
     rewardParts: r.rewardParts,

@@ -10,7 +10,10 @@ import { isBaseline, loadLearned, resolvePolicy } from "../policyRegistry";
 import { isEnsembleSpec } from "../../supervised/ensembleSpec";
 import { createStateSpace } from "../stateIndex";
 import { listScenarios, replayScenarios, type ScenarioSet } from "../simAdapter";
-import { deriveSeed } from "../rng";
+import { evalSeed, type EvalCase, type ResolvedSource } from "./scenarioSource";
+import { pairedComparison, type PairedRow } from "./paired";
+import { METRICS, type EpisodeMetricKey } from "./metricSpec";
+import { findScenario } from "../simAdapter";
 import type { QHeatmap, ReportData } from "../report/reportData";
 import { aggregateMetrics, aggregateRewardParts } from "./aggregate";
 import type { EvalJob, EvalJobResult } from "./evalJob";
@@ -20,14 +23,19 @@ import { runPool } from "./workerPool";
 
 export interface EvaluateOptions {
   readonly policies: readonly string[];
-  readonly set: ScenarioSet;
+  /** Project scenario files (scenarios/train|test): with `scenarios` names and `seeds` seeds each. */
+  readonly set?: ScenarioSet;
+  /** A resolved --scenarios source (generated split, user file or directory); takes precedence over `set`. */
+  readonly source?: ResolvedSource;
   readonly seeds: number;
   /** Worker threads; 0 runs in-process (tests). */
   readonly threads: number;
-  /** Restrict to these scenario names (default: the whole set). */
+  /** Restrict a project set to these scenario names (default: the whole set). */
   readonly scenarios?: readonly string[];
   /** Include the replay of a real price series. */
   readonly replay: boolean;
+  /** Policy the paired intervals are taken against (default: "static" when evaluated, else the first). */
+  readonly reference?: string;
   readonly onProgress?: (done: number, total: number, last: EvalJobResult) => void;
 }
 
@@ -35,9 +43,13 @@ export interface EvaluateOutput {
   readonly report: ReportData;
   readonly episodes: readonly EvalJobResult[];
   readonly goalMet: boolean | null;
+  readonly paired: PairedRow[];
+  readonly reference: string;
+  /** Independent paired units (seeds) behind every interval. */
+  readonly pairedUnits: number;
 }
 
-export const evalSeed = (i: number): number => deriveSeed(0xe7a1, i);
+export { evalSeed };
 
 export function heatmapOf(name: string): QHeatmap {
   const l = loadLearned(name);
@@ -59,13 +71,29 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
   const learned = o.policies.filter((p) => !isBaseline(p) && !isEnsembleSpec(p));
   for (const p of learned) loadLearned(p); // fail fast on a bad policy file, before spawning workers
   for (const p of o.policies.filter(isEnsembleSpec)) resolvePolicy(p); // and on missing ensemble models
-  const scenarios = o.scenarios ?? listScenarios(o.set);
+  let cases: EvalCase[];
+  let setLabel: string;
+  if (o.source) {
+    cases = o.source.cases;
+    setLabel = o.source.label;
+  } else {
+    if (!o.set) throw new Error("evaluate needs a scenario source or a project set");
+    const names = o.scenarios ?? listScenarios(o.set);
+    cases = names.flatMap((n) => Array.from({ length: o.seeds }, (_, i) => ({ scenario: findScenario(n), seed: evalSeed(i) })));
+    setLabel = `${o.set} (${names.join(", ")})`;
+  }
+  const units = new Set(cases.map((c) => c.seed)).size;
+  if (units < 2) throw new Error(`evaluate needs at least 2 seeds for an interval, got ${units}`);
   const jobs: EvalJob[] = [];
   for (const policy of o.policies)
-    for (const scenario of scenarios)
-      for (let i = 0; i < o.seeds; i++) jobs.push({ policy, scenario, seed: evalSeed(i), wantTrace: scenario === scenarios[0] && i === 0 });
-  const replayName = o.replay ? replayScenarios()[0] : undefined;
-  const replayJobs: EvalJob[] = replayName ? o.policies.map((policy) => ({ policy, scenario: replayName, seed: evalSeed(0), wantTrace: true })) : [];
+    cases.forEach((c, k) => jobs.push({ policy, scenario: c.scenario, seed: c.seed, wantTrace: k === 0 }));
+  const replayCase = !o.replay
+    ? undefined
+    : o.source
+      ? o.source.cases.find((c) => c.scenario.oracle.kind === "replay")
+      : { scenario: findScenario(replayScenarios()[0]), seed: evalSeed(0) };
+  const replayName = replayCase?.scenario.name;
+  const replayJobs: EvalJob[] = replayCase ? o.policies.map((policy) => ({ policy, scenario: replayCase.scenario, seed: replayCase.seed, wantTrace: true })) : [];
   const all = [...jobs, ...replayJobs];
   let results: EvalJobResult[];
   if (o.threads <= 0) {
@@ -85,10 +113,10 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
   const verdict = learned.length > 0 ? judge(metrics, learned[0], baselines) : null;
   const heatmap = learned.length > 0 ? heatmapOf(learned[0]) : null;
   const report: ReportData = {
-    title: `dAMM keeper policies on the ${o.set} set`,
+    title: `dAMM keeper policies on ${setLabel.split(" ")[0]}`,
     generatedAt: new Date().toISOString(),
-    scenarioSet: `${o.set} (${scenarios.join(", ")})`,
-    seeds: o.seeds,
+    scenarioSet: setLabel,
+    seeds: units,
     policies: o.policies,
     metrics,
     rewardParts: aggregateRewardParts(episodes, o.policies),
@@ -99,7 +127,12 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
     trainingCurve: learned.length > 0 ? [...loadLearned(learned[0]).trainingCurve] : [],
     verdict: verdict?.lines ?? ["no learned policy evaluated"],
   };
-  return { report, episodes, goalMet: verdict ? verdict.met : null };
+  const reference = o.reference ?? (o.policies.includes("static") ? "static" : o.policies[0]);
+  if (!o.policies.includes(reference)) throw new Error(`reference policy "${reference}" is not among the evaluated policies (${o.policies.join(", ")})`);
+  const pairedMetrics: { key: EpisodeMetricKey; better: "higher" | "lower" }[] = [];
+  for (const m of METRICS) if (m.key !== "cvar5NetRevenue" && m.better !== "none") pairedMetrics.push({ key: m.key, better: m.better });
+  const paired = pairedComparison(episodes, reference, o.policies, pairedMetrics);
+  return { report, episodes, goalMet: verdict ? verdict.met : null, paired, reference, pairedUnits: units };
 }
 
 export const defaultThreads = (): number => Math.max(1, cpus().length);

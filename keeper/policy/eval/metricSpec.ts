@@ -4,6 +4,8 @@ export const METRICS = [
   { key: "meanGapBps", label: "mean |mark−oracle| (bps)", better: "lower" },
   { key: "p95GapBps", label: "p95 |mark−oracle| (bps)", better: "lower" },
   { key: "informedProfit", label: "informed traders' profit", better: "lower" },
+  { key: "sandwichTake", label: "sandwich bot's take", better: "lower" },
+  { key: "hunterTake", label: "liquidation hunter's take", better: "lower" },
   { key: "uninformedLoss", label: "uninformed traders' loss", better: "none" },
   { key: "volume", label: "volume", better: "higher" },
   { key: "updates", label: "number of updates", better: "none" },

@@ -52,6 +52,8 @@ export interface ReplayPath {
   /** Multiply all prices so the first one equals this (keeps market scale across files). */
   readonly rescaleTo?: number;
   readonly priceColumn?: string;
+  readonly timeColumn?: string;
+  readonly badRows?: "skip" | "reject";
 }
 export type OraclePathSpec = GbmPath | JumpPath | RegimePath | OuPath | ReplayPath;
 
@@ -130,7 +132,7 @@ export function generateOraclePath(spec: OraclePathSpec, horizonSec: number, dtS
       break;
     }
     case "replay": {
-      const series = loadPriceCsv(path.resolve(projectRoot, spec.file), { priceColumn: spec.priceColumn });
+      const series = loadPriceCsv(path.resolve(projectRoot, spec.file), { priceColumn: spec.priceColumn, timeColumn: spec.timeColumn, strict: spec.badRows === "reject" });
       const t0 = typeof spec.start === "number" ? spec.start : parseTimestamp(spec.start);
       if (!Number.isFinite(t0)) throw new Error(`replay: unreadable start ${String(spec.start)}`);
       const first = series.times[0];

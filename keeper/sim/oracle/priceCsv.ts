@@ -40,6 +40,8 @@ export interface PriceSeries {
 export interface LoadPriceCsvOptions {
   /** Price column, case-insensitive; default "close". */
   readonly priceColumn?: string;
+  /** Time column, case-insensitive; default the first of TIME_COLUMNS present. */
+  readonly timeColumn?: string;
   /** Throw when any row is rejected (listing them) instead of reporting. */
   readonly strict?: boolean;
 }
@@ -71,7 +73,7 @@ export function parsePriceCsv(text: string, file: string, opts: LoadPriceCsvOpti
   for (let i = 0; i < lines.length && headerIdx < 0; i++) {
     const cols = lines[i].split(",").map((c) => c.trim().toLowerCase());
     const pc = cols.indexOf(wanted);
-    const tc = TIME_COLUMNS.map((n) => cols.indexOf(n)).find((j) => j >= 0) ?? -1;
+    const tc = opts.timeColumn !== undefined ? cols.indexOf(opts.timeColumn.toLowerCase()) : (TIME_COLUMNS.map((n) => cols.indexOf(n)).find((j) => j >= 0) ?? -1);
     if (pc >= 0 && tc >= 0) {
       headerIdx = i;
       timeCol = tc;
@@ -79,7 +81,8 @@ export function parsePriceCsv(text: string, file: string, opts: LoadPriceCsvOpti
       header = cols;
     }
   }
-  if (headerIdx < 0) throw new Error(`${file}: no header line with a time column (${TIME_COLUMNS.join("/")}) and a "${wanted}" column`);
+  const timeWanted = opts.timeColumn !== undefined ? `"${opts.timeColumn}"` : `(${TIME_COLUMNS.join("/")})`;
+  if (headerIdx < 0) throw new Error(`${file}: no header line with a time column ${timeWanted} and a "${wanted}" column`);
   const ohlcCols = OHLC.map((n) => header.indexOf(n)).filter((j) => j >= 0);
   const rejected: RejectedRow[] = [];
   const rows: { t: number; p: number; line: number }[] = [];
@@ -99,7 +102,7 @@ export function parsePriceCsv(text: string, file: string, opts: LoadPriceCsvOpti
     }
     const t = parseTimestamp(cells[timeCol]);
     if (!Number.isFinite(t)) {
-      reject(`unreadable timestamp "${cells[timeCol]}"`);
+      reject(`unreadable timestamp in ${header[timeCol]} "${cells[timeCol]}"`);
       continue;
     }
     const bad = ohlcCols.find((j) => !(Number(cells[j]) > 0));
@@ -152,7 +155,7 @@ const cache = new Map<string, PriceSeries>();
 /** Reads and parses a CSV (cached per absolute path and column; the series is read-only). */
 export function loadPriceCsv(file: string, opts: LoadPriceCsvOptions = {}): PriceSeries {
   const abs = path.resolve(file);
-  const key = `${abs}|${(opts.priceColumn ?? "close").toLowerCase()}|${opts.strict ? 1 : 0}`;
+  const key = `${abs}|${(opts.priceColumn ?? "close").toLowerCase()}|${(opts.timeColumn ?? "").toLowerCase()}|${opts.strict ? 1 : 0}`;
   const hit = cache.get(key);
   if (hit) return hit;
   if (!fs.existsSync(abs)) throw new Error(`price CSV not found: ${abs}`);

@@ -1,0 +1,90 @@
+/**
+ * The rule-based policies with their default options, and the tuned options shipped in
+ * keeper/policy/baselines/tuned.json (written by `npm run tune:baselines`, a grid search on the
+ * train split). A rule may be named with option overrides: `depth-seeking{"kUpStepBps":50}`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Policy } from "../../core/policyTypes";
+import { StaticPolicy } from "./staticPolicy";
+import { FormulaicPolicy } from "./formulaicPolicy";
+import { DEFAULT_THRESHOLD_OPTIONS, ThresholdPolicy, type ThresholdOptions } from "./thresholdPolicy";
+import { DEFAULT_DRIFT_OPTIONS, DriftPolicy, type DriftOptions } from "./driftPolicy";
+import { DEFAULT_DEPTH_SEEKING_OPTIONS, DepthSeekingPolicy, type DepthSeekingOptions } from "./depthSeekingPolicy";
+
+export type RuleOptions = Readonly<Record<string, number>>;
+
+export interface RuleDef {
+  readonly defaults: RuleOptions;
+  readonly build: (options: RuleOptions, name: string) => Policy;
+}
+
+export const RULES: ReadonlyMap<string, RuleDef> = new Map<string, RuleDef>([
+  ["static", { defaults: {}, build: () => new StaticPolicy() }],
+  ["formulaic", { defaults: { minGapBps: 0.5 }, build: (o) => new FormulaicPolicy({ minGapBps: o.minGapBps }) }],
+  ["threshold", { defaults: { ...DEFAULT_THRESHOLD_OPTIONS }, build: (o, n) => renamed(new ThresholdPolicy(o as unknown as ThresholdOptions), n) }],
+  ["drift", { defaults: { ...DEFAULT_DRIFT_OPTIONS }, build: (o, n) => new DriftPolicy(o as unknown as DriftOptions, n) }],
+  ["depth-seeking", { defaults: { ...DEFAULT_DEPTH_SEEKING_OPTIONS }, build: (o, n) => new DepthSeekingPolicy(o as unknown as DepthSeekingOptions, n) }],
+]);
+
+function renamed(p: Policy, name: string): Policy {
+  return name === p.name ? p : { name, decide: (obs) => p.decide(obs) };
+}
+
+export const TUNED_FILE = path.resolve(__dirname, "tuned.json");
+
+export interface TunedFile {
+  readonly rules: Record<string, RuleOptions>;
+}
+
+/** Checks every tuned option against the rule's defaults: unknown rule or field, or a non-number, is refused by name. */
+export function validateTuned(raw: unknown, file: string): TunedFile {
+  const rules = (raw as { rules?: unknown })?.rules;
+  if (typeof rules !== "object" || rules === null) throw new Error(`${file}: field rules: expected an object of rule name → options`);
+  for (const [name, opts] of Object.entries(rules as Record<string, unknown>)) {
+    const def = RULES.get(name);
+    if (!def) throw new Error(`${file}: field rules.${name}: no such rule (${[...RULES.keys()].join(", ")})`);
+    checkOptions(name, def, opts, `${file}: field rules.${name}`);
+  }
+  return { rules: rules as Record<string, RuleOptions> };
+}
+
+function checkOptions(name: string, def: RuleDef, opts: unknown, where: string): asserts opts is RuleOptions {
+  if (typeof opts !== "object" || opts === null) throw new Error(`${where}: expected an object of options`);
+  for (const [k, v] of Object.entries(opts)) {
+    if (!(k in def.defaults)) throw new Error(`${where}.${k}: rule ${name} has no option ${k} (${Object.keys(def.defaults).join(", ") || "none"})`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${where}.${k}: expected a finite number, got ${JSON.stringify(v)}`);
+  }
+}
+
+let tunedCache: TunedFile | null = null;
+export function tunedOptions(file = TUNED_FILE): TunedFile {
+  if (file !== TUNED_FILE) return fs.existsSync(file) ? validateTuned(JSON.parse(fs.readFileSync(file, "utf8")), file) : { rules: {} };
+  if (!tunedCache) tunedCache = fs.existsSync(file) ? validateTuned(JSON.parse(fs.readFileSync(file, "utf8")), file) : { rules: {} };
+  return tunedCache;
+}
+
+const SPEC = /^([a-z][a-z0-9-]*)(\{.*\})$/;
+
+/** "threshold" or `threshold{"repegAboveBps":20}` → the rule's name and options (defaults ← tuned ← overrides), or null. */
+export function parseRuleSpec(spec: string): { rule: string; options: RuleOptions } | null {
+  const m = SPEC.exec(spec);
+  const rule = m ? m[1] : spec;
+  const def = RULES.get(rule);
+  if (!def) return null;
+  let overrides: unknown = {};
+  if (m) {
+    try {
+      overrides = JSON.parse(m[2]);
+    } catch (e) {
+      throw new Error(`policy "${spec}": options are not valid JSON (${(e as Error).message})`);
+    }
+    checkOptions(rule, def, overrides, `policy "${spec}"`);
+  }
+  return { rule, options: { ...def.defaults, ...(tunedOptions().rules[rule] ?? {}), ...(overrides as RuleOptions) } };
+}
+
+export function buildRule(spec: string): Policy | null {
+  const r = parseRuleSpec(spec);
+  return r ? RULES.get(r.rule)!.build(r.options, spec) : null;
+}

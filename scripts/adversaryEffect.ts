@@ -1,0 +1,59 @@
+/**
+ * `npm run evaluate:adversaries`: every policy on the same scenarios and seeds twice — with the
+ * adversaries (sandwich bot) and without — and per policy the paired 95 % interval of what they
+ * cost the protocol (net revenue with − without) next to the bot's take.
+ *   /work/bin/cpu-slot npm run evaluate:adversaries -- --scenarios validation --count 24 --threads 2
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
+import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
+import { meanInterval } from "../keeper/policy/eval/stats";
+import { fmtNum } from "../keeper/policy/report/htmlReport";
+import { BASELINE_NAMES, REPO_ROOT } from "../keeper/policy/policyRegistry";
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
+  return n;
+};
+
+const o = new Command()
+  .name("evaluate:adversaries")
+  .option("--policies <list>", "comma-separated policies", ["default", ...BASELINE_NAMES].join(","))
+  .option("--scenarios <source>", "train | validation | FILE | DIR", "validation")
+  .option("--count <n>", "generated scenarios of a split", int("--count", 2), 24)
+  .option("--seeds <n>", "seeds per scenario file", int("--seeds", 2), 20)
+  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .parse()
+  .opts<{ policies: string; scenarios: string; count: number; seeds: number; threads: number }>();
+
+async function main(): Promise<void> {
+  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const run = (adversaries: boolean) =>
+    evaluate({ policies, source: resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries }), seeds: o.seeds, threads: o.threads, replay: false });
+  const on = await run(true);
+  const off = await run(false);
+  const key = (e: { policy: string; scenario: string; seed: number }) => `${e.policy}|${e.scenario}|${e.seed}`;
+  const offBy = new Map(off.episodes.map((e) => [key(e), e]));
+  console.log(`${o.scenarios}: ${on.pairedUnits} seeds; per episode, mean [95% t-interval], paired on scenario and seed`);
+  const rows = policies.map((p) => {
+    const eps = on.episodes.filter((e) => e.policy === p);
+    const diff = meanInterval(eps.map((e) => e.metrics.netRevenue - offBy.get(key(e))!.metrics.netRevenue));
+    const take = meanInterval(eps.map((e) => e.metrics.sandwichTake));
+    const revOn = meanInterval(eps.map((e) => e.metrics.netRevenue));
+    const revOff = meanInterval(eps.map((e) => offBy.get(key(e))!.metrics.netRevenue));
+    const f = (i: { mean: number; lo: number; hi: number }) => `${fmtNum(i.mean)} [${fmtNum(i.lo)}, ${fmtNum(i.hi)}]`;
+    return [p, f(revOn), f(revOff), f(diff), f(take)];
+  });
+  const header = ["policy", "net revenue, bot on", "net revenue, bot off", "on − off (paired)", "bot's take"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (c: string[]) => "| " + c.map((x, i) => x.padEnd(widths[i])).join(" | ") + " |";
+  console.log(line(header));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

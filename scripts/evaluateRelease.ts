@@ -1,0 +1,42 @@
+/**
+ * `npm run evaluate:release`: judges policies on the sealed test split and records the look (commit,
+ * policy checksums, running count, figures) in docs/test-looks.json — commit that file afterwards.
+ * The lead decides when to look.
+ *   /work/bin/cpu-slot npm run evaluate:release -- --policies default,drift,depth-seeking,threshold,formulaic,static
+ */
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { runRelease, LOOKS_FILE } from "../keeper/policy/eval/release";
+import { defaultThreads } from "../keeper/policy/eval/evaluate";
+import { formatMetricsTable } from "../keeper/policy/eval/textTable";
+import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
+import { BASELINE_NAMES, REPO_ROOT } from "../keeper/policy/policyRegistry";
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
+  return n;
+};
+
+const o = new Command()
+  .name("evaluate:release")
+  .option("--policies <list>", "comma-separated policies", ["default", ...BASELINE_NAMES].join(","))
+  .option("--count <n>", "test scenarios (one seed each)", int("--count", 20), 40)
+  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .parse()
+  .opts<{ policies: string; count: number; threads: number }>();
+
+async function main(): Promise<void> {
+  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const { look, out } = await runRelease({ policies, count: o.count, threads: o.threads, projectRoot: REPO_ROOT, looksFile: resolve(REPO_ROOT, LOOKS_FILE) });
+  console.log(`LOOK #${look.look} at the test split (commit ${look.commit}); recorded in ${LOOKS_FILE} — commit it.`);
+  console.log(formatMetricsTable(out.report.metrics, policies));
+  console.log(`\npaired against ${out.reference}:`);
+  console.log(formatPairedTable(out.paired.filter((r) => r.metric === "netRevenue" || r.metric === "meanGapBps")));
+  for (const l of out.report.verdict) console.log(l);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+/**
+ * `npm run tune:baselines`: grid search of the rules' options on the train split (keeper/policy/
+ * baselines/tune.ts), printed and written to keeper/policy/baselines/tuned.json, which the policy
+ * registry loads: the tuned values ship.
+ *   /work/bin/cpu-slot npm run tune:baselines -- --count 16 --threads 2
+ */
+import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { tuneBaselines, type TuneResult } from "../keeper/policy/baselines/tune";
+import { TUNED_FILE } from "../keeper/policy/baselines/ruleCatalog";
+import { defaultThreads } from "../keeper/policy/eval/evaluate";
+import { REPO_ROOT } from "../keeper/policy/policyRegistry";
+import { fmtNum } from "../keeper/policy/report/htmlReport";
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
+  return n;
+};
+
+const o = new Command()
+  .name("tune:baselines")
+  .option("--split <split>", "train (the only split tuning may use; validation for a check)", "train")
+  .option("--count <n>", "generated scenarios of the split", int("--count", 2), 16)
+  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .option("--rules <list>", "comma-separated rules (default: every rule with a grid)")
+  .option("--out <path>", "tuned options file", TUNED_FILE)
+  .parse()
+  .opts<{ split: string; count: number; threads: number; rules?: string; out: string }>();
+
+function print(r: TuneResult): void {
+  console.log(`objective: ${r.objective}`);
+  console.log(`static (reference) on ${r.split}: net revenue ${fmtNum(r.reference.netRevenue)}, mean gap ${fmtNum(r.reference.meanGapBps)} bps`);
+  for (const [rule, g] of Object.entries(r.grids)) {
+    console.log(`\n${rule}: grid ${Object.entries(g.grid).map(([k, v]) => `${k} ∈ {${v.join(", ")}}`).join(", ")}`);
+    const sorted = [...g.settings].sort((a, b) => b.netRevenue - a.netRevenue);
+    for (const s of sorted) {
+      const chosen = JSON.stringify(s.options) === JSON.stringify(r.rules[rule]);
+      console.log(`  ${chosen ? "→" : " "} ${JSON.stringify(s.options).padEnd(100)} net revenue ${fmtNum(s.netRevenue).padStart(11)}  mean gap ${fmtNum(s.meanGapBps).padStart(7)} bps${s.feasible ? "" : "  (tracks worse than static)"}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (o.split !== "train" && o.split !== "validation") throw new Error(`--split must be train or validation (the test split is sealed), got "${o.split}"`);
+  const t0 = Date.now();
+  let last = 0;
+  const r = await tuneBaselines({
+    split: o.split,
+    count: o.count,
+    threads: o.threads,
+    projectRoot: REPO_ROOT,
+    rules: o.rules?.split(",").map((s) => s.trim()),
+    onProgress: (d, t) => {
+      if (d - last >= t / 20 || d === t) {
+        last = d;
+        process.stderr.write(`  ${d}/${t} episodes\n`);
+      }
+    },
+  });
+  print(r);
+  const commit = execSync("git rev-parse HEAD", { cwd: REPO_ROOT }).toString().trim();
+  const file = resolve(o.out);
+  writeFileSync(file, JSON.stringify({ generatedBy: `npm run tune:baselines -- --split ${o.split} --count ${o.count}`, commit, seconds: (Date.now() - t0) / 1000, ...r }, null, 1) + "\n");
+  console.log(`\n${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${relative(process.cwd(), file)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { resolveScenarioSource, SealedSplitError } from "../../../../keeper/policy/eval/scenarioSource";
+import { evaluate } from "../../../../keeper/policy/eval/evaluate";
+import { generateOraclePath } from "../../../../keeper/sim/oracle/paths";
+
+const root = path.resolve(__dirname, "../../../..");
+
+/** A user's scenario: a 1-day replay of their own CSV with columns "when" and "px". */
+function userScenario(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "my-replay",
+    split: "validation",
+    seed: 7,
+    horizonSec: 86400,
+    decisionIntervalSec: 3600,
+    oracle: { kind: "replay", file: "prices.csv", start: "2024-01-01T00:00:00Z", timeColumn: "when", priceColumn: "px" },
+    market: { sqrtK: 100000, budget: 50000 },
+    traders: {
+      arrivalRatePerSec: 0.2,
+      informedProb: 0.05,
+      uninformed: { notionalMedian: 2000, notionalLogSd: 1, holdingMeanSec: 7200, leverage: 5 },
+      informed: { capital: 50000, leverage: 5, edgeBps: 40 },
+    },
+    ...overrides,
+  };
+}
+
+function csv(rows: number, bad?: { row: number; text: string }): string {
+  const lines = ["when,px"];
+  const t0 = Date.parse("2024-01-01T00:00:00Z");
+  for (let i = 0; i < rows; i++) lines.push(bad && bad.row === i ? bad.text : `${new Date(t0 + i * 600_000).toISOString()},${(100 * (1 + 0.01 * Math.sin(i / 5))).toFixed(4)}`);
+  return lines.join("\n") + "\n";
+}
+
+async function userDirFixture() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-user-scn-"));
+  fs.writeFileSync(path.join(dir, "prices.csv"), csv(200));
+  fs.writeFileSync(path.join(dir, "a.json"), JSON.stringify(userScenario(), null, 2));
+  fs.writeFileSync(path.join(dir, "b.json"), JSON.stringify(userScenario({ name: "my-replay-deep", market: { sqrtK: 300000, budget: 50000 } }), null, 2));
+  return { dir };
+}
+
+describe("evaluate --scenarios", () => {
+  describe("generated splits", () => {
+    it("runs each generated scenario on its own seed", () => {
+      const s = resolveScenarioSource("validation", { count: 5, seeds: 20, projectRoot: root });
+      expect(s.cases.length).to.equal(5);
+      expect(s.cases.every((c) => c.seed === c.scenario.seed && c.scenario.split === "validation")).to.equal(true);
+    });
+    it("refuses the sealed test split unless the release command opens it", () => {
+      expect(() => resolveScenarioSource("test", { count: 2, seeds: 2, projectRoot: root })).to.throw(SealedSplitError, /evaluate:release/);
+      expect(resolveScenarioSource("test", { count: 2, seeds: 2, projectRoot: root, allowTest: true }).cases.length).to.equal(2);
+    });
+    it("names an unknown source", () => {
+      expect(() => resolveScenarioSource("nope/none.json", { count: 2, seeds: 2, projectRoot: root })).to.throw(/"nope\/none.json" is neither train, validation, test nor an existing file or directory/);
+    });
+  });
+
+  describe("a user's scenario file and price CSV", () => {
+    it("replays the user's CSV by the time and price columns the scenario names", async () => {
+      const { dir } = await loadFixture(userDirFixture);
+      const s = resolveScenarioSource(path.join(dir, "a.json"), { count: 20, seeds: 3, projectRoot: root });
+      expect(s.cases.map((c) => c.seed).length).to.equal(3);
+      const sc = s.scenarios[0];
+      const p = generateOraclePath(sc.oracle, sc.horizonSec, sc.oracleDtSec, sc.seed, root);
+      expect(p.prices[0]).to.be.closeTo(100, 1e-9);
+      // 10-minute candles held for 10 one-minute oracle steps: minute 10 shows the second row.
+      expect(p.prices[10]).to.be.closeTo(Number((100 * (1 + 0.01 * Math.sin(1 / 5))).toFixed(4)), 1e-9);
+    });
+    it("evaluates a directory of them, paired on the same seeds", async () => {
+      const { dir } = await loadFixture(userDirFixture);
+      const source = resolveScenarioSource(dir, { count: 20, seeds: 2, projectRoot: root });
+      expect(source.scenarios.map((s) => s.name)).to.deep.equal(["my-replay", "my-replay-deep"]);
+      const out = await evaluate({ policies: ["static", "formulaic"], source, seeds: 2, threads: 0, replay: false });
+      expect(out.episodes.length).to.equal(8);
+      expect(out.reference).to.equal("static");
+      const rev = out.paired.find((r) => r.metric === "netRevenue" && r.policy === "formulaic")!;
+      const bySeed = (p: string) => out.episodes.filter((e) => e.policy === p).reduce((m, e) => m.set(e.seed, (m.get(e.seed) ?? 0) + e.metrics.netRevenue / 2), new Map<number, number>());
+      const f = bySeed("formulaic");
+      const st = bySeed("static");
+      const diffs = [...st.keys()].map((k) => f.get(k)! - st.get(k)!);
+      expect(rev.n).to.equal(2);
+      expect(rev.diff).to.be.closeTo((diffs[0] + diffs[1]) / 2, 1e-6 * Math.max(1, Math.abs(rev.diff)));
+    });
+  });
+
+  describe("bad files", () => {
+    function write(name: string, text: string, csvText = csv(200)): string {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-bad-scn-"));
+      fs.writeFileSync(path.join(dir, "prices.csv"), csvText);
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      return file;
+    }
+    const opts = { count: 2, seeds: 2, projectRoot: root };
+
+    it("names the file, line and field of an out-of-range value", () => {
+      const text = JSON.stringify(userScenario(), null, 2).replace('"informedProb": 0.05', '"informedProb": 2');
+      const line = text.split("\n").findIndex((l) => l.includes('"informedProb": 2')) + 1;
+      const file = write("bad.json", text);
+      expect(() => resolveScenarioSource(file, opts)).to.throw(`${file}: line ${line}: field traders.informedProb:`);
+    });
+    it("names the line of a misspelt field and of a missing one", () => {
+      const text = JSON.stringify(userScenario({ horizonSecs: 10 }), null, 2);
+      const line = text.split("\n").findIndex((l) => l.includes('"horizonSecs"')) + 1;
+      const file = write("typo.json", text);
+      expect(() => resolveScenarioSource(file, opts)).to.throw(`${file}: line ${line}: field horizonSecs: unknown field`);
+      const missing = JSON.parse(JSON.stringify(userScenario()));
+      delete missing.traders.informed.capital;
+      const t2 = JSON.stringify(missing, null, 2);
+      const l2 = t2.split("\n").findIndex((l) => l.includes('"informed": {')) + 1;
+      const f2 = write("missing.json", t2);
+      expect(() => resolveScenarioSource(f2, opts)).to.throw(`${f2}: line ${l2}: field traders.informed.capital:`);
+    });
+    it("names the line and column of broken JSON", () => {
+      const file = write("broken.json", '{\n  "name": "x",\n  "seed": 1,,\n}\n');
+      expect(() => resolveScenarioSource(file, opts)).to.throw(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: line 3, column \\d+: not valid JSON`));
+    });
+    it("rejects a bad CSV row naming the CSV, its line and the field", () => {
+      const file = write("a.json", JSON.stringify(userScenario(), null, 2), csv(200, { row: 41, text: "2024-01-01T06:50:00.000Z,-3" }));
+      expect(() => resolveScenarioSource(file, opts)).to.throw(/prices\.csv: 1 bad row\(s\): line 43: non-positive or unreadable px "-3"/);
+    });
+    it("names a CSV column that is not there", () => {
+      const file = write("a.json", JSON.stringify(userScenario(), null, 2), "time,close\n2024-01-01T00:00:00Z,1\n2024-01-01T01:00:00Z,1\n");
+      expect(() => resolveScenarioSource(file, opts)).to.throw(/no header line with a time column "when" and a "px" column/);
+    });
+  });
+});
