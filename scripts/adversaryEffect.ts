@@ -9,7 +9,7 @@ import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { meanInterval } from "../keeper/policy/eval/stats";
 import { fmtNum } from "../keeper/policy/report/htmlReport";
-import { BASELINE_NAMES, REPO_ROOT } from "../keeper/policy/policyRegistry";
+import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);

@@ -17,7 +17,7 @@ import { formatMetricsTable } from "../keeper/policy/eval/textTable";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { writeReport } from "../keeper/policy/report/htmlReport";
-import { BASELINE_NAMES, REPO_ROOT } from "../keeper/policy/policyRegistry";
+import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);

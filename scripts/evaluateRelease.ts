@@ -10,7 +10,7 @@ import { runRelease, LOOKS_FILE } from "../keeper/policy/eval/release";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { formatMetricsTable } from "../keeper/policy/eval/textTable";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
-import { BASELINE_NAMES, REPO_ROOT } from "../keeper/policy/policyRegistry";
+import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);

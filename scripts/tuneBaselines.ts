@@ -11,7 +11,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { tuneBaselines, type TuneResult } from "../keeper/policy/baselines/tune";
 import { TUNED_FILE } from "../keeper/policy/baselines/ruleCatalog";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
-import { REPO_ROOT } from "../keeper/policy/policyRegistry";
+import { REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { fmtNum } from "../keeper/policy/report/htmlReport";
 
 const int = (name: string, min: number) => (v: string) => {

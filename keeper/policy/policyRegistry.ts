@@ -2,7 +2,10 @@
  * Policy names as used on the command line: a rule ("static", "formulaic", "threshold", "drift",
  * "depth-seeking", with tuned options from baselines/tuned.json, or with overrides as
  * `threshold{"repegAboveBps":20}`), "default" (policies/default.json), another name under policies/,
- * or a path to a policy file. Every registered rule is a baseline.
+ * or a path to a policy file. Every registered rule is a baseline. Layers above this one add
+ * policies through registerPolicyFactory (a named rule) or registerPolicyFamily (names that wrap
+ * other policies, e.g. the supervised "ensemble:<inner>"); keeper/resolve/policyResolver.ts is the
+ * one resolver that has them all registered.
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
@@ -10,7 +13,6 @@ import type { Policy } from "../core/policyTypes";
 import { RULES, buildRule, parseRuleSpec } from "./baselines/ruleCatalog";
 import { loadPolicyFile, type LoadedPolicy } from "./policyFile";
 import { QPolicy } from "./qPolicy";
-import { isEnsembleSpec, loadEnsemblePolicy } from "../supervised/ensembleSpec";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
 
@@ -55,9 +57,54 @@ export function registeredPolicyNames(): string[] {
   return [...FACTORIES.keys()];
 }
 
-export function resolvePolicy(name: string, root = REPO_ROOT): Policy {
-  // "ensemble" / "ensemble:<inner>": Q-policy gated by the supervised classifier (keeper/supervised).
-  if (isEnsembleSpec(name)) return loadEnsemblePolicy(name, { resolveInner: (inner) => resolvePolicy(inner, root) });
+/**
+ * A family of policy names that wrap or compose other policies ("ensemble", "ensemble:<inner>").
+ * `module` is the file that registers it: evaluation worker threads require it before resolving,
+ * so a family registered in the main thread exists in the workers too.
+ */
+export interface PolicyFamily {
+  readonly name: string;
+  readonly module: string;
+  matches(spec: string): boolean;
+  /** Builds the policy; `resolveInner` resolves the names it wraps (the caller's resolver). */
+  build(spec: string, resolveInner: (name: string) => Policy): Policy;
+}
+
+const FAMILIES = new Map<string, PolicyFamily>();
+
+/** Registers a family once; registering the same family from the same module again is a no-op. */
+export function registerPolicyFamily(family: PolicyFamily): void {
+  const known = FAMILIES.get(family.name);
+  if (known && known.module === family.module) return;
+  if (known) throw new Error(`policy family "${family.name}" is already registered by ${known.module}`);
+  FAMILIES.set(family.name, family);
+}
+
+function familyOf(name: string): PolicyFamily | undefined {
+  for (const f of FAMILIES.values()) if (f.matches(name)) return f;
+  return undefined;
+}
+
+/** Modules that register families: what an evaluation worker must load before resolving. */
+export function policyFamilyModules(): string[] {
+  return [...new Set([...FAMILIES.values()].map((f) => f.module))];
+}
+
+/** How a name resolves: a rule (a baseline), a registered family, or a policy file. */
+export type PolicyKind = "baseline" | "family" | "file";
+
+export function policyKind(name: string): PolicyKind {
+  if (familyOf(name)) return "family";
+  return isBaseline(name) ? "baseline" : "file";
+}
+
+/**
+ * Name → policy. `resolveInner` is how a family resolves the names it wraps (default: this
+ * resolver; the keeper passes its own, which accepts policy file paths only).
+ */
+export function resolvePolicy(name: string, root = REPO_ROOT, resolveInner: (inner: string) => Policy = (inner) => resolvePolicy(inner, root)): Policy {
+  const family = familyOf(name);
+  if (family) return family.build(name, resolveInner);
   const factory = FACTORIES.get(name);
   if (factory) return factory(name, root);
   const rule = buildRule(name);

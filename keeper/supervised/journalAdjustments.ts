@@ -10,7 +10,7 @@
  * changes in between added back. That is fees plus net funding less bad debt; on a calm market
  * funding nets out, and the label errs the same way for every policy.
  */
-import type { DecisionRecord } from "../service/journal/journal";
+import type { DecisionRecord } from "../core/decisionRecord";
 import type { AdjustmentRecord } from "./adjustmentRecord";
 import { marketFeatures } from "./observationFeatures";
 

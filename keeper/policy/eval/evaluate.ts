@@ -6,8 +6,7 @@
 import { cpus } from "node:os";
 import { extname, join } from "node:path";
 import { actionLabel } from "../mdpConfig";
-import { isBaseline, loadLearned, resolvePolicy } from "../policyRegistry";
-import { isEnsembleSpec } from "../../supervised/ensembleSpec";
+import { isBaseline, loadLearned, policyFamilyModules, policyKind, resolvePolicy } from "../policyRegistry";
 import { createStateSpace } from "../stateIndex";
 import { listScenarios, replayScenarios, type ScenarioSet } from "../simAdapter";
 import { evalSeed, type EvalCase, type ResolvedSource } from "./scenarioSource";
@@ -68,9 +67,9 @@ export function heatmapOf(name: string): QHeatmap {
 export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
   if (o.policies.length === 0) throw new Error("evaluate needs at least one policy");
   if (!Number.isInteger(o.seeds) || o.seeds < 2) throw new Error(`evaluate needs at least 2 seeds for an interval, got ${o.seeds}`);
-  const learned = o.policies.filter((p) => !isBaseline(p) && !isEnsembleSpec(p));
+  const learned = o.policies.filter((p) => policyKind(p) === "file");
   for (const p of learned) loadLearned(p); // fail fast on a bad policy file, before spawning workers
-  for (const p of o.policies.filter(isEnsembleSpec)) resolvePolicy(p); // and on missing ensemble models
+  for (const p of o.policies.filter((q) => policyKind(q) === "family")) resolvePolicy(p); // and on a family's missing files (ensemble models)
   let cases: EvalCase[];
   let setLabel: string;
   if (o.source) {
@@ -104,7 +103,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
     });
   } else {
     const entry = join(__dirname, `evalWorker${extname(__filename)}`);
-    results = await runPool<EvalJob, EvalJobResult>(entry, all, { threads: o.threads, onResult: (r, d, t) => o.onProgress?.(d, t, r) });
+    results = await runPool<EvalJob, EvalJobResult>(entry, all, { threads: o.threads, preload: policyFamilyModules(), onResult: (r, d, t) => o.onProgress?.(d, t, r) });
   }
   const episodes = results.slice(0, jobs.length);
   const replay = results.slice(jobs.length);

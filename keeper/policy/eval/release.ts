@@ -9,9 +9,8 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { canonicalJson, sha256Hex } from "../canonicalJson";
-import { isBaseline, loadLearned } from "../policyRegistry";
+import { loadLearned, policyKind } from "../policyRegistry";
 import { parseRuleSpec } from "../baselines/ruleCatalog";
-import { isEnsembleSpec } from "../../supervised/ensembleSpec";
 import { evaluate, type EvaluateOutput } from "./evaluate";
 import { resolveScenarioSource, type ResolvedSource } from "./scenarioSource";
 
@@ -37,7 +36,7 @@ export interface LooksFile {
 export function policyChecksum(name: string): string {
   const rule = parseRuleSpec(name);
   if (rule) return `sha256:${sha256Hex(canonicalJson({ rule: rule.rule, options: rule.options }))}`;
-  if (isEnsembleSpec(name) || isBaseline(name)) return `sha256:${sha256Hex(name)} (name only)`;
+  if (policyKind(name) !== "file") return `sha256:${sha256Hex(name)} (name only)`;
   return loadLearned(name).checksum;
 }
 

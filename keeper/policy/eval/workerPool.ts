@@ -8,15 +8,18 @@ import { resolve } from "node:path";
 
 const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
-if (workerData.entry.endsWith(".ts")) {
+const modules = [...workerData.preload, workerData.entry];
+if (modules.some((m) => m.endsWith(".ts"))) {
   require("ts-node").register({ transpileOnly: true, project: workerData.project });
 }
-require(workerData.entry);
+for (const m of modules) require(m);
 `;
 
 export interface PoolOptions<R> {
   readonly threads: number;
   readonly onResult?: (r: R, done: number, total: number) => void;
+  /** Modules each worker requires before the entry (e.g. the registrations a job relies on). */
+  readonly preload?: readonly string[];
 }
 
 export async function runPool<J, R>(entry: string, jobs: readonly J[], opts: PoolOptions<R>): Promise<R[]> {
@@ -36,7 +39,7 @@ export async function runPool<J, R>(entry: string, jobs: readonly J[], opts: Poo
         w.postMessage({ id, job: jobs[id] });
       };
       for (let i = 0; i < threads; i++) {
-        const w = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, project } });
+        const w = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, project, preload: opts.preload ?? [] } });
         workers.push(w);
         w.on("message", (m: { id: number; result?: R; error?: string }) => {
           if (failed) return;

@@ -1,18 +1,17 @@
 import path from "node:path";
 import type { Policy } from "../../core/policyTypes";
-import { BASELINE_NAMES, isBaseline, resolvePolicy } from "../../policy/policyRegistry";
+import { BASELINE_NAMES, REPO_ROOT, policyKind, resolvePolicy } from "../../resolve/policyResolver";
 import { loadPolicyFile } from "../../policy/policyFile";
 import { QPolicy } from "../../policy/qPolicy";
-import { isEnsembleSpec, loadEnsemblePolicy } from "../../supervised/ensembleSpec";
 
 /**
- * The keeper's policy: a learned policy file (verified: schema, sizes, checksum) or, for smoke
- * runs and comparisons, a baseline by name ("static", "formulaic", "threshold").
+ * The keeper's policy, through the one resolver (keeper/resolve/policyResolver.ts): a learned
+ * policy file (verified: schema, sizes, checksum), a baseline by name ("static", …) for smoke runs
+ * and comparisons, or a registered family such as "ensemble:<inner>", whose inner policy resolves
+ * by these same rules.
  */
 export function loadKeeperPolicy(policyPath: string): Policy {
-  if (isBaseline(policyPath)) return resolvePolicy(policyPath);
-  // "ensemble" / "ensemble:<inner>": the inner policy gated by the shipped supervised models.
-  if (isEnsembleSpec(policyPath)) return loadEnsemblePolicy(policyPath, { resolveInner: (inner) => (looksLikePath(inner) ? loadKeeperPolicy(inner) : resolvePolicy(inner)) });
+  if (policyKind(policyPath) !== "file") return resolvePolicy(policyPath, REPO_ROOT, loadKeeperPolicy);
   if (!looksLikePath(policyPath)) {
     throw new Error(`policyPath: "${policyPath}" is neither a baseline (${BASELINE_NAMES.join(", ")}) nor a path to a .json policy file`);
   }

@@ -14,7 +14,7 @@ import {
   resolveEnsembleSpecPaths,
 } from "../../../keeper/supervised/ensembleSpec";
 import { SupervisedEnsemblePolicy } from "../../../keeper/supervised/supervisedEnsemblePolicy";
-import { resolvePolicy } from "../../../keeper/policy/policyRegistry";
+import { policyKind, resolvePolicy } from "../../../keeper/resolve/policyResolver";
 import { evaluate } from "../../../keeper/policy/eval/evaluate";
 import { QPolicy } from "../../../keeper/policy/qPolicy";
 import { loadKeeperPolicy } from "../../../keeper/service/policy/loadKeeperPolicy";
@@ -110,6 +110,14 @@ describe("ensemble policy in the policy registry, evaluate and the keeper", func
         () => expect.fail("should have thrown"),
         (e: Error) => expect(e.message).to.match(/ensemble config \/nonexistent\/e\.json/),
       );
+    });
+  });
+
+  describe("the one resolver (keeper/resolve/policyResolver.ts)", function () {
+    it("knows the ensemble as a registered family: neither a baseline nor a policy file", function () {
+      expect(["ensemble", `ensemble:default@${passAll}`, "ensemble:threshold"].map(policyKind)).to.deep.equal(["family", "family", "family"]);
+      expect(["static", "depth-seeking", 'threshold{"repegAboveBps":20}'].map(policyKind)).to.deep.equal(["baseline", "baseline", "baseline"]);
+      expect(["default", "policies/default.json"].map(policyKind)).to.deep.equal(["file", "file"]);
     });
   });
 

@@ -6,12 +6,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { loadScenarioSet } from "../sim/scenario";
-import { REPO_ROOT, resolvePolicy } from "../policy/policyRegistry";
-import { parseScenarioSet } from "../policy/simAdapter";
-import { DEFAULT_SIM_DATASET_OPTIONS, simAdjustmentRecords, toRecordJson } from "./simAdjustments";
-import { successLabel } from "./adjustmentRecord";
-import { cliNumber as num } from "./cliNumber";
+import { loadScenarioSet } from "../../keeper/sim/scenario";
+import { REPO_ROOT, resolvePolicy } from "../../keeper/resolve/policyResolver";
+import { parseScenarioSet } from "../../keeper/policy/simAdapter";
+import { DEFAULT_SIM_DATASET_OPTIONS, simAdjustmentRecords, toRecordJson } from "../../keeper/supervised/simAdjustments";
+import { successLabel } from "../../keeper/supervised/adjustmentRecord";
+import { cliNumber as num } from "../../keeper/supervised/cliNumber";
 
 interface CliOptions {
   scenarios: string;

@@ -12,17 +12,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { initTf } from "./tfBackend";
-import { CLASSIFIER_FEATURES, REGRESSOR_FEATURES } from "./adjustmentRecord";
-import { datasetFromRecords, parseAdjustmentRecords, timeOrderedSplit } from "./adjustmentDataset";
-import { trainClassifier, trainSizeRegressor, type TrainOptions } from "./trainModels";
-import { brierScore, accuracy, majorityBaseline } from "./metrics";
-import { saveModel } from "./modelStore";
-import { loadPlainModel } from "./plainModel";
-import { ENSEMBLE_CONFIG_FORMAT, buildEnsembleFromConfig, type EnsembleConfig } from "./ensembleSpec";
-import { REPO_ROOT, resolvePolicy } from "../policy/policyRegistry";
-import { listScenarios, runEvalEpisode } from "../policy/simAdapter";
-import { meanCi95 } from "../sim/metrics";
+import { initTf } from "../../keeper/supervised/tfBackend";
+import { CLASSIFIER_FEATURES, REGRESSOR_FEATURES } from "../../keeper/supervised/adjustmentRecord";
+import { datasetFromRecords, parseAdjustmentRecords, timeOrderedSplit } from "../../keeper/supervised/adjustmentDataset";
+import { trainClassifier, trainSizeRegressor, type TrainOptions } from "../../keeper/supervised/trainModels";
+import { brierScore, accuracy, majorityBaseline } from "../../keeper/supervised/metrics";
+import { saveModel } from "../../keeper/supervised/modelStore";
+import { loadPlainModel } from "../../keeper/supervised/plainModel";
+import { ENSEMBLE_CONFIG_FORMAT, buildEnsembleFromConfig, type EnsembleConfig } from "../../keeper/supervised/ensembleSpec";
+import { REPO_ROOT, resolvePolicy } from "../../keeper/resolve/policyResolver";
+import { listScenarios, runEvalEpisode } from "../../keeper/policy/simAdapter";
+import { meanCi95 } from "../../keeper/sim/metrics";
 
 interface CliOptions {
   records: string;

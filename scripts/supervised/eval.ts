@@ -13,17 +13,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { initTf } from "./tfBackend";
-import { DEFAULT_DRIFT_DIR } from "./driftCsvLoader";
-import { loadDriftDataset } from "./driftDataset";
-import { datasetFromRecords, parseAdjustmentRecords, type AdjustmentDataset } from "./adjustmentDataset";
-import { syntheticAdjustmentRecords } from "./syntheticAdjustments";
-import { evaluateDataset, evaluateSplit, type DatasetEvaluation } from "./evaluateDataset";
-import { journalAdjustmentRecords } from "./journalAdjustments";
-import { Journal } from "../service/journal/journal";
-import type { TrainOptions } from "./trainModels";
-import { saveModel } from "./modelStore";
-import { cliNumber as num } from "./cliNumber";
+import { initTf } from "../../keeper/supervised/tfBackend";
+import { DEFAULT_DRIFT_DIR } from "../../keeper/supervised/driftCsvLoader";
+import { loadDriftDataset } from "../../keeper/supervised/driftDataset";
+import { datasetFromRecords, parseAdjustmentRecords, type AdjustmentDataset } from "../../keeper/supervised/adjustmentDataset";
+import { syntheticAdjustmentRecords } from "../../keeper/supervised/syntheticAdjustments";
+import { evaluateDataset, evaluateSplit, type DatasetEvaluation } from "../../keeper/supervised/evaluateDataset";
+import { journalAdjustmentRecords } from "../../keeper/supervised/journalAdjustments";
+import { Journal } from "../../keeper/service/journal/journal";
+import type { TrainOptions } from "../../keeper/supervised/trainModels";
+import { saveModel } from "../../keeper/supervised/modelStore";
+import { cliNumber as num } from "../../keeper/supervised/cliNumber";
 
 interface CliOptions {
   driftDir: string;
