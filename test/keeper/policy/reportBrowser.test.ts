@@ -78,6 +78,7 @@ describe("evaluation report in headless Chromium", function () {
 
       // Zoom: dragging across the first mark-vs-oracle chart narrows its x range.
       const over = page.locator("[data-chart='mark-oracle'] .u-over").first();
+      await over.scrollIntoViewIfNeeded(); // mouse events land only inside the viewport
       const box = (await over.boundingBox())!;
       const before = byChart("mark-oracle")[0].ticks[0];
       await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
