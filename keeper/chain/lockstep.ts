@@ -35,6 +35,7 @@ export interface LockstepDeps {
 
 const GAS_LIMIT = 2_000_000n;
 
+
 export class Lockstep {
   readonly core: MarketCore;
   private readonly errors: Interface;
@@ -90,6 +91,9 @@ export class Lockstep {
       dailyCostCapBps: n(p.dailyCostCapBps),
       fluctuationLimitBps: n(p.fluctuationLimitBps),
       maxOpenInterest: fromWad(p.maxOpenInterest),
+      maxDailyKDecreaseBps: n(p.maxDailyKDecreaseBps),
+      hookWindowSeconds: n(p.hookWindowSeconds),
+      oracleBreakerBps: n(p.oracleBreakerBps),
     };
     const [, answer, , updatedAt] = await d.contracts.aggregator.latestRoundData();
     const t0 = Number(s.lastFundingTime);
@@ -216,6 +220,9 @@ export class Lockstep {
         break;
       case "setOracle":
         tx = c.aggregator.connect(signer).setAnswer(op.answer, o);
+        break;
+      case "setRound":
+        tx = c.aggregator.connect(signer).setRound(op.answer, op.updatedAt, op.lag, o);
         break;
       case "repeg":
         tx = c.market.connect(signer).repeg(op.newPeg, o);
@@ -383,6 +390,10 @@ export class Lockstep {
           return { ok: true, values: {} };
         case "setOracle":
           core.setOracle(fromOracleAnswer(op.answer), this.lastTime);
+          return { ok: true, values: {} };
+        case "setRound":
+          // OracleLib: updatedAt 0 or answeredInRound < roundId is an incomplete round.
+          core.setOracle(fromOracleAnswer(op.answer), op.updatedAt, { incomplete: op.lag > 0 || op.updatedAt === 0 });
           return { ok: true, values: {} };
         case "repeg": {
           const r = core.repeg(this.representablePeg(op.newPeg, acceptedOnChain));

@@ -26,6 +26,10 @@ export const REVERT_NAMES = [
   "Vamm_InsufficientReserve",
   "Vamm_OnlyClearingHouse",
   "Vamm_ZeroAddress",
+  "Vamm_KDecreaseCapExceeded",
+  "Vamm_HookMoveCapExceeded",
+  "Vamm_VolatilityBreaker",
+  "Vamm_RepegBelowMinimum",
   // ClearingHouse
   "CH_Paused",
   "CH_ZeroAmount",

@@ -74,6 +74,9 @@ export const marketParamsSchema = z
     dailyCostCapBps: bps,
     fluctuationLimitBps: bps,
     maxOpenInterest: pos,
+    maxDailyKDecreaseBps: bps,
+    hookWindowSeconds: pos,
+    oracleBreakerBps: bps,
   })
   .partial();
 

@@ -26,6 +26,8 @@ import { readChainState, simState } from "../../../keeper/chain/chainState";
 import { compareValues, compareViews, PARITY_TOLERANCE, type Mismatch } from "../../../keeper/chain/compare";
 import { describeOp, type Op, type StepResult } from "../../../keeper/chain/ops";
 import { ParitySequence } from "./paritySequence";
+import { closeValue } from "../../../keeper/sim/curve";
+import { toOracleAnswer } from "../../../keeper/chain/wad";
 
 const SEED = 20240607;
 const MIN_TRADES = 1_000;
@@ -34,6 +36,7 @@ const FULL_CHECK_EVERY = 40;
 
 interface Tally {
   trades: number;
+  badOracleRounds: number;
   funding: number;
   repegs: number;
   kUpdates: number;
@@ -79,8 +82,10 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     // 16 shorts of 4,500 (≈ 0.9 % each, inside the 2 % per-block limit) push the mark ≈ 13 % down.
     for (let i = 0; i < 16; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 4_500n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
     for (const r of steps) expect(r.chain.ok && r.sim.ok, `${describeOp(r.op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(true);
-    // Under water: equity below zero, nobody liquidated it yet.
-    expect(ls.core.marginRatio(victim)).to.be.below(0);
+    // Under water on the curve (its own close): equity below zero. By the oracle (unchanged) it is not.
+    const s = ls.core.state();
+    const p = ls.core.getPosition(victim)!;
+    expect(p.margin + closeValue(s.x, s.y, s.sqrtK, s.peg, p.size) - p.openNotional).to.be.below(0);
     const close = await run({ kind: "close", account: victim, base: 0n, quoteLimit: 0n });
     expect(close.chain.ok, `chain: ${JSON.stringify(close.chain)}`).to.equal(true);
     expect(close.sim.ok, `simulator: ${JSON.stringify(close.sim)}`).to.equal(true);
@@ -92,10 +97,39 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     void admin;
   });
 
+  it("uncovered bad debt: socialised onto the other side, the market reduce-only, on both sides (SPEC §3)", async () => {
+    const { deployed, ls, accounts, traders, liq1 } = await setup({ sqrtK: 10_000, budget: 0 });
+    const [victim, bob, ...others] = traders.map((t) => t.address);
+    const steps: StepResult[] = [];
+    const run = async (op: Op) => {
+      const r = await ls.apply(op);
+      steps.push(r);
+      expect(r.chain.ok === r.sim.ok && (r.chain.ok || r.chain.error === (r.sim.ok ? "" : r.sim.error)), `${describeOp(op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(true);
+      if (r.chain.ok && r.sim.ok) expect(compareValues(r.chain.values, r.sim.values), describeOp(op)).to.deep.equal([]);
+      return r;
+    };
+    for (const a of accounts) await run({ kind: "deposit", account: a, amount6: 200_000n * 10n ** 6n });
+    await run({ kind: "open", account: victim, isLong: true, quote: 9_000n * 10n ** 18n, margin: 910n * 10n ** 18n, baseLimit: 0n });
+    await run({ kind: "open", account: bob, isLong: false, quote: 4_000n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
+    // The oracle −15 % (no observation: the breaker stays clear); shorts follow it down on the curve.
+    await run({ kind: "setOracle", account: liq1.address, answer: toOracleAnswer(85) });
+    for (let i = 0; i < 16; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 4_500n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
+    const liq = await run({ kind: "liquidate", account: liq1.address, trader: victim, base: 0n });
+    expect(liq.sim.ok && (liq.sim.values.uncovered ?? 0) > 0, "uncovered bad debt").to.equal(true);
+    expect(ls.core.state().reduceOnly).to.equal(true);
+    expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
+    // Reduce-only on both sides; bob's close pays his share of the charge.
+    const refused = await ls.apply({ kind: "open", account: bob, isLong: false, quote: 1_000n * 10n ** 18n, margin: 500n * 10n ** 18n, baseLimit: 0n });
+    expect([refused.chain.ok ? "ok" : refused.chain.error, refused.sim.ok ? "ok" : refused.sim.error]).to.deep.equal(["Vamm_ReduceOnly", "Vamm_ReduceOnly"]);
+    expect(ls.core.pendingFunding(bob)).to.be.greaterThan(0);
+    await run({ kind: "close", account: bob, base: 0n, quoteLimit: 0n });
+    expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
+  });
+
   it(`agrees on ≥ ${MIN_TRADES} trades, funding, repegs, k updates and liquidations within ${PARITY_TOLERANCE.rel} relative`, async () => {
     const { admin, liq1, liq2, traders, deployed, ls, accounts } = await setup({ sqrtK: 100_000, budget: 50_000 });
     const problems: string[] = [];
-    const tally: Tally = { trades: 0, funding: 0, repegs: 0, kUpdates: 0, liquidations: 0, reverts: 0, hookCosts: [], revertNames: {} };
+    const tally: Tally = { trades: 0, badOracleRounds: 0, funding: 0, repegs: 0, kUpdates: 0, liquidations: 0, reverts: 0, hookCosts: [], revertNames: {} };
     const note = (r: StepResult, what: string, ms: Mismatch[]): void => {
       for (const m of ms.slice(0, 4)) problems.push(`#${r.index} ${describeOp(r.op)} ${what} ${m.what}: chain ${m.chain} sim ${m.sim}`);
     };
@@ -115,6 +149,7 @@ describe("chain ↔ simulator parity (issue 4)", function () {
       }
       else if (op.kind === "open" || op.kind === "close") tally.trades++;
       else if (op.kind === "settleFunding") tally.funding++;
+      else if (op.kind === "setRound") tally.badOracleRounds++;
       else if (op.kind === "liquidate") tally.liquidations++;
       else if (op.kind === "repeg" || op.kind === "updateK") {
         if (op.kind === "repeg") tally.repegs++;
@@ -147,6 +182,11 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     expect(tally.kUpdates, "k updates").to.be.at.least(20);
     expect(tally.liquidations, "liquidations").to.be.at.least(3);
     expect(tally.reverts, "reverts compared").to.be.at.least(30);
+    // Issue 13: each new rule is exercised and its refusal compared.
+    expect(tally.badOracleRounds, "bad oracle rounds").to.be.at.least(5);
+    for (const key of ["open:Oracle_StaleAnswer", "open:Oracle_NonPositiveAnswer", "open:Oracle_IncompleteRound", "removeMargin:Oracle_StaleAnswer", "open:Vamm_VolatilityBreaker", "updateK:Vamm_KDecreaseCapExceeded", "repeg:Vamm_HookMoveCapExceeded"]) {
+      expect(tally.revertNames[key] ?? 0, key).to.be.at.least(1);
+    }
     expect(tally.hookCosts.some((c) => c > 0) && tally.hookCosts.some((c) => c < 0), "hook costs of both signs").to.equal(true);
   });
 });
