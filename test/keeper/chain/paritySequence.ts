@@ -69,11 +69,12 @@ export class ParitySequence {
     }
     const u = r.next();
     if (u < 0.06) return [...ops, this.moveOracle(0.004)];
-    if (u < 0.1) return [...ops, this.moveOracle(0.001), this.repeg(0.2 + r.next() * 1.1)];
-    if (u < 0.13) return [...ops, this.moveOracle(0.001), this.updateK()];
-    if (u < 0.14) return [...ops, { kind: "observeOracle", account: this.a.keeper }];
-    if (u < 0.16) return [...ops, this.invalid()];
-    if (u < 0.17) return [...ops, ...this.badOracleRound()];
+    // Hooks often enough that ≥ 20 of each pass the rolling move and k-decrease caps.
+    if (u < 0.11) return [...ops, this.moveOracle(0.001), this.repeg(0.2 + r.next() * 1.1)];
+    if (u < 0.155) return [...ops, this.moveOracle(0.001), this.updateK()];
+    if (u < 0.165) return [...ops, { kind: "observeOracle", account: this.a.keeper }];
+    if (u < 0.185) return [...ops, this.invalid()];
+    if (u < 0.195) return [...ops, ...this.badOracleRound()];
     return [...ops, this.trade(this.pick(this.a.traders))];
   }
 
@@ -129,8 +130,8 @@ export class ParitySequence {
 
   updateK(): Op {
     const s = this.core.state();
-    // Runs of decreases (two in three calls) so the rolling k-decrease cap binds now and then.
-    this.kDirection = this.rng.next() < 0.34 ? 1 : -1;
+    // Random directions (runs of decreases happen) so the rolling k-decrease cap binds now and then.
+    this.kDirection = this.rng.next() < 0.5 ? 1 : -1;
     // Mostly inside [−2.2 %, +1 %]; one in six just outside (Vamm_KChangeOutOfBounds).
     let stepBps = this.kDirection > 0 ? 20 + this.rng.int(110) : -(30 + this.rng.int(220));
     // Exactly on a bound the float and the integer comparison may round apart: step off it; and off
