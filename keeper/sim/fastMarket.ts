@@ -7,7 +7,9 @@
  *   informed traders are pooled into one long and one short position (size, notional, margin,
  *   funding snapshot), reduced pro rata.
  * - Margin and liquidation are judged at the margin price, the oracle (SPEC §3; the env's oracle is
- *   always valid, so its last answer is never the fallback); a pool under maintenance is liquidated whole.
+ *   always valid, so its last answer is never the fallback); a pool under maintenance is liquidated
+ *   a quarter per sweep (it stands for many traders; partial liquidation), whole when what would be
+ *   left of its margin is ≤ 0.
  * - Liquidations are full (never partial) and are found by a sweep over all positions that runs
  *   (at oracle ticks and decision steps, not on every trade) when the oracle comes within
  *   `scanMoveBps` (default 100) of the liquidation-price envelope. A trader's own close that would
@@ -50,8 +52,10 @@ export interface FastMarketConfig {
   readonly blockTimeSec: number;
   readonly oraclePrice: number;
   readonly capacity: number;
-  /** Sweep for liquidations once the mark is this close (bps) to the liquidation envelope. */
+  /** Sweep for liquidations once the oracle is this close (bps) to the liquidation envelope. */
   readonly scanMoveBps?: number;
+  /** Share of an informed pool closed per liquidation sweep (default 0.25; 1 = the whole pool). */
+  readonly poolLiquidationChunk?: number;
 }
 
 export class FastMarket implements HookLedger {
@@ -107,6 +111,8 @@ export class FastMarket implements HookLedger {
   reduceOnly = false;
   lastScanMark = 0;
   private readonly scanMoveBps: number = 0;
+  /** Share of an informed pool a liquidator closes per sweep (partial liquidation). */
+  private readonly poolLiquidationChunk: number = 0;
   // Hot-loop copies of the parameters. Rates are bps/1e4 precomputed: x·rate is within 1 ulp of
   // SPEC's x·bps/1e4 (the exact core keeps SPEC's form; the fast path trades a division per use).
   private readonly feeRate: number = 0;
@@ -176,6 +182,7 @@ export class FastMarket implements HookLedger {
     this.lastScanMark = mark;
     this.now = cfg.time;
     this.scanMoveBps = cfg.scanMoveBps ?? 100;
+    this.poolLiquidationChunk = cfg.poolLiquidationChunk ?? 0.25;
     this.feeBps = p.feeBps;
     this.feeRate = p.feeBps / 1e4;
     this.reserveRate = p.reserveShareBps / 1e4;
@@ -703,13 +710,27 @@ export class FastMarket implements HookLedger {
     const margin = isLong ? this.iLongMargin : this.iShortMargin;
     const upnlAtMark = isLong ? atMark - notional : notional - atMark;
     if (!(((margin + upnlAtMark - pending) / atMark) * 1e4 < this.mmBps)) return 0;
-    const cv = this.closeQuote(isLong, size);
+    // A pool stands for many informed traders opened at different prices: the liquidator closes a
+    // chunk of it per sweep (a partial liquidation, SPEC §3), unless the margin left would be ≤ 0
+    // (then all of it, as the contract). The next sweep (next oracle tick) continues if still under.
+    let b = size * this.poolLiquidationChunk;
+    if (b > 0.95 * size) b = size;
+    let cv = this.closeQuote(isLong, b);
     if (cv !== cv) return 0;
-    const upnl = isLong ? cv - notional : notional - cv;
     this.beginTrade();
     this.settlePoolFunding(isLong);
     const m2 = isLong ? this.iLongMargin : this.iShortMargin;
-    this.argBase = size;
+    let closedNotional = b === size ? notional : (notional * b) / size;
+    let upnl = isLong ? cv - closedNotional : closedNotional - cv;
+    if (b < size && m2 + upnl - cv * this.feeRate - cv * this.liqRate <= 0) {
+      b = size;
+      cv = this.closeQuote(isLong, size);
+      if (cv !== cv) return 0;
+      closedNotional = notional;
+      upnl = isLong ? cv - notional : notional - cv;
+    }
+    const full = b === size;
+    this.argBase = b;
     this.applyClose(isLong);
     this.argQ = cv;
     this.takeFee();
@@ -720,16 +741,19 @@ export class FastMarket implements HookLedger {
     c.iRealised += upnl;
     c.iFees += fee + cv * this.liqRate;
     c.iBadDebt += left < 0 ? -left : 0;
-    c.iMarkout += isLong ? cv - size * this.oracle : size * this.oracle - cv;
+    c.iMarkout += isLong ? cv - b * this.oracle : b * this.oracle - cv;
     c.volumeInformed += cv;
+    const remSize = full ? 0 : size - b;
+    const remNotional = full ? 0 : notional - closedNotional;
+    const remMargin = full ? 0 : left;
     if (isLong) {
-      this.iLongSize = 0;
-      this.iLongNotional = 0;
-      this.iLongMargin = 0;
+      this.iLongSize = remSize;
+      this.iLongNotional = remNotional;
+      this.iLongMargin = remMargin;
     } else {
-      this.iShortSize = 0;
-      this.iShortNotional = 0;
-      this.iShortMargin = 0;
+      this.iShortSize = remSize;
+      this.iShortNotional = remNotional;
+      this.iShortMargin = remMargin;
     }
     return 1;
   }

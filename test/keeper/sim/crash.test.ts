@@ -82,6 +82,20 @@ describe("crash oracle paths (issue 13)", () => {
     });
   });
 
+  describe("crash replay in the simulator (issue 13: uncovered bad debt 0 with default parameters)", () => {
+    for (const sc of loadScenarioSet("crash", root)) {
+      it(`${sc.name}: every unit of bad debt covered by the reserved share and the budget, for seeds ${sc.seed}–${sc.seed + 2}`, () => {
+        for (let seed = sc.seed; seed < sc.seed + 3; seed++) {
+          const { summary: s } = diagnoseCrash(sc, holdPolicy, seed);
+          expect(s.liquidations, `${sc.name}/${seed} liquidations`).to.be.greaterThan(100);
+          expect(s.oracleLow / 2000, `${sc.name}/${seed} low`).to.be.below(0.15);
+          expect(s.uncovered, `${sc.name}/${seed} uncovered`).to.equal(0);
+          expect(s.fromReserve + s.fromBudget).to.be.closeTo(s.badDebt, 1e-6 * Math.max(1, s.badDebt));
+        }
+      });
+    }
+  });
+
   describe("the diagnosis", () => {
     it("accounts every unit of bad debt: reserve + budget + uncovered = total, by group", () => {
       const sc = loadScenarioSet("crash", root).find((s) => s.name === "crash-steps")!;
