@@ -227,6 +227,9 @@ export class Lockstep {
       case "repeg":
         tx = c.market.connect(signer).repeg(op.newPeg, o);
         break;
+      case "repegToward":
+        tx = c.market.connect(signer).repegToward(op.targetPeg, op.minPeg, o);
+        break;
       case "updateK":
         tx = c.market.connect(signer).updateK(op.newSqrtK, o);
         break;
@@ -292,6 +295,7 @@ export class Lockstep {
         case "KUpdated":
           v.cost = fromWad(a.cost as bigint);
           v.newMark = fromWad(a.newMark as bigint);
+          if (parsed.name === "PegUpdated" && op.kind === "repegToward") v.newPeg = fromWad(a.newPeg as bigint);
           break;
         default:
           break;
@@ -398,6 +402,10 @@ export class Lockstep {
         case "repeg": {
           const r = core.repeg(this.representablePeg(op.newPeg, acceptedOnChain));
           return { ok: true, values: { cost: r.cost, newMark: r.newMark } };
+        }
+        case "repegToward": {
+          const r = core.repegToward(fromWad(op.targetPeg), fromWad(op.minPeg));
+          return { ok: true, values: { cost: r.cost, newMark: r.newMark, newPeg: r.newPeg } };
         }
         case "updateK": {
           const r = core.updateK(fromWad(op.newSqrtK));

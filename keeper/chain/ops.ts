@@ -30,6 +30,8 @@ export type Op =
   | { readonly kind: "setRound"; readonly account: string; readonly answer: bigint; readonly updatedAt: number; readonly lag: number }
   /** VammMarket.repeg(newPeg) — `account` must hold KEEPER_ROLE. */
   | { readonly kind: "repeg"; readonly account: string; readonly newPeg: bigint }
+  /** VammMarket.repegToward(targetPeg, minPeg) — as far toward targetPeg as the caps allow. */
+  | { readonly kind: "repegToward"; readonly account: string; readonly targetPeg: bigint; readonly minPeg: bigint }
   | { readonly kind: "updateK"; readonly account: string; readonly newSqrtK: bigint }
   /** Moves the clock: the next transaction lands `seconds` later (nothing is mined). */
   | { readonly kind: "advance"; readonly seconds: number };

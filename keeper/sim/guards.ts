@@ -206,6 +206,39 @@ export function commitSpend(h: HookLedger, cost: number, now: number, block: num
   h.lastHookBlock = block;
 }
 
+/**
+ * `repegToward`'s fitted peg (HookPath.fitRepeg): the largest step from `peg` toward `targetPeg`
+ * that stays on this side of the oracle and within the rolling move cap, the budget and the rolling
+ * cost cap. `a = y − y_t` (the repeg cost per unit of ΔP); a step that earns is not cost-bound.
+ * The cost-bound step is taken 1e-12 short: the contract's integer step (floor) costs at most the
+ * room, the float one could cost an ulp more and be refused.
+ */
+export function fitRepegPeg(
+  x: number,
+  y: number,
+  peg: number,
+  targetPeg: number,
+  oracle: number,
+  a: number,
+  h: HookLedger,
+  now: number,
+  p: MarketParams,
+): number {
+  const up = oracle > markPrice(x, y, peg);
+  const oraclePeg = (oracle * x) / y;
+  let step = up ? Math.max(0, Math.min(targetPeg - peg, oraclePeg - peg)) : Math.max(0, Math.min(peg - targetPeg, peg - oraclePeg));
+  const m = rolledMove(h, now, p);
+  const usedMove = m.prev + m.cur;
+  const byMove = p.maxPegChangeBps > usedMove ? (peg * (p.maxPegChangeBps - usedMove)) / 1e4 : 0;
+  if (byMove < step) step = byMove;
+  if (a !== 0 && a > 0 === up) {
+    const room = Math.min(spendRoom(h, now, p), h.budget);
+    const byCost = (room / Math.abs(a)) * (1 - 1e-12);
+    if (byCost < step) step = byCost;
+  }
+  return up ? peg + step : peg - step;
+}
+
 /** Volatility breaker (SPEC §6): set while an observed answer is more than oracleBreakerBps from the oracle TWAP it folded. */
 export function breakerTripped(price: number, twap: number, p: MarketParams): boolean {
   return Math.abs(price - twap) * 1e4 > p.oracleBreakerBps * twap;

@@ -33,6 +33,7 @@ import {
   checkRepegShape,
   checkSpend,
   commitSpend,
+  fitRepegPeg,
   type HookLedger,
   kDecreaseBps,
   kIncreaseMoveBps,
@@ -377,7 +378,12 @@ export class MarketCore {
   }
 
   repeg(newPeg: number): PegUpdated {
-    return this.atomic([], () => {
+    return this.atomic([], () => this.repegCommitted(newPeg));
+  }
+
+  /** The repeg's checks and commit (inside an atomic entry point). */
+  private repegCommitted(newPeg: number): PegUpdated {
+    {
       const s = this.s;
       const cost = repegCostClosedForm(s.x, s.y, s.sqrtK, s.peg, newPeg, s.longOI - s.shortOI);
       const refusal = this.repegRefusal(newPeg, cost, true);
@@ -389,6 +395,24 @@ export class MarketCore {
       s.lastHookTime = s.now;
       this.setBreaker(s.oraclePrice, s.oracleTwap);
       return { oldPeg, newPeg, cost, newMark: this.mark() };
+    }
+  }
+
+  /**
+   * `repegToward(targetPeg, minPeg)`: repegs toward `targetPeg` as far as the oracle, the move caps,
+   * the budget and the rolling cost cap allow (keeper griefing, SPEC §6); refuses
+   * `Vamm_RepegBelowMinimum(fittedPeg, minPeg)` when that is short of `minPeg`.
+   */
+  repegToward(targetPeg: number, minPeg: number): PegUpdated {
+    return this.atomic([], () => {
+      const s = this.s;
+      const bad = this.hookOracleRefusal(false);
+      if (bad) revert(bad);
+      const d = s.longOI - s.shortOI;
+      const a = s.y - (s.sqrtK * s.sqrtK) / (s.x + d);
+      const newPeg = fitRepegPeg(s.x, s.y, s.peg, targetPeg, s.oraclePrice, a, s.hook, s.now, this.params);
+      if (newPeg > s.peg ? newPeg < minPeg : newPeg > minPeg) throw new SimRevert("Vamm_RepegBelowMinimum", newPeg, minPeg);
+      return this.repegCommitted(newPeg);
     });
   }
 

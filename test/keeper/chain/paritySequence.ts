@@ -70,7 +70,11 @@ export class ParitySequence {
     const u = r.next();
     if (u < 0.06) return [...ops, this.moveOracle(0.004)];
     // Hooks often enough that ≥ 20 of each pass the rolling move and k-decrease caps.
-    if (u < 0.11) return [...ops, this.moveOracle(0.001), this.repeg(0.2 + r.next() * 1.1)];
+    if (u < 0.11) {
+      // repegToward when the rolling move window has room to fit a step, else a plain repeg (which
+      // may overrun it: Vamm_HookMoveCapExceeded).
+      return [...ops, this.moveOracle(0.001), this.moveRoomBps() >= 3 && r.next() < 0.5 ? this.repegToward() : this.repeg(0.2 + r.next() * 1.1)];
+    }
     if (u < 0.155) return [...ops, this.moveOracle(0.001), this.updateK()];
     if (u < 0.165) return [...ops, { kind: "observeOracle", account: this.a.keeper }];
     if (u < 0.185) return [...ops, this.invalid()];
@@ -126,6 +130,27 @@ export class ParitySequence {
     const maxMove = (s.peg * maxBps * (0.15 + 0.35 * this.rng.next())) / 1e4;
     if (this.rng.next() < 0.875) newPeg = Math.min(s.peg + maxMove, Math.max(s.peg - maxMove, newPeg));
     return { kind: "repeg", account: this.a.keeper, newPeg: toWad(newPeg) };
+  }
+
+  /** What the rolling move cap still allows now (bps): maxPegChangeBps − (prev + cur) as a hook would roll them. */
+  private moveRoomBps(): number {
+    const s = this.core.state();
+    const p = this.core.getParams();
+    const idx = Math.floor(s.now / p.hookWindowSeconds);
+    const used = idx === s.move.windowIndex ? s.move.prevBps + s.move.curBps : idx === s.move.windowIndex + 1 ? s.move.curBps : 0;
+    return p.maxPegChangeBps - used;
+  }
+
+  /**
+   * repegToward the oracle's peg with a minimum: mostly a fraction of the way (fits), sometimes the
+   * whole way (the move cap or the budget cuts it short: Vamm_RepegBelowMinimum).
+   */
+  repegToward(): Op {
+    const s = this.core.state();
+    const target = (this.oracle * s.x) / s.y;
+    const minFraction = this.rng.next() < 0.7 ? 0.05 * this.rng.next() : 0.9 + 0.1 * this.rng.next();
+    const minPeg = s.peg + (target - s.peg) * minFraction;
+    return { kind: "repegToward", account: this.a.keeper, targetPeg: toWad(target), minPeg: toWad(minPeg) };
   }
 
   updateK(): Op {

@@ -166,6 +166,28 @@ describe("sim MarketCore — issue 13 safety rules", () => {
     });
   });
 
+  describe("repegToward (attack 8: keeper griefing)", () => {
+    it("fits the step to what the move cap leaves, and refuses one short of the keeper's minimum", () => {
+      const core = newCore({ feeBps: 50, maxPegChangeBps: 100 });
+      core.openPosition("alice", true, 30_000, 10_000, 0);
+      tick(core, 3600, 2200);
+      core.observeOracle();
+      tick(core, 3600, 2200);
+      core.observeOracle();
+      tick(core, 12);
+      const p0 = core.state().peg;
+      core.repeg(p0 * 1.00637); // 64 bps of the 100
+      tick(core, 12);
+      const p1 = core.state().peg;
+      const target = (2200 * core.state().x) / core.state().y;
+      const e = reverts(() => core.repegToward(target, p1 * 1.005), "Vamm_RepegBelowMinimum");
+      close(Number(e.args[0]), p1 * 1.0036);
+      const ev = core.repegToward(target, p1 * 1.001);
+      close(ev.newPeg, p1 * 1.0036);
+      expect(core.state().move.curBps).to.equal(100);
+    });
+  });
+
   describe("funding under the rolling cost cap (attack 5)", () => {
     it("the AMM's payments over 24 h stay within dailyCostCapBps of the window's budget", () => {
       const core = newCore({ fluctuationLimitBps: 5000 }, { budget: 100_000 });
