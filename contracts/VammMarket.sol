@@ -102,7 +102,8 @@ contract VammMarket is IVammMarket, DammRoles {
             lastFundingTime: uint32(block.timestamp),
             maxDailyKDecreaseBps: 500,
             hookWindowSeconds: 3600,
-            oracleBreakerBps: 500
+            oracleBreakerBps: 500,
+            maxLiquidationSlippageBps: 500
         });
         uint256 oraclePrice = OracleLib.readWad(feed, scale, 3600);
         // uint32 timestamps hold until 2106.
@@ -501,6 +502,22 @@ contract VammMarket is IVammMarket, DammRoles {
     /// @inheritdoc IVammMarket
     function validMarginPrice() external view returns (uint256) {
         return OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+    }
+
+    /// @inheritdoc IVammMarket
+    /// @dev The mark is `y·P/x` with `y ≈ sqrtK²/x`, so the base reserve at which the mark reaches a
+    /// bound `m` is `x_m = sqrtK·sqrt(P/m)`: closing a long adds base (mark falls) up to `x_m − x` for
+    /// `m = price·(1 − bps)`; closing a short removes base (mark rises) up to `x − x_m` for
+    /// `m = price·(1 + bps)`. Floors throughout (the bound is a soft one: ≤ 1 wei of base either way).
+    function maxLiquidationBase(bool closeLong, uint256 price) external view returns (uint256) {
+        uint256 bps = _s.params.maxLiquidationSlippageBps;
+        uint256 bound = closeLong ? (price * (BPS - bps)) / BPS : (price * (BPS + bps)) / BPS;
+        if (bound == 0) return type(uint256).max;
+        Curve memory c = _s.curve;
+        uint256 x = _s.reserves.base;
+        uint256 xm = Math.mulDiv(c.sqrtK, Math.sqrt(Math.mulDiv(c.peg, WAD * WAD, bound)), WAD);
+        if (closeLong) return xm > x ? xm - x : 0;
+        return x > xm ? x - xm : 0;
     }
 
     /// @inheritdoc IVammMarket

@@ -88,6 +88,7 @@ struct FundingParams {
     uint16 maxDailyKDecreaseBps;
     uint32 hookWindowSeconds;
     uint16 oracleBreakerBps;
+    uint16 maxLiquidationSlippageBps;
 }
 
 /// @dev Slot 9. Read and written by hooks and oracle observations (SPEC §5, §6): the last valid oracle

@@ -276,6 +276,7 @@ library VammMarketLib {
         if (name == "maxDailyKDecreaseBps") return (fp, 160, 16, 1, 2000);
         if (name == "hookWindowSeconds") return (fp, 176, 32, 60, DAY);
         if (name == "oracleBreakerBps") return (fp, 208, 16, 50, 5000);
+        if (name == "maxLiquidationSlippageBps") return (fp, 224, 16, 100, 5000);
         // Hook parameters: bit fields in the spare bits of hookWindow / windowStart; each width
         // holds its upper bound.
         uint256 hw = MarketStorage.SLOT_HOOK_WINDOW;
@@ -392,5 +393,6 @@ library VammMarketLib {
         p.maxDailyKDecreaseBps = hp.maxDailyKDecreaseBps;
         p.hookWindowSeconds = hp.hookWindowSeconds;
         p.oracleBreakerBps = hp.oracleBreakerBps;
+        p.maxLiquidationSlippageBps = hp.maxLiquidationSlippageBps;
     }
 }
