@@ -50,7 +50,6 @@ contract VammMarket is IVammMarket, DammRoles {
     uint256 private constant SLOT_POOL = MarketStorage.SLOT_POOL;
     uint256 private constant SLOT_CURVE = MarketStorage.SLOT_CURVE;
     uint256 private constant SLOT_LEDGER = MarketStorage.SLOT_LEDGER;
-    uint256 private constant SLOT_PARAMS = MarketStorage.SLOT_PARAMS;
     uint8 private constant FLAG_VOLATILE = MarketStorage.FLAG_VOLATILE;
     uint256 private constant MASK32 = type(uint32).max;
     uint256 private constant MASK96 = type(uint96).max;
@@ -96,7 +95,6 @@ contract VammMarket is IVammMarket, DammRoles {
             fundingPeriod: 3600,
             fundingCapBps: 1000,
             fundingBudgetShareBps: 3333,
-            maxOracleAgeMargin: 3600,
             mmBps: 625,
             liquidationFeeBps: 250,
             lastFundingTime: uint32(block.timestamp),
@@ -112,9 +110,9 @@ contract VammMarket is IVammMarket, DammRoles {
         _s.book = Book(0, 0, 10, 200, 0, 3600);
         _s.pool = Pool(0, cfg.peg.toUint96(), nowTs, 5000, 1000);
         _s.ledger = Ledger(0, cfg.peg.toUint96(), MarketStorage.toOiMicro(cfg.maxOpenInterest));
-        // lastHookTimestamp 0 = window index 0 = "no window yet": the first hook rolls a window and
-        // takes its budget as budgetAtWindowStart (the simulator's windowIndex −1).
-        _s.curve = Curve(cfg.peg.toUint96(), cfg.sqrtK.toUint96(), 0, 0);
+        // maxOracleAgeMargin 3600 s. Spend window index 0 (limits) = "no window yet": the first hook rolls a
+        // window and takes its budget as budgetAtWindowStart (the simulator's windowIndex −1).
+        _s.curve = Curve(cfg.peg.toUint96(), cfg.sqrtK.toUint96(), 0, 3600);
         (uint32 hookParamsA, uint64 hookParamsB) = MarketStorage.defaultHookParams();
         _s.hookWindow = HookWindow(oraclePrice.toUint96(), 0, nowTs, hookParamsA);
         _s.windowStart = WindowStart(0, 0, hookParamsB);
@@ -142,9 +140,9 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 ledger = _sload(base + SLOT_LEDGER);
         Amm memory a;
         uint256 blockStartMark;
+        uint256 curve = _sload(base + SLOT_CURVE);
         {
             uint256 res = _sload(base + SLOT_RESERVES);
-            uint256 curve = _sload(base + SLOT_CURVE);
             a = Amm(uint112(res), uint112(res >> 112), uint96(curve >> 96), uint96(curve), uint96(book), uint96(book >> 96));
             uint256 markBefore = CurveMathWad.markPrice(a.x, a.y, a.peg);
             uint256 markTwapTs = uint32(pool >> 192);
@@ -200,8 +198,8 @@ contract VammMarket is IVammMarket, DammRoles {
             uint256 maxOi = uint256(uint64(ledger >> 192)) * OI_UNIT;
             if (oi > maxOi) revert Vamm_OpenInterestCapExceeded(oi, maxOi);
             // Opens need a valid oracle (SPEC §6): positive, complete, not older than maxOracleAgeMargin
-            // (FundingParams bits 64–95). Reduces, closes and liquidations do not read it.
-            OracleLib.readWad(oracle, _oracleScale, uint32(_sload(base + SLOT_PARAMS) >> 64));
+            // (Curve bits 224–255). Reduces, closes and liquidations do not read it.
+            OracleLib.readWad(oracle, _oracleScale, curve >> 224);
         }
         if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, blockStartMark, uint16(book >> 208), r.openedBase);
 
@@ -430,7 +428,7 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function observeOracle() external returns (uint256 price, uint256 oracleTwap) {
-        price = OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        price = OracleLib.readWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
         oracleTwap = MarketStorage.observeOracle(_s, price);
     }
 
@@ -495,13 +493,13 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function marginPrice() external view returns (uint256 price, bool oracleValid) {
-        (price, oracleValid) = OracleLib.tryReadWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        (price, oracleValid) = OracleLib.tryReadWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
         if (!oracleValid) price = _s.limits.lastOraclePrice;
     }
 
     /// @inheritdoc IVammMarket
     function validMarginPrice() external view returns (uint256) {
-        return OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        return OracleLib.readWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
     }
 
     /// @inheritdoc IVammMarket
