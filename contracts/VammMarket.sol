@@ -10,7 +10,6 @@ import {IClearingHouse} from "./interfaces/IClearingHouse.sol";
 import {IClearingHouseErrors} from "./interfaces/IClearingHouseErrors.sol";
 import {BpsMath} from "./libraries/BpsMath.sol";
 import {CurveMathWad} from "./libraries/CurveMathWad.sol";
-import {CostMathWad} from "./libraries/CostMathWad.sol";
 import {TwapWad} from "./libraries/TwapWad.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {
@@ -23,8 +22,7 @@ import {
     Ledger,
     HookWindow,
     WindowStart,
-    FundingParams,
-    HookLimits
+    FundingParams
 } from "./libraries/MarketStorage.sol";
 import {VammMarketLib} from "./libraries/VammMarketLib.sol";
 
@@ -382,9 +380,9 @@ contract VammMarket is IVammMarket, DammRoles {
 
     // =================================================================== keeper hooks
     //
-    // Readable path (SPEC §6): the slots a hook needs are read as the typed MarketStorage structs,
-    // checked by the pure HookGuards library (one function per keeper/sim/guards.ts check) and written
-    // back whole. A hook reads reserves, book, pool, curve, hookWindow, windowStart, params and limits.
+    // The market checks KEEPER_ROLE; the hook runs in the linked VammMarketLib (DELEGATECALL, this
+    // storage), whose HookPath reads the slots as typed MarketStorage structs, checks them with the pure
+    // HookGuards library (one function per keeper/sim/guards.ts check) and writes them back (SPEC §6, §8).
 
     /// @inheritdoc IVammMarket
     function repeg(uint256 newPeg) external returns (int256 cost) {
