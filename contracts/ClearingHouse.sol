@@ -255,6 +255,12 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         }
         b = (baseSize == 0 || baseSize >= s) ? s : baseSize;
         if (b < s && _remainingAfterPartial(m, p, b, liqBps) <= 0) b = s;
+        // Execution band (SPEC §3): a liquidation may not push the mark more than
+        // maxLiquidationSlippageBps beyond the margin price; a larger close is cut to what fits (the
+        // rest stays liquidatable, even at a negative margin, and is closed in later blocks).
+        uint256 bMax = m.maxLiquidationBase(p.size > 0, price);
+        if (bMax == 0) revert CH_LiquidationBeyondBand(m.markPrice(), price);
+        if (b > bMax) b = bMax;
     }
 
     /// @dev Closes b via the curve (exempt from the fluctuation limit), pays the liquidation fee and

@@ -75,6 +75,7 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
         uint256 maxDailyKDecreaseBps;
         uint256 hookWindowSeconds;
         uint256 oracleBreakerBps;
+        uint256 maxLiquidationSlippageBps;
     }
 
     /// @notice Everything a keeper or the simulator needs, read in one call.
@@ -269,6 +270,9 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
     function marginPrice() external view returns (uint256 price, bool oracleValid);
     /// @notice The oracle answer (WAD), reverting Oracle_* when it is not valid under `maxOracleAgeMargin`.
     function validMarginPrice() external view returns (uint256 price);
+    /// @notice The largest base a liquidation of a long (`closeLong`) or short may close without moving
+    /// the mark beyond `price·(1 ∓ maxLiquidationSlippageBps/1e4)` (SPEC §3; 0 = none).
+    function maxLiquidationBase(bool closeLong, uint256 price) external view returns (uint256);
     /// @notice Long and short open interest (base, WAD).
     function openInterest() external view returns (uint256 longOI, uint256 shortOI);
     /// @notice Margin parameters the ClearingHouse applies (bps).

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { dammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { bpsUp, ceilDiv } from "../helpers/specMath";
 
 // Issue 13, ClearingHouse side (SPEC §3): opens and margin removals need a valid oracle while closes,
@@ -113,6 +114,54 @@ describe("ClearingHouse on the oracle price (issue 13)", function () {
     });
   });
 
+  describe("with the mark pushed below the oracle (liquidation execution band)", function () {
+    /** floor(√v) for bigint. */
+    function isqrt(v: bigint): bigint {
+      if (v < 2n) return v;
+      let x = BigInt(Math.floor(Math.sqrt(Number(v))));
+      while (x * x > v) x -= 1n;
+      while ((x + 1n) * (x + 1n) <= v) x += 1n;
+      return x;
+    }
+
+    /** Alice's long, a whale short pushing the mark ~5 % down, then the oracle falling to `oracle`. */
+    async function pushedThenOracle(fx: DammFixture, oracle: bigint, pushQuote: bigint): Promise<void> {
+      const { clearingHouse: ch, market, paramAdmin, aggregator, traders, addresses } = fx;
+      await market.connect(paramAdmin).setParameter(b32("maxLiquidationSlippageBps"), 100n);
+      await ch.connect(traders[5]).openPosition(addresses.market, false, pushQuote, 95_000n * WAD, 0n, NO_DEADLINE);
+      await aggregator.setAnswer(answer8(oracle));
+    }
+
+    it("cuts a liquidation to the base that keeps the mark within maxLiquidationSlippageBps of the oracle", async function () {
+      const fx = await loadFixture(withThinLong);
+      const { clearingHouse: ch, market, traders, liquidator, addresses } = fx;
+      await pushedThenOracle(fx, 96n * WAD, 270_000n * WAD);
+      const st = await market.marketState();
+      const bound = (96n * WAD * 9_900n) / 10_000n;
+      const xm = (st.sqrtK * isqrt((st.peg * WAD * WAD) / bound)) / WAD;
+      const bMax = xm - st.baseReserve;
+      const p = await ch.positionOf(addresses.market, traders[0].address);
+      expect(bMax > 0n && bMax < p.size, `band room ${bMax} of ${p.size}`).to.equal(true);
+      expect(await market.maxLiquidationBase(true, 96n * WAD)).to.equal(bMax);
+      await expect(ch.connect(liquidator).liquidate(traders[0].address, addresses.market, 0n))
+        .to.emit(ch, "Liquidated")
+        .withArgs(traders[0].address, addresses.market, liquidator.address, bMax, anyValue, anyValue, anyValue, anyValue);
+      expect((await market.markPrice()) >= bound).to.equal(true);
+      expect((await ch.positionOf(addresses.market, traders[0].address)).size).to.equal(p.size - bMax);
+    });
+
+    it("refuses CH_LiquidationBeyondBand(mark, oracle) when the mark is already beyond the band", async function () {
+      const fx = await loadFixture(withThinLong);
+      const { clearingHouse: ch, market, traders, liquidator, addresses } = fx;
+      await pushedThenOracle(fx, 96n * WAD, 300_000n * WAD); // band floor 95.04 > the pushed mark
+      expect(await ch.isLiquidatable(addresses.market, traders[0].address)).to.equal(true);
+      expect((await market.markPrice()) < (96n * WAD * 9_900n) / 10_000n).to.equal(true);
+      await expect(ch.connect(liquidator).liquidate(traders[0].address, addresses.market, 0n))
+        .to.be.revertedWithCustomError(ch, "CH_LiquidationBeyondBand")
+        .withArgs(await market.markPrice(), 96n * WAD);
+    });
+  });
+
   describe("with uncovered bad debt (cross-market isolation)", function () {
     /** A 10× long that the oracle puts deep under water while a whale short holds the other side. */
     async function withBankruptLong(): Promise<DammFixture> {
@@ -145,6 +194,32 @@ describe("ClearingHouse on the oracle price (issue 13)", function () {
         market,
         "Vamm_ReduceOnly",
       );
+    });
+
+    it("records it as unsocialised (and goes reduce-only) when the profitable side has no open interest", async function () {
+      const fx = await fixture();
+      const { clearingHouse: ch, market, aggregator, admin, paramAdmin, traders, liquidator, addresses } = fx;
+      const m = addresses.market;
+      await market.connect(paramAdmin).setParameter(b32("fluctuationLimitBps"), 5000n);
+      // Bob's long lifts the mark ~18 %, Alice buys on top, Bob sells back: Alice is under water on the
+      // curve and at the oracle, and nobody is short (the AMM holds the other side).
+      await ch.connect(traders[1]).openPosition(m, true, 900_000n * WAD, 95_000n * WAD, 0n, NO_DEADLINE);
+      await ch.connect(traders[0]).openPosition(m, true, 20_000n * WAD, 2_020n * WAD, 0n, NO_DEADLINE);
+      await ch.connect(traders[1]).closePosition(m, 0n, 0n, NO_DEADLINE);
+      await aggregator.setAnswer(answer8(await market.markPrice()));
+      // The insurance share is withdrawn, so only the fee-fed budget stands before the debt.
+      const reserve = (await market.marketState()).reservedShare;
+      await ch.connect(admin).withdrawReserve(m, reserve / 10n ** 12n, admin.address);
+      const [, shortOI] = await market.openInterest();
+      expect(shortOI).to.equal(0n);
+      const rc = await (await ch.connect(liquidator).liquidate(traders[0].address, m, 0n)).wait();
+      const ev = rc!.logs.map((l) => ch.interface.parseLog(l)).find((e) => e?.name === "BadDebtRecorded");
+      const uncovered = ev!.args.uncovered as bigint;
+      expect(uncovered > 0n, "setup leaves uncovered bad debt").to.equal(true);
+      await expect(rc).to.emit(ch, "BadDebtSocialized").withArgs(m, 0n, uncovered, 0n, 0n);
+      expect(await ch.unsocializedBadDebt(m)).to.equal(uncovered);
+      expect(await ch.uncoveredBadDebtOf(m)).to.equal(uncovered);
+      expect((await market.marketState()).reduceOnly).to.equal(true);
     });
   });
 });

@@ -199,6 +199,7 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
       maxDailyKDecreaseBps: 1999n,
       hookWindowSeconds: 86_399n,
       oracleBreakerBps: 4999n,
+      maxLiquidationSlippageBps: 4998n,
       maxKIncreaseBps: 999n,
       maxKDecreaseBps: 998n,
       hookCooldownBlocks: 7200n,

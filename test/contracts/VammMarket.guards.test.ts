@@ -611,6 +611,7 @@ describe("VammMarket guards (SPEC §6)", function () {
       ["maxDailyKDecreaseBps", 1n, 2000n],
       ["hookWindowSeconds", 60n, 86_400n],
       ["oracleBreakerBps", 50n, 5000n],
+      ["maxLiquidationSlippageBps", 100n, 5000n],
       ["maxKIncreaseBps", 1n, 1000n],
       ["maxKDecreaseBps", 1n, 1000n],
       ["hookCooldownBlocks", 1n, 7200n],
