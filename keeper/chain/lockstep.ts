@@ -94,6 +94,7 @@ export class Lockstep {
       maxDailyKDecreaseBps: n(p.maxDailyKDecreaseBps),
       hookWindowSeconds: n(p.hookWindowSeconds),
       oracleBreakerBps: n(p.oracleBreakerBps),
+      maxLiquidationSlippageBps: n(p.maxLiquidationSlippageBps),
     };
     const [, answer, , updatedAt] = await d.contracts.aggregator.latestRoundData();
     const t0 = Number(s.lastFundingTime);

@@ -49,6 +49,7 @@ export const REVERT_NAMES = [
   "CH_ZeroAddress",
   "CH_PositionTooLarge",
   "CH_UnknownFundingEpoch",
+  "CH_LiquidationBeyondBand",
   // OracleAdapter
   "Oracle_NonPositiveAnswer",
   "Oracle_IncompleteRound",

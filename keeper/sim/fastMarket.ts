@@ -19,7 +19,7 @@
  * - The fluctuation rule, OI cap, reduce-only, IM check, fee split, funding and all hook guards
  *   follow SPEC exactly; hooks call the same pure functions (curve.ts, guards.ts, funding.ts).
  */
-import { kCostDirect, markPrice, repegCostClosedForm, reservesAfterK } from "./curve";
+import { kCostDirect, markPrice, maxLiquidationBase, repegCostClosedForm, reservesAfterK } from "./curve";
 import type { Refusal } from "./errors";
 import { FastCounters } from "./fastCounters";
 import { computeFunding } from "./funding";
@@ -113,6 +113,7 @@ export class FastMarket implements HookLedger {
   private readonly scanMoveBps: number = 0;
   /** Share of an informed pool a liquidator closes per sweep (partial liquidation). */
   private readonly poolLiquidationChunk: number = 0;
+  private readonly liqBandBps: number = 0;
   // Hot-loop copies of the parameters. Rates are bps/1e4 precomputed: x·rate is within 1 ulp of
   // SPEC's x·bps/1e4 (the exact core keeps SPEC's form; the fast path trades a division per use).
   private readonly feeRate: number = 0;
@@ -183,6 +184,7 @@ export class FastMarket implements HookLedger {
     this.now = cfg.time;
     this.scanMoveBps = cfg.scanMoveBps ?? 100;
     this.poolLiquidationChunk = cfg.poolLiquidationChunk ?? 0.25;
+    this.liqBandBps = p.maxLiquidationSlippageBps;
     this.feeBps = p.feeBps;
     this.feeRate = p.feeBps / 1e4;
     this.reserveRate = p.reserveShareBps / 1e4;
@@ -457,11 +459,16 @@ export class FastMarket implements HookLedger {
     }
   }
 
-  /** Full liquidation of slot i (exempt from the fluctuation limit). */
+  /**
+   * Full liquidation of slot i (exempt from the fluctuation limit). Beyond the execution band
+   * (maxLiquidationSlippageBps around the oracle) it waits for a later sweep — the contract would
+   * close the part that fits; the fast engine closes slots whole.
+   */
   private liquidateUninformed(i: number): boolean {
     const s = this.uSize[i];
     const isLong = s > 0;
     const b = isLong ? s : -s;
+    if (b > maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps)) return false;
     const x1 = isLong ? this.x + b : this.x - b;
     if (!(x1 > 0)) return false;
     const quote = (isLong ? this.y - this.k / x1 : this.k / x1 - this.y) * this.peg;
@@ -490,8 +497,12 @@ export class FastMarket implements HookLedger {
   /** Margin left by the last liquidation before bad-debt cover (< 0 = bad debt). */
   private lastLeft = 0;
 
-  /** Liquidation fee split and bad debt waterfall; leaves the margin left in `lastLeft`. */
-  private settleLiquidation(quote: number, marginBeforeFee: number, wasLong: boolean): void {
+  /**
+   * Liquidation fee split and bad debt waterfall; leaves the margin left in `lastLeft`. A partial
+   * close (`closed` false) keeps a negative margin on the position: bad debt is realised only when
+   * the last piece closes (as the contract).
+   */
+  private settleLiquidation(quote: number, marginBeforeFee: number, wasLong: boolean, closed = true): void {
     const c = this.c;
     const fee = quote * this.liqRate;
     const toLiquidator = fee / 2;
@@ -500,7 +511,7 @@ export class FastMarket implements HookLedger {
     c.liquidationFees += fee;
     c.liquidationFeesToLiquidators += toLiquidator;
     const left = marginBeforeFee - fee;
-    if (left < 0) {
+    if (left < 0 && closed) {
       c.badDebt += -left;
       // The position is closed before the waterfall (its OI is gone), as in the contract's _finish.
       this.coverBadDebt(-left, wasLong);
@@ -715,6 +726,10 @@ export class FastMarket implements HookLedger {
     // (then all of it, as the contract). The next sweep (next oracle tick) continues if still under.
     let b = size * this.poolLiquidationChunk;
     if (b > 0.95 * size) b = size;
+    // Execution band (SPEC §3): cut to what keeps the mark within maxLiquidationSlippageBps of the oracle.
+    const bMax = maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps);
+    if (!(bMax > 0)) return 0;
+    if (b > bMax) b = bMax;
     let cv = this.closeQuote(isLong, b);
     if (cv !== cv) return 0;
     this.beginTrade();
@@ -722,7 +737,7 @@ export class FastMarket implements HookLedger {
     const m2 = isLong ? this.iLongMargin : this.iShortMargin;
     let closedNotional = b === size ? notional : (notional * b) / size;
     let upnl = isLong ? cv - closedNotional : closedNotional - cv;
-    if (b < size && m2 + upnl - cv * this.feeRate - cv * this.liqRate <= 0) {
+    if (b < size && m2 + upnl - cv * this.feeRate - cv * this.liqRate <= 0 && size <= bMax) {
       b = size;
       cv = this.closeQuote(isLong, size);
       if (cv !== cv) return 0;
@@ -735,12 +750,12 @@ export class FastMarket implements HookLedger {
     this.argQ = cv;
     this.takeFee();
     const fee = cv * this.feeRate;
-    this.settleLiquidation(cv, m2 + upnl - fee, isLong);
+    this.settleLiquidation(cv, m2 + upnl - fee, isLong, full);
     const left = this.lastLeft;
     const c = this.c;
     c.iRealised += upnl;
     c.iFees += fee + cv * this.liqRate;
-    c.iBadDebt += left < 0 ? -left : 0;
+    c.iBadDebt += full && left < 0 ? -left : 0;
     c.iMarkout += isLong ? cv - b * this.oracle : b * this.oracle - cv;
     c.volumeInformed += cv;
     const remSize = full ? 0 : size - b;

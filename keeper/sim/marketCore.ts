@@ -13,6 +13,7 @@ import {
   kCostClosedForm,
   kCostDirect,
   markPrice,
+  maxLiquidationBase,
   quoteToBase,
   repegCostClosedForm,
   repegCostDirect,
@@ -302,13 +303,19 @@ export class MarketCore {
       const pos = this.requirePosition(trader);
       this.settlePositionFunding(pos);
       // Eligibility on the margin price (the oracle, or its last valid answer), never the curve (SPEC §3).
-      const value = Math.abs(pos.size) * this.marginPrice();
+      const price = this.marginPrice();
+      const value = Math.abs(pos.size) * price;
       const equity = pos.margin + (pos.size > 0 ? value - pos.openNotional : pos.openNotional - value);
       if (!(equity * 1e4 < this.params.mmBps * value)) throw new SimRevert("CH_NotLiquidatable", equity, (value * this.params.mmBps) / 1e4);
       this.beginTradeInBlock();
       const abs = Math.abs(pos.size);
       let base = baseSize === 0 || baseSize >= abs ? abs : baseSize;
       if (base < abs && this.marginAfterLiquidating(pos, base) <= 0) base = abs;
+      // Execution band: the close may not push the mark more than maxLiquidationSlippageBps beyond the
+      // margin price; a larger one is cut (the rest stays liquidatable, closed in later blocks).
+      const bMax = maxLiquidationBase(this.s.x, this.s.sqrtK, this.s.peg, pos.size > 0, price, this.params.maxLiquidationSlippageBps);
+      if (!(bMax > 0)) throw new SimRevert("CH_LiquidationBeyondBand", this.mark(), price);
+      if (base > bMax) base = bMax;
       const r = this.reduce(pos, base);
       const quoteClosed = Math.abs(r.quoteDelta);
       const liquidationFee = (quoteClosed * this.params.liquidationFeeBps) / 1e4;

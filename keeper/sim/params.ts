@@ -30,6 +30,8 @@ export interface MarketParams {
   readonly hookWindowSeconds: number;
   /** Volatility breaker: opens are refused while the last oracle observation is this far from the oracle TWAP. */
   readonly oracleBreakerBps: number;
+  /** Liquidation execution band: a liquidation close may not push the mark more than this beyond the margin price. */
+  readonly maxLiquidationSlippageBps: number;
 }
 
 export const DEFAULT_PARAMS: MarketParams = Object.freeze({
@@ -55,6 +57,7 @@ export const DEFAULT_PARAMS: MarketParams = Object.freeze({
   maxDailyKDecreaseBps: 500,
   hookWindowSeconds: 3600,
   oracleBreakerBps: 500,
+  maxLiquidationSlippageBps: 500,
 });
 
 type Bound = readonly [number, number];
@@ -79,6 +82,7 @@ const BOUNDS: { readonly [K in keyof MarketParams]?: Bound } = {
   maxDailyKDecreaseBps: [1, 2000],
   hookWindowSeconds: [60, 86400],
   oracleBreakerBps: [50, 5000],
+  maxLiquidationSlippageBps: [100, 5000],
 };
 
 /** Throws naming the first parameter outside its hard bounds. */

@@ -77,6 +77,7 @@ export const marketParamsSchema = z
     maxDailyKDecreaseBps: bps,
     hookWindowSeconds: pos,
     oracleBreakerBps: bps,
+    maxLiquidationSlippageBps: bps,
   })
   .partial();
 

@@ -206,9 +206,25 @@ describe("sim MarketCore — issue 13 safety rules", () => {
     });
   });
 
+  describe("liquidation execution band", () => {
+    it("cuts a liquidation to the base that keeps the mark within maxLiquidationSlippageBps of the oracle; none fits: CH_LiquidationBeyondBand", () => {
+      const core = newCore({ fluctuationLimitBps: 5000 });
+      core.openPosition("alice", true, 2_000_000, 220_000, 0); // a book of ≈ 900 base on a 10,000-base curve
+      tick(core, 12, 1700); // oracle −15 %: under maintenance
+      core.openPosition("bob", false, 3_800_000, 400_000, 0); // shorts bring the curve down near the oracle
+      const ev = core.liquidate("carol", "alice", 0);
+      expect(ev.fullyClosed).to.equal(false);
+      close(core.mark(), 1700 * 0.95, 1e-9); // stopped exactly at the band's edge
+      expect(core.getPosition("alice")!.size).to.be.greaterThan(0);
+      const e = reverts(() => core.liquidate("carol", "alice", 0), "CH_LiquidationBeyondBand");
+      close(Number(e.args[0]), 1700 * 0.95, 1e-9);
+      expect(e.args[1]).to.equal(1700);
+    });
+  });
+
   describe("bad-debt isolation", () => {
     it("uncovered bad debt switches the market reduce-only and is charged to the other side", () => {
-      const core = newCore({ fluctuationLimitBps: 5000 }, { budget: 0 });
+      const core = newCore({ fluctuationLimitBps: 5000, maxLiquidationSlippageBps: 5000 }, { budget: 0 });
       core.openPosition("alice", true, 100_000, 10_200, 0);
       core.openPosition("bob", false, 40_000, 10_000, 0);
       tick(core, 12, 1500);
