@@ -131,6 +131,30 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
   });
 
+  it("liquidation execution band: a large close is cut at the band's edge, then CH_LiquidationBeyondBand, on both sides (SPEC §3)", async () => {
+    const { deployed, ls, accounts, traders, liq1 } = await setup({ sqrtK: 10_000, budget: 5_000, params: { fluctuationLimitBps: 5000 } });
+    const [big, ...others] = traders.map((t) => t.address);
+    const outcome = (r: StepResult) => [r.chain.ok ? "ok" : r.chain.error, r.sim.ok ? "ok" : r.sim.error];
+    const run = async (op: Op) => {
+      const r = await ls.apply(op);
+      const [c, s] = outcome(r);
+      expect(c, `${describeOp(op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(s);
+      if (r.chain.ok && r.sim.ok) expect(compareValues(r.chain.values, r.sim.values), describeOp(op)).to.deep.equal([]);
+      return r;
+    };
+    for (const a of accounts) await run({ kind: "deposit", account: a, amount6: 200_000n * 10n ** 6n });
+    await run({ kind: "open", account: big, isLong: true, quote: 100_000n * 10n ** 18n, margin: 10_500n * 10n ** 18n, baseLimit: 0n });
+    await run({ kind: "setOracle", account: liq1.address, answer: toOracleAnswer(95) });
+    for (let i = 0; i < 12; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 10_000n * 10n ** 18n, margin: 3_000n * 10n ** 18n, baseLimit: 0n });
+    const sizeBefore = ls.core.getPosition(big)!.size;
+    const first = await run({ kind: "liquidate", account: liq1.address, trader: big, base: 0n });
+    expect(first.chain.ok, JSON.stringify(first.chain)).to.equal(true);
+    expect(ls.core.getPosition(big)!.size, "cut to the band").to.be.within(1e-9, sizeBefore * 0.999);
+    const second = await run({ kind: "liquidate", account: liq1.address, trader: big, base: 0n });
+    expect(outcome(second)).to.deep.equal(["CH_LiquidationBeyondBand", "CH_LiquidationBeyondBand"]);
+    expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
+  });
+
   it(`agrees on ≥ ${MIN_TRADES} trades, funding, repegs, k updates and liquidations within ${PARITY_TOLERANCE.rel} relative`, async () => {
     // 10-minute hook windows: the rolling move cap (20 bps over two windows) leaves room for ≥ 20 hooks
     // in the sequence's ~19 simulated hours, while runs of hooks still overrun it.
