@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import fc from "fast-check";
 import { dammFixture, deployVammMarket, NO_DEADLINE, USDC, WAD, type DammFixture } from "../helpers/deployFixture";
-import type { VammMarket } from "../../typechain-types";
+import { MockAggregator__factory, type MockAggregator, type VammMarket } from "../../typechain-types";
 
 // Per-market collateral (SPEC §3, issue 13 attack 4): the ClearingHouse keeps, per market, the
 // collateral that backs it; every payout from a market is capped by it, the excess becomes a claim on
@@ -21,15 +22,18 @@ const fixture = dammFixture({ sqrtK: 100_000n * WAD, budget6: 0n, traderCount: 6
 interface TwoMarkets extends DammFixture {
   readonly marketB: VammMarket;
   readonly b: string;
+  /** Market B's own feed (B is another asset: A's crash does not move it). */
+  readonly aggregatorB: MockAggregator;
 }
 
-/** Market B: a second, deep market on the same oracle with its own funded budget; one trader long on it. */
+/** Market B: a second, deep market on its own oracle with its own funded budget; one trader long on it. */
 async function withTwoMarkets(): Promise<TwoMarkets> {
   const fx = await fixture();
   const { admin, clearingHouse: ch, traders, addresses } = fx;
+  const aggregatorB = await new MockAggregator__factory(admin).deploy(8, 100n * 10n ** 8n);
   const marketB = await deployVammMarket(admin, addresses.marketLib, {
     clearingHouse: addresses.clearingHouse,
-    oracle: addresses.aggregator,
+    oracle: await aggregatorB.getAddress(),
     admin: admin.address,
     sqrtK: 1_000_000n * WAD,
     peg: 100n * WAD,
@@ -40,7 +44,7 @@ async function withTwoMarkets(): Promise<TwoMarkets> {
   await ch.connect(admin).fundBudget(b, 50_000n * USDC);
   await fx.market.connect(fx.paramAdmin).setParameter(b32("fluctuationLimitBps"), 5000n);
   await ch.connect(traders[4]).openPosition(b, true, 50_000n * WAD, 10_000n * WAD, 0n, NO_DEADLINE);
-  return { ...fx, marketB, b };
+  return { ...fx, marketB, b, aggregatorB };
 }
 
 /** Vault balance (WAD) minus Σ free collateral of every account the fixture uses minus Σ market collateral. */
@@ -183,6 +187,76 @@ describe("ClearingHouse per-market collateral (issue 13, attack 4)", function ()
         .to.be.revertedWithCustomError(ch, "CH_NoClaim")
         .withArgs(m, 0n, await ch.marketCollateral(m));
       expect(await vaultSurplus(fx)).to.be.gte(0n);
+    });
+  });
+
+  describe("after any sequence (fast-check, 60 random sequences over two markets)", function () {
+    type Step =
+      | { readonly kind: "open"; readonly inA: boolean; readonly who: number; readonly isLong: boolean; readonly notional: number; readonly lev: number }
+      | { readonly kind: "close"; readonly inA: boolean; readonly who: number }
+      | { readonly kind: "crashA"; readonly pct: number }
+      | { readonly kind: "liquidate"; readonly inA: boolean; readonly who: number }
+      | { readonly kind: "redeem"; readonly who: number }
+      | { readonly kind: "whaleA"; readonly who: number; readonly isLong: boolean };
+    const who = fc.integer({ min: 0, max: 3 });
+    const stepArb: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ kind: fc.constant("open" as const), inA: fc.boolean(), who, isLong: fc.boolean(), notional: fc.integer({ min: 1_000, max: 300_000 }), lev: fc.integer({ min: 2, max: 9 }) }),
+      fc.record({ kind: fc.constant("close" as const), inA: fc.boolean(), who }),
+      fc.record({ kind: fc.constant("crashA" as const), pct: fc.integer({ min: 5, max: 40 }) }),
+      fc.record({ kind: fc.constant("liquidate" as const), inA: fc.boolean(), who }),
+      fc.record({ kind: fc.constant("redeem" as const), who }),
+      // A whale moves thin market A by ~18 %: with a follower and the whale's close, the winner-first path.
+      fc.record({ kind: fc.constant("whaleA" as const), who, isLong: fc.boolean() }),
+    );
+
+    it("the vault holds Σ free + Σ market collateral, and B's traders close and withdraw in full whatever A does", async function () {
+      let runsWithClaimsOnA = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(stepArb, { minLength: 6, maxLength: 14 }), async (steps) => {
+          const fx = await loadFixture(withTwoMarkets);
+          const { clearingHouse: ch, market, aggregator, traders, liquidator, addresses } = fx;
+          const m = addresses.market;
+          const mkt = (inA: boolean): string => (inA ? m : fx.b);
+          for (const s of steps) {
+            try {
+              if (s.kind === "open") {
+                const q = BigInt(s.notional) * WAD;
+                await ch.connect(traders[s.who]).openPosition(mkt(s.inA), s.isLong, q, q / BigInt(s.lev), 0n, NO_DEADLINE);
+              } else if (s.kind === "close") {
+                await ch.connect(traders[s.who]).closePosition(mkt(s.inA), 0n, 0n, NO_DEADLINE);
+              } else if (s.kind === "crashA") {
+                const mark = await market.markPrice();
+                await aggregator.setAnswer(answer8((mark * BigInt(100 - s.pct)) / 100n));
+              } else if (s.kind === "liquidate") {
+                await ch.connect(liquidator).liquidate(traders[s.who].address, mkt(s.inA), 0n);
+              } else if (s.kind === "whaleA") {
+                await ch.connect(traders[s.who]).openPosition(m, s.isLong, 900_000n * WAD, 95_000n * WAD, 0n, NO_DEADLINE);
+              } else {
+                await ch.connect(traders[s.who]).redeemClaim(m);
+              }
+            } catch {
+              // Refused steps (margin, limits, not liquidatable, nothing to redeem) are part of the sequence.
+            }
+            expect(await vaultSurplus(fx), "vault ≥ Σ free + Σ market collateral").to.be.gte(0n);
+          }
+          if ((await ch.claimsOf(m)) > 0n) runsWithClaimsOnA += 1;
+          // B's traders close (B's oracle never moved) and everyone withdraws all free collateral.
+          for (const t of traders) {
+            if ((await ch.positionOf(fx.b, t.address)).size !== 0n) await ch.connect(t).closePosition(fx.b, 0n, 0n, NO_DEADLINE);
+          }
+          if ((await ch.uncoveredBadDebtOf(fx.b)) === 0n) {
+            expect(await ch.claimsOf(fx.b), "B paid every close in full").to.equal(0n);
+          }
+          for (const a of [fx.admin, liquidator, ...traders]) {
+            const free6 = (await ch.freeCollateral(a.address)) / 10n ** 12n;
+            if (free6 > 0n) await ch.connect(a).withdraw(free6);
+          }
+          expect(await vaultSurplus(fx)).to.be.gte(0n);
+        }),
+        { numRuns: 60, seed: 13 },
+      );
+      // The sequences reach the case the rule exists for: a payout from A beyond A's collateral.
+      expect(runsWithClaimsOnA, "runs ending with claims on A").to.be.greaterThan(0);
     });
   });
 });
