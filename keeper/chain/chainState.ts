@@ -41,6 +41,8 @@ export interface LedgerView {
   readonly curKDecreaseBps: number;
   readonly uncoveredBadDebt: number;
   readonly unsocializedBadDebt: number;
+  readonly marketCollateral: number;
+  readonly claimsTotal: number;
 }
 
 export interface MarketView {
@@ -59,6 +61,7 @@ export async function readChainState(c: DammContracts, accounts: readonly string
     c.clearingHouse.uncoveredBadDebtOf(c.addresses.market, o),
     c.clearingHouse.unsocializedBadDebt(c.addresses.market, o),
   ]);
+  const [marketCollateral, claims] = await Promise.all([c.clearingHouse.marketCollateral(c.addresses.market, o), c.clearingHouse.claimsOf(c.addresses.market, o)]);
   const positions = new Map<string, PositionView>();
   const free = new Map<string, number>();
   await Promise.all(
@@ -93,6 +96,8 @@ export async function readChainState(c: DammContracts, accounts: readonly string
     curKDecreaseBps: Number(s.curKDecreaseBps),
     uncoveredBadDebt: fromWad(uncovered),
     unsocializedBadDebt: fromWad(unsocialized),
+    marketCollateral: fromWad(marketCollateral),
+    claimsTotal: fromWad(claims),
   };
   const lastHook = Number(s.lastHookTimestamp);
   const latest = blockTag ?? "latest";
@@ -155,6 +160,8 @@ export function simState(core: MarketCore, accounts: readonly string[]): MarketV
       curKDecreaseBps: s.kDecrease.curBps,
       uncoveredBadDebt: s.uncoveredBadDebt,
       unsocializedBadDebt: s.unsocializedBadDebt,
+      marketCollateral: s.marketCollateral,
+      claimsTotal: s.claimsTotal,
     },
     positions,
     free,

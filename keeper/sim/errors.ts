@@ -50,6 +50,8 @@ export const REVERT_NAMES = [
   "CH_PositionTooLarge",
   "CH_UnknownFundingEpoch",
   "CH_LiquidationBeyondBand",
+  "CH_MarketCollateralShort",
+  "CH_NoClaim",
   // OracleAdapter
   "Oracle_NonPositiveAnswer",
   "Oracle_IncompleteRound",

@@ -63,6 +63,10 @@ interface CoreState {
   lastOraclePrice: number;
   /** FLAG_VOLATILE: the last observation was more than oracleBreakerBps from the oracle TWAP. */
   volatile: boolean;
+  /** Per-market collateral account (SPEC §3): the tokens that back this market; payouts are capped by it. */
+  marketCollateral: number;
+  /** Σ claims on this market (payouts it could not make). */
+  claimsTotal: number;
   markTwap: number;
   markTwapTs: number;
   oracleTwap: number;
@@ -90,6 +94,8 @@ export class MarketCore {
   private s: CoreState;
   private readonly free = new Map<string, number>();
   private readonly positions = new Map<string, Position>();
+  /** Claims on this market by account (payouts it could not make); written only by a payout, the last step of an entry point. */
+  private readonly claims = new Map<string, number>();
 
   constructor(cfg: MarketCoreConfig) {
     this.params = makeParams(cfg.params);
@@ -112,6 +118,8 @@ export class MarketCore {
       unsocializedBadDebt: 0,
       lastOraclePrice: cfg.oraclePrice,
       volatile: false,
+      marketCollateral: (cfg.budget ?? 0) + (cfg.reservedShare ?? 0),
+      claimsTotal: 0,
       markTwap: mark,
       markTwapTs: cfg.time,
       oracleTwap: cfg.oraclePrice,
@@ -280,6 +288,9 @@ export class MarketCore {
       const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
       this.requireInitialMargin(pos, cv);
       this.requireInitialMargin(pos, Math.abs(pos.size) * this.s.oraclePrice);
+      // Refused, not turned into a claim, when the market's collateral cannot pay it.
+      if (amount > this.s.marketCollateral) throw new SimRevert("CH_MarketCollateralShort", "market", this.s.marketCollateral, amount);
+      this.s.marketCollateral -= amount;
       this.free.set(trader, this.freeCollateral(trader) + amount);
       storePosition(pos);
     });
@@ -322,7 +333,7 @@ export class MarketCore {
       const toLiquidator = liquidationFee / 2;
       const toReserve = liquidationFee - toLiquidator;
       pos.margin -= liquidationFee;
-      this.free.set(liquidator, this.freeCollateral(liquidator) + toLiquidator);
+      this.payFromMarket(liquidator, toLiquidator);
       this.s.reservedShare += toReserve;
       let badDebt = 0;
       let fromReserve = 0;
@@ -475,6 +486,12 @@ export class MarketCore {
   /** Admin top-up of the adjustment budget (tests, scenarios). */
   fundBudget(amount: number): void {
     this.s.hook.budget += amount;
+    this.s.marketCollateral += amount;
+  }
+
+  /** What the trader is owed by this market beyond what it could pay (`claimOf`). */
+  claimOf(account: string): number {
+    return this.claims.get(account) ?? 0;
   }
 
   // ───────────────────────────── views ─────────────────────────────
@@ -525,6 +542,8 @@ export class MarketCore {
       reservedShare: s.reservedShare,
       uncoveredBadDebt: s.uncoveredBadDebt,
       unsocializedBadDebt: s.unsocializedBadDebt,
+      marketCollateral: s.marketCollateral,
+      claimsTotal: s.claimsTotal,
       lastOraclePrice: s.lastOraclePrice,
       volatilityBreaker: s.volatile,
       markTwap: s.markTwap,
@@ -613,6 +632,22 @@ export class MarketCore {
     if (amount > free) throw new SimRevert("CH_InsufficientCollateral", free, amount);
     this.free.set(trader, free - amount);
     pos.margin += amount;
+    this.s.marketCollateral += amount;
+  }
+
+  /**
+   * A payout from this market (a full close's margin, the liquidator's fee share): capped by the
+   * market's collateral; the rest is the account's claim on the market, which goes reduce-only.
+   */
+  private payFromMarket(account: string, amount: number): void {
+    const s = this.s;
+    const paid = amount <= s.marketCollateral ? amount : s.marketCollateral;
+    s.marketCollateral -= paid;
+    this.free.set(account, this.freeCollateral(account) + paid);
+    if (paid === amount) return;
+    this.claims.set(account, this.claimOf(account) + amount - paid);
+    s.claimsTotal += amount - paid;
+    s.reduceOnly = true;
   }
 
   private pendingOf(p: Position): number {
@@ -833,7 +868,7 @@ export class MarketCore {
       return 0;
     }
     const m = pos.margin;
-    this.free.set(trader, this.freeCollateral(trader) + m);
+    if (m > 0) this.payFromMarket(trader, m);
     this.positions.delete(trader);
     return m;
   }
