@@ -29,6 +29,20 @@ export interface LedgerView {
   readonly oracleTwap: number;
   readonly cumFundingLong: number;
   readonly cumFundingShort: number;
+  /** Issue 13: the oracle observation state, the rolling windows, the breaker and bad-debt isolation (booleans as 0/1). */
+  readonly lastOraclePrice: number;
+  readonly volatilityBreaker: number;
+  readonly reduceOnly: number;
+  readonly prevSpent: number;
+  readonly curSpent: number;
+  readonly prevMoveBps: number;
+  readonly curMoveBps: number;
+  readonly prevKDecreaseBps: number;
+  readonly curKDecreaseBps: number;
+  readonly uncoveredBadDebt: number;
+  readonly unsocializedBadDebt: number;
+  readonly marketCollateral: number;
+  readonly claimsTotal: number;
 }
 
 export interface MarketView {
@@ -41,7 +55,13 @@ export interface MarketView {
 /** One consistent read at `blockTag` (default latest) of the market and the accounts' books. */
 export async function readChainState(c: DammContracts, accounts: readonly string[], blockTag?: number): Promise<MarketView> {
   const o = blockTag === undefined ? {} : { blockTag };
-  const [s, round] = await Promise.all([c.market.marketState(o), c.aggregator.latestRoundData(o)]);
+  const [s, round, uncovered, unsocialized] = await Promise.all([
+    c.market.marketState(o),
+    c.aggregator.latestRoundData(o),
+    c.clearingHouse.uncoveredBadDebtOf(c.addresses.market, o),
+    c.clearingHouse.unsocializedBadDebt(c.addresses.market, o),
+  ]);
+  const [marketCollateral, claims] = await Promise.all([c.clearingHouse.marketCollateral(c.addresses.market, o), c.clearingHouse.claimsOf(c.addresses.market, o)]);
   const positions = new Map<string, PositionView>();
   const free = new Map<string, number>();
   await Promise.all(
@@ -65,6 +85,19 @@ export async function readChainState(c: DammContracts, accounts: readonly string
     oracleTwap: fromWad(s.oracleTwap),
     cumFundingLong: fromWad(s.cumFundingLong),
     cumFundingShort: fromWad(s.cumFundingShort),
+    lastOraclePrice: fromWad(s.lastOraclePrice),
+    volatilityBreaker: s.volatilityBreaker ? 1 : 0,
+    reduceOnly: s.reduceOnly ? 1 : 0,
+    prevSpent: fromWad(s.prevSpent),
+    curSpent: fromWad(s.curSpent),
+    prevMoveBps: Number(s.prevMoveBps),
+    curMoveBps: Number(s.curMoveBps),
+    prevKDecreaseBps: Number(s.prevKDecreaseBps),
+    curKDecreaseBps: Number(s.curKDecreaseBps),
+    uncoveredBadDebt: fromWad(uncovered),
+    unsocializedBadDebt: fromWad(unsocialized),
+    marketCollateral: fromWad(marketCollateral),
+    claimsTotal: fromWad(claims),
   };
   const lastHook = Number(s.lastHookTimestamp);
   const latest = blockTag ?? "latest";
@@ -116,6 +149,19 @@ export function simState(core: MarketCore, accounts: readonly string[]): MarketV
       oracleTwap: s.oracleTwap,
       cumFundingLong: s.cumFundingLong,
       cumFundingShort: s.cumFundingShort,
+      lastOraclePrice: s.lastOraclePrice,
+      volatilityBreaker: s.volatilityBreaker ? 1 : 0,
+      reduceOnly: s.reduceOnly ? 1 : 0,
+      prevSpent: s.daily.prevSpent,
+      curSpent: s.daily.curSpent,
+      prevMoveBps: s.move.prevBps,
+      curMoveBps: s.move.curBps,
+      prevKDecreaseBps: s.kDecrease.prevBps,
+      curKDecreaseBps: s.kDecrease.curBps,
+      uncoveredBadDebt: s.uncoveredBadDebt,
+      unsocializedBadDebt: s.unsocializedBadDebt,
+      marketCollateral: s.marketCollateral,
+      claimsTotal: s.claimsTotal,
     },
     positions,
     free,

@@ -35,6 +35,7 @@ export interface LockstepDeps {
 
 const GAS_LIMIT = 2_000_000n;
 
+
 export class Lockstep {
   readonly core: MarketCore;
   private readonly errors: Interface;
@@ -90,6 +91,10 @@ export class Lockstep {
       dailyCostCapBps: n(p.dailyCostCapBps),
       fluctuationLimitBps: n(p.fluctuationLimitBps),
       maxOpenInterest: fromWad(p.maxOpenInterest),
+      maxDailyKDecreaseBps: n(p.maxDailyKDecreaseBps),
+      hookWindowSeconds: n(p.hookWindowSeconds),
+      oracleBreakerBps: n(p.oracleBreakerBps),
+      maxLiquidationSlippageBps: n(p.maxLiquidationSlippageBps),
     };
     const [, answer, , updatedAt] = await d.contracts.aggregator.latestRoundData();
     const t0 = Number(s.lastFundingTime);
@@ -217,8 +222,14 @@ export class Lockstep {
       case "setOracle":
         tx = c.aggregator.connect(signer).setAnswer(op.answer, o);
         break;
+      case "setRound":
+        tx = c.aggregator.connect(signer).setRound(op.answer, op.updatedAt, op.lag, o);
+        break;
       case "repeg":
         tx = c.market.connect(signer).repeg(op.newPeg, o);
+        break;
+      case "repegToward":
+        tx = c.market.connect(signer).repegToward(op.targetPeg, op.minPeg, o);
         break;
       case "updateK":
         tx = c.market.connect(signer).updateK(op.newSqrtK, o);
@@ -285,6 +296,7 @@ export class Lockstep {
         case "KUpdated":
           v.cost = fromWad(a.cost as bigint);
           v.newMark = fromWad(a.newMark as bigint);
+          if (parsed.name === "PegUpdated" && op.kind === "repegToward") v.newPeg = fromWad(a.newPeg as bigint);
           break;
         default:
           break;
@@ -384,9 +396,17 @@ export class Lockstep {
         case "setOracle":
           core.setOracle(fromOracleAnswer(op.answer), this.lastTime);
           return { ok: true, values: {} };
+        case "setRound":
+          // OracleLib: updatedAt 0 or answeredInRound < roundId is an incomplete round.
+          core.setOracle(fromOracleAnswer(op.answer), op.updatedAt, { incomplete: op.lag > 0 || op.updatedAt === 0 });
+          return { ok: true, values: {} };
         case "repeg": {
           const r = core.repeg(this.representablePeg(op.newPeg, acceptedOnChain));
           return { ok: true, values: { cost: r.cost, newMark: r.newMark } };
+        }
+        case "repegToward": {
+          const r = core.repegToward(fromWad(op.targetPeg), fromWad(op.minPeg));
+          return { ok: true, values: { cost: r.cost, newMark: r.newMark, newPeg: r.newPeg } };
         }
         case "updateK": {
           const r = core.updateK(fromWad(op.newSqrtK));

@@ -23,8 +23,15 @@ export type Op =
   | { readonly kind: "observeOracle"; readonly account: string }
   /** MockAggregator.setAnswer(answer) — 8 decimals, stamped with the block's timestamp. */
   | { readonly kind: "setOracle"; readonly account: string; readonly answer: bigint }
+  /**
+   * MockAggregator.setRound(answer, updatedAt, answeredInRoundLag): a bad round on purpose — a stale
+   * `updatedAt`, a non-positive answer or an incomplete round (lag > 0).
+   */
+  | { readonly kind: "setRound"; readonly account: string; readonly answer: bigint; readonly updatedAt: number; readonly lag: number }
   /** VammMarket.repeg(newPeg) — `account` must hold KEEPER_ROLE. */
   | { readonly kind: "repeg"; readonly account: string; readonly newPeg: bigint }
+  /** VammMarket.repegToward(targetPeg, minPeg) — as far toward targetPeg as the caps allow. */
+  | { readonly kind: "repegToward"; readonly account: string; readonly targetPeg: bigint; readonly minPeg: bigint }
   | { readonly kind: "updateK"; readonly account: string; readonly newSqrtK: bigint }
   /** Moves the clock: the next transaction lands `seconds` later (nothing is mined). */
   | { readonly kind: "advance"; readonly seconds: number };

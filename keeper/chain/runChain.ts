@@ -99,6 +99,12 @@ export interface ChainRunResult {
   readonly hooks: readonly HookRecord[];
   readonly trace: { readonly t: number[]; readonly mark: number[]; readonly oracle: number[]; readonly budget: number[]; readonly imbalance: number[] };
   readonly journal: readonly DecisionRecord[];
+  /** Bad debt of the run from the chain's BadDebtRecorded events, and the market's uncovered figure. */
+  readonly badDebt: { readonly total: number; readonly fromReserve: number; readonly fromBudget: number; readonly uncovered: number; readonly events: number; readonly uncoveredOfMarket: number };
+  /** The simulator mirror's uncovered bad debt at the end. */
+  readonly simUncoveredBadDebt: number;
+  /** Lowest budget + reserved share seen at a step (what was left to cover bad debt). */
+  readonly minCover: number;
   readonly keeperHalted: boolean;
   readonly keeperHaltReason?: string;
 }
@@ -205,6 +211,7 @@ async function runEpisodeBody(
   const trace = { t: [] as number[], mark: [] as number[], oracle: [] as number[], budget: [] as number[], imbalance: [] as number[] };
   const gaps: number[] = [];
   const budgetStart = core.state().budget;
+  let minCover = Infinity;
   const t0 = ls.time;
   const sqrtKRef = sc.traders.sqrtKRef ?? sc.market.sqrtK;
   const arrivalRate = o.arrivalsPerDay / 86_400;
@@ -324,6 +331,7 @@ async function runEpisodeBody(
     trace.oracle.push(s.oracle);
     trace.budget.push(s.budget);
     trace.imbalance.push(s.longOI - s.shortOI);
+    minCover = Math.min(minCover, s.budget + s.reservedShare);
     o.onProgress?.(i + 1, steps, { gapBps: gap, budget: s.budget, updates: hooks.length });
   }
 
@@ -353,6 +361,14 @@ async function runEpisodeBody(
   let gasTraders = 0n;
   for (const g of ls.gasByKind.values()) gasTraders += g.gas;
   const journal = keeper ? keeper.journal.list("demo", 100_000) : [];
+  const badDebt = { total: 0, fromReserve: 0, fromBudget: 0, uncovered: 0, events: 0, uncoveredOfMarket: fromWad(await c.clearingHouse.uncoveredBadDebtOf(c.addresses.market)) };
+  for (const e of await c.clearingHouse.queryFilter(c.clearingHouse.filters.BadDebtRecorded())) {
+    badDebt.total += fromWad(e.args.amount);
+    badDebt.fromReserve += fromWad(e.args.fromReserve);
+    badDebt.fromBudget += fromWad(e.args.fromBudget);
+    badDebt.uncovered += fromWad(e.args.uncovered);
+    badDebt.events++;
+  }
   const halted = keeper?.job.isHalted ?? false;
   const haltReason = keeper?.job.whyHalted;
   keeper?.close();
@@ -384,6 +400,9 @@ async function runEpisodeBody(
     hooks,
     trace,
     journal,
+    badDebt,
+    simUncoveredBadDebt: core.state().uncoveredBadDebt,
+    minCover,
     keeperHalted: halted,
     keeperHaltReason: haltReason,
   };

@@ -81,6 +81,17 @@ export function kCostClosedForm(x: number, y: number, sqrtK: number, newSqrtK: n
 }
 
 /** Peg that puts the mark exactly at `price` with the current reserves. */
+/**
+ * Liquidation execution band (SPEC §3): the most base a liquidation may close before the mark leaves
+ * `price·(1 ∓ bps)`: the base reserve where the mark reaches bound m is `x_m = sqrtK·√(P/m)`; a long's
+ * close adds base (`x_m − x`), a short's removes it (`x − x_m`); ≤ 0 means none fits.
+ */
+export function maxLiquidationBase(x: number, sqrtK: number, peg: number, closeLong: boolean, price: number, bps: number): number {
+  const bound = closeLong ? (price * (1e4 - bps)) / 1e4 : (price * (1e4 + bps)) / 1e4;
+  const xm = sqrtK * Math.sqrt(peg / bound);
+  return closeLong ? xm - x : x - xm;
+}
+
 export function pegForMark(x: number, y: number, price: number): number {
   return (price * x) / y;
 }

@@ -26,6 +26,10 @@ export const REVERT_NAMES = [
   "Vamm_InsufficientReserve",
   "Vamm_OnlyClearingHouse",
   "Vamm_ZeroAddress",
+  "Vamm_KDecreaseCapExceeded",
+  "Vamm_HookMoveCapExceeded",
+  "Vamm_VolatilityBreaker",
+  "Vamm_RepegBelowMinimum",
   // ClearingHouse
   "CH_Paused",
   "CH_ZeroAmount",
@@ -45,6 +49,9 @@ export const REVERT_NAMES = [
   "CH_ZeroAddress",
   "CH_PositionTooLarge",
   "CH_UnknownFundingEpoch",
+  "CH_LiquidationBeyondBand",
+  "CH_MarketCollateralShort",
+  "CH_NoClaim",
   // OracleAdapter
   "Oracle_NonPositiveAnswer",
   "Oracle_IncompleteRound",

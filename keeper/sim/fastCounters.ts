@@ -32,6 +32,13 @@ export class FastCounters {
   refusedCapacity = 0;
   refusedInitialMargin = 0;
   refusedReduceOnly = 0;
+  /** Opens refused by the volatility breaker (Vamm_VolatilityBreaker). */
+  refusedVolatility = 0;
+  /** Uncovered bad debt charged to the profitable side (BadDebtSocialized), and what found no OI. */
+  badDebtSocialised = 0;
+  badDebtUnsocialised = 0;
+  /** Times the volatility breaker was set by an observation. */
+  breakerTrips = 0;
   refusedLiquidity = 0;
   informedIdle = 0;
   /** Uninformed: realised PnL, fees (taker + liquidation), funding paid (> 0 paid), bad debt left to the protocol. */

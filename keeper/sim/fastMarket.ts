@@ -6,21 +6,40 @@
  * - Uninformed positions live in Float64Array slots (one per position, swap-removed on close);
  *   informed traders are pooled into one long and one short position (size, notional, margin,
  *   funding snapshot), reduced pro rata.
- * - The informed pools are valued at the mark for their margin ratio (many small traders), and a
- *   pool under maintenance is liquidated whole.
+ * - Margin and liquidation are judged at the margin price, the oracle (SPEC §3; the env's oracle is
+ *   always valid, so its last answer is never the fallback); a pool under maintenance is liquidated
+ *   a quarter per sweep (it stands for many traders; partial liquidation), whole when what would be
+ *   left of its margin is ≤ 0.
  * - Liquidations are full (never partial) and are found by a sweep over all positions that runs
- *   (at oracle ticks and decision steps, not on every trade) when the mark comes within
- *   `scanMoveBps` (default 100, the allowance for self-impact) of the liquidation-price envelope.
- *   A close that would leave negative margin is handed to the liquidator at once.
+ *   (at oracle ticks and decision steps, not on every trade) when the oracle comes within
+ *   `scanMoveBps` (default 100) of the liquidation-price envelope. A trader's own close that would
+ *   leave negative margin is handed to the liquidator when it is liquidatable, else it closes into
+ *   bad debt (SPEC §8).
  * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit).
  * - The fluctuation rule, OI cap, reduce-only, IM check, fee split, funding and all hook guards
  *   follow SPEC exactly; hooks call the same pure functions (curve.ts, guards.ts, funding.ts).
  */
-import { kCostDirect, markPrice, repegCostClosedForm, reservesAfterK } from "./curve";
+import { kCostDirect, markPrice, maxLiquidationBase, repegCostClosedForm, reservesAfterK } from "./curve";
 import type { Refusal } from "./errors";
 import { FastCounters } from "./fastCounters";
 import { computeFunding } from "./funding";
-import { checkDivergence, checkKShape, checkOracle, checkRepegShape, checkSpend, commitSpend, type HookLedger } from "./guards";
+import {
+  breakerTripped,
+  checkDivergence,
+  checkKDecreaseCap,
+  checkKShape,
+  checkMoveCap,
+  checkOracle,
+  checkRepegShape,
+  checkSpend,
+  commitSpend,
+  type HookLedger,
+  kDecreaseBps,
+  kIncreaseMoveBps,
+  pegMoveBps,
+  recordFundingSpend,
+  spendRoom,
+} from "./guards";
 import type { MarketParams } from "./params";
 
 export interface FastMarketConfig {
@@ -33,8 +52,10 @@ export interface FastMarketConfig {
   readonly blockTimeSec: number;
   readonly oraclePrice: number;
   readonly capacity: number;
-  /** Sweep for liquidations once the mark is this close (bps) to the liquidation envelope. */
+  /** Sweep for liquidations once the oracle is this close (bps) to the liquidation envelope. */
   readonly scanMoveBps?: number;
+  /** Share of an informed pool closed per liquidation sweep (default 0.25; 1 = the whole pool). */
+  readonly poolLiquidationChunk?: number;
 }
 
 export class FastMarket implements HookLedger {
@@ -58,8 +79,18 @@ export class FastMarket implements HookLedger {
   prevSpent = 0;
   curSpent = 0;
   budgetAtWindowStart = 0;
+  prevKDecreaseBps = 0;
+  curKDecreaseBps = 0;
+  moveWindowIndex = -1;
+  prevMoveBps = 0;
+  curMoveBps = 0;
   reservedShare = 0;
   uncoveredBadDebt = 0;
+  unsocializedBadDebt = 0;
+  /** Last oracle answer observed (the oracle TWAP's next fold). */
+  lastOraclePrice = 0;
+  /** FLAG_VOLATILE: opens refused (the last observation was more than oracleBreakerBps from the oracle TWAP). */
+  volatile = false;
   lastHookTime = -Infinity;
   // TWAPs, funding, oracle
   markTwap = 0;
@@ -80,6 +111,9 @@ export class FastMarket implements HookLedger {
   reduceOnly = false;
   lastScanMark = 0;
   private readonly scanMoveBps: number = 0;
+  /** Share of an informed pool a liquidator closes per sweep (partial liquidation). */
+  private readonly poolLiquidationChunk: number = 0;
+  private readonly liqBandBps: number = 0;
   // Hot-loop copies of the parameters. Rates are bps/1e4 precomputed: x·rate is within 1 ulp of
   // SPEC's x·bps/1e4 (the exact core keeps SPEC's form; the fast path trades a division per use).
   private readonly feeRate: number = 0;
@@ -139,6 +173,7 @@ export class FastMarket implements HookLedger {
     this.markTwapTs = cfg.time;
     this.oracleTwap = cfg.oraclePrice;
     this.oracleTwapTs = cfg.time;
+    this.lastOraclePrice = cfg.oraclePrice;
     this.lastFundingTime = cfg.time;
     this.oracle = cfg.oraclePrice;
     this.oracleTs = cfg.time;
@@ -148,6 +183,8 @@ export class FastMarket implements HookLedger {
     this.lastScanMark = mark;
     this.now = cfg.time;
     this.scanMoveBps = cfg.scanMoveBps ?? 100;
+    this.poolLiquidationChunk = cfg.poolLiquidationChunk ?? 0.25;
+    this.liqBandBps = p.maxLiquidationSlippageBps;
     this.feeBps = p.feeBps;
     this.feeRate = p.feeBps / 1e4;
     this.reserveRate = p.reserveShareBps / 1e4;
@@ -238,6 +275,10 @@ export class FastMarket implements HookLedger {
     const margin = this.argMargin;
     if (this.reduceOnly) {
       this.c.refusedReduceOnly++;
+      return false;
+    }
+    if (this.volatile) {
+      this.c.refusedVolatility++;
       return false;
     }
     this.beginTrade();
@@ -348,7 +389,13 @@ export class FastMarket implements HookLedger {
     const n = this.uNotional[i];
     const pnl = isLong ? quote - n : n - quote;
     const fee = quote * this.feeRate;
-    if (this.uMargin[i] - owed + pnl - fee < 0) return this.liquidateUninformed(i);
+    const left = this.uMargin[i] - owed + pnl - fee;
+    if (left < 0) {
+      // Liquidatable at the oracle: the liquidator takes it; else the trader's own close ends in bad debt.
+      const v = b * this.oracle;
+      const eq = this.uMargin[i] - owed + (isLong ? v - n : n - v);
+      if (eq * 1e4 < this.mmBps * v) return this.liquidateUninformed(i);
+    }
     this.beginTrade();
     this.argMark = (y1 * this.peg) / x1;
     if (!this.fluctuationOk(true)) return false;
@@ -361,8 +408,45 @@ export class FastMarket implements HookLedger {
     c.uRealised += pnl;
     c.uFees += fee;
     c.volumeUninformed += quote;
+    if (left < 0) {
+      c.badDebt += -left;
+      c.uBadDebt += -left;
+      this.coverBadDebt(-left, isLong);
+    }
     this.removeSlot(i);
     return true;
+  }
+
+  /**
+   * Bad-debt waterfall (SPEC §3): reserved share, then budget; the rest is this market's uncovered
+   * bad debt — the market goes reduce-only and the amount is charged to the side opposite the
+   * bankrupt position through its funding index (`amount/OI_side` per base), or stays unsocialised
+   * when that side has no open interest. The caller counts the debt itself.
+   */
+  private coverBadDebt(debt: number, wasLong: boolean): void {
+    const c = this.c;
+    const fromReserve = debt < this.reservedShare ? debt : this.reservedShare;
+    this.reservedShare -= fromReserve;
+    const rest = debt - fromReserve;
+    const fromBudget = rest < this.budget ? rest : this.budget;
+    this.budget -= fromBudget;
+    const uncovered = rest - fromBudget;
+    c.badDebtFromReserve += fromReserve;
+    c.badDebtFromBudget += fromBudget;
+    if (uncovered > 0) {
+      this.uncoveredBadDebt += uncovered;
+      c.badDebtUncovered += uncovered;
+      this.reduceOnly = true;
+      const oi = wasLong ? this.shortOI : this.longOI;
+      if (oi > 0) {
+        if (wasLong) this.cumShort -= uncovered / oi;
+        else this.cumLong += uncovered / oi;
+        c.badDebtSocialised += uncovered;
+      } else {
+        this.unsocializedBadDebt += uncovered;
+        c.badDebtUnsocialised += uncovered;
+      }
+    }
   }
 
   private removeSlot(i: number): void {
@@ -375,11 +459,16 @@ export class FastMarket implements HookLedger {
     }
   }
 
-  /** Full liquidation of slot i (exempt from the fluctuation limit). */
+  /**
+   * Full liquidation of slot i (exempt from the fluctuation limit). Beyond the execution band
+   * (maxLiquidationSlippageBps around the oracle) it waits for a later sweep — the contract would
+   * close the part that fits; the fast engine closes slots whole.
+   */
   private liquidateUninformed(i: number): boolean {
     const s = this.uSize[i];
     const isLong = s > 0;
     const b = isLong ? s : -s;
+    if (b > maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps)) return false;
     const x1 = isLong ? this.x + b : this.x - b;
     if (!(x1 > 0)) return false;
     const quote = (isLong ? this.y - this.k / x1 : this.k / x1 - this.y) * this.peg;
@@ -393,7 +482,7 @@ export class FastMarket implements HookLedger {
     this.argQ = quote;
     this.takeFee();
     const fee = quote * this.feeRate;
-    this.settleLiquidation(quote, this.uMargin[i] - owed + pnl - fee);
+    this.settleLiquidation(quote, this.uMargin[i] - owed + pnl - fee, isLong);
     const left = this.lastLeft;
     const c = this.c;
     c.uFunding += owed;
@@ -408,8 +497,12 @@ export class FastMarket implements HookLedger {
   /** Margin left by the last liquidation before bad-debt cover (< 0 = bad debt). */
   private lastLeft = 0;
 
-  /** Liquidation fee split and bad debt waterfall; leaves the margin left in `lastLeft`. */
-  private settleLiquidation(quote: number, marginBeforeFee: number): void {
+  /**
+   * Liquidation fee split and bad debt waterfall; leaves the margin left in `lastLeft`. A partial
+   * close (`closed` false) keeps a negative margin on the position: bad debt is realised only when
+   * the last piece closes (as the contract).
+   */
+  private settleLiquidation(quote: number, marginBeforeFee: number, wasLong: boolean, closed = true): void {
     const c = this.c;
     const fee = quote * this.liqRate;
     const toLiquidator = fee / 2;
@@ -418,18 +511,10 @@ export class FastMarket implements HookLedger {
     c.liquidationFees += fee;
     c.liquidationFeesToLiquidators += toLiquidator;
     const left = marginBeforeFee - fee;
-    if (left < 0) {
-      const debt = -left;
-      const fromReserve = debt < this.reservedShare ? debt : this.reservedShare;
-      this.reservedShare -= fromReserve;
-      const rest = debt - fromReserve;
-      const fromBudget = rest < this.budget ? rest : this.budget;
-      this.budget -= fromBudget;
-      this.uncoveredBadDebt += rest - fromBudget;
-      c.badDebt += debt;
-      c.badDebtFromReserve += fromReserve;
-      c.badDebtFromBudget += fromBudget;
-      c.badDebtUncovered += rest - fromBudget;
+    if (left < 0 && closed) {
+      c.badDebt += -left;
+      // The position is closed before the waterfall (its OI is gone), as in the contract's _finish.
+      this.coverBadDebt(-left, wasLong);
     }
     this.lastLeft = left;
   }
@@ -565,17 +650,15 @@ export class FastMarket implements HookLedger {
     const uSnap = this.uSnap;
     this.envLong = -Infinity;
     this.envShort = Infinity;
+    const o = this.oracle;
     for (let i = this.uN - 1; i >= 0; i--) {
-      // Inlined close value and pending funding (this loop runs over every open position).
+      // Inlined margin value at the oracle and pending funding (this loop runs over every open position).
       const s = uSize[i];
       const isLong = s > 0;
-      const x1 = this.x + s; // long: x + b; short: x − |s|
-      if (!(x1 > 0)) continue;
-      const y1 = this.k / x1;
-      const cv = (isLong ? this.y - y1 : y1 - this.y) * this.peg;
-      const upnl = isLong ? cv - uNotional[i] : uNotional[i] - cv;
+      const v = (isLong ? s : -s) * o;
+      const upnl = isLong ? v - uNotional[i] : uNotional[i] - v;
       const pending = isLong ? s * (this.cumLong - uSnap[i]) : s * (this.cumShort - uSnap[i]);
-      if ((uMargin[i] + upnl - pending) * 1e4 < mm * cv) {
+      if ((uMargin[i] + upnl - pending) * 1e4 < mm * v) {
         if (this.liquidateUninformed(i)) n++;
       } else this.noteLiquidationPrice(isLong, isLong ? s : -s, uNotional[i], uMargin[i] - pending);
     }
@@ -598,7 +681,7 @@ export class FastMarket implements HookLedger {
   private envLong = -Infinity;
   private envShort = Infinity;
 
-  /** Liquidation mark at zero self-impact: long `(N − M)/(s(1 − mm))`, short `(N + M)/(s(1 + mm))`. */
+  /** Liquidation price at the oracle: long `(N − M)/(s(1 − mm))`, short `(N + M)/(s(1 + mm))`. */
   private noteLiquidationPrice(isLong: boolean, size: number, notional: number, marginNet: number): void {
     if (isLong) {
       const px = (notional - marginNet) / (size * (1 - this.mmBps / 1e4)) - this.cumLong;
@@ -610,11 +693,11 @@ export class FastMarket implements HookLedger {
   }
 
   /**
-   * Scans only when some position may be under maintenance: the mark is within scanMoveBps (the
-   * buffer for self-impact) of a liquidation envelope, or an informed pool is near its own.
+   * Scans only when some position may be under maintenance: the oracle (the margin price) is within
+   * scanMoveBps of a liquidation envelope, or an informed pool is near its own.
    */
   maybeScan(t: number): void {
-    const m = (this.y * this.peg) / this.x;
+    const m = this.oracle;
     const buf = this.scanMoveBps / 1e4;
     let need = m <= (this.envLong + this.cumLong) * (1 + buf) || m >= (this.envShort + this.cumShort) * (1 - buf);
     if (!need && this.iLongSize > 0) {
@@ -631,41 +714,61 @@ export class FastMarket implements HookLedger {
   private liquidatePoolIfUnder(isLong: boolean): number {
     const size = isLong ? this.iLongSize : this.iShortSize;
     if (!(size > 0)) return 0;
-    // The pool stands for many small traders: value it at the mark, not at the close value of
-    // the whole pool (whose self-impact would liquidate a healthy pool and squeeze the curve).
-    const atMark = size * ((this.y * this.peg) / this.x);
+    // Valued at the margin price (the oracle), as every position (SPEC §3).
+    const atMark = size * this.oracle;
     const notional = isLong ? this.iLongNotional : this.iShortNotional;
     const pending = isLong ? size * (this.cumLong - this.iLongSnap) : -size * (this.cumShort - this.iShortSnap);
     const margin = isLong ? this.iLongMargin : this.iShortMargin;
     const upnlAtMark = isLong ? atMark - notional : notional - atMark;
     if (!(((margin + upnlAtMark - pending) / atMark) * 1e4 < this.mmBps)) return 0;
-    const cv = this.closeQuote(isLong, size);
+    // A pool stands for many informed traders opened at different prices: the liquidator closes a
+    // chunk of it per sweep (a partial liquidation, SPEC §3), unless the margin left would be ≤ 0
+    // (then all of it, as the contract). The next sweep (next oracle tick) continues if still under.
+    let b = size * this.poolLiquidationChunk;
+    if (b > 0.95 * size) b = size;
+    // Execution band (SPEC §3): cut to what keeps the mark within maxLiquidationSlippageBps of the oracle.
+    const bMax = maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps);
+    if (!(bMax > 0)) return 0;
+    if (b > bMax) b = bMax;
+    let cv = this.closeQuote(isLong, b);
     if (cv !== cv) return 0;
-    const upnl = isLong ? cv - notional : notional - cv;
     this.beginTrade();
     this.settlePoolFunding(isLong);
     const m2 = isLong ? this.iLongMargin : this.iShortMargin;
-    this.argBase = size;
+    let closedNotional = b === size ? notional : (notional * b) / size;
+    let upnl = isLong ? cv - closedNotional : closedNotional - cv;
+    if (b < size && m2 + upnl - cv * this.feeRate - cv * this.liqRate <= 0 && size <= bMax) {
+      b = size;
+      cv = this.closeQuote(isLong, size);
+      if (cv !== cv) return 0;
+      closedNotional = notional;
+      upnl = isLong ? cv - notional : notional - cv;
+    }
+    const full = b === size;
+    this.argBase = b;
     this.applyClose(isLong);
     this.argQ = cv;
     this.takeFee();
     const fee = cv * this.feeRate;
-    this.settleLiquidation(cv, m2 + upnl - fee);
+    this.settleLiquidation(cv, m2 + upnl - fee, isLong, full);
     const left = this.lastLeft;
     const c = this.c;
     c.iRealised += upnl;
     c.iFees += fee + cv * this.liqRate;
-    c.iBadDebt += left < 0 ? -left : 0;
-    c.iMarkout += isLong ? cv - size * this.oracle : size * this.oracle - cv;
+    c.iBadDebt += full && left < 0 ? -left : 0;
+    c.iMarkout += isLong ? cv - b * this.oracle : b * this.oracle - cv;
     c.volumeInformed += cv;
+    const remSize = full ? 0 : size - b;
+    const remNotional = full ? 0 : notional - closedNotional;
+    const remMargin = full ? 0 : left;
     if (isLong) {
-      this.iLongSize = 0;
-      this.iLongNotional = 0;
-      this.iLongMargin = 0;
+      this.iLongSize = remSize;
+      this.iLongNotional = remNotional;
+      this.iLongMargin = remMargin;
     } else {
-      this.iShortSize = 0;
-      this.iShortNotional = 0;
-      this.iShortMargin = 0;
+      this.iShortSize = remSize;
+      this.iShortNotional = remNotional;
+      this.iShortMargin = remMargin;
     }
     return 1;
   }
@@ -677,15 +780,26 @@ export class FastMarket implements HookLedger {
     this.oracleTs = t;
   }
 
-  /** `observeOracle()`: folds the current answer into the oracle TWAP. */
+  /**
+   * `observeOracle()`: folds the answer that held since the last observation (the previous one) into
+   * the oracle TWAP, stores the new answer, then sets or clears the volatility breaker (SPEC §5, §6).
+   */
   observeOracle(t: number): void {
     this.now = t;
     const dt = t - this.oracleTwapTs;
     if (dt > 0) {
       const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
-      this.oracleTwap = (this.oracleTwap * w + this.oracle * dt) / (w + dt);
+      this.oracleTwap = (this.oracleTwap * w + this.lastOraclePrice * dt) / (w + dt);
       this.oracleTwapTs = t;
     }
+    this.lastOraclePrice = this.oracle;
+    this.setBreaker();
+  }
+
+  private setBreaker(): void {
+    const v = breakerTripped(this.lastOraclePrice, this.oracleTwap, this.params);
+    if (v && !this.volatile) this.c.breakerTrips++;
+    this.volatile = v;
   }
 
   fundingDue(t: number): boolean {
@@ -697,7 +811,8 @@ export class FastMarket implements HookLedger {
     this.observeOracle(t);
     this.now = t;
     this.updateMarkTwap();
-    const r = computeFunding(this.markTwap, this.oracleTwap, this.longOI, this.shortOI, this.budget, this.params);
+    const r = computeFunding(this.markTwap, this.oracleTwap, this.longOI, this.shortOI, this.budget, spendRoom(this, t, this.params), this.params);
+    recordFundingSpend(this, t, r.ammPaid);
     this.cumLong += r.fLong;
     this.cumShort += r.fShort;
     this.budget += r.ammReceived - r.ammPaid;
@@ -709,17 +824,29 @@ export class FastMarket implements HookLedger {
 
   // ───────────── keeper hooks (same guards as the core) ─────────────
 
+  /** The oracle TWAP folded through t with the previous answer (what a hook compares the answer with). */
+  private foldedOracleTwap(t: number): number {
+    const dt = t - this.oracleTwapTs;
+    if (!(dt > 0)) return this.oracleTwap;
+    const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
+    return (this.oracleTwap * w + this.lastOraclePrice * dt) / (w + dt);
+  }
+
   private oracleRefusal(t: number): Refusal | null {
     const bad = checkOracle(this.oracle, this.oracleTs, false, t, this.params.maxOracleAgeHooks);
     if (bad) return bad;
-    // As the contract: compared with the stored TWAP; the hook folds the answer in on success.
-    return checkDivergence(this.oracle, this.oracleTwap, this.params);
+    // As the contract: the TWAP folded through now with the previous answer, then compared.
+    return checkDivergence(this.oracle, this.foldedOracleTwap(t), this.params);
   }
 
   /** Cost the repeg would charge (closed form, as the contract) or its refusal. */
   previewRepeg(newPeg: number, t: number): { cost: number; refusal: Refusal | null } {
     const cost = repegCostClosedForm(this.x, this.y, this.sqrtK, this.peg, newPeg, this.longOI - this.shortOI);
-    const refusal = this.oracleRefusal(t) ?? checkRepegShape(this.x, this.y, this.peg, newPeg, this.oracle, this.params) ?? checkSpend(this, cost, t, this.blockAt(t), this.params);
+    const refusal =
+      this.oracleRefusal(t) ??
+      checkRepegShape(this.x, this.y, this.peg, newPeg, this.oracle, this.params) ??
+      checkSpend(this, cost, t, this.blockAt(t), this.params) ??
+      checkMoveCap(this, t, pegMoveBps(this.peg, newPeg), this.params);
     return { cost, refusal };
   }
 
@@ -729,8 +856,9 @@ export class FastMarket implements HookLedger {
     this.observeOracle(t);
     this.now = t;
     this.updateMarkTwap();
+    const oldPeg = this.peg;
     this.peg = newPeg;
-    commitSpend(this, r.cost, t, this.blockAt(t));
+    commitSpend(this, r.cost, t, this.blockAt(t), 0, pegMoveBps(oldPeg, newPeg), this.params);
     this.lastHookTime = t;
     this.c.adjustmentCost += r.cost;
     this.c.repegs++;
@@ -738,8 +866,14 @@ export class FastMarket implements HookLedger {
   }
 
   previewUpdateK(newSqrtK: number, t: number): { cost: number; refusal: Refusal | null } {
-    const cost = kCostDirect(this.x, this.y, this.sqrtK, newSqrtK, this.peg, this.longOI - this.shortOI);
-    const refusal = this.oracleRefusal(t) ?? checkKShape(this.sqrtK, newSqrtK, this.longOI - this.shortOI, this.params) ?? checkSpend(this, cost, t, this.blockAt(t), this.params);
+    const d = this.longOI - this.shortOI;
+    const cost = kCostDirect(this.x, this.y, this.sqrtK, newSqrtK, this.peg, d);
+    const refusal =
+      this.oracleRefusal(t) ??
+      checkKShape(this.sqrtK, newSqrtK, d, this.params) ??
+      checkSpend(this, cost, t, this.blockAt(t), this.params) ??
+      checkKDecreaseCap(this, t, kDecreaseBps(this.sqrtK, newSqrtK), this.params) ??
+      checkMoveCap(this, t, kIncreaseMoveBps(this.x, this.sqrtK, newSqrtK, Math.abs(d)), this.params);
     return { cost, refusal };
   }
 
@@ -749,12 +883,14 @@ export class FastMarket implements HookLedger {
     this.observeOracle(t);
     this.now = t;
     this.updateMarkTwap();
+    const kDec = kDecreaseBps(this.sqrtK, newSqrtK);
+    const move = kIncreaseMoveBps(this.x, this.sqrtK, newSqrtK, Math.abs(this.longOI - this.shortOI));
     const nr = reservesAfterK(this.x, this.y, this.sqrtK, newSqrtK);
     this.x = nr.x;
     this.y = nr.y;
     this.sqrtK = newSqrtK;
     this.k = newSqrtK * newSqrtK;
-    commitSpend(this, r.cost, t, this.blockAt(t));
+    commitSpend(this, r.cost, t, this.blockAt(t), kDec, move, this.params);
     this.lastHookTime = t;
     this.c.adjustmentCost += r.cost;
     this.c.kUpdates++;

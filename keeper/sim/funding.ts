@@ -1,6 +1,7 @@
 /**
  * Funding of SPEC §5: premium from the TWAPs, the payers' rate, the AMM's side (it holds −d)
- * capped at a share of the budget, and the receivers' rate scaled so that received = paid + ammPaid.
+ * capped at a share of the budget and at what the rolling daily cost cap still allows (`spendRoom`,
+ * the same window as the hooks' costs), and the receivers' rate scaled so that received = paid + ammPaid.
  * Pure: the exact core and the fast path both call it.
  */
 import type { MarketParams } from "./params";
@@ -22,6 +23,7 @@ export function computeFunding(
   longOI: number,
   shortOI: number,
   budget: number,
+  spendRoom: number,
   p: MarketParams,
 ): FundingResult {
   const cap = (oracleTwap * p.fundingCapBps) / 1e4;
@@ -33,7 +35,8 @@ export function computeFunding(
   // What the AMM (holding −d) owes at rate f; > 0 means it pays.
   const ammOwes = f * -d;
   if (ammOwes <= 0) return { f, fLong: f, fShort: f, ammReceived: -ammOwes, ammPaid: 0 };
-  const budgetCap = (budget * p.fundingBudgetShareBps) / 1e4;
+  let budgetCap = (budget * p.fundingBudgetShareBps) / 1e4;
+  if (spendRoom < budgetCap) budgetCap = spendRoom;
   const ammPaid = ammOwes < budgetCap ? ammOwes : budgetCap;
   if (f > 0) {
     // Longs pay f·L; shorts share f·L + ammPaid.

@@ -13,6 +13,7 @@ import {
   kCostClosedForm,
   kCostDirect,
   markPrice,
+  maxLiquidationBase,
   quoteToBase,
   repegCostClosedForm,
   repegCostDirect,
@@ -23,7 +24,25 @@ import {
 import type { FeeSplit, FundingSettled, HookPreview, KUpdated, Liquidated, MarketCoreConfig, PegUpdated, Position, PositionChanged } from "./coreTypes";
 import { type Refusal, revert, SimRevert } from "./errors";
 import { computeFunding } from "./funding";
-import { checkDivergence, checkKShape, checkOracle, checkRepegShape, checkSpend, commitSpend, type HookLedger, newHookLedger } from "./guards";
+import {
+  breakerTripped,
+  checkDivergence,
+  checkKDecreaseCap,
+  checkKShape,
+  checkMoveCap,
+  checkOracle,
+  checkRepegShape,
+  checkSpend,
+  commitSpend,
+  fitRepegPeg,
+  type HookLedger,
+  kDecreaseBps,
+  kIncreaseMoveBps,
+  newHookLedger,
+  pegMoveBps,
+  recordFundingSpend,
+  spendRoom,
+} from "./guards";
 import { makeParams, type MarketParams, validateParams } from "./params";
 import { roundForStorage, storePosition } from "./storageGrid";
 import { updateTwap } from "./twap";
@@ -38,6 +57,16 @@ interface CoreState {
   hook: HookLedger;
   reservedShare: number;
   uncoveredBadDebt: number;
+  /** Uncovered bad debt that found no open interest on the side it is charged to (SPEC §3). */
+  unsocializedBadDebt: number;
+  /** Last valid oracle answer the market observed: the oracle TWAP's next fold, the margin price's fallback. */
+  lastOraclePrice: number;
+  /** FLAG_VOLATILE: the last observation was more than oracleBreakerBps from the oracle TWAP. */
+  volatile: boolean;
+  /** Per-market collateral account (SPEC §3): the tokens that back this market; payouts are capped by it. */
+  marketCollateral: number;
+  /** Σ claims on this market (payouts it could not make). */
+  claimsTotal: number;
   markTwap: number;
   markTwapTs: number;
   oracleTwap: number;
@@ -65,6 +94,8 @@ export class MarketCore {
   private s: CoreState;
   private readonly free = new Map<string, number>();
   private readonly positions = new Map<string, Position>();
+  /** Claims on this market by account (payouts it could not make); written only by a payout, the last step of an entry point. */
+  private readonly claims = new Map<string, number>();
 
   constructor(cfg: MarketCoreConfig) {
     this.params = makeParams(cfg.params);
@@ -84,6 +115,11 @@ export class MarketCore {
       hook: newHookLedger(cfg.budget ?? 0),
       reservedShare: cfg.reservedShare ?? 0,
       uncoveredBadDebt: 0,
+      unsocializedBadDebt: 0,
+      lastOraclePrice: cfg.oraclePrice,
+      volatile: false,
+      marketCollateral: (cfg.budget ?? 0) + (cfg.reservedShare ?? 0),
+      claimsTotal: 0,
       markTwap: mark,
       markTwapTs: cfg.time,
       oracleTwap: cfg.oraclePrice,
@@ -191,6 +227,8 @@ export class MarketCore {
       if (increased) {
         const oi = this.s.longOI + this.s.shortOI;
         if (oi > this.params.maxOpenInterest) throw new SimRevert("Vamm_OpenInterestCapExceeded", oi, this.params.maxOpenInterest);
+        // Opens need a valid oracle (SPEC §6); reduces, closes and liquidations never read it.
+        this.requireValidOracle();
       }
       this.checkFluctuation(!increased);
       const baseMoved = Math.abs(pos.size - sizeBefore);
@@ -201,7 +239,7 @@ export class MarketCore {
         if (pos.margin < required) throw new SimRevert("CH_BelowInitialMargin", pos.margin, required);
       } else if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: a partial reduce may not leave negative margin
       if (pos.size !== 0) storePosition(pos);
-      const marginReturned = this.finishIfClosed(trader, pos);
+      const marginReturned = this.finishIfClosed(trader, pos, !isLong); // ends at 0 only by closing the other side
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta, fee, realisedPnl: pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
   }
@@ -224,7 +262,7 @@ export class MarketCore {
       if (pos.size !== 0) roundForStorage(pos); // the margin check sees the stored value (SPEC §8)
       if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: partial close
       if (pos.size !== 0) storePosition(pos);
-      const marginReturned = this.finishIfClosed(trader, pos);
+      const marginReturned = this.finishIfClosed(trader, pos, r.wasLong);
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta: r.quoteDelta, fee: r.fee, realisedPnl: r.pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
   }
@@ -237,20 +275,31 @@ export class MarketCore {
     });
   }
 
-  /** After removal the equity must stay ≥ closeValue·imBps (funding settled first). */
+  /**
+   * Needs a valid oracle (SPEC §3); after removal the equity must stay ≥ value·imBps on both the
+   * curve's close value and the oracle value (funding settled first; the curve is checked first).
+   */
   removeMargin(trader: string, amount: number): void {
     this.atomic([trader], () => {
-      const pos = this.marginChangePosition(trader, amount);
+      const pos = this.marginChangePosition(trader, amount, true);
       pos.margin -= amount;
       if (pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin);
-      roundForStorage(pos); // the equity check sees the stored margin
+      roundForStorage(pos); // the equity checks see the stored margin
       const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
-      const equity = pos.margin + (pos.size > 0 ? cv - pos.openNotional : pos.openNotional - cv);
-      const required = (cv * this.params.imBps) / 1e4;
-      if (equity < required) throw new SimRevert("CH_BelowInitialMargin", equity, required);
+      this.requireInitialMargin(pos, cv);
+      this.requireInitialMargin(pos, Math.abs(pos.size) * this.s.oraclePrice);
+      // Refused, not turned into a claim, when the market's collateral cannot pay it.
+      if (amount > this.s.marketCollateral) throw new SimRevert("CH_MarketCollateralShort", "market", this.s.marketCollateral, amount);
+      this.s.marketCollateral -= amount;
       this.free.set(trader, this.freeCollateral(trader) + amount);
       storePosition(pos);
     });
+  }
+
+  private requireInitialMargin(pos: Position, value: number): void {
+    const equity = pos.margin + (pos.size > 0 ? value - pos.openNotional : pos.openNotional - value);
+    const required = (value * this.params.imBps) / 1e4;
+    if (equity < required) throw new SimRevert("CH_BelowInitialMargin", equity, required);
   }
 
   /**
@@ -264,20 +313,27 @@ export class MarketCore {
       this.requireNotPaused();
       const pos = this.requirePosition(trader);
       this.settlePositionFunding(pos);
-      const cv = closeValue(this.s.x, this.s.y, this.s.sqrtK, this.s.peg, pos.size);
-      const equity = pos.margin + (pos.size > 0 ? cv - pos.openNotional : pos.openNotional - cv);
-      if (!(equity * 1e4 < this.params.mmBps * cv)) throw new SimRevert("CH_NotLiquidatable", equity, (cv * this.params.mmBps) / 1e4);
+      // Eligibility on the margin price (the oracle, or its last valid answer), never the curve (SPEC §3).
+      const price = this.marginPrice();
+      const value = Math.abs(pos.size) * price;
+      const equity = pos.margin + (pos.size > 0 ? value - pos.openNotional : pos.openNotional - value);
+      if (!(equity * 1e4 < this.params.mmBps * value)) throw new SimRevert("CH_NotLiquidatable", equity, (value * this.params.mmBps) / 1e4);
       this.beginTradeInBlock();
       const abs = Math.abs(pos.size);
       let base = baseSize === 0 || baseSize >= abs ? abs : baseSize;
       if (base < abs && this.marginAfterLiquidating(pos, base) <= 0) base = abs;
+      // Execution band: the close may not push the mark more than maxLiquidationSlippageBps beyond the
+      // margin price; a larger one is cut (the rest stays liquidatable, closed in later blocks).
+      const bMax = maxLiquidationBase(this.s.x, this.s.sqrtK, this.s.peg, pos.size > 0, price, this.params.maxLiquidationSlippageBps);
+      if (!(bMax > 0)) throw new SimRevert("CH_LiquidationBeyondBand", this.mark(), price);
+      if (base > bMax) base = bMax;
       const r = this.reduce(pos, base);
       const quoteClosed = Math.abs(r.quoteDelta);
       const liquidationFee = (quoteClosed * this.params.liquidationFeeBps) / 1e4;
       const toLiquidator = liquidationFee / 2;
       const toReserve = liquidationFee - toLiquidator;
       pos.margin -= liquidationFee;
-      this.free.set(liquidator, this.freeCollateral(liquidator) + toLiquidator);
+      this.payFromMarket(liquidator, toLiquidator);
       this.s.reservedShare += toReserve;
       let badDebt = 0;
       let fromReserve = 0;
@@ -288,15 +344,10 @@ export class MarketCore {
       if (fullyClosed) {
         if (pos.margin < 0) {
           badDebt = -pos.margin;
-          fromReserve = Math.min(this.s.reservedShare, badDebt);
-          this.s.reservedShare -= fromReserve;
-          fromBudget = Math.min(this.s.hook.budget, badDebt - fromReserve);
-          this.s.hook.budget -= fromBudget;
-          uncovered = badDebt - fromReserve - fromBudget;
-          this.s.uncoveredBadDebt += uncovered;
+          ({ fromReserve, fromBudget, uncovered } = this.coverBadDebt(badDebt, r.wasLong));
           pos.margin = 0;
         }
-        marginReturned = this.finishIfClosed(trader, pos);
+        marginReturned = this.finishIfClosed(trader, pos, r.wasLong);
       } else {
         storePosition(pos);
       }
@@ -313,7 +364,10 @@ export class MarketCore {
       if (this.s.now < due) throw new SimRevert("Vamm_FundingNotDue", due, this.s.now);
       this.readOracle(this.params.maxOracleAgeMargin);
       this.updateMarkTwap();
-      const r = computeFunding(this.s.markTwap, this.s.oracleTwap, this.s.longOI, this.s.shortOI, this.s.hook.budget, this.params);
+      const room = spendRoom(this.s.hook, this.s.now, this.params);
+      const r = computeFunding(this.s.markTwap, this.s.oracleTwap, this.s.longOI, this.s.shortOI, this.s.hook.budget, room, this.params);
+      // The AMM's payment shares the hooks' rolling daily cost window (SPEC §5).
+      recordFundingSpend(this.s.hook, this.s.now, r.ammPaid);
       this.s.cumFundingLong += r.fLong;
       this.s.cumFundingShort += r.fShort;
       this.s.hook.budget += r.ammReceived - r.ammPaid;
@@ -342,7 +396,12 @@ export class MarketCore {
   }
 
   repeg(newPeg: number): PegUpdated {
-    return this.atomic([], () => {
+    return this.atomic([], () => this.repegCommitted(newPeg));
+  }
+
+  /** The repeg's checks and commit (inside an atomic entry point). */
+  private repegCommitted(newPeg: number): PegUpdated {
+    {
       const s = this.s;
       const cost = repegCostClosedForm(s.x, s.y, s.sqrtK, s.peg, newPeg, s.longOI - s.shortOI);
       const refusal = this.repegRefusal(newPeg, cost, true);
@@ -350,9 +409,28 @@ export class MarketCore {
       this.updateMarkTwap();
       const oldPeg = s.peg;
       s.peg = newPeg;
-      commitSpend(s.hook, cost, s.now, s.block);
+      commitSpend(s.hook, cost, s.now, s.block, 0, pegMoveBps(oldPeg, newPeg), this.params);
       s.lastHookTime = s.now;
+      this.setBreaker(s.oraclePrice, s.oracleTwap);
       return { oldPeg, newPeg, cost, newMark: this.mark() };
+    }
+  }
+
+  /**
+   * `repegToward(targetPeg, minPeg)`: repegs toward `targetPeg` as far as the oracle, the move caps,
+   * the budget and the rolling cost cap allow (keeper griefing, SPEC §6); refuses
+   * `Vamm_RepegBelowMinimum(fittedPeg, minPeg)` when that is short of `minPeg`.
+   */
+  repegToward(targetPeg: number, minPeg: number): PegUpdated {
+    return this.atomic([], () => {
+      const s = this.s;
+      const bad = this.hookOracleRefusal(false);
+      if (bad) revert(bad);
+      const d = s.longOI - s.shortOI;
+      const a = s.y - (s.sqrtK * s.sqrtK) / (s.x + d);
+      const newPeg = fitRepegPeg(s.x, s.y, s.peg, targetPeg, s.oraclePrice, a, s.hook, s.now, this.params);
+      if (newPeg > s.peg ? newPeg < minPeg : newPeg > minPeg) throw new SimRevert("Vamm_RepegBelowMinimum", newPeg, minPeg);
+      return this.repegCommitted(newPeg);
     });
   }
 
@@ -373,12 +451,14 @@ export class MarketCore {
       if (refusal) revert(refusal);
       this.updateMarkTwap();
       const oldSqrtK = s.sqrtK;
+      const moveBps = kIncreaseMoveBps(s.x, oldSqrtK, newSqrtK, Math.abs(s.longOI - s.shortOI));
       const r = reservesAfterK(s.x, s.y, s.sqrtK, newSqrtK);
       s.x = r.x;
       s.y = r.y;
       s.sqrtK = newSqrtK;
-      commitSpend(s.hook, cost, s.now, s.block);
+      commitSpend(s.hook, cost, s.now, s.block, kDecreaseBps(oldSqrtK, newSqrtK), moveBps, this.params);
       s.lastHookTime = s.now;
+      this.setBreaker(s.oraclePrice, s.oracleTwap);
       return { oldSqrtK, newSqrtK, cost, newMark: this.mark() };
     });
   }
@@ -406,6 +486,12 @@ export class MarketCore {
   /** Admin top-up of the adjustment budget (tests, scenarios). */
   fundBudget(amount: number): void {
     this.s.hook.budget += amount;
+    this.s.marketCollateral += amount;
+  }
+
+  /** What the trader is owed by this market beyond what it could pay (`claimOf`). */
+  claimOf(account: string): number {
+    return this.claims.get(account) ?? 0;
   }
 
   // ───────────────────────────── views ─────────────────────────────
@@ -437,7 +523,7 @@ export class MarketCore {
     return p ? this.pendingOf(p) : 0;
   }
 
-  /** `(margin + unrealisedPnl − pendingFunding) / closeValue` (SPEC §3). */
+  /** `(margin + unrealisedPnl − pendingFunding) / value` at the margin price (SPEC §3). */
   marginRatio(trader: string): number {
     return this.ratioOf(this.requirePosition(trader));
   }
@@ -455,6 +541,11 @@ export class MarketCore {
       budget: s.hook.budget,
       reservedShare: s.reservedShare,
       uncoveredBadDebt: s.uncoveredBadDebt,
+      unsocializedBadDebt: s.unsocializedBadDebt,
+      marketCollateral: s.marketCollateral,
+      claimsTotal: s.claimsTotal,
+      lastOraclePrice: s.lastOraclePrice,
+      volatilityBreaker: s.volatile,
       markTwap: s.markTwap,
       oracleTwap: s.oracleTwap,
       oracle: s.oraclePrice,
@@ -465,6 +556,8 @@ export class MarketCore {
       block: s.block,
       fees: s.fees,
       daily: { windowIndex: s.hook.windowIndex, prevSpent: s.hook.prevSpent, curSpent: s.hook.curSpent, budgetAtWindowStart: s.hook.budgetAtWindowStart },
+      kDecrease: { prevBps: s.hook.prevKDecreaseBps, curBps: s.hook.curKDecreaseBps },
+      move: { windowIndex: s.hook.moveWindowIndex, prevBps: s.hook.prevMoveBps, curBps: s.hook.curMoveBps },
       paused: s.paused,
       globalPaused: s.globalPaused,
       reduceOnly: s.reduceOnly,
@@ -539,6 +632,22 @@ export class MarketCore {
     if (amount > free) throw new SimRevert("CH_InsufficientCollateral", free, amount);
     this.free.set(trader, free - amount);
     pos.margin += amount;
+    this.s.marketCollateral += amount;
+  }
+
+  /**
+   * A payout from this market (a full close's margin, the liquidator's fee share): capped by the
+   * market's collateral; the rest is the account's claim on the market, which goes reduce-only.
+   */
+  private payFromMarket(account: string, amount: number): void {
+    const s = this.s;
+    const paid = amount <= s.marketCollateral ? amount : s.marketCollateral;
+    s.marketCollateral -= paid;
+    this.free.set(account, this.freeCollateral(account) + paid);
+    if (paid === amount) return;
+    this.claims.set(account, this.claimOf(account) + amount - paid);
+    s.claimsTotal += amount - paid;
+    s.reduceOnly = true;
   }
 
   private pendingOf(p: Position): number {
@@ -561,10 +670,62 @@ export class MarketCore {
   }
 
   private ratioOf(p: Position): number {
+    const value = Math.abs(p.size) * this.marginPrice();
+    const upnl = p.size > 0 ? value - p.openNotional : p.openNotional - value;
+    return (p.margin + upnl - this.pendingOf(p)) / value;
+  }
+
+  /** `marginPrice()`: the oracle answer when valid under maxOracleAgeMargin, else the last valid answer observed. */
+  marginPrice(): number {
     const s = this.s;
-    const cv = closeValue(s.x, s.y, s.sqrtK, s.peg, p.size);
-    const upnl = p.size > 0 ? cv - p.openNotional : p.openNotional - cv;
-    return (p.margin + upnl - this.pendingOf(p)) / cv;
+    return checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, this.params.maxOracleAgeMargin) ? s.lastOraclePrice : s.oraclePrice;
+  }
+
+  private requireValidOracle(): void {
+    const s = this.s;
+    const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, this.params.maxOracleAgeMargin);
+    if (bad) revert(bad);
+  }
+
+  /**
+   * An oracle observation (SPEC §5): folds the answer that held since the last one (the previous
+   * answer) into the oracle TWAP, stores the new answer, then sets or clears the volatility breaker.
+   */
+  private observe(price: number): void {
+    const s = this.s;
+    s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.lastOraclePrice, s.now, this.params.twapWindow);
+    s.oracleTwapTs = s.now;
+    s.lastOraclePrice = price;
+    this.setBreaker(price, s.oracleTwap);
+  }
+
+  private setBreaker(price: number, twap: number): void {
+    this.s.volatile = breakerTripped(price, twap, this.params);
+  }
+
+  /**
+   * Reserved share, then budget; what remains is this market's uncovered bad debt: the market goes
+   * reduce-only and the amount is charged to the side opposite the bankrupt position (it holds the
+   * gain) through a funding step `amount/OI_side` per base; with no OI there it stays unsocialised.
+   */
+  private coverBadDebt(debt: number, wasLong: boolean): { fromReserve: number; fromBudget: number; uncovered: number } {
+    const s = this.s;
+    const fromReserve = Math.min(s.reservedShare, debt);
+    s.reservedShare -= fromReserve;
+    const fromBudget = Math.min(s.hook.budget, debt - fromReserve);
+    s.hook.budget -= fromBudget;
+    const uncovered = debt - fromReserve - fromBudget;
+    if (uncovered > 0) {
+      s.uncoveredBadDebt += uncovered;
+      s.reduceOnly = true;
+      const oi = wasLong ? s.shortOI : s.longOI;
+      if (oi > 0) {
+        // fLong is paid by longs; fShort is received by shorts (so a negative one is paid).
+        if (wasLong) s.cumFundingShort -= uncovered / oi;
+        else s.cumFundingLong += uncovered / oi;
+      } else s.unsocializedBadDebt += uncovered;
+    }
+    return { fromReserve, fromBudget, uncovered };
   }
 
   private updateMarkTwap(): void {
@@ -573,13 +734,12 @@ export class MarketCore {
     s.markTwapTs = s.now;
   }
 
-  /** Validates the oracle answer and folds it into the oracle TWAP; returns the price. */
+  /** Validates the oracle answer and observes it (TWAP fold of the previous answer, breaker); returns the price. */
   private readOracle(maxAge: number): number {
     const s = this.s;
     const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, maxAge);
     if (bad) revert(bad);
-    s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, this.params.twapWindow);
-    s.oracleTwapTs = s.now;
+    this.observe(s.oraclePrice);
     return s.oraclePrice;
   }
 
@@ -618,6 +778,7 @@ export class MarketCore {
   private increase(pos: Position, isLong: boolean, q: number): { quoteDelta: number; fee: number } {
     const s = this.s;
     if (s.reduceOnly) throw new SimRevert("Vamm_ReduceOnly");
+    if (s.volatile) throw new SimRevert("Vamm_VolatilityBreaker", s.lastOraclePrice, s.oracleTwap, this.params.oracleBreakerBps);
     this.updateMarkTwap();
     if (isLong) {
       const x1 = xAfterLong(s.y, s.sqrtK, s.peg, q);
@@ -640,7 +801,7 @@ export class MarketCore {
   }
 
   /** Closes `base` of the position on the curve; realised PnL into margin; taker fee unless told not to. */
-  private reduce(pos: Position, base: number, takerFee = true): { quoteDelta: number; fee: number; pnl: number } {
+  private reduce(pos: Position, base: number, takerFee = true): { quoteDelta: number; fee: number; pnl: number; wasLong: boolean } {
     const s = this.s;
     const abs = Math.abs(pos.size);
     const full = base >= abs;
@@ -672,13 +833,14 @@ export class MarketCore {
     pos.margin += pnl;
     const fee = takerFee ? this.chargeFee(pos, quote) : 0;
     // The trader receives the quote out of a long close and pays the quote into a short close.
-    return { quoteDelta: wasLong ? -quote : quote, fee, pnl };
+    return { quoteDelta: wasLong ? -quote : quote, fee, pnl, wasLong };
   }
 
-  /** Head of add/removeMargin: market tradable, amount > 0, the trader's position with funding settled. */
-  private marginChangePosition(trader: string, amount: number): Position {
+  /** Head of add/removeMargin: market tradable, amount > 0, (removal: a valid oracle), the trader's position with funding settled. */
+  private marginChangePosition(trader: string, amount: number, needsOracle = false): Position {
     this.requireTradable(Infinity);
     if (!(amount > 0)) throw new SimRevert("CH_ZeroAmount");
+    if (needsOracle) this.requireValidOracle();
     const pos = this.requirePosition(trader);
     this.settlePositionFunding(pos);
     return pos;
@@ -698,40 +860,40 @@ export class MarketCore {
    * On a full close, returns the margin to free collateral. Negative margin is bad debt, as in a
    * liquidation (SPEC §8): from the reserved share, then the budget, the rest recorded as uncovered.
    */
-  private finishIfClosed(trader: string, pos: Position): number {
+  private finishIfClosed(trader: string, pos: Position, wasLong: boolean): number {
     if (pos.size !== 0) return 0;
     if (pos.margin < 0) {
-      const debt = -pos.margin;
-      const fromReserve = Math.min(this.s.reservedShare, debt);
-      this.s.reservedShare -= fromReserve;
-      const fromBudget = Math.min(this.s.hook.budget, debt - fromReserve);
-      this.s.hook.budget -= fromBudget;
-      this.s.uncoveredBadDebt += debt - fromReserve - fromBudget;
+      this.coverBadDebt(-pos.margin, wasLong);
       this.positions.delete(trader);
       return 0;
     }
     const m = pos.margin;
-    this.free.set(trader, this.freeCollateral(trader) + m);
+    if (m > 0) this.payFromMarket(trader, m);
     this.positions.delete(trader);
     return m;
   }
 
-  /** Hook guard chain in SPEC order; commits the oracle-TWAP read only for the real hook. */
+  /** Hook guard chain in SPEC order (HookPath.checkRepeg); commits the oracle observation only for the real hook. */
   private repegRefusal(newPeg: number, cost: number, commitOracle = false): Refusal | null {
     const s = this.s;
     return (
       this.hookOracleRefusal(commitOracle) ??
       checkRepegShape(s.x, s.y, s.peg, newPeg, s.oraclePrice, this.params) ??
-      checkSpend(s.hook, cost, s.now, s.block, this.params)
+      checkSpend(s.hook, cost, s.now, s.block, this.params) ??
+      checkMoveCap(s.hook, s.now, pegMoveBps(s.peg, newPeg), this.params)
     );
   }
 
+  /** HookPath.checkUpdateK: shape, spend, k-decrease cap, move cap. */
   private kRefusal(newSqrtK: number, cost: number, commitOracle = false): Refusal | null {
     const s = this.s;
+    const absD = Math.abs(s.longOI - s.shortOI);
     return (
       this.hookOracleRefusal(commitOracle) ??
       checkKShape(s.sqrtK, newSqrtK, s.longOI - s.shortOI, this.params) ??
-      checkSpend(s.hook, cost, s.now, s.block, this.params)
+      checkSpend(s.hook, cost, s.now, s.block, this.params) ??
+      checkKDecreaseCap(s.hook, s.now, kDecreaseBps(s.sqrtK, newSqrtK), this.params) ??
+      checkMoveCap(s.hook, s.now, kIncreaseMoveBps(s.x, s.sqrtK, newSqrtK, absD), this.params)
     );
   }
 
@@ -742,12 +904,15 @@ export class MarketCore {
     if (s.globalPaused || s.paused) return { name: s.globalPaused ? "CH_Paused" : "Vamm_Paused", args: [] };
     const bad = checkOracle(s.oraclePrice, s.oracleUpdatedAt, s.oracleIncomplete, s.now, p.maxOracleAgeHooks);
     if (bad) return bad;
-    // As the contract: the answer is compared with the stored TWAP, then folded into it.
-    const diverged = checkDivergence(s.oraclePrice, s.oracleTwap, p);
+    // As the contract (HookPath.load): the TWAP is folded through now with the previous answer, then
+    // the new answer is compared with it; the hook's commit stores both (the breaker after the hook).
+    const twap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.lastOraclePrice, s.now, p.twapWindow);
+    const diverged = checkDivergence(s.oraclePrice, twap, p);
     if (diverged) return diverged;
     if (commitOracle) {
-      s.oracleTwap = updateTwap(s.oracleTwap, s.oracleTwapTs, s.oraclePrice, s.now, p.twapWindow);
+      s.oracleTwap = twap;
       s.oracleTwapTs = s.now;
+      s.lastOraclePrice = s.oraclePrice;
     }
     return null;
   }

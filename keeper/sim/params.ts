@@ -24,6 +24,14 @@ export interface MarketParams {
   readonly fluctuationLimitBps: number;
   /** Base units (long + short OI) after any increase. */
   readonly maxOpenInterest: number;
+  /** Rolling-24 h cap on the sum of k decreases (bps of sqrtK per call, ceil). */
+  readonly maxDailyKDecreaseBps: number;
+  /** Length of the tumbling hook windows whose moves (prev + cur) are capped by maxPegChangeBps. */
+  readonly hookWindowSeconds: number;
+  /** Volatility breaker: opens are refused while the last oracle observation is this far from the oracle TWAP. */
+  readonly oracleBreakerBps: number;
+  /** Liquidation execution band: a liquidation close may not push the mark more than this beyond the margin price. */
+  readonly maxLiquidationSlippageBps: number;
 }
 
 export const DEFAULT_PARAMS: MarketParams = Object.freeze({
@@ -39,13 +47,17 @@ export const DEFAULT_PARAMS: MarketParams = Object.freeze({
   maxOracleAgeHooks: 60,
   maxOracleAgeMargin: 3600,
   maxOracleTwapDivergenceBps: 1000,
-  maxPegChangeBps: 100,
+  maxPegChangeBps: 20,
   maxKIncreaseBps: 100,
   maxKDecreaseBps: 220,
   hookCooldownBlocks: 1,
   dailyCostCapBps: 2000,
   fluctuationLimitBps: 200,
   maxOpenInterest: Number.MAX_VALUE,
+  maxDailyKDecreaseBps: 500,
+  hookWindowSeconds: 3600,
+  oracleBreakerBps: 500,
+  maxLiquidationSlippageBps: 500,
 });
 
 type Bound = readonly [number, number];
@@ -67,6 +79,10 @@ const BOUNDS: { readonly [K in keyof MarketParams]?: Bound } = {
   hookCooldownBlocks: [1, 7200],
   dailyCostCapBps: [0, 10000],
   fluctuationLimitBps: [10, 5000],
+  maxDailyKDecreaseBps: [1, 2000],
+  hookWindowSeconds: [60, 86400],
+  oracleBreakerBps: [50, 5000],
+  maxLiquidationSlippageBps: [100, 5000],
 };
 
 /** Throws naming the first parameter outside its hard bounds. */
@@ -78,6 +94,8 @@ export function validateParams(p: MarketParams): MarketParams {
     if (b && (v < b[0] || v > b[1])) throw new Error(`market parameter ${key}=${v} is outside its hard bounds [${b[0]}, ${b[1]}]`);
   }
   if (p.mmBps < 100 || p.mmBps > p.imBps) throw new Error(`market parameter mmBps=${p.mmBps} must lie in [100, imBps=${p.imBps}]`);
+  // The sandwich bound (SPEC §6): a hook's move per window never exceeds a round trip's fees.
+  if (p.maxPegChangeBps > 2 * p.feeBps) throw new Error(`market parameter maxPegChangeBps=${p.maxPegChangeBps} must be ≤ 2·feeBps=${2 * p.feeBps}`);
   if (!(p.maxOpenInterest > 0)) throw new Error(`market parameter maxOpenInterest=${p.maxOpenInterest} must be > 0`);
   return p;
 }

@@ -43,7 +43,19 @@ const replay = z.strictObject({
   badRows: z.enum(["skip", "reject"]).default("skip"),
 });
 
-export const oracleSchema = z.discriminatedUnion("kind", [gbm, jump, regime, ou, replay]);
+/** Crash family (issue 13): see oracle/crash.ts. */
+const crash = z.strictObject({
+  kind: z.literal("crash"),
+  initialPrice: pos,
+  shape: z.enum(["steps", "slide", "luna"]),
+  drop: z.number().gt(0).lt(1, "drop is the fraction lost, < 1 (the price stays positive)"),
+  startSec: nonneg,
+  durationSec: pos,
+  steps: z.number().int().min(1).default(4),
+  volPerSqrtDay: nonneg.default(0),
+});
+
+export const oracleSchema = z.discriminatedUnion("kind", [gbm, jump, regime, ou, replay, crash]);
 
 const bps = z.number().int().nonnegative();
 export const marketParamsSchema = z
@@ -67,6 +79,10 @@ export const marketParamsSchema = z
     dailyCostCapBps: bps,
     fluctuationLimitBps: bps,
     maxOpenInterest: pos,
+    maxDailyKDecreaseBps: bps,
+    hookWindowSeconds: pos,
+    oracleBreakerBps: bps,
+    maxLiquidationSlippageBps: bps,
   })
   .partial();
 
@@ -99,7 +115,8 @@ export const tradersSchema = z.strictObject({
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, "lower-case letters, digits, - and _ only"),
-  split: z.enum(["train", "validation", "test"]),
+  /** "crash": the crash family (scenarios/crash/), judged for solvency, never trained or tuned on. */
+  split: z.enum(["train", "validation", "test", "crash"]),
   description: z.string().default(""),
   seed: z.number().int().nonnegative(),
   horizonSec: pos,
@@ -154,6 +171,9 @@ export function parseScenario(raw: unknown, where = "(inline)"): Scenario {
     const late = s.oracle.jumps.find((j) => j.atSec > s.horizonSec);
     if (late) throw new Error(`scenario ${where}: oracle.jumps: a jump at ${late.atSec}s lies beyond horizonSec ${s.horizonSec}`);
   }
+  if (s.oracle.kind === "crash" && s.oracle.startSec + s.oracle.durationSec > s.horizonSec) {
+    throw new Error(`scenario ${where}: oracle: the crash window ends at ${s.oracle.startSec + s.oracle.durationSec}s, beyond horizonSec ${s.horizonSec}`);
+  }
   return s;
 }
 
@@ -168,7 +188,7 @@ export function loadScenario(file: string): Scenario {
 }
 
 /** All scenarios of a split, sorted by file name. */
-export function loadScenarioSet(split: "train" | "test", projectRoot = process.cwd()): Scenario[] {
+export function loadScenarioSet(split: "train" | "test" | "crash", projectRoot = process.cwd()): Scenario[] {
   const dir = path.join(projectRoot, "scenarios", split);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
   return files.map((f) => {

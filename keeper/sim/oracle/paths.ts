@@ -6,6 +6,9 @@
 import path from "node:path";
 import { SimRng } from "../rng";
 import { loadPriceCsv, priceAt, parseTimestamp } from "./priceCsv";
+import { type CrashPath, generateCrashPath } from "./crash";
+
+export type { CrashPath } from "./crash";
 
 export interface GbmPath {
   readonly kind: "gbm";
@@ -55,7 +58,7 @@ export interface ReplayPath {
   readonly timeColumn?: string;
   readonly badRows?: "skip" | "reject";
 }
-export type OraclePathSpec = GbmPath | JumpPath | RegimePath | OuPath | ReplayPath;
+export type OraclePathSpec = GbmPath | JumpPath | RegimePath | OuPath | ReplayPath | CrashPath;
 
 export interface OraclePath {
   readonly dtSec: number;
@@ -129,6 +132,10 @@ export function generateOraclePath(spec: OraclePathSpec, horizonSec: number, dtS
         l = m + (l - m) * a + sd * rng.normal();
         prices[i] = Math.exp(l);
       }
+      break;
+    }
+    case "crash": {
+      prices.set(generateCrashPath(spec, n, dtSec, rng));
       break;
     }
     case "replay": {

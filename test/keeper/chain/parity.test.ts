@@ -26,6 +26,8 @@ import { readChainState, simState } from "../../../keeper/chain/chainState";
 import { compareValues, compareViews, PARITY_TOLERANCE, type Mismatch } from "../../../keeper/chain/compare";
 import { describeOp, type Op, type StepResult } from "../../../keeper/chain/ops";
 import { ParitySequence } from "./paritySequence";
+import { closeValue } from "../../../keeper/sim/curve";
+import { toOracleAnswer } from "../../../keeper/chain/wad";
 
 const SEED = 20240607;
 const MIN_TRADES = 1_000;
@@ -34,6 +36,8 @@ const FULL_CHECK_EVERY = 40;
 
 interface Tally {
   trades: number;
+  badOracleRounds: number;
+  repegTowards: number;
   funding: number;
   repegs: number;
   kUpdates: number;
@@ -43,11 +47,15 @@ interface Tally {
   revertNames: Record<string, number>;
 }
 
-async function setup(opts: { sqrtK: number; budget: number }) {
+async function setup(opts: { sqrtK: number; budget: number; params?: Record<string, number> }) {
   const signers = await ethers.getSigners();
   const [admin, liq1, liq2] = signers;
   const traders = signers.slice(3, 15);
-  const deployed = await deployDamm({ admin, keeper: admin.address }, { sqrtK: opts.sqrtK, price: 100, maxOpenInterest: 1_000_000, budget: opts.budget });
+  // Start on the next day boundary: the rolling windows (day, hook window) then have the same phase
+  // in every run, so the seeded sequence replays identically whatever the wall clock.
+  const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
+  await network.provider.send("evm_setNextBlockTimestamp", [(Math.floor(latest / 86400) + 1) * 86400]);
+  const deployed = await deployDamm({ admin, keeper: admin.address }, { sqrtK: opts.sqrtK, price: 100, maxOpenInterest: 1_000_000, budget: opts.budget, params: opts.params });
   await fundAccounts(deployed, admin, [...traders, liq1, liq2], 1_000_000, 0);
   const signerMap = new Map<string, Signer>([admin, liq1, liq2, ...traders].map((s) => [s.address, s]));
   const ls = await Lockstep.create({
@@ -79,8 +87,10 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     // 16 shorts of 4,500 (≈ 0.9 % each, inside the 2 % per-block limit) push the mark ≈ 13 % down.
     for (let i = 0; i < 16; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 4_500n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
     for (const r of steps) expect(r.chain.ok && r.sim.ok, `${describeOp(r.op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(true);
-    // Under water: equity below zero, nobody liquidated it yet.
-    expect(ls.core.marginRatio(victim)).to.be.below(0);
+    // Under water on the curve (its own close): equity below zero. By the oracle (unchanged) it is not.
+    const s = ls.core.state();
+    const p = ls.core.getPosition(victim)!;
+    expect(p.margin + closeValue(s.x, s.y, s.sqrtK, s.peg, p.size) - p.openNotional).to.be.below(0);
     const close = await run({ kind: "close", account: victim, base: 0n, quoteLimit: 0n });
     expect(close.chain.ok, `chain: ${JSON.stringify(close.chain)}`).to.equal(true);
     expect(close.sim.ok, `simulator: ${JSON.stringify(close.sim)}`).to.equal(true);
@@ -92,10 +102,65 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     void admin;
   });
 
+  it("uncovered bad debt: socialised onto the other side, the market reduce-only, on both sides (SPEC §3)", async () => {
+    const { deployed, ls, accounts, traders, liq1 } = await setup({ sqrtK: 10_000, budget: 0 });
+    const [victim, bob, ...others] = traders.map((t) => t.address);
+    const steps: StepResult[] = [];
+    const run = async (op: Op) => {
+      const r = await ls.apply(op);
+      steps.push(r);
+      expect(r.chain.ok === r.sim.ok && (r.chain.ok || r.chain.error === (r.sim.ok ? "" : r.sim.error)), `${describeOp(op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(true);
+      if (r.chain.ok && r.sim.ok) expect(compareValues(r.chain.values, r.sim.values), describeOp(op)).to.deep.equal([]);
+      return r;
+    };
+    for (const a of accounts) await run({ kind: "deposit", account: a, amount6: 200_000n * 10n ** 6n });
+    await run({ kind: "open", account: victim, isLong: true, quote: 9_000n * 10n ** 18n, margin: 910n * 10n ** 18n, baseLimit: 0n });
+    await run({ kind: "open", account: bob, isLong: false, quote: 4_000n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
+    // The oracle −15 % (no observation: the breaker stays clear); shorts follow it down on the curve.
+    await run({ kind: "setOracle", account: liq1.address, answer: toOracleAnswer(85) });
+    for (let i = 0; i < 16; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 4_500n * 10n ** 18n, margin: 2_000n * 10n ** 18n, baseLimit: 0n });
+    const liq = await run({ kind: "liquidate", account: liq1.address, trader: victim, base: 0n });
+    expect(liq.sim.ok && (liq.sim.values.uncovered ?? 0) > 0, "uncovered bad debt").to.equal(true);
+    expect(ls.core.state().reduceOnly).to.equal(true);
+    expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
+    // Reduce-only on both sides; bob's close pays his share of the charge.
+    const refused = await ls.apply({ kind: "open", account: bob, isLong: false, quote: 1_000n * 10n ** 18n, margin: 500n * 10n ** 18n, baseLimit: 0n });
+    expect([refused.chain.ok ? "ok" : refused.chain.error, refused.sim.ok ? "ok" : refused.sim.error]).to.deep.equal(["Vamm_ReduceOnly", "Vamm_ReduceOnly"]);
+    expect(ls.core.pendingFunding(bob)).to.be.greaterThan(0);
+    await run({ kind: "close", account: bob, base: 0n, quoteLimit: 0n });
+    expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
+  });
+
+  it("liquidation execution band: a large close is cut at the band's edge, then CH_LiquidationBeyondBand, on both sides (SPEC §3)", async () => {
+    const { deployed, ls, accounts, traders, liq1 } = await setup({ sqrtK: 10_000, budget: 5_000, params: { fluctuationLimitBps: 5000 } });
+    const [big, ...others] = traders.map((t) => t.address);
+    const outcome = (r: StepResult) => [r.chain.ok ? "ok" : r.chain.error, r.sim.ok ? "ok" : r.sim.error];
+    const run = async (op: Op) => {
+      const r = await ls.apply(op);
+      const [c, s] = outcome(r);
+      expect(c, `${describeOp(op)}: ${JSON.stringify([r.chain, r.sim])}`).to.equal(s);
+      if (r.chain.ok && r.sim.ok) expect(compareValues(r.chain.values, r.sim.values), describeOp(op)).to.deep.equal([]);
+      return r;
+    };
+    for (const a of accounts) await run({ kind: "deposit", account: a, amount6: 200_000n * 10n ** 6n });
+    await run({ kind: "open", account: big, isLong: true, quote: 100_000n * 10n ** 18n, margin: 10_500n * 10n ** 18n, baseLimit: 0n });
+    await run({ kind: "setOracle", account: liq1.address, answer: toOracleAnswer(95) });
+    for (let i = 0; i < 12; i++) await run({ kind: "open", account: others[i % others.length], isLong: false, quote: 10_000n * 10n ** 18n, margin: 3_000n * 10n ** 18n, baseLimit: 0n });
+    const sizeBefore = ls.core.getPosition(big)!.size;
+    const first = await run({ kind: "liquidate", account: liq1.address, trader: big, base: 0n });
+    expect(first.chain.ok, JSON.stringify(first.chain)).to.equal(true);
+    expect(ls.core.getPosition(big)!.size, "cut to the band").to.be.within(1e-9, sizeBefore * 0.999);
+    const second = await run({ kind: "liquidate", account: liq1.address, trader: big, base: 0n });
+    expect(outcome(second)).to.deep.equal(["CH_LiquidationBeyondBand", "CH_LiquidationBeyondBand"]);
+    expect(compareViews(await readChainState(deployed, accounts), simState(ls.core, accounts))).to.deep.equal([]);
+  });
+
   it(`agrees on ≥ ${MIN_TRADES} trades, funding, repegs, k updates and liquidations within ${PARITY_TOLERANCE.rel} relative`, async () => {
-    const { admin, liq1, liq2, traders, deployed, ls, accounts } = await setup({ sqrtK: 100_000, budget: 50_000 });
+    // 10-minute hook windows: the rolling move cap (20 bps over two windows) leaves room for ≥ 20 hooks
+    // in the sequence's ~19 simulated hours, while runs of hooks still overrun it.
+    const { admin, liq1, liq2, traders, deployed, ls, accounts } = await setup({ sqrtK: 100_000, budget: 50_000, params: { hookWindowSeconds: 600 } });
     const problems: string[] = [];
-    const tally: Tally = { trades: 0, funding: 0, repegs: 0, kUpdates: 0, liquidations: 0, reverts: 0, hookCosts: [], revertNames: {} };
+    const tally: Tally = { trades: 0, badOracleRounds: 0, repegTowards: 0, funding: 0, repegs: 0, kUpdates: 0, liquidations: 0, reverts: 0, hookCosts: [], revertNames: {} };
     const note = (r: StepResult, what: string, ms: Mismatch[]): void => {
       for (const m of ms.slice(0, 4)) problems.push(`#${r.index} ${describeOp(r.op)} ${what} ${m.what}: chain ${m.chain} sim ${m.sim}`);
     };
@@ -115,9 +180,11 @@ describe("chain ↔ simulator parity (issue 4)", function () {
       }
       else if (op.kind === "open" || op.kind === "close") tally.trades++;
       else if (op.kind === "settleFunding") tally.funding++;
+      else if (op.kind === "setRound") tally.badOracleRounds++;
       else if (op.kind === "liquidate") tally.liquidations++;
-      else if (op.kind === "repeg" || op.kind === "updateK") {
-        if (op.kind === "repeg") tally.repegs++;
+      else if (op.kind === "repeg" || op.kind === "repegToward" || op.kind === "updateK") {
+        if (op.kind !== "updateK") tally.repegs++;
+        if (op.kind === "repegToward") tally.repegTowards++;
         else tally.kUpdates++;
         tally.hookCosts.push(r.chain.values.cost);
       }
@@ -147,6 +214,22 @@ describe("chain ↔ simulator parity (issue 4)", function () {
     expect(tally.kUpdates, "k updates").to.be.at.least(20);
     expect(tally.liquidations, "liquidations").to.be.at.least(3);
     expect(tally.reverts, "reverts compared").to.be.at.least(30);
+    // Issue 13: each new rule is exercised and its refusal compared.
+    expect(tally.badOracleRounds, "bad oracle rounds").to.be.at.least(5);
+    expect(tally.repegTowards, "repegToward calls that went through").to.be.at.least(3);
+    const count = (re: RegExp) => Object.entries(tally.revertNames).reduce((a, [k, n]) => (re.test(k) ? a + n : a), 0);
+    for (const [what, re] of [
+      ["opens refused by a bad oracle round, each kind", /^open:Oracle_StaleAnswer$/],
+      ["", /^open:Oracle_NonPositiveAnswer$/],
+      ["", /^open:Oracle_IncompleteRound$/],
+      ["margin removals refused by a bad oracle round", /^removeMargin:Oracle_/],
+      ["opens refused by the volatility breaker", /^open:Vamm_VolatilityBreaker$/],
+      ["k decreases refused by the rolling cap", /^updateK:Vamm_KDecreaseCapExceeded$/],
+      ["hooks refused by the rolling move cap", /Vamm_HookMoveCapExceeded$/],
+      ["repegToward short of its minimum", /^repegToward:Vamm_RepegBelowMinimum$/],
+    ] as const) {
+      expect(count(re), what || String(re)).to.be.at.least(1);
+    }
     expect(tally.hookCosts.some((c) => c > 0) && tally.hookCosts.some((c) => c < 0), "hook costs of both signs").to.equal(true);
   });
 });

@@ -5,6 +5,12 @@
  * margin changes, funding on schedule, oracle moves, repegs and k updates (some deliberately out
  * of bounds), liquidations of accounts under maintenance, "squeezes" that push a high-leverage
  * long under water, and a sprinkle of invalid calls so reverts are compared too.
+ * Issue 13: bad oracle rounds (stale, non-positive, incomplete) followed by the calls they must
+ * refuse (opens, margin removals) and those they must not (closes, margin additions); repegs small
+ * enough to fit the rolling move cap, with some that overrun it; runs of k decreases that hit the
+ * rolling k-decrease cap; the squeeze's oracle drop observed at once, so the volatility breaker
+ * refuses the opens that follow. Steps are kept off integer bps (the caps count ceil(bps), where the
+ * float mirror and the integer contract could round apart on an exact integer).
  */
 import { SimRng } from "../../../keeper/sim/rng";
 import type { MarketCore } from "../../../keeper/sim/marketCore";
@@ -23,6 +29,8 @@ export class ParitySequence {
   private opCount = 0;
   private squeeze: { victim: string; step: number } | null = null;
   private kDirection = 1;
+  /** Pending ops of a multi-op episode (a bad oracle round and the calls that follow it). */
+  private queue: Op[] = [];
 
   constructor(seed: number, private readonly core: MarketCore, private readonly a: SequenceAccounts) {
     this.rng = new SimRng(seed);
@@ -36,6 +44,7 @@ export class ParitySequence {
     const s = core.state();
     const ops: Op[] = [{ kind: "advance", seconds: 5 + r.int(55) }];
     this.opCount++;
+    if (this.queue.length > 0) return [...ops, this.queue.shift()!];
 
     // Liquidators sweep every position under maintenance first.
     for (const t of this.a.traders) {
@@ -60,10 +69,16 @@ export class ParitySequence {
     }
     const u = r.next();
     if (u < 0.06) return [...ops, this.moveOracle(0.004)];
-    if (u < 0.1) return [...ops, this.moveOracle(0.001), this.repeg(0.2 + r.next() * 1.1)];
-    if (u < 0.13) return [...ops, this.moveOracle(0.001), this.updateK()];
-    if (u < 0.14) return [...ops, { kind: "observeOracle", account: this.a.keeper }];
-    if (u < 0.16) return [...ops, this.invalid()];
+    // Hooks often enough that ≥ 20 of each pass the rolling move and k-decrease caps.
+    if (u < 0.11) {
+      // repegToward when the rolling move window has room to fit a step, else a plain repeg (which
+      // may overrun it: Vamm_HookMoveCapExceeded).
+      return [...ops, this.moveOracle(0.001), this.moveRoomBps() >= 3 && r.next() < 0.5 ? this.repegToward() : this.repeg(0.2 + r.next() * 1.1)];
+    }
+    if (u < 0.155) return [...ops, this.moveOracle(0.001), this.updateK()];
+    if (u < 0.165) return [...ops, { kind: "observeOracle", account: this.a.keeper }];
+    if (u < 0.185) return [...ops, this.invalid()];
+    if (u < 0.195) return [...ops, ...this.badOracleRound()];
     return [...ops, this.trade(this.pick(this.a.traders))];
   }
 
@@ -109,20 +124,74 @@ export class ParitySequence {
     const s = this.core.state();
     const target = s.mark + (this.oracle - s.mark) * fraction;
     let newPeg = (target * s.x) / s.y;
-    // Mostly inside ±maxPegChangeBps (a clipped step); one in eight left unclipped (may be refused).
-    const maxMove = s.peg * 0.0095;
+    // Mostly a clipped step of 15–50 % of maxPegChangeBps (several fit the rolling move cap, and
+    // runs of them overrun it: Vamm_HookMoveCapExceeded); one in eight left unclipped (may be refused).
+    const maxBps = this.core.getParams().maxPegChangeBps;
+    const maxMove = (s.peg * maxBps * (0.15 + 0.35 * this.rng.next())) / 1e4;
     if (this.rng.next() < 0.875) newPeg = Math.min(s.peg + maxMove, Math.max(s.peg - maxMove, newPeg));
     return { kind: "repeg", account: this.a.keeper, newPeg: toWad(newPeg) };
   }
 
+  /** What the rolling move cap still allows now (bps): maxPegChangeBps − (prev + cur) as a hook would roll them. */
+  private moveRoomBps(): number {
+    const s = this.core.state();
+    const p = this.core.getParams();
+    const idx = Math.floor(s.now / p.hookWindowSeconds);
+    const used = idx === s.move.windowIndex ? s.move.prevBps + s.move.curBps : idx === s.move.windowIndex + 1 ? s.move.curBps : 0;
+    return p.maxPegChangeBps - used;
+  }
+
+  /**
+   * repegToward the oracle's peg with a minimum: mostly a fraction of the way (fits), sometimes the
+   * whole way (the move cap or the budget cuts it short: Vamm_RepegBelowMinimum).
+   */
+  repegToward(): Op {
+    const s = this.core.state();
+    const target = (this.oracle * s.x) / s.y;
+    const minFraction = this.rng.next() < 0.7 ? 0.05 * this.rng.next() : 0.9 + 0.1 * this.rng.next();
+    const minPeg = s.peg + (target - s.peg) * minFraction;
+    return { kind: "repegToward", account: this.a.keeper, targetPeg: toWad(target), minPeg: toWad(minPeg) };
+  }
+
   updateK(): Op {
     const s = this.core.state();
-    this.kDirection = -this.kDirection;
+    // Random directions (runs of decreases happen) so the rolling k-decrease cap binds now and then.
+    this.kDirection = this.rng.next() < 0.5 ? 1 : -1;
     // Mostly inside [−2.2 %, +1 %]; one in six just outside (Vamm_KChangeOutOfBounds).
     let stepBps = this.kDirection > 0 ? 20 + this.rng.int(110) : -(30 + this.rng.int(220));
-    // Exactly on a bound the float and the integer comparison may round apart: step off it.
+    // Exactly on a bound the float and the integer comparison may round apart: step off it; and off
+    // integer bps (the caps count ceil(bps)).
     if (stepBps === 100 || stepBps === -220) stepBps += this.kDirection;
+    stepBps += this.kDirection * 0.37;
     return { kind: "updateK", account: this.a.keeper, newSqrtK: toWad(s.sqrtK * (1 + stepBps / 1e4)) };
+  }
+
+  /**
+   * A bad oracle round (stale, non-positive or incomplete), then an open and a margin removal that
+   * must be refused with its Oracle_* error, a margin addition that must go through, and a fresh
+   * answer that ends it.
+   */
+  private badOracleRound(): Op[] {
+    const r = this.rng;
+    const s = this.core.state();
+    const answer = toOracleAnswer(this.oracle);
+    const kind = r.int(3);
+    const round: Op =
+      kind === 0
+        ? { kind: "setRound", account: this.a.keeper, answer, updatedAt: s.now - this.core.getParams().maxOracleAgeMargin - 600, lag: 0 }
+        : kind === 1
+          ? { kind: "setRound", account: this.a.keeper, answer: -answer, updatedAt: s.now, lag: 0 }
+          : { kind: "setRound", account: this.a.keeper, answer, updatedAt: s.now, lag: 1 };
+    const t = this.pick(this.a.traders);
+    const p = this.core.getPosition(t);
+    const q = this.lognormal(5_000, 0.5);
+    this.queue.push({ kind: "open", account: t, isLong: r.next() < 0.5, quote: toWad(q), margin: toWad(q / 4), baseLimit: 0n });
+    if (p && p.size !== 0) {
+      this.queue.push({ kind: "removeMargin", account: t, amount: toWad(1) });
+      this.queue.push({ kind: "addMargin", account: t, amount: toWad(10) });
+    }
+    this.queue.push({ kind: "setOracle", account: this.a.keeper, answer });
+    return [round];
   }
 
   /** A call that must revert on both sides, with the same error. */
@@ -150,8 +219,9 @@ export class ParitySequence {
     const step = sq.step++;
     if (step === 0) return [{ kind: "open", account: sq.victim, isLong: true, quote: toWad(40_000), margin: toWad(40_000 / 9.5), baseLimit: 0n }];
     if (step === 1) {
+      // Observed at once: more than oracleBreakerBps from the TWAP, so the breaker refuses opens.
       this.oracle *= 0.94;
-      return [{ kind: "setOracle", account: this.a.keeper, answer: toOracleAnswer(this.oracle) }];
+      return [{ kind: "setOracle", account: this.a.keeper, answer: toOracleAnswer(this.oracle) }, { kind: "observeOracle", account: this.a.keeper }];
     }
     const p = this.core.getPosition(sq.victim);
     if (!p || step > 14) {

@@ -103,7 +103,7 @@ describe("sim curve math (SPEC §2, §4)", () => {
     });
     it("longs pay a positive premium; the AMM short of a net long receives", () => {
       const p = makeParams();
-      const r = computeFunding(101, 100, 30, 10, 1000, p);
+      const r = computeFunding(101, 100, 30, 10, 1000, Infinity, p);
       close(r.f, (1 * 3600) / 86400);
       expect(r.fLong).to.equal(r.f);
       expect(r.fShort).to.equal(r.f);
@@ -113,13 +113,13 @@ describe("sim curve math (SPEC §2, §4)", () => {
     it("caps the AMM's payment at the budget share and scales the receivers down", () => {
       const p = makeParams();
       // Net short users, longs pay: the AMM (long) would pay f·20; budget share 3333 bps of 0.3.
-      const r = computeFunding(101, 100, 10, 30, 0.3, p);
+      const r = computeFunding(101, 100, 10, 30, 0.3, Infinity, p);
       close(r.ammPaid, (0.3 * 3333) / 1e4);
       close(r.fShort * 30, r.f * 10 + r.ammPaid);
       expect(r.fShort).to.be.lessThan(r.f);
     });
     it("clamps the premium at fundingCapBps of the oracle TWAP", () => {
-      const r = computeFunding(200, 100, 1, 1, 0, makeParams());
+      const r = computeFunding(200, 100, 1, 1, 0, Infinity, makeParams());
       close(r.f, (10 * 3600) / 86400);
     });
   });

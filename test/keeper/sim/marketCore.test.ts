@@ -246,11 +246,16 @@ describe("sim MarketCore (exact per-trader core)", () => {
 
   describe("liquidation", () => {
     it("refuses a healthy position, liquidates an underwater one with fee split and bad debt", () => {
-      const core = newCore({ fluctuationLimitBps: 5000 }, { budget: 0 });
+      // A wide execution band: this case is about eligibility and the waterfall (the band has its own test).
+      const core = newCore({ fluctuationLimitBps: 5000, maxLiquidationSlippageBps: 5000 }, { budget: 0 });
       core.openPosition("alice", true, 100_000, 10_200, 0);
       reverts(() => core.liquidate("liq", "alice", 0), "CH_NotLiquidatable");
       next(core);
       core.openPosition("bob", false, 2_200_000, 300_000, 0);
+      // Pushing the curve alone does not make her liquidatable: eligibility is on the oracle (SPEC §3).
+      expect(core.marginRatio("alice")).to.be.greaterThan(0.0625);
+      reverts(() => core.liquidate("liq", "alice", 0), "CH_NotLiquidatable");
+      core.setOracle(1700, core.state().now);
       const reserveBefore = core.state().reservedShare;
       const ev = core.liquidate("liq", "alice", 0);
       expect(ev.fullyClosed).to.equal(true);
@@ -264,10 +269,16 @@ describe("sim MarketCore (exact per-trader core)", () => {
   });
 
   describe("keeper hooks", () => {
-    /** Net long d ≈ 47.6 base, oracle moved to 2100 and the oracle TWAP settled at it. */
+    /**
+     * Net long d ≈ 47.6 base, oracle moved to 2300 and the oracle TWAP settled at it: the TWAP folds
+     * the previous answer, so it takes a second observation a full window later to reach 2300.
+     */
     function hookCore(params: Partial<MarketParams> = {}, budget = 10_000): MarketCore {
       const core = newCore(params, { budget });
       core.openPosition("alice", true, 100_000, 30_000, 0);
+      core.advance(T0 + 3600, 300);
+      core.setOracle(2300, T0 + 3600);
+      core.observeOracle();
       core.advance(T0 + 7200, 600);
       core.setOracle(2300, T0 + 7200);
       core.observeOracle();
@@ -277,7 +288,7 @@ describe("sim MarketCore (exact per-trader core)", () => {
     it("repeg toward the oracle pays (y − y_t)·ΔP from the budget; preview agrees both ways", () => {
       const core = hookCore();
       const s = core.state();
-      const newPeg = s.peg * 1.005;
+      const newPeg = s.peg * 1.0015;
       const pv = core.previewRepeg(newPeg);
       expect(pv.refusal).to.equal(null);
       close(pv.costClosedForm, pv.costDirect, 1e-9);
@@ -289,7 +300,7 @@ describe("sim MarketCore (exact per-trader core)", () => {
     });
 
     it("refuses a repeg away from, or past, the oracle, or beyond maxPegChangeBps", () => {
-      const core = hookCore({ maxPegChangeBps: 2000 });
+      const core = hookCore({ feeBps: 100, maxPegChangeBps: 200 });
       const s = core.state();
       reverts(() => core.repeg(s.peg * 0.99), "Vamm_NotTowardOracle");
       reverts(() => core.repeg((2300 * s.x) / s.y * 1.01), "Vamm_PastOracle");
@@ -298,16 +309,17 @@ describe("sim MarketCore (exact per-trader core)", () => {
     });
 
     it("refuses a cost above the budget, a second hook in the cooldown, and the daily cap", () => {
-      reverts(() => hookCore({}, 1).repeg(2010), "Vamm_CostExceedsBudget");
-      const core = hookCore({ dailyCostCapBps: 2000 });
+      reverts(() => hookCore({}, 1).repeg(2003), "Vamm_CostExceedsBudget");
+      // A short hook window (one repeg per window) and a wide move cap, so the daily cost cap binds.
+      const core = hookCore({ dailyCostCapBps: 2000, feeBps: 100, maxPegChangeBps: 200, hookWindowSeconds: 60 });
       core.repeg(2005);
-      reverts(() => core.repeg(2010), "Vamm_HookCooldown");
+      reverts(() => core.repeg(2006), "Vamm_HookCooldown");
       // Cap = 20% of the budget at the window start; keep repegging until it binds.
       let refused: string | null = null;
       let spent = 0;
       const cap = core.state().daily.budgetAtWindowStart * 0.2;
       for (let i = 0; i < 50 && !refused; i++) {
-        next(core);
+        next(core, 61);
         core.setOracle(2300, core.state().now);
         const peg = core.state().peg * 1.004;
         const pv = core.previewRepeg(peg);
