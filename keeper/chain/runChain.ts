@@ -8,10 +8,14 @@
  * - liquidators close accounts under maintenance margin; funding is settled when due;
  * - the mock oracle follows a scenario path (keeper/sim/oracle), optionally overridden;
  * - the real keeper (keeper/service MarketJob) ticks every decision interval when a policy is given.
- * The arrival rate is scaled down from the scenario's (one transaction per op on-chain).
+ * Arrivals follow the simulator's demand model (keeper/sim/demand.ts: rate and size both respond to
+ * depth by the scenario's elasticities), thinned by one explicit factor `arrivalScale` (one transaction
+ * per op on-chain is far slower than the simulator); the factor depends on the scenario only, so every
+ * policy sees the same thinning.
  */
 import type { Signer, Eip1193Provider } from "ethers";
 import type { Policy } from "../core/policyTypes";
+import { arrivalRateAt, uninformedOrder } from "../sim/demand";
 import { generateOraclePath } from "../sim/oracle/paths";
 import { SimRng } from "../sim/rng";
 import type { Scenario } from "../sim/scenario";
@@ -40,8 +44,13 @@ export interface ChainRunOptions {
   readonly seed: number;
   /** Keeper policy; null = static run (no keeper). */
   readonly policy: Policy | null;
-  /** Trader arrivals per simulated day on-chain (the scenario's rate is far too high for one tx per op). */
-  readonly arrivalsPerDay: number;
+  /**
+   * Thinning of the scenario's arrivals on-chain: the rate is arrivalScale × the simulator's
+   * depth-dependent rate. Give it directly, or as `arrivalsPerDay` (the rate at the reference depth,
+   * from which the scale is derived); default 1 (no thinning).
+   */
+  readonly arrivalScale?: number;
+  readonly arrivalsPerDay?: number;
   /** Oracle update / bookkeeping step (s). */
   readonly stepSec?: number;
   /** Keeper decision interval (s); default the scenario's. */
@@ -72,6 +81,8 @@ export interface HookRecord {
 
 export interface ChainRunResult {
   readonly label: string;
+  /** The thinning applied to the scenario's arrival rate (same for every policy of a scenario). */
+  readonly arrivalScale: number;
   readonly contracts: DammContracts;
   /** Trader accounts that are informed (the rest are uninformed). */
   readonly informedAccounts: number;
@@ -214,7 +225,7 @@ async function runEpisodeBody(
   let minCover = Infinity;
   const t0 = ls.time;
   const sqrtKRef = sc.traders.sqrtKRef ?? sc.market.sqrtK;
-  const arrivalRate = o.arrivalsPerDay / 86_400;
+  const arrivalScale = chainArrivalScale(sc, o);
   const steps = Math.floor(horizon / stepSec);
   let nextDecision = 0;
 
@@ -252,12 +263,11 @@ async function runEpisodeBody(
   };
 
   const uninformedOpen = async (t: TraderState): Promise<void> => {
-    const depth = core.state().sqrtK / sqrtKRef;
     const u = sc.traders.uninformed;
-    const q = u.notionalMedian * Math.pow(depth, u.sizeElasticity) * Math.exp(u.notionalLogSd * rng.normal());
-    const qq = Math.min(q, core.freeCollateral(t.address) * u.leverage * 0.9);
+    const order = uninformedOrder(sc.traders, core.state().sqrtK, sqrtKRef, rng.normal(), rng.next());
+    const qq = Math.min(order.quote, core.freeCollateral(t.address) * u.leverage * 0.9);
     if (qq < 10) return;
-    const r = await run({ kind: "open", account: t.address, isLong: rng.next() < 0.5, quote: toWad(qq), margin: toWad((qq / u.leverage) * 1.02), baseLimit: 0n });
+    const r = await run({ kind: "open", account: t.address, isLong: order.isLong, quote: toWad(qq), margin: toWad((qq / u.leverage) * 1.02), baseLimit: 0n });
     if (r.chain.ok) {
       trades++;
       t.closeAt = ls.time + -Math.log(1 - rng.next()) * u.holdingMeanSec;
@@ -311,7 +321,7 @@ async function runEpisodeBody(
     // Arrivals in this step (Poisson), each to an idle trader of the drawn kind.
     const quiet = o.quietAfterSec !== undefined && tStep >= o.quietAfterSec;
     let n = 0;
-    const lambda = arrivalRate * stepSec;
+    const lambda = arrivalScale * arrivalRateAt(sc.traders, core.state().sqrtK, sqrtKRef) * stepSec;
     for (let acc = -Math.log(1 - rng.next()); acc < lambda; acc += -Math.log(1 - rng.next())) n++;
     for (let k = 0; k < n && !quiet; k++) {
       const wantInformed = rng.next() < sc.traders.informedProb;
@@ -374,6 +384,7 @@ async function runEpisodeBody(
   keeper?.close();
   return {
     label,
+    arrivalScale,
     contracts: c,
     informedAccounts: traders.filter((t) => t.informed).length,
     trades,
@@ -406,6 +417,14 @@ async function runEpisodeBody(
     keeperHalted: halted,
     keeperHaltReason: haltReason,
   };
+}
+
+/** The run's thinning factor: `arrivalScale`, or `arrivalsPerDay` over the scenario's daily rate at the reference depth. */
+export function chainArrivalScale(sc: Scenario, o: Pick<ChainRunOptions, "arrivalScale" | "arrivalsPerDay">): number {
+  if (o.arrivalScale !== undefined && o.arrivalsPerDay !== undefined) throw new Error("runChainEpisode: give arrivalScale or arrivalsPerDay, not both");
+  const scale = o.arrivalScale ?? (o.arrivalsPerDay !== undefined ? o.arrivalsPerDay / (sc.traders.arrivalRatePerSec * 86_400) : 1);
+  if (!(Number.isFinite(scale) && scale > 0)) throw new Error(`runChainEpisode: arrival scale must be a positive number, got ${scale} (arrivalScale ${o.arrivalScale}, arrivalsPerDay ${o.arrivalsPerDay})`);
+  return scale;
 }
 
 /** Budget parity of a run: the chain's budget equals the mirror's within the parity tolerance. */

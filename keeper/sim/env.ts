@@ -14,6 +14,7 @@ import { deriveSeed, SimRng } from "./rng";
 import type { Scenario } from "./scenario";
 import { SandwichBot } from "./adversaries/sandwichBot";
 import { LiquidationHunter } from "./adversaries/liquidationHunter";
+import { StolenKeyActor } from "./adversaries/stolenKey";
 import { TraderFlow } from "./traders";
 
 export interface RewardParts {
@@ -79,6 +80,8 @@ export class MarketEnv {
   sandwich: SandwichBot | null = null;
   /** The scenario's liquidation hunter, if any (it looks at the book every oracle tick). */
   hunter: LiquidationHunter | null = null;
+  /** The scenario's key thief, if any (one harmful hook call per oracle tick). */
+  thief: StolenKeyActor | null = null;
 
   constructor(private readonly opts: EnvOptions = {}) {}
 
@@ -122,6 +125,7 @@ export class MarketEnv {
     });
     this.sandwich = scenario.adversaries.sandwich ? new SandwichBot(this.market, scenario.adversaries.sandwich) : null;
     this.hunter = scenario.adversaries.liquidationHunter ? new LiquidationHunter(this.market, scenario.adversaries.liquidationHunter) : null;
+    this.thief = scenario.adversaries.stolenKey ? new StolenKeyActor(this.market) : null;
     this.flow = new TraderFlow(this.market, new SimRng(deriveSeed(seed, 2)), scenario.traders, scenario.traders.sqrtKRef ?? scenario.market.sqrtK);
     this.t = scenario.startTime;
     this.tEnd = scenario.startTime + scenario.horizonSec;
@@ -264,6 +268,10 @@ export class MarketEnv {
     this.stepGapSum += g;
     this.stepGapN++;
     this.hunter?.hunt(t);
+    if (this.thief) {
+      this.thief.act(t);
+      this.flow.refreshDepth();
+    }
     m.maybeScan(t);
     this.trackBudget();
   }

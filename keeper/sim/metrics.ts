@@ -32,6 +32,10 @@ export interface EpisodeMetrics {
   /** Net take of the liquidation hunter (quote), its trades likewise excluded. */
   readonly hunterTake: number;
   readonly hunts: number;
+  /** Key thief (scenario option): budget its hooks paid out, its applied calls, and the depth it removed (1 − min sqrtK / start). */
+  readonly stolenKeySpent: number;
+  readonly stolenKeyCalls: number;
+  readonly stolenKeyDepthCut: number;
   readonly volume: number;
   readonly volumeInformed: number;
   readonly volumeUninformed: number;

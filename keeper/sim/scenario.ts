@@ -141,6 +141,8 @@ export const scenarioSchema = z.strictObject({
       sandwich: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
       /** A trader that pushes the mark through liquidation prices and buys back the cascade (keeper/sim/adversaries/liquidationHunter.ts). */
       liquidationHunter: z.strictObject({ capital: pos, leverage: z.number().min(1).max(50) }).optional(),
+      /** An attacker holding the keeper key: one most-harmful hook call per oracle tick (keeper/sim/adversaries/stolenKey.ts). */
+      stolenKey: z.boolean().optional(),
     })
     .default({}),
   reward: z

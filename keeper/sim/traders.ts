@@ -6,6 +6,7 @@
  * whose median grows as (sqrtK/sqrtKRef)^sizeElasticity, margin = notional/leverage.
  * Liquidators: FastMarket.liquidationScan. The loop allocates nothing.
  */
+import { arrivalRateAt, medianNotionalAt } from "./demand";
 import type { FastMarket } from "./fastMarket";
 import type { SimRng } from "./rng";
 import type { Scenario } from "./scenario";
@@ -45,9 +46,8 @@ export class TraderFlow {
 
   /** Demand responds to depth: call after every k change. */
   refreshDepth(): void {
-    const depth = this.m.sqrtK / this.sqrtKRef;
-    this.arrRate = this.cfg.arrivalRatePerSec * Math.pow(depth, this.cfg.rateElasticity);
-    this.sizeMedian = this.cfg.uninformed.notionalMedian * Math.pow(depth, this.cfg.uninformed.sizeElasticity);
+    this.arrRate = arrivalRateAt(this.cfg, this.m.sqrtK, this.sqrtKRef);
+    this.sizeMedian = medianNotionalAt(this.cfg, this.m.sqrtK, this.sqrtKRef);
   }
 
   arrivalRate(): number {

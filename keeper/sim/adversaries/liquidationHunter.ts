@@ -7,6 +7,7 @@
  * estimate of the round trip — its push, the forced closes, its buy-back, two fees — is positive.
  */
 import type { FastMarket } from "../fastMarket";
+import { planHunt } from "./plans";
 
 export interface HunterConfig {
   readonly capital: number;
@@ -37,55 +38,10 @@ export class LiquidationHunter {
 
   /** One look at the book at time t: hunt the longs (push down) or the shorts (push up) if it pays. */
   hunt(t: number): void {
-    const down = this.plan(true);
-    const up = this.plan(false);
-    const best = down && up ? (down.profit >= up.profit ? down : up) : (down ?? up);
-    if (best) this.execute(best, t);
-  }
-
-  private plan(againstLongs: boolean): { againstLongs: boolean; q: number; profit: number } | null {
     const m = this.m;
-    const mark = (m.y * m.peg) / m.x;
-    const reach = againstLongs ? mark * (1 - this.band) : mark * (1 + this.band);
-    // Liquidation mark of each position at zero self-impact (funding ignored: the sweep decides).
-    let target = mark;
-    for (let i = 0; i < m.uN; i++) {
-      const s = m.uSize[i];
-      if (againstLongs !== s > 0) continue;
-      const b = Math.abs(s);
-      const liq = s > 0 ? (m.uNotional[i] - m.uMargin[i]) / (b * (1 - this.mm)) : (m.uNotional[i] + m.uMargin[i]) / (b * (1 + this.mm));
-      if (againstLongs ? liq < mark && liq >= reach && liq < target : liq > mark && liq <= reach && liq > target) target = liq;
-    }
-    if (target === mark) return null;
-    target *= againstLongs ? 1 - 1e-4 : 1 + 1e-4;
-    // Push: y1 with y1²·P/k = target.
-    const y1 = Math.sqrt((m.k * target) / m.peg);
-    let q = Math.abs(m.y - y1) * m.peg;
-    q = Math.min(q, this.cfg.capital * this.cfg.leverage);
-    const yPushed = againstLongs ? m.y - q / m.peg : m.y + q / m.peg;
-    if (!(yPushed > 0)) return null;
-    const xPushed = m.k / yPushed;
-    const bh = Math.abs(xPushed - m.x);
-    const markPushed = (yPushed * m.peg) / xPushed;
-    // Forced closes: every position of the side whose liquidation mark the push reached.
-    let forced = 0;
-    for (let i = 0; i < m.uN; i++) {
-      const s = m.uSize[i];
-      if (againstLongs !== s > 0) continue;
-      const b = Math.abs(s);
-      const liq = s > 0 ? (m.uNotional[i] - m.uMargin[i]) / (b * (1 - this.mm)) : (m.uNotional[i] + m.uMargin[i]) / (b * (1 + this.mm));
-      if (againstLongs ? liq >= markPushed : liq <= markPushed) forced += b;
-    }
-    if (forced === 0) return null;
-    // Long closes add base to the curve (x up); short closes take it out.
-    const xAfter = againstLongs ? xPushed + forced : xPushed - forced;
-    if (!(xAfter > bh)) return null;
-    const yAfter = m.k / xAfter;
-    // Buy-back: the hunter's short returns bh base (x down) / its long sells bh (x up).
-    const back = againstLongs ? (m.k / (xAfter - bh) - yAfter) * m.peg : (yAfter - m.k / (xAfter + bh)) * m.peg;
-    const gross = againstLongs ? q - back : back - q;
-    const profit = gross - this.feeRate * (q + back);
-    return profit > 0 ? { againstLongs, q, profit } : null;
+    const book = { n: m.uN, size: m.uSize, notional: m.uNotional, margin: m.uMargin };
+    const best = planHunt(m, book, this.mm, this.band, this.feeRate, this.cfg.capital, this.cfg.leverage);
+    if (best) this.execute({ againstLongs: best.againstLongs, q: best.quote }, t);
   }
 
   private execute(p: { againstLongs: boolean; q: number }, t: number): void {

@@ -10,6 +10,7 @@
  * k changes leave the mark where it is, so they are not sandwiched.
  */
 import type { FastMarket } from "../fastMarket";
+import { planSandwich } from "./plans";
 
 export interface SandwichConfig {
   /** Margin the bot brings to one sandwich; notional ≤ capital·leverage. */
@@ -51,15 +52,10 @@ export class SandwichBot {
   /** Before the keeper's repeg to `newPeg` at time t: the front-run, or null when nothing pays. */
   front(newPeg: number, t: number): SandwichHandle | null {
     const m = this.m;
-    const rel = newPeg / m.peg - 1;
-    // Two taker fees on about the same notional: below that edge the sandwich loses.
-    if (Math.abs(rel) <= 2 * this.feeRate * (1 + Math.abs(rel))) return null;
-    const isLong = rel > 0;
-    // The repeg must still move the mark toward the oracle without crossing it: y1² ≤ k·oracle/P' (long).
-    const yBound = Math.sqrt((m.k * m.oracle) / newPeg);
-    const room = (isLong ? yBound - m.y : m.y - yBound) * m.peg;
-    let q = Math.min(this.cfg.capital * this.cfg.leverage, 0.999 * room);
-    if (!(q > 0)) return null;
+    const plan = planSandwich(m, newPeg, this.feeRate, this.cfg.capital, this.cfg.leverage);
+    if (!plan) return null;
+    const isLong = plan.isLong;
+    let q = plan.quote;
     m.now = t;
     const c = m.c;
     for (let tries = 0; tries < 5; tries++, q /= 2) {
