@@ -76,6 +76,8 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     address[] private _marketList;
     /// @inheritdoc IClearingHouse
     uint256 public override uncoveredBadDebt;
+    mapping(address market => uint256) private _uncoveredOf;
+    mapping(address market => uint256) private _unsocialized;
 
     constructor(IERC20 collateral_, address admin) {
         if (address(collateral_) == address(0) || admin == address(0)) revert CH_ZeroAddress();
@@ -140,7 +142,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         } else if (p.size != 0 && p.margin < 0) {
             revert CH_NegativeMargin(p.margin);
         }
-        _finish(market, msg.sender, p);
+        _finish(market, msg.sender, p, !isLong); // ends at 0 only by closing the other side
         emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
         return p.size;
     }
@@ -169,7 +171,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             _roundForStorage(p); // the margin check sees the value that will be stored
             if (p.margin < 0) revert CH_NegativeMargin(p.margin);
         }
-        _finish(market, msg.sender, p);
+        _finish(market, msg.sender, p, wasLong);
         emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
         return p.size;
     }
@@ -193,19 +195,34 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         MarketEntry memory entry = _listed(market);
         IVammMarket m = IVammMarket(market);
         m.requireActive();
+        // Needs a valid oracle (SPEC §3): reverts Oracle_* otherwise.
+        uint256 price = m.validMarginPrice();
         Position memory p = _loadExisting(market, msg.sender);
         _settleFunding(p, entry, market, msg.sender);
         p.margin -= amount.toInt256();
         if (p.margin < 0) revert CH_NegativeMargin(p.margin);
-        _roundForStorage(p); // the equity check sees the stored margin
-        (uint256 closeValue,) = m.previewClose(p.size, _abs(p.size));
+        _roundForStorage(p); // the equity checks see the stored margin
         (uint256 imBps,,) = m.marginParams();
-        int256 equity = p.margin + _unrealisedPnl(p, closeValue);
-        uint256 required = BpsMath.mulBpsUp(closeValue, imBps);
-        if (equity < required.toInt256()) revert CH_BelowInitialMargin(equity, required);
+        // Initial margin on the worse of the two valuations: the curve's close value and the oracle's.
+        (uint256 closeValue,) = m.previewClose(p.size, _abs(p.size));
+        _requireInitialMargin(p, closeValue, imBps);
+        _requireInitialMargin(p, _marginValue(p, price), imBps);
         _free[msg.sender] += amount;
         _store(market, msg.sender, p);
         emit MarginChanged(msg.sender, market, -amount.toInt256(), p.margin);
+    }
+
+    /// @dev equity at `value` ≥ ceil(value · imBps / 1e4), else CH_BelowInitialMargin(equity, required).
+    function _requireInitialMargin(Position memory p, uint256 value, uint256 imBps) private pure {
+        int256 equity = p.margin + _unrealisedPnl(p, value);
+        uint256 required = BpsMath.mulBpsUp(value, imBps);
+        if (equity < required.toInt256()) revert CH_BelowInitialMargin(equity, required);
+    }
+
+    /// @dev A position's value at the margin price (SPEC §3): |size|·price, floor for a long and ceil
+    /// for a short (against the trader).
+    function _marginValue(Position memory p, uint256 price) private pure returns (uint256) {
+        return Math.mulDiv(_abs(p.size), price, WAD, p.size > 0 ? Math.Rounding.Floor : Math.Rounding.Ceil);
     }
 
     /// @inheritdoc IClearingHouse
@@ -228,14 +245,22 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         uint256 mmBps;
         (, mmBps, liqBps) = m.marginParams();
         uint256 s = _abs(p.size);
-        (uint256 closeValue,) = m.previewClose(p.size, s);
-        int256 equity = p.margin + _unrealisedPnl(p, closeValue);
-        // Liquidatable when equity / closeValue < mmBps / 1e4 (exact comparison).
-        if (equity * int256(BPS) >= (mmBps * closeValue).toInt256()) {
-            revert CH_NotLiquidatable(equity, BpsMath.mulBpsUp(closeValue, mmBps));
+        // Eligibility on the margin price (the oracle, or its last valid answer), never the curve.
+        (uint256 price,) = m.marginPrice();
+        uint256 value = _marginValue(p, price);
+        int256 equity = p.margin + _unrealisedPnl(p, value);
+        // Liquidatable when equity / value < mmBps / 1e4 (exact comparison).
+        if (equity * int256(BPS) >= (mmBps * value).toInt256()) {
+            revert CH_NotLiquidatable(equity, BpsMath.mulBpsUp(value, mmBps));
         }
         b = (baseSize == 0 || baseSize >= s) ? s : baseSize;
         if (b < s && _remainingAfterPartial(m, p, b, liqBps) <= 0) b = s;
+        // Execution band (SPEC §3): a liquidation may not push the mark more than
+        // maxLiquidationSlippageBps beyond the margin price; a larger close is cut to what fits (the
+        // rest stays liquidatable, even at a negative margin, and is closed in later blocks).
+        uint256 bMax = m.maxLiquidationBase(p.size > 0, price);
+        if (bMax == 0) revert CH_LiquidationBeyondBand(m.markPrice(), price);
+        if (b > bMax) b = bMax;
     }
 
     /// @dev Closes b via the curve (exempt from the fluctuation limit), pays the liquidation fee and
@@ -252,7 +277,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             _trade(market, p.size, closeWithLong, b, IVammMarket.TradeKind.LiquidateBase);
         Delta memory d = _apply(p, r, closeWithLong);
         _payLiquidationFee(market, trader, p, b, r.closedQuote, liqBps);
-        _finish(market, trader, p);
+        _finish(market, trader, p, !closeWithLong);
         emit PositionChanged(trader, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
     }
 
@@ -348,22 +373,27 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @dev Ends the current epoch: its indices go to the history (one new slot per period), then the
     /// epoch advances and the period's rates are added.
     function recordFunding(int256 fLong, int256 fShort) external {
-        MarketEntry memory e = _marketEntries[msg.sender];
-        if (e.epoch == 0) revert CH_UnknownMarket(msg.sender);
+        if (_marketEntries[msg.sender].epoch == 0) revert CH_UnknownMarket(msg.sender);
+        _advanceFunding(msg.sender, fLong, fShort);
+    }
+
+    /// @dev Ends the market's current funding epoch (checkpoint) and adds the rates to the indices.
+    function _advanceFunding(address market, int256 fLong, int256 fShort) private {
+        MarketEntry memory e = _marketEntries[market];
         // An all-zero checkpoint is the mapping's default: no write.
         if (e.cumFundingLong != 0 || e.cumFundingShort != 0) {
-            _fundingHistory[msg.sender][e.epoch] =
+            _fundingHistory[market][e.epoch] =
                 FundingCheckpoint({cumFundingLong: e.cumFundingLong, cumFundingShort: e.cumFundingShort});
         }
         int256 cumLong = int256(e.cumFundingLong) + fLong;
         int256 cumShort = int256(e.cumFundingShort) + fShort;
         uint256 epoch = uint256(e.epoch) + 1;
-        _marketEntries[msg.sender] = MarketEntry({
+        _marketEntries[market] = MarketEntry({
             epoch: epoch.toUint32(),
             cumFundingLong: cumLong.toInt112(),
             cumFundingShort: cumShort.toInt112()
         });
-        emit FundingIndicesUpdated(msg.sender, cumLong, cumShort, epoch);
+        emit FundingIndicesUpdated(market, cumLong, cumShort, epoch);
     }
 
     // =================================================================== views
@@ -389,20 +419,32 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     function marginRatio(address market, address trader) public view returns (int256) {
         Position memory p = _load(market, trader);
         if (p.size == 0) return type(int256).max;
-        (uint256 closeValue,) = IVammMarket(market).previewClose(p.size, _abs(p.size));
-        int256 equity = p.margin + _unrealisedPnl(p, closeValue) - pendingFunding(market, trader);
-        if (closeValue == 0) return equity >= 0 ? type(int256).max : type(int256).min;
-        return (equity * int256(WAD)) / closeValue.toInt256();
+        (uint256 price,) = IVammMarket(market).marginPrice();
+        uint256 value = _marginValue(p, price);
+        int256 equity = p.margin + _unrealisedPnl(p, value) - pendingFunding(market, trader);
+        if (value == 0) return equity >= 0 ? type(int256).max : type(int256).min;
+        return (equity * int256(WAD)) / value.toInt256();
     }
 
     /// @inheritdoc IClearingHouse
     function isLiquidatable(address market, address trader) external view returns (bool) {
         Position memory p = _load(market, trader);
         if (p.size == 0) return false;
-        (uint256 closeValue,) = IVammMarket(market).previewClose(p.size, _abs(p.size));
+        (uint256 price,) = IVammMarket(market).marginPrice();
+        uint256 value = _marginValue(p, price);
         (, uint256 mmBps,) = IVammMarket(market).marginParams();
-        int256 equity = p.margin + _unrealisedPnl(p, closeValue) - pendingFunding(market, trader);
-        return equity * int256(BPS) < (mmBps * closeValue).toInt256();
+        int256 equity = p.margin + _unrealisedPnl(p, value) - pendingFunding(market, trader);
+        return equity * int256(BPS) < (mmBps * value).toInt256();
+    }
+
+    /// @inheritdoc IClearingHouse
+    function uncoveredBadDebtOf(address market) external view returns (uint256) {
+        return _uncoveredOf[market];
+    }
+
+    /// @inheritdoc IClearingHouse
+    function unsocializedBadDebt(address market) external view returns (uint256) {
+        return _unsocialized[market];
     }
 
     /// @inheritdoc IClearingHouse
@@ -541,7 +583,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
 
     /// @dev Writes the position, or on a full close releases its margin (or records bad debt).
     /// The funding epoch was moved by _settleFunding, which every caller runs first.
-    function _finish(address market, address trader, Position memory p) private {
+    function _finish(address market, address trader, Position memory p, bool wasLong) private {
         if (p.size != 0) {
             _store(market, trader, p);
             return;
@@ -550,15 +592,40 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (p.margin > 0) {
             _free[trader] += uint256(p.margin);
         } else if (p.margin < 0) {
-            _coverBadDebt(market, trader, uint256(-p.margin));
+            _coverBadDebt(market, trader, uint256(-p.margin), wasLong);
         }
     }
 
-    function _coverBadDebt(address market, address trader, uint256 amount) private {
+    /// @dev Reserved share, then budget; what remains is this market's uncovered bad debt: the market
+    /// goes reduce-only and the amount is socialised onto its profitable side (SPEC §3), never paid
+    /// from collateral backing another market.
+    function _coverBadDebt(address market, address trader, uint256 amount, bool wasLong) private {
         (uint256 fromReserve, uint256 fromBudget) = IVammMarket(market).absorbBadDebt(amount);
         uint256 uncovered = amount - fromReserve - fromBudget;
-        if (uncovered != 0) uncoveredBadDebt += uncovered;
         emit BadDebtRecorded(trader, amount, fromReserve, fromBudget, uncovered);
+        if (uncovered == 0) return;
+        uncoveredBadDebt += uncovered;
+        _uncoveredOf[market] += uncovered;
+        IVammMarket(market).enterReduceOnly();
+        _socializeBadDebt(market, uncovered, wasLong);
+    }
+
+    /// @dev Charges `amount` to the side opposite the bankrupt position (it holds the gain) through a
+    /// funding epoch: `ceil(amount·WAD/OI_side)` per base, paid at each position's next settlement.
+    /// With no open interest on that side the amount stays in {unsocializedBadDebt}.
+    function _socializeBadDebt(address market, uint256 amount, bool bankruptWasLong) private {
+        (uint256 longOI, uint256 shortOI) = IVammMarket(market).openInterest();
+        uint256 oi = bankruptWasLong ? shortOI : longOI;
+        if (oi == 0) {
+            _unsocialized[market] += amount;
+            emit BadDebtSocialized(market, 0, amount, 0, 0);
+            return;
+        }
+        int256 perBase = Math.mulDiv(amount, WAD, oi, Math.Rounding.Ceil).toInt256();
+        // fLong is paid by longs; fShort is received by shorts (so a negative one is paid).
+        (int256 fLong, int256 fShort) = bankruptWasLong ? (int256(0), -perBase) : (perBase, int256(0));
+        _advanceFunding(market, fLong, fShort);
+        emit BadDebtSocialized(market, amount, 0, fLong, fShort);
     }
 
     function _debitFree(address account, uint256 amount) private {

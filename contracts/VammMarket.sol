@@ -14,7 +14,17 @@ import {CostMathWad} from "./libraries/CostMathWad.sol";
 import {TwapWad} from "./libraries/TwapWad.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {
-    MarketLayout, MarketStorage, Reserves, Book, Pool, Curve, Ledger, HookWindow, WindowStart, FundingParams
+    MarketLayout,
+    MarketStorage,
+    Reserves,
+    Book,
+    Pool,
+    Curve,
+    Ledger,
+    HookWindow,
+    WindowStart,
+    FundingParams,
+    HookLimits
 } from "./libraries/MarketStorage.sol";
 import {VammMarketLib} from "./libraries/VammMarketLib.sol";
 
@@ -40,6 +50,8 @@ contract VammMarket is IVammMarket, DammRoles {
     uint256 private constant SLOT_POOL = MarketStorage.SLOT_POOL;
     uint256 private constant SLOT_CURVE = MarketStorage.SLOT_CURVE;
     uint256 private constant SLOT_LEDGER = MarketStorage.SLOT_LEDGER;
+    uint256 private constant SLOT_PARAMS = MarketStorage.SLOT_PARAMS;
+    uint8 private constant FLAG_VOLATILE = MarketStorage.FLAG_VOLATILE;
     uint256 private constant MASK32 = type(uint32).max;
     uint256 private constant MASK96 = type(uint96).max;
     uint256 private constant MASK192 = type(uint192).max;
@@ -52,29 +64,6 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 peg;
         uint256 longOI;
         uint256 shortOI;
-    }
-
-    /// @dev Everything a hook reads (raw storage words and the values decoded from them), and the
-    /// window it would commit.
-    struct HookCtx {
-        uint256 reserves;
-        uint256 pool;
-        uint256 curve;
-        uint256 hookWindow;
-        uint256 windowStart;
-        uint256 x;
-        uint256 y;
-        uint256 peg;
-        uint256 sqrtK;
-        uint256 twapWindow;
-        uint256 oraclePrice;
-        uint256 newOracleTwap;
-        uint256 mark;
-        int256 d;
-        uint256 prevSpent;
-        uint256 curSpent;
-        uint256 budgetAtWindowStart;
-        bool rolled;
     }
 
     /// @inheritdoc IVammMarket
@@ -110,7 +99,11 @@ contract VammMarket is IVammMarket, DammRoles {
             maxOracleAgeMargin: 3600,
             mmBps: 625,
             liquidationFeeBps: 250,
-            lastFundingTime: uint32(block.timestamp)
+            lastFundingTime: uint32(block.timestamp),
+            maxDailyKDecreaseBps: 500,
+            hookWindowSeconds: 3600,
+            oracleBreakerBps: 500,
+            maxLiquidationSlippageBps: 500
         });
         uint256 oraclePrice = OracleLib.readWad(feed, scale, 3600);
         // uint32 timestamps hold until 2106.
@@ -125,6 +118,7 @@ contract VammMarket is IVammMarket, DammRoles {
         (uint32 hookParamsA, uint64 hookParamsB) = MarketStorage.defaultHookParams();
         _s.hookWindow = HookWindow(oraclePrice.toUint96(), 0, nowTs, hookParamsA);
         _s.windowStart = WindowStart(0, 0, hookParamsB);
+        _s.limits.lastOraclePrice = oraclePrice.toUint96();
         _grantRole(DEFAULT_ADMIN_ROLE, cfg.admin);
     }
 
@@ -199,10 +193,15 @@ contract VammMarket is IVammMarket, DammRoles {
         }
 
         if (r.openedBase != 0) {
-            if (uint8(book >> 224) & FLAG_REDUCE_ONLY != 0) revert Vamm_ReduceOnly();
+            uint8 flags = uint8(book >> 224);
+            if (flags & FLAG_REDUCE_ONLY != 0) revert Vamm_ReduceOnly();
+            if (flags & FLAG_VOLATILE != 0) _revertVolatile();
             uint256 oi = a.longOI + a.shortOI;
             uint256 maxOi = uint256(uint64(ledger >> 192)) * OI_UNIT;
             if (oi > maxOi) revert Vamm_OpenInterestCapExceeded(oi, maxOi);
+            // Opens need a valid oracle (SPEC §6): positive, complete, not older than maxOracleAgeMargin
+            // (FundingParams bits 64–95). Reduces, closes and liquidations do not read it.
+            OracleLib.readWad(oracle, _oracleScale, uint32(_sload(base + SLOT_PARAMS) >> 64));
         }
         if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, blockStartMark, uint16(book >> 208), r.openedBase);
 
@@ -214,6 +213,11 @@ contract VammMarket is IVammMarket, DammRoles {
         _sstore(base + SLOT_POOL, pool);
         _sstore(base + SLOT_LEDGER, (ledger & ~(MASK96 << 96)) | (blockStartMark << 96));
         r.imBps = uint16(pool >> 240);
+    }
+
+    /// @dev Off the happy path: reads what the breaker compared, for the error's arguments.
+    function _revertVolatile() private view {
+        revert Vamm_VolatilityBreaker(_s.limits.lastOraclePrice, _s.hookWindow.oracleTwap, _s.params.oracleBreakerBps);
     }
 
     function _sload(uint256 slot) private view returns (uint256 w) {
@@ -364,6 +368,14 @@ contract VammMarket is IVammMarket, DammRoles {
     }
 
     /// @inheritdoc IVammMarket
+    function enterReduceOnly() external onlyClearingHouse {
+        uint8 flags = _s.book.flags;
+        if (flags & FLAG_REDUCE_ONLY != 0) return;
+        _s.book.flags = flags | FLAG_REDUCE_ONLY;
+        emit ReduceOnlySet(false, true);
+    }
+
+    /// @inheritdoc IVammMarket
     function setGlobalPause(bool paused) external onlyClearingHouse {
         uint8 flags = _s.book.flags;
         _s.book.flags = paused ? flags | FLAG_GLOBAL_PAUSED : flags & ~FLAG_GLOBAL_PAUSED;
@@ -372,304 +384,41 @@ contract VammMarket is IVammMarket, DammRoles {
 
     // =================================================================== keeper hooks
     //
-    // The hook path reads and writes whole storage words (one SLOAD / SSTORE per slot, no struct
-    // copies): the bit offsets below are Solidity's packing of the MarketStorage structs (members
-    // fill a slot from the low-order bits in declaration order), relative to `_s.slot`: reserves (0)
-    // base 0, quote 112; book (1) longOI 0, shortOI 96, flags 224, twapWindow 232; pool (2) budget 0,
-    // markTwap 96, markTwapTs 192; curve (3) peg 0, sqrtK 96, lastHookBlock 192, lastHookTimestamp 224;
-    // hookWindow (5) oracleTwap 0, curSpent 96, oracleTwapTs 192, hook parameters A 224;
-    // windowStart (6) prevSpent 0, budgetAtWindowStart 96, hook parameters B 192. A hook touches these
-    // six slots only (and the role); the window index is `lastHookTimestamp / 1 days`.
-
-    uint256 private constant SLOT_HOOK_WINDOW = MarketStorage.SLOT_HOOK_WINDOW;
-    uint256 private constant SLOT_WINDOW_START = MarketStorage.SLOT_WINDOW_START;
-    uint256 private constant M32 = type(uint32).max;
-    uint256 private constant M96 = type(uint96).max;
-    uint256 private constant M112 = type(uint112).max;
+    // Readable path (SPEC §6): the slots a hook needs are read as the typed MarketStorage structs,
+    // checked by the pure HookGuards library (one function per keeper/sim/guards.ts check) and written
+    // back whole. A hook reads reserves, book, pool, curve, hookWindow, windowStart, params and limits.
 
     /// @inheritdoc IVammMarket
     function repeg(uint256 newPeg) external returns (int256 cost) {
         _checkKeeper();
-        HookCtx memory h = _hookCtxAllocator()();
-        _hookPrelude(h);
-        uint256 newMark;
-        (cost, newMark) = _repegCost(h, newPeg);
-        _checkSpend(h, cost);
-        // newPeg ≤ uint96 (checked in _repegCost); sqrtK keeps its bits.
-        _commitHook(h, cost, newPeg | (h.sqrtK << 96));
-        emit PegUpdated(h.peg, newPeg, cost, newMark);
+        return VammMarketLib.repeg(_s, oracle, _oracleScale, newPeg);
+    }
+
+    /// @inheritdoc IVammMarket
+    function repegToward(uint256 targetPeg, uint256 minPeg) external returns (int256 cost, uint256 newPeg) {
+        _checkKeeper();
+        return VammMarketLib.repegToward(_s, oracle, _oracleScale, targetPeg, minPeg);
     }
 
     /// @inheritdoc IVammMarket
     function updateK(uint256 newSqrtK) external returns (int256 cost) {
         _checkKeeper();
-        HookCtx memory h = _hookCtxAllocator()();
-        _hookPrelude(h);
-        (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
-        cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
-        _checkSpend(h, cost);
-        _hookStore(SLOT_RESERVES, x1.toUint112() | (uint256(y1.toUint112()) << 112) | (h.reserves & ~(M112 | (M112 << 112))));
-        // newSqrtK ≤ uint96 (checked in _checkKShape).
-        _commitHook(h, cost, h.peg | (newSqrtK << 96));
-        uint256 newMark;
-        unchecked {
-            newMark = (y1 * h.peg) / x1; // y1 < 2^112 (stored above), peg < 2^96; x1 > 0 (ceil of a positive)
-        }
-        emit KUpdated(h.sqrtK, newSqrtK, cost, newMark);
+        return VammMarketLib.updateK(_s, oracle, _oracleScale, newSqrtK);
     }
 
     /// @inheritdoc IVammMarket
     function previewRepeg(uint256 newPeg) external view returns (int256 cost, uint256 newMark) {
-        HookCtx memory h = _hookCtxAllocator()();
-        _hookPrelude(h);
-        (cost, newMark) = _repegCost(h, newPeg);
-        _checkSpend(h, cost);
+        return VammMarketLib.previewRepeg(_s, oracle, _oracleScale, newPeg);
     }
 
     /// @inheritdoc IVammMarket
     function previewUpdateK(uint256 newSqrtK) external view returns (int256 cost, uint256 newMark) {
-        HookCtx memory h = _hookCtxAllocator()();
-        _hookPrelude(h);
-        (uint256 x1, uint256 y1) = _checkKShape(h, newSqrtK);
-        cost = CostMathWad.kCost(h.x, h.y, h.sqrtK, x1, y1, newSqrtK, h.d, h.peg);
-        _checkSpend(h, cost);
-        newMark = (y1 * h.peg) / x1;
+        return VammMarketLib.previewUpdateK(_s, oracle, _oracleScale, newSqrtK);
     }
 
-    /// @dev `onlyRole(KEEPER_ROLE)` without the modifier's two internal hops: the same role read and
-    /// the same AccessControlUnauthorizedAccount(account, role) error.
+    /// @dev `onlyRole(KEEPER_ROLE)` as a function: the same AccessControlUnauthorizedAccount(account, role).
     function _checkKeeper() private view {
         if (!hasRole(KEEPER_ROLE, msg.sender)) revert AccessControlUnauthorizedAccount(msg.sender, KEEPER_ROLE);
-    }
-
-    /// @dev A HookCtx allocator that skips Solidity's zero-initialisation of the 18 words (gas): a
-    /// raw word allocator, called through its function pointer retyped to return a HookCtx. Sound
-    /// because every field is written before it is read: _hookPrelude writes all but the window
-    /// fields, and _checkSpend (always before _commitHook) writes prevSpent, budgetAtWindowStart,
-    /// curSpent and rolled on every path that does not revert.
-    function _hookCtxAllocator() private pure returns (function() pure returns (HookCtx memory) alloc) {
-        function() pure returns (uint256) raw = _allocHookCtxWords;
-        assembly ("memory-safe") {
-            alloc := raw
-        }
-    }
-
-    /// @dev Reserves the 18 words of a HookCtx past the free memory pointer, unzeroed.
-    function _allocHookCtxWords() private pure returns (uint256 ptr) {
-        assembly ("memory-safe") {
-            ptr := mload(0x40)
-            mstore(0x40, add(ptr, 0x240))
-        }
-    }
-
-    /// @dev Loads what a hook reads into `h`; checks pause, oracle validity / freshness and the
-    /// divergence of the answer from the oracle TWAP as it stood before this read.
-    function _hookPrelude(HookCtx memory h) private view {
-        uint256 book = _hookLoad(SLOT_BOOK);
-        _requireActive(uint8(book >> 224));
-        uint256 hw = _hookLoad(SLOT_HOOK_WINDOW);
-        h.hookWindow = hw;
-        uint256 price = OracleLib.readWad(
-            oracle,
-            _oracleScale,
-            ((hw >> MarketStorage.SHIFT_MAX_ORACLE_AGE_HOOKS) & ((1 << MarketStorage.BITS_MAX_ORACLE_AGE_HOOKS) - 1))
-        );
-        h.oraclePrice = price;
-        uint256 twap = hw & M96;
-        uint256 maxDiv = ((hw >> MarketStorage.SHIFT_DIVERGENCE) & ((1 << MarketStorage.BITS_DIVERGENCE) - 1));
-        uint256 diff;
-        unchecked {
-            // Each subtraction is guarded by its comparison.
-            diff = price > twap ? price - twap : twap - price;
-        }
-        bool diverged;
-        unchecked {
-            // maxDiv ≤ 5000 < BPS, so diff ≥ twap always diverges; otherwise diff < twap < 2^96 and
-            // maxDiv < 2^13: neither product can overflow. Same comparison as diff·1e4 > maxDiv·twap.
-            diverged = diff >= twap || diff * BPS > maxDiv * twap;
-        }
-        if (diverged) revert Vamm_OracleTwapDivergence((diff * BPS) / twap, maxDiv);
-        uint256 twapWindow = book >> 232;
-        h.twapWindow = twapWindow;
-        // Not diverged: price < 2·twap < 2^97; twapWindow < 2^24 (TwapWad.updateBounded's bounds).
-        h.newOracleTwap = TwapWad.updateBounded(twap, uint32(hw >> 192), price, block.timestamp, twapWindow);
-        uint256 res = _hookLoad(SLOT_RESERVES);
-        h.reserves = res;
-        uint256 x = res & M112;
-        uint256 y = (res >> 112) & M112;
-        h.x = x;
-        h.y = y;
-        uint256 c = _hookLoad(SLOT_CURVE);
-        h.curve = c;
-        uint256 peg = c & M96;
-        h.peg = peg;
-        h.sqrtK = (c >> 96) & M96;
-        h.pool = _hookLoad(SLOT_POOL);
-        h.windowStart = _hookLoad(SLOT_WINDOW_START);
-        unchecked {
-            // y < 2^112, peg < 2^96: no overflow; x > 0 (reserves never reach zero): floor(y·P/x)
-            // exactly as markPrice.
-            h.mark = (y * peg) / x;
-            // OIs < 2^96: the difference fits.
-            h.d = int256(book & M96) - int256((book >> 96) & M96);
-        }
-    }
-
-    /// @dev Direction, size and cost of a repeg (SPEC §6 order: toward oracle, not past, size).
-    function _repegCost(HookCtx memory h, uint256 newPeg) private pure returns (int256 cost, uint256 newMark) {
-        newPeg.toUint96();
-        unchecked {
-            newMark = (h.y * newPeg) / h.x; // y < 2^112, newPeg < 2^96 (checked), x > 0
-        }
-        {
-            uint256 mark = h.mark;
-            uint256 o = h.oraclePrice;
-            bool up = o > mark && newMark > mark;
-            bool down = o < mark && newMark < mark;
-            if (!up && !down) revert Vamm_NotTowardOracle(mark, newMark, o);
-            if ((up && newMark > o) || (down && newMark < o)) revert Vamm_PastOracle(newMark, o);
-        }
-        uint256 peg = h.peg;
-        {
-            uint256 dp;
-            unchecked {
-                // Guarded subtractions; dp, peg < 2^96 and bps < 2^11: the products fit.
-                dp = newPeg > peg ? newPeg - peg : peg - newPeg;
-                uint256 maxPeg = ((h.windowStart >> MarketStorage.SHIFT_MAX_PEG) & ((1 << MarketStorage.BITS_MAX_PEG) - 1));
-                if (dp * BPS > maxPeg * peg) {
-                    revert Vamm_PegChangeTooLarge(Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil), maxPeg);
-                }
-            }
-        }
-        cost = CostMathWad.repegCost(h.x, h.y, h.sqrtK, h.d, peg, newPeg);
-    }
-
-    /// @dev k bounds and the net-position floor; returns the scaled reserves.
-    function _checkKShape(HookCtx memory h, uint256 newSqrtK) private pure returns (uint256 x1, uint256 y1) {
-        newSqrtK.toUint96();
-        uint256 sqrtK = h.sqrtK;
-        uint256 ws = h.windowStart;
-        unchecked {
-            // sqrtK, newSqrtK < 2^96 and the bps fields ≤ 1000: every product fits; BPS − dec ≥ 9000.
-            if (
-                newSqrtK * BPS < sqrtK * (BPS - ((ws >> MarketStorage.SHIFT_K_DEC) & ((1 << MarketStorage.BITS_K_DEC) - 1)))
-                    || newSqrtK * BPS
-                        > sqrtK * (BPS + ((ws >> MarketStorage.SHIFT_K_INC) & ((1 << MarketStorage.BITS_K_INC) - 1)))
-            ) revert Vamm_KChangeOutOfBounds(sqrtK, newSqrtK);
-        }
-        uint256 absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
-        if (newSqrtK < absD) revert Vamm_SqrtKBelowNetPosition(newSqrtK, absD);
-        (x1, y1) = CostMathWad.scaledReserves(h.x, h.y, sqrtK, newSqrtK);
-    }
-
-    /// @dev Cost ≤ budget, cooldown, rolling daily cap (SPEC §6); records the rolled window in `h`.
-    function _checkSpend(HookCtx memory h, int256 cost) private view {
-        uint256 budget = h.pool & M96;
-        if (cost > 0 && uint256(cost) > budget) revert Vamm_CostExceedsBudget(cost, budget);
-        uint256 ws = h.windowStart;
-        uint256 c = h.curve;
-        uint256 last = uint32(c >> 192);
-        if (last != 0) {
-            uint256 cooldown = ((ws >> MarketStorage.SHIFT_COOLDOWN) & ((1 << MarketStorage.BITS_COOLDOWN) - 1));
-            unchecked {
-                // last < 2^32, cooldown < 2^13: no overflow.
-                if (block.number < last + cooldown) revert Vamm_HookCooldown(last, block.number);
-            }
-        }
-        uint256 idx;
-        uint256 hwIndex;
-        unchecked {
-            // Division by the nonzero constant DAY: neither can overflow nor divide by zero.
-            idx = block.timestamp / DAY;
-            // The window of the last hook (0 before the first one, the simulator's −1).
-            hwIndex = (c >> 224) / DAY;
-        }
-        uint256 oldCur = (h.hookWindow >> 96) & M96;
-        uint256 curSpent;
-        uint256 prevSpent;
-        uint256 windowBudget;
-        if (idx == hwIndex) {
-            h.rolled = false; // written on both paths: the context is not zero-initialised
-            curSpent = oldCur;
-            prevSpent = ws & M96;
-            windowBudget = (ws >> 96) & M96;
-        } else {
-            h.rolled = true;
-            unchecked {
-                prevSpent = idx == hwIndex + 1 ? oldCur : 0; // hwIndex < 2^32 / 86400: no overflow
-            }
-            windowBudget = budget;
-        }
-        h.prevSpent = prevSpent;
-        h.budgetAtWindowStart = windowBudget;
-        if (cost > 0) {
-            uint256 spend = uint256(cost);
-            uint256 cap;
-            uint256 spent;
-            unchecked {
-                // budgetAtWindowStart < 2^96, bps < 2^14: floor(b·bps/1e4) exactly; spends < 2^96.
-                cap = (windowBudget * ((ws >> MarketStorage.SHIFT_DAILY_CAP) & ((1 << MarketStorage.BITS_DAILY_CAP) - 1))) / BPS;
-                spent = prevSpent + curSpent;
-            }
-            unchecked {
-                // spent = prevSpent + curSpent < 2^97 (two uint96 fields) and spend ≤ budget < 2^96
-                // (checked above): the sum is < 2^98, no overflow.
-                if (spent + spend > cap) revert Vamm_DailyCostCapExceeded(spent, spend, cap);
-                curSpent += spend; // ≤ cap < 2^96 (checked just above)
-            }
-        }
-        h.curSpent = curSpent;
-    }
-
-    /// @dev Writes a successful hook: mark TWAP (with the mark that held), budget, oracle TWAP,
-    /// window, cooldown stamp and the new peg / sqrtK (`curveLow`: bits 0–191 of the curve slot).
-    function _commitHook(HookCtx memory h, int256 cost, uint256 curveLow) private {
-        uint256 now_ = block.timestamp & M32;
-        uint256 pool = h.pool;
-        uint256 markTwap = (pool >> 96) & M96;
-        uint256 markTwapTs = uint32(pool >> 192);
-        if (now_ != markTwapTs) {
-            // markTwap < 2^96 and now_ < 2^32: updateBounded holds for a mark < 2^190; a larger mark
-            // (y·P/x < 2^208) takes the checked path, so behaviour is unchanged for any state.
-            markTwap = h.mark < (1 << 190)
-                ? TwapWad.updateBounded(markTwap, markTwapTs, h.mark, now_, h.twapWindow).toUint96()
-                : TwapWad.update(markTwap, markTwapTs, h.mark, now_, h.twapWindow).toUint96();
-        }
-        int256 budgetAfter;
-        unchecked {
-            // budget < 2^96 and |cost| < 2^210 (CostMathWad bounds): the difference fits int256.
-            budgetAfter = int256(pool & M96) - cost;
-        }
-        // cost ≤ budget when positive (checked), so ≥ 0; a revenue is range-checked by the cast.
-        uint256 budget = SafeCast.toUint256(budgetAfter).toUint96();
-        // uint32 timestamps hold until 2106; block numbers wrap after 4e9 blocks (cooldown only).
-        _hookStore(SLOT_POOL, (pool & ~(M96 | (M96 << 96) | (M32 << 192))) | budget | (markTwap << 96) | (now_ << 192));
-        // curSpent ≤ the cap < 2^96 (checked in _checkSpend); the hook parameters keep their bits.
-        _hookStore(
-            SLOT_HOOK_WINDOW,
-            h.newOracleTwap.toUint96() | (h.curSpent << 96) | (now_ << 192) | (h.hookWindow & (M32 << 224))
-        );
-        if (h.rolled) {
-            // prevSpent ≤ the old curSpent and budgetAtWindowStart = budget: both < 2^96.
-            _hookStore(
-                SLOT_WINDOW_START,
-                h.prevSpent | (h.budgetAtWindowStart << 96) | (h.windowStart & ~(M96 | (M96 << 96)))
-            );
-        }
-        _hookStore(SLOT_CURVE, curveLow | ((block.number & M32) << 192) | (now_ << 224));
-    }
-
-    /// @dev The word at `offset` slots into the market layout.
-    function _hookLoad(uint256 offset) private view returns (uint256 word) {
-        assembly ("memory-safe") {
-            word := sload(add(_s.slot, offset))
-        }
-    }
-
-    function _hookStore(uint256 offset, uint256 word) private {
-        assembly ("memory-safe") {
-            sstore(add(_s.slot, offset), word)
-        }
     }
 
     // =================================================================== funding & oracle
@@ -682,7 +431,7 @@ contract VammMarket is IVammMarket, DammRoles {
     /// @inheritdoc IVammMarket
     function observeOracle() external returns (uint256 price, uint256 oracleTwap) {
         price = OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
-        oracleTwap = MarketStorage.foldOracle(_s, price, _s.book.twapWindow);
+        oracleTwap = MarketStorage.observeOracle(_s, price);
     }
 
     // =================================================================== admin
@@ -742,6 +491,39 @@ contract VammMarket is IVammMarket, DammRoles {
             ? CurveMathWad.closeLong(res.base, res.quote, c.sqrtK, c.peg, base)
             : CurveMathWad.closeShort(res.base, res.quote, c.sqrtK, c.peg, base);
         fee = BpsMath.mulBpsUp(quote, _s.book.feeBps);
+    }
+
+    /// @inheritdoc IVammMarket
+    function marginPrice() external view returns (uint256 price, bool oracleValid) {
+        (price, oracleValid) = OracleLib.tryReadWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        if (!oracleValid) price = _s.limits.lastOraclePrice;
+    }
+
+    /// @inheritdoc IVammMarket
+    function validMarginPrice() external view returns (uint256) {
+        return OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+    }
+
+    /// @inheritdoc IVammMarket
+    /// @dev The mark is `y·P/x` with `y ≈ sqrtK²/x`, so the base reserve at which the mark reaches a
+    /// bound `m` is `x_m = sqrtK·sqrt(P/m)`: closing a long adds base (mark falls) up to `x_m − x` for
+    /// `m = price·(1 − bps)`; closing a short removes base (mark rises) up to `x − x_m` for
+    /// `m = price·(1 + bps)`. Floors throughout (the bound is a soft one: ≤ 1 wei of base either way).
+    function maxLiquidationBase(bool closeLong, uint256 price) external view returns (uint256) {
+        uint256 bps = _s.params.maxLiquidationSlippageBps;
+        uint256 bound = closeLong ? (price * (BPS - bps)) / BPS : (price * (BPS + bps)) / BPS;
+        if (bound == 0) return type(uint256).max;
+        Curve memory c = _s.curve;
+        uint256 x = _s.reserves.base;
+        uint256 xm = Math.mulDiv(c.sqrtK, Math.sqrt(Math.mulDiv(c.peg, WAD * WAD, bound)), WAD);
+        if (closeLong) return xm > x ? xm - x : 0;
+        return x > xm ? x - xm : 0;
+    }
+
+    /// @inheritdoc IVammMarket
+    function openInterest() external view returns (uint256 longOI, uint256 shortOI) {
+        Book memory book = _s.book;
+        return (book.longOI, book.shortOI);
     }
 
     /// @inheritdoc IVammMarket

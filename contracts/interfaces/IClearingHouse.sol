@@ -54,6 +54,10 @@ interface IClearingHouse is IClearingHouseErrors {
     /// @notice Negative margin left by a closed position, covered by the reserved share, then the
     /// budget; `uncovered` is recorded in {uncoveredBadDebt}.
     event BadDebtRecorded(address indexed trader, uint256 amount, uint256 fromReserve, uint256 fromBudget, uint256 uncovered);
+    /// @notice A market's uncovered bad debt was charged to its profitable side through a funding
+    /// epoch (`fLong` paid per base by longs, `fShort` received per base by shorts, so < 0 is paid);
+    /// `unsocialized` could not be charged (no open interest on that side) and is recorded.
+    event BadDebtSocialized(address indexed market, uint256 socialized, uint256 unsocialized, int256 fLong, int256 fShort);
     event MarketAdded(address indexed market);
     event BudgetFunded(address indexed market, address indexed from, uint256 amount6);
     event ReserveWithdrawn(address indexed market, address indexed to, uint256 amount6);
@@ -126,5 +130,10 @@ interface IClearingHouse is IClearingHouseErrors {
         returns (int256 cumFundingLong, int256 cumFundingShort);
     function isMarket(address market) external view returns (bool);
     function markets() external view returns (address[] memory);
+    /// @notice Bad debt not covered by reserved shares and budgets, all markets (WAD).
     function uncoveredBadDebt() external view returns (uint256);
+    /// @notice One market's uncovered bad debt so far (socialised or not, WAD).
+    function uncoveredBadDebtOf(address market) external view returns (uint256);
+    /// @notice The part of a market's uncovered bad debt that found no open interest to charge (WAD).
+    function unsocializedBadDebt(address market) external view returns (uint256);
 }

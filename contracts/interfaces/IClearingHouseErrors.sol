@@ -85,4 +85,11 @@ interface IClearingHouseErrors {
     /// @param epoch The epoch asked for.
     /// @param currentEpoch The market's current funding epoch (0 = not a market).
     error CH_UnknownFundingEpoch(address market, uint256 epoch, uint256 currentEpoch);
+
+    /// @notice A liquidation cannot close any base without pushing the mark beyond the execution band
+    /// (`maxLiquidationSlippageBps` from the margin price): the mark is already there. Retry once the
+    /// arbitrage has pulled it back.
+    /// @param mark The current mark (WAD).
+    /// @param marginPrice The margin price the band is centred on (WAD).
+    error CH_LiquidationBeyondBand(uint256 mark, uint256 marginPrice);
 }

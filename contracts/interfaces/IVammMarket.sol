@@ -72,6 +72,10 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
         uint256 dailyCostCapBps;
         uint256 fluctuationLimitBps;
         uint256 maxOpenInterest;
+        uint256 maxDailyKDecreaseBps;
+        uint256 hookWindowSeconds;
+        uint256 oracleBreakerBps;
+        uint256 maxLiquidationSlippageBps;
     }
 
     /// @notice Everything a keeper or the simulator needs, read in one call.
@@ -105,6 +109,14 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
         bool globalPaused;
         bool reduceOnly;
         MarketParams params;
+        /// @dev Last valid oracle answer observed (the TWAP's next fold, the margin price's fallback).
+        uint256 lastOraclePrice;
+        uint256 moveWindowIndex;
+        uint256 prevMoveBps;
+        uint256 curMoveBps;
+        uint256 prevKDecreaseBps;
+        uint256 curKDecreaseBps;
+        bool volatilityBreaker;
     }
 
     /// @notice Deployment configuration.
@@ -159,6 +171,9 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
     /// @notice The ClearingHouse mirrored its global pause into this market.
     event GlobalPauseSet(bool paused);
 
+    /// @notice The volatility breaker was set (opens refused) or cleared by an oracle observation.
+    event VolatilityBreakerSet(bool active, uint256 oraclePrice, uint256 oracleTwap);
+
     // ---------------------------------------------------------------- ClearingHouse only
 
     /// @notice Executes a curve trade for the ClearingHouse (SPEC §2–§3, §6): fees, OI, TWAP,
@@ -183,6 +198,8 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
     /// @return fromBudget Taken from the budget (WAD).
     function absorbBadDebt(uint256 amount) external returns (uint256 fromReserve, uint256 fromBudget);
 
+    /// @notice Switches the market to reduce-only (the ClearingHouse, on uncovered bad debt).
+    function enterReduceOnly() external;
     /// @notice Mirrors the ClearingHouse's global pause into the market's hot slot.
     function setGlobalPause(bool paused) external;
 
@@ -192,6 +209,11 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
     /// @return cost Signed cost (WAD, > 0 paid).
     function repeg(uint256 newPeg) external returns (int256 cost);
 
+    /// @notice Repegs toward `targetPeg` as far as the oracle, the move caps, the budget and the daily
+    /// cost cap allow (KEEPER_ROLE); refuses only when that is short of `minPeg`.
+    /// @return cost Signed cost (WAD, > 0 paid).
+    /// @return newPeg The peg applied.
+    function repegToward(uint256 targetPeg, uint256 minPeg) external returns (int256 cost, uint256 newPeg);
     /// @notice Changes sqrtK to `newSqrtK` (KEEPER_ROLE), scaling both reserves, paying the cost.
     /// @return cost Signed cost (WAD, > 0 paid).
     function updateK(uint256 newSqrtK) external returns (int256 cost);
@@ -243,6 +265,16 @@ interface IVammMarket is IVammMarketErrors, IOracleErrors {
     /// @notice Quote out (long) / in (short) and trading fee of closing `base` of a position `size`.
     function previewClose(int256 size, uint256 base) external view returns (uint256 quote, uint256 fee);
 
+    /// @notice The price positions are valued at for margin and liquidation (SPEC §3): the oracle
+    /// answer when valid under `maxOracleAgeMargin`, else the last valid answer the market observed.
+    function marginPrice() external view returns (uint256 price, bool oracleValid);
+    /// @notice The oracle answer (WAD), reverting Oracle_* when it is not valid under `maxOracleAgeMargin`.
+    function validMarginPrice() external view returns (uint256 price);
+    /// @notice The largest base a liquidation of a long (`closeLong`) or short may close without moving
+    /// the mark beyond `price·(1 ∓ maxLiquidationSlippageBps/1e4)` (SPEC §3; 0 = none).
+    function maxLiquidationBase(bool closeLong, uint256 price) external view returns (uint256);
+    /// @notice Long and short open interest (base, WAD).
+    function openInterest() external view returns (uint256 longOI, uint256 shortOI);
     /// @notice Margin parameters the ClearingHouse applies (bps).
     function marginParams() external view returns (uint256 imBps, uint256 mmBps, uint256 liquidationFeeBps);
 

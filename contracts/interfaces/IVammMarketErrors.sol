@@ -104,4 +104,29 @@ interface IVammMarketErrors {
     /// @notice A zero address in the market's configuration.
     /// @param what Which address ("clearingHouse", "oracle", "admin").
     error Vamm_ZeroAddress(bytes32 what);
+
+    /// @notice The k decreases of the rolling 24 h (previous + current day window) would exceed the cap.
+    /// @param usedBps Decreases already made in the two windows (bps of sqrtK, each call ceil).
+    /// @param bps This call's decrease `ceil((sqrtK − sqrtK')·1e4/sqrtK)`.
+    /// @param capBps The configured `maxDailyKDecreaseBps`.
+    error Vamm_KDecreaseCapExceeded(uint256 usedBps, uint256 bps, uint256 capBps);
+
+    /// @notice The hook-induced mark moves of the rolling hook window (previous + current window of
+    /// `hookWindowSeconds`) would exceed `maxPegChangeBps` (the sandwich bound, SPEC §6).
+    /// @param usedBps Moves already made in the two windows (bps).
+    /// @param moveBps This call's move (repeg: ceil(|ΔP|·1e4/P); k increase: ceil(2·|d|·ΔsqrtK·1e4/(x·sqrtK'))).
+    /// @param capBps The configured `maxPegChangeBps`.
+    error Vamm_HookMoveCapExceeded(uint256 usedBps, uint256 moveBps, uint256 capBps);
+
+    /// @notice An opening trade while the volatility breaker is set (the last oracle observation was
+    /// more than `oracleBreakerBps` from the oracle TWAP). Closes and liquidations stay open.
+    /// @param lastOraclePrice The answer that set the breaker (WAD).
+    /// @param oracleTwap The oracle TWAP it was compared with (WAD).
+    /// @param breakerBps The configured `oracleBreakerBps`.
+    error Vamm_VolatilityBreaker(uint256 lastOraclePrice, uint256 oracleTwap, uint256 breakerBps);
+
+    /// @notice `repegToward` could fit only a step short of the keeper's minimum.
+    /// @param fittedPeg The peg the caps allow (WAD).
+    /// @param minPeg The keeper's minimum acceptable peg on the way to the target (WAD).
+    error Vamm_RepegBelowMinimum(uint256 fittedPeg, uint256 minPeg);
 }

@@ -22,6 +22,8 @@ library FundingMathWad {
         uint256 fundingPeriod;
         uint256 fundingCapBps;
         uint256 fundingBudgetShareBps;
+        /// @dev What the rolling daily cost cap still allows the budget to spend (SPEC §5).
+        uint256 spendRoom;
     }
 
     /// @param f Quote per base for the period (> 0 longs pay).
@@ -63,6 +65,7 @@ library FundingMathWad {
         }
         uint256 owed = Math.mulDiv(absF, absD, WAD, Math.Rounding.Ceil);
         uint256 cap = BpsMath.mulBpsDown(i.budget, i.fundingBudgetShareBps);
+        if (i.spendRoom < cap) cap = i.spendRoom;
         o.ammPaid = owed < cap ? owed : cap;
         if (o.f > 0) {
             // Longs pay f·L; shorts (the larger side, so shortOI > 0) share f·L + ammPaid.

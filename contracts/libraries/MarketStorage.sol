@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IVammMarket} from "../interfaces/IVammMarket.sol";
 import {IVammMarketErrors} from "../interfaces/IVammMarketErrors.sol";
 import {IClearingHouseErrors} from "../interfaces/IClearingHouseErrors.sol";
 import {TwapWad} from "./TwapWad.sol";
@@ -74,7 +75,8 @@ struct WindowStart {
     uint64 hookParamsB;
 }
 
-/// @dev Slot 7. Read by funding settlement and liquidation.
+/// @dev Slot 7. Read by funding settlement, liquidation, opens (maxOracleAgeMargin) and hooks (the
+/// last three fields, SPEC §6).
 struct FundingParams {
     uint32 fundingPeriod;
     uint16 fundingCapBps;
@@ -83,6 +85,24 @@ struct FundingParams {
     uint16 mmBps;
     uint16 liquidationFeeBps;
     uint32 lastFundingTime;
+    uint16 maxDailyKDecreaseBps;
+    uint32 hookWindowSeconds;
+    uint16 oracleBreakerBps;
+    uint16 maxLiquidationSlippageBps;
+}
+
+/// @dev Slot 9. Read and written by hooks and oracle observations (SPEC §5, §6): the last valid oracle
+/// answer the market observed (the value the oracle TWAP folds next, and the margin price's fallback),
+/// the rolling day window of budget spends (hooks and funding) with its k-decrease sums, and the
+/// rolling hook window of mark moves. Window indices: 0 = no window yet.
+struct HookLimits {
+    uint96 lastOraclePrice;
+    uint32 spendWindowIndex;
+    uint32 moveWindowIndex;
+    uint16 prevMoveBps;
+    uint16 curMoveBps;
+    uint16 prevKDecreaseBps;
+    uint16 curKDecreaseBps;
 }
 
 /// @dev The whole market state; slot i of the layout = field i below (MarketStorage.SLOT_*).
@@ -97,6 +117,7 @@ struct MarketLayout {
     FundingParams params;
     /// @dev Block in which the one reducing trade beyond the fluctuation limit was used.
     uint256 overLimitReduceBlock;
+    HookLimits limits;
 }
 
 /// @title MarketStorage
@@ -116,6 +137,10 @@ library MarketStorage {
     uint256 internal constant SLOT_HOOK_WINDOW = 5;
     uint256 internal constant SLOT_WINDOW_START = 6;
     uint256 internal constant SLOT_PARAMS = 7;
+    uint256 internal constant SLOT_LIMITS = 9;
+    /// @dev Set while the last oracle observation was more than `oracleBreakerBps` from the oracle
+    /// TWAP: opens are refused (SPEC §6, crash breaker).
+    uint8 internal constant FLAG_VOLATILE = 8;
 
     /// @dev Hook parameter bit fields (absolute bit offset in their slot, width), see the structs.
     uint256 internal constant SHIFT_MAX_ORACLE_AGE_HOOKS = 224; // slot 5, 17 bits
@@ -151,7 +176,39 @@ library MarketStorage {
         a = uint32(60 | (1000 << 17));
         // maxPegChangeBps 100, maxKIncreaseBps 100, maxKDecreaseBps 220, hookCooldownBlocks 1,
         // dailyCostCapBps 2000 (offsets relative to bit 192).
-        b = uint64(100 | (100 << 11) | (220 << 21) | (1 << 31) | (2000 << 44));
+        b = uint64(20 | (100 << 11) | (220 << 21) | (1 << 31) | (2000 << 44));
+    }
+
+    // ---------------------------------------------------------------- typed hook-parameter accessors
+    // The hook parameters are bit fields of HookWindow.hookParamsA (bits 224+ of slot 5) and
+    // WindowStart.hookParamsB (bits 192+ of slot 6); offsets below are relative to those fields.
+
+    function maxOracleAgeHooks(HookWindow memory hw) internal pure returns (uint256) {
+        return field(hw.hookParamsA, SHIFT_MAX_ORACLE_AGE_HOOKS - 224, BITS_MAX_ORACLE_AGE_HOOKS);
+    }
+
+    function maxOracleTwapDivergenceBps(HookWindow memory hw) internal pure returns (uint256) {
+        return field(hw.hookParamsA, SHIFT_DIVERGENCE - 224, BITS_DIVERGENCE);
+    }
+
+    function maxPegChangeBps(WindowStart memory ws) internal pure returns (uint256) {
+        return field(ws.hookParamsB, SHIFT_MAX_PEG - 192, BITS_MAX_PEG);
+    }
+
+    function maxKIncreaseBps(WindowStart memory ws) internal pure returns (uint256) {
+        return field(ws.hookParamsB, SHIFT_K_INC - 192, BITS_K_INC);
+    }
+
+    function maxKDecreaseBps(WindowStart memory ws) internal pure returns (uint256) {
+        return field(ws.hookParamsB, SHIFT_K_DEC - 192, BITS_K_DEC);
+    }
+
+    function hookCooldownBlocks(WindowStart memory ws) internal pure returns (uint256) {
+        return field(ws.hookParamsB, SHIFT_COOLDOWN - 192, BITS_COOLDOWN);
+    }
+
+    function dailyCostCapBps(WindowStart memory ws) internal pure returns (uint256) {
+        return field(ws.hookParamsB, SHIFT_DAILY_CAP - 192, BITS_DAILY_CAP);
     }
 
     function requireActive(uint8 flags) internal pure {
@@ -169,12 +226,26 @@ library MarketStorage {
         return uint64(maxOpenInterest / OI_UNIT);
     }
 
-    /// @dev Folds an oracle answer into the oracle TWAP and stores it.
-    function foldOracle(MarketLayout storage s, uint256 price, uint256 window) internal returns (uint256 twap) {
+    /// @dev An oracle observation (SPEC §5): folds the answer that held since the last observation
+    /// (`lastOraclePrice`) into the oracle TWAP, then records `price` as the last answer and sets or
+    /// clears the volatility breaker (|price − TWAP| > oracleBreakerBps·TWAP). Returns the folded TWAP.
+    function observeOracle(MarketLayout storage s, uint256 price) internal returns (uint256 twap) {
         HookWindow memory hw = s.hookWindow;
-        twap = TwapWad.update(hw.oracleTwap, hw.oracleTwapTs, price, block.timestamp, window);
+        twap = TwapWad.update(hw.oracleTwap, hw.oracleTwapTs, s.limits.lastOraclePrice, block.timestamp, s.book.twapWindow);
         hw.oracleTwap = SafeCast.toUint96(twap);
         hw.oracleTwapTs = uint32(block.timestamp);
         s.hookWindow = hw;
+        s.limits.lastOraclePrice = SafeCast.toUint96(price);
+        setBreaker(s, price, twap);
     }
-}
+
+    /// @dev Sets FLAG_VOLATILE when `price` is more than oracleBreakerBps from `twap`, clears it otherwise.
+    function setBreaker(MarketLayout storage s, uint256 price, uint256 twap) internal {
+        uint256 diff = price > twap ? price - twap : twap - price;
+        bool volatile_ = diff * 10_000 > uint256(s.params.oracleBreakerBps) * twap;
+        uint8 flags = s.book.flags;
+        bool was = flags & FLAG_VOLATILE != 0;
+        if (volatile_ == was) return;
+        s.book.flags = volatile_ ? flags | FLAG_VOLATILE : flags & ~FLAG_VOLATILE;
+        emit IVammMarket.VolatilityBreakerSet(volatile_, price, twap);
+    }}

@@ -51,4 +51,21 @@ library OracleLib {
         }
         return uint256(answer) * scale;
     }
+
+    /// @notice The latest answer as a WAD price and whether it is valid (positive, complete, not older
+    /// than `maxAge`); a reverting or malformed feed counts as invalid. Never reverts (cold paths:
+    /// margin valuation falls back on the last observed answer).
+    function tryReadWad(AggregatorV3Interface feed, uint256 scale, uint256 maxAge)
+        internal
+        view
+        returns (uint256 price, bool valid)
+    {
+        try feed.latestRoundData() returns (uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound) {
+            if (answer <= 0 || updatedAt == 0 || answeredInRound < roundId) return (0, false);
+            if (block.timestamp > updatedAt && block.timestamp - updatedAt > maxAge) return (0, false);
+            return (uint256(answer) * scale, true);
+        } catch {
+            return (0, false);
+        }
+    }
 }

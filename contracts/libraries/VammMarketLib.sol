@@ -11,8 +11,20 @@ import {FundingMathWad} from "./FundingMathWad.sol";
 import {TwapWad} from "./TwapWad.sol";
 import {OracleLib} from "./OracleLib.sol";
 import {
-    MarketLayout, MarketStorage, Reserves, Book, Pool, Curve, Ledger, HookWindow, WindowStart, FundingParams
+    MarketLayout,
+    MarketStorage,
+    Reserves,
+    Book,
+    Pool,
+    Curve,
+    Ledger,
+    HookWindow,
+    WindowStart,
+    FundingParams,
+    HookLimits
 } from "./MarketStorage.sol";
+import {HookGuards} from "./HookGuards.sol";
+import {HookPath} from "./HookPath.sol";
 
 /// @title VammMarketLib
 /// @notice The market's cold paths — funding settlement, parameter changes and the full state view —
@@ -40,8 +52,7 @@ library VammMarketLib {
             uint256 next = uint256(hp.lastFundingTime) + hp.fundingPeriod;
             if (block.timestamp < next) revert IVammMarketErrors.Vamm_FundingNotDue(next, block.timestamp);
         }
-        uint256 oracleTwap =
-            MarketStorage.foldOracle(s, OracleLib.readWad(feed, scale, hp.maxOracleAgeMargin), book.twapWindow);
+        uint256 oracleTwap = MarketStorage.observeOracle(s, OracleLib.readWad(feed, scale, hp.maxOracleAgeMargin));
         Pool memory pool = s.pool;
         uint256 markTwap;
         {
@@ -51,18 +62,7 @@ library VammMarketLib {
             pool.markTwap = markTwap.toUint96();
             pool.markTwapTs = uint32(block.timestamp);
         }
-        FundingMathWad.Output memory o = FundingMathWad.compute(
-            FundingMathWad.Input({
-                markTwap: markTwap,
-                oracleTwap: oracleTwap,
-                longOI: book.longOI,
-                shortOI: book.shortOI,
-                budget: pool.budget,
-                fundingPeriod: hp.fundingPeriod,
-                fundingCapBps: hp.fundingCapBps,
-                fundingBudgetShareBps: hp.fundingBudgetShareBps
-            })
-        );
+        FundingMathWad.Output memory o = _fundingOf(s, book, hp, pool.budget, markTwap, oracleTwap);
         uint256 oldBudget = pool.budget;
         // ammPaid ≤ budget · share / 1e4 ≤ budget: no underflow.
         uint256 newBudget = oldBudget + o.ammReceived - o.ammPaid;
@@ -75,6 +75,140 @@ library VammMarketLib {
             emit IVammMarket.BudgetChanged(oldBudget, newBudget, IVammMarket.BudgetChangeReason.Funding);
         }
         return o.f;
+    }
+
+    /// @dev The period's funding; the AMM's payment shares the hooks' rolling daily cost cap (SPEC §5)
+    /// and is recorded in its day window.
+    function _fundingOf(
+        MarketLayout storage s,
+        Book memory book,
+        FundingParams memory hp,
+        uint256 budget,
+        uint256 markTwap,
+        uint256 oracleTwap
+    ) private returns (FundingMathWad.Output memory o) {
+        (HookGuards.Window memory spend, uint256 budgetAtWindowStart) = _rolledSpend(s, budget);
+        o = FundingMathWad.compute(
+            FundingMathWad.Input({
+                markTwap: markTwap,
+                oracleTwap: oracleTwap,
+                longOI: book.longOI,
+                shortOI: book.shortOI,
+                budget: budget,
+                fundingPeriod: hp.fundingPeriod,
+                fundingCapBps: hp.fundingCapBps,
+                fundingBudgetShareBps: hp.fundingBudgetShareBps,
+                spendRoom: HookGuards.spendRoom(spend, budgetAtWindowStart, MarketStorage.dailyCostCapBps(s.windowStart))
+            })
+        );
+        if (o.ammPaid != 0) _recordSpend(s, spend, budgetAtWindowStart, o.ammPaid);
+    }
+
+    /// @dev The day window of spends as a hook at `now` would see it, and its start budget.
+    function _rolledSpend(MarketLayout storage s, uint256 budget)
+        private
+        view
+        returns (HookGuards.Window memory spend, uint256 budgetAtWindowStart)
+    {
+        WindowStart memory ws = s.windowStart;
+        spend = HookGuards.rolledWindow(s.limits.spendWindowIndex, ws.prevSpent, s.hookWindow.curSpent, block.timestamp / DAY);
+        budgetAtWindowStart = spend.rolled ? budget : ws.budgetAtWindowStart;
+    }
+
+    /// @dev Commits a funding payment to the day window (rolling it, and its k-decrease sums, first).
+    function _recordSpend(MarketLayout storage s, HookGuards.Window memory spend, uint256 budgetAtWindowStart, uint256 paid)
+        private
+    {
+        spend.cur += paid;
+        s.hookWindow.curSpent = spend.cur.toUint96();
+        if (spend.rolled) {
+            HookLimits memory lim = s.limits;
+            HookGuards.Window memory kDec =
+                HookGuards.rolledWindow(lim.spendWindowIndex, lim.prevKDecreaseBps, lim.curKDecreaseBps, spend.index);
+            lim.spendWindowIndex = spend.index.toUint32();
+            lim.prevKDecreaseBps = kDec.prev.toUint16();
+            lim.curKDecreaseBps = kDec.cur.toUint16();
+            s.limits = lim;
+            s.windowStart.prevSpent = spend.prev.toUint96();
+            s.windowStart.budgetAtWindowStart = budgetAtWindowStart.toUint96();
+        }
+    }
+
+    // =================================================================== keeper hooks (SPEC §6)
+    // The market checks KEEPER_ROLE, then runs these in its storage (DELEGATECALL).
+
+    /// @notice Moves the peg to `newPeg`, paying the cost from the budget.
+    function repeg(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newPeg)
+        external
+        returns (int256 cost)
+    {
+        HookPath.Hook memory h = HookPath.load(s, feed, scale);
+        uint256 newMark;
+        (cost, newMark) = HookPath.checkRepeg(h, newPeg);
+        uint256 oldPeg = h.curve.peg;
+        h.curve.peg = newPeg.toUint96();
+        HookPath.commit(s, h, cost);
+        emit IVammMarket.PegUpdated(oldPeg, newPeg, cost, newMark);
+    }
+
+    /// @notice Repegs toward `targetPeg` as far as the caps allow; refuses when short of `minPeg`.
+    function repegToward(
+        MarketLayout storage s,
+        AggregatorV3Interface feed,
+        uint256 scale,
+        uint256 targetPeg,
+        uint256 minPeg
+    ) external returns (int256 cost, uint256 newPeg) {
+        HookPath.Hook memory h = HookPath.load(s, feed, scale);
+        newPeg = HookPath.fitRepeg(h, targetPeg);
+        uint256 oldPeg = h.curve.peg;
+        if (newPeg > oldPeg ? newPeg < minPeg : newPeg > minPeg) {
+            revert IVammMarketErrors.Vamm_RepegBelowMinimum(newPeg, minPeg);
+        }
+        uint256 newMark;
+        (cost, newMark) = HookPath.checkRepeg(h, newPeg);
+        h.curve.peg = newPeg.toUint96();
+        HookPath.commit(s, h, cost);
+        emit IVammMarket.PegUpdated(oldPeg, newPeg, cost, newMark);
+    }
+
+    /// @notice Changes sqrtK to `newSqrtK`, scaling both reserves, paying the cost.
+    function updateK(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newSqrtK)
+        external
+        returns (int256 cost)
+    {
+        HookPath.Hook memory h = HookPath.load(s, feed, scale);
+        uint256 x1;
+        uint256 y1;
+        (cost, x1, y1) = HookPath.checkUpdateK(h, newSqrtK);
+        uint256 oldSqrtK = h.curve.sqrtK;
+        h.res.base = x1.toUint112();
+        h.res.quote = y1.toUint112();
+        h.curve.sqrtK = newSqrtK.toUint96();
+        s.reserves = h.res;
+        HookPath.commit(s, h, cost);
+        emit IVammMarket.KUpdated(oldSqrtK, newSqrtK, cost, (y1 * h.curve.peg) / x1);
+    }
+
+
+    /// @notice What `repeg(newPeg)` would do now (HookPath, the same checks); reverts with the refusal.
+    function previewRepeg(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newPeg)
+        external
+        view
+        returns (int256 cost, uint256 newMark)
+    {
+        return HookPath.checkRepeg(HookPath.load(s, feed, scale), newPeg);
+    }
+
+    /// @notice What `updateK(newSqrtK)` would do now (HookPath, the same checks); reverts with the refusal.
+    function previewUpdateK(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newSqrtK)
+        external
+        view
+        returns (int256 cost, uint256 newMark)
+    {
+        HookPath.Hook memory h = HookPath.load(s, feed, scale);
+        (int256 c, uint256 x1, uint256 y1) = HookPath.checkUpdateK(h, newSqrtK);
+        return (c, (y1 * h.curve.peg) / x1);
     }
 
     // =================================================================== parameters
@@ -94,6 +228,14 @@ library VammMarketLib {
                 if (mm > min) min = mm;
             } else if (name == "mmBps") {
                 max = s.pool.imBps;
+            } else if (name == "maxPegChangeBps") {
+                // Sandwich bound (SPEC §6): a hook-induced move never beats the round-trip fee.
+                uint256 twoFees = 2 * uint256(s.book.feeBps);
+                if (twoFees < max) max = twoFees;
+            } else if (name == "feeBps") {
+                uint256 peg = MarketStorage.maxPegChangeBps(s.windowStart);
+                uint256 halfPeg = (peg + 1) / 2; // 2·feeBps ≥ maxPegChangeBps
+                if (halfPeg > min) min = halfPeg;
             }
             MarketStorage.checkBounds(name, value, min, max);
             uint256 slot;
@@ -131,6 +273,10 @@ library VammMarketLib {
         if (name == "maxOracleAgeMargin") return (fp, 64, 32, 10, DAY);
         if (name == "mmBps") return (fp, 96, 16, 100, 5000);
         if (name == "liquidationFeeBps") return (fp, 112, 16, 50, 1000);
+        if (name == "maxDailyKDecreaseBps") return (fp, 160, 16, 1, 2000);
+        if (name == "hookWindowSeconds") return (fp, 176, 32, 60, DAY);
+        if (name == "oracleBreakerBps") return (fp, 208, 16, 50, 5000);
+        if (name == "maxLiquidationSlippageBps") return (fp, 224, 16, 100, 5000);
         // Hook parameters: bit fields in the spare bits of hookWindow / windowStart; each width
         // holds its upper bound.
         uint256 hw = MarketStorage.SLOT_HOOK_WINDOW;
@@ -198,7 +344,15 @@ library VammMarketLib {
         st.blockStartBlock = res.blockStartBlock;
         st.lastHookBlock = c.lastHookBlock;
         st.lastHookTimestamp = c.lastHookTimestamp;
-        st.windowIndex = c.lastHookTimestamp / DAY;
+        HookLimits memory lim = s.limits;
+        st.windowIndex = lim.spendWindowIndex;
+        st.lastOraclePrice = lim.lastOraclePrice;
+        st.moveWindowIndex = lim.moveWindowIndex;
+        st.prevMoveBps = lim.prevMoveBps;
+        st.curMoveBps = lim.curMoveBps;
+        st.prevKDecreaseBps = lim.prevKDecreaseBps;
+        st.curKDecreaseBps = lim.curKDecreaseBps;
+        st.volatilityBreaker = book.flags & MarketStorage.FLAG_VOLATILE != 0;
         st.prevSpent = ws.prevSpent;
         st.curSpent = hw.curSpent;
         st.budgetAtWindowStart = ws.budgetAtWindowStart;
@@ -236,5 +390,9 @@ library VammMarketLib {
         p.dailyCostCapBps = MarketStorage.field(wsWord, MarketStorage.SHIFT_DAILY_CAP, MarketStorage.BITS_DAILY_CAP);
         p.fluctuationLimitBps = book.fluctuationLimitBps;
         p.maxOpenInterest = uint256(s.ledger.maxOpenInterestMicro) * MarketStorage.OI_UNIT;
+        p.maxDailyKDecreaseBps = hp.maxDailyKDecreaseBps;
+        p.hookWindowSeconds = hp.hookWindowSeconds;
+        p.oracleBreakerBps = hp.oracleBreakerBps;
+        p.maxLiquidationSlippageBps = hp.maxLiquidationSlippageBps;
     }
 }

@@ -90,7 +90,9 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
     st = await market.marketState();
     const d = st.longOI - st.shortOI;
     expect(d).to.equal(bobOpen.base);
-    const newPeg = st.peg + st.peg / 200n; // +0.5 %
+    // +0.19 %: within maxPegChangeBps (20 = 2·feeBps, the sandwich bound) with room left in the
+    // hook window for the k increase below (SPEC §6).
+    const newPeg = st.peg + (st.peg * 19n) / 10_000n;
     const yt = kOver(st.sqrtK, st.baseReserve + d);
     const repegCost = mulWadUp(st.quoteReserve - yt, newPeg - st.peg);
     expect(repegCost > 0n).to.equal(true);
@@ -176,7 +178,7 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
     const name = ethers.encodeBytes32String("feeBps");
     await expect(market.connect(paramAdmin).setParameter(name, 101n))
       .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-      .withArgs(name, 101n, 1n, 100n);
+      .withArgs(name, 101n, 10n, 100n); // min 10: 2·feeBps ≥ maxPegChangeBps (20)
   });
 
   it("round-trips every parameter through the packed storage", async function () {
@@ -193,7 +195,11 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
       maxOracleAgeHooks: 86_399n,
       maxOracleAgeMargin: 77n,
       maxOracleTwapDivergenceBps: 4998n,
-      maxPegChangeBps: 1999n,
+      maxPegChangeBps: 73n, // ≤ 2·feeBps (37)
+      maxDailyKDecreaseBps: 1999n,
+      hookWindowSeconds: 86_399n,
+      oracleBreakerBps: 4999n,
+      maxLiquidationSlippageBps: 4998n,
       maxKIncreaseBps: 999n,
       maxKDecreaseBps: 998n,
       hookCooldownBlocks: 7200n,

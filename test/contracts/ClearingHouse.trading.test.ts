@@ -73,8 +73,17 @@ async function underwaterLong(pushQuote: bigint): Promise<DammFixture> {
   await market.connect(paramAdmin).setParameter(name("reserveShareBps"), 5000n);
   await ch.connect(traders[0]).openPosition(m, true, 20_000n * WAD, 2_020n * WAD, 0n, NO_DEADLINE);
   await ch.connect(traders[5]).openPosition(m, false, pushQuote, 95_000n * WAD, 0n, NO_DEADLINE);
+  // The oracle fell with the curve: margin and liquidation are judged on the oracle (SPEC §3), so a
+  // position is under water only when the oracle says so.
+  await fx.aggregator.setAnswer(oracleAnswer(await market.markPrice()));
   return fx;
 }
+
+/** A WAD price as the aggregator's 8-decimal answer (floor). */
+const oracleAnswer = (priceWad: bigint): bigint => priceWad / 10n ** 10n;
+/** A position's value at the margin price (SPEC §3): |size|·price, floor for a long, ceil for a short. */
+const marginValue = (size: bigint, price: bigint): bigint =>
+  size > 0n ? (size * price) / WAD : (-size * price + WAD - 1n) / WAD;
 /** Mark −5 %: under maintenance, a partial liquidation leaves positive margin. */
 const withLiquidatableLong = async (): Promise<DammFixture> => underwaterLong(250_000n * WAD);
 /** Mark −15 %: the position's equity is negative (bad debt on close). */
@@ -414,7 +423,7 @@ describe("ClearingHouse trading", function () {
         .withArgs(out, out + 1n);
     });
 
-    it("adds margin exactly and removes it down to the initial margin on the close value (stored margin rounded down)", async function () {
+    it("adds margin exactly and removes it down to the initial margin on the worse of curve and oracle value (stored margin rounded down)", async function () {
       const { clearingHouse: ch, market, traders, addresses } = await loadFixture(withOpenLong);
       const [alice] = traders;
       const m = addresses.market;
@@ -425,9 +434,13 @@ describe("ClearingHouse trading", function () {
         .withArgs(alice.address, m, 500n * WAD, p0.margin + 500n * WAD);
       expect(await ch.freeCollateral(alice.address)).to.equal(free0 - 500n * WAD);
       const margin = p0.margin + 500n * WAD;
+      // Initial margin on the worse of the curve's close value and the oracle value (SPEC §3): the
+      // long pushed the mark above the oracle (100), so the oracle value is the lower one and binds.
       const cv = closeLong(await curveOf(market), p0.size).quote;
-      const upnl = cv - p0.openNotional;
-      const required = bpsUp(cv, 1000n);
+      const ov = marginValue(p0.size, 100n * WAD);
+      expect(ov < cv, "the oracle value is the worse one").to.equal(true);
+      const upnl = ov - p0.openNotional;
+      const required = bpsUp(ov, 1000n);
       // The check sees the stored margin (rounded down to 1e12 wei): the least margin that passes is
       // the first grid point at or above required − upnl; one wei less is stored one grid step lower.
       const minMargin = -storedMargin(-(required - upnl));
@@ -449,15 +462,15 @@ describe("ClearingHouse trading", function () {
         .withArgs(free1, free1 + 1n);
     });
 
-    it("reverts CH_NotLiquidatable(equity, ceil(closeValue · mm)) while healthy", async function () {
-      const { clearingHouse: ch, market, traders, liquidator, addresses } = await loadFixture(withOpenLong);
+    it("reverts CH_NotLiquidatable(equity, ceil(oracleValue · mm)) while healthy", async function () {
+      const { clearingHouse: ch, traders, liquidator, addresses } = await loadFixture(withOpenLong);
       const [alice] = traders;
       const m = addresses.market;
       const p0 = await ch.positionOf(m, alice.address);
-      const cv = closeLong(await curveOf(market), p0.size).quote;
+      const ov = marginValue(p0.size, 100n * WAD); // valued at the oracle (100), not the curve
       await expect(ch.connect(liquidator).liquidate(alice.address, m, 0n))
         .to.be.revertedWithCustomError(ch, "CH_NotLiquidatable")
-        .withArgs(p0.margin + cv - p0.openNotional, bpsUp(cv, 625n));
+        .withArgs(p0.margin + ov - p0.openNotional, bpsUp(ov, 625n));
       expect(await ch.isLiquidatable(m, alice.address)).to.equal(false);
     });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import fc from "fast-check";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
-import { dammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
+import { dammFixture, NO_DEADLINE, WAD, WIDE_HOOK_LIMITS, type DammFixture } from "../helpers/deployFixture";
 import {
   BPS,
   abs,
@@ -23,7 +23,8 @@ import {
 // from the reserves, and (3) on-chain: after the hook, closing every position pays the traders, in
 // aggregate, exactly what the budget paid (vs. a counterfactual run of the same closes without it).
 
-const fixture = dammFixture({ traderCount: 6 });
+// Repeg steps of 0.5 %: the wide hook limits (feeBps 50 so that maxPegChangeBps 100 ≤ 2·feeBps).
+const fixture = dammFixture({ traderCount: 6, params: WIDE_HOOK_LIMITS });
 
 /** Rounding allowance between the closed form and the rounded direct valuation (wei of quote). */
 function closedFormTolerance(c: Curve, peg2: bigint): bigint {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import type { BaseContract, Interface } from "ethers";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
-import { dammFixture, deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
+import { dammFixture, deployDammFixture, NO_DEADLINE, WAD, WIDE_HOOK_LIMITS, type DammFixture } from "../helpers/deployFixture";
 import {
   BPS,
   DAY,
@@ -23,11 +23,14 @@ import {
 // custom error and arguments, and every change emits its old and new values and the cost.
 
 const b32 = (s: string): string => ethers.encodeBytes32String(s);
-const smallMarket = dammFixture({ sqrtK: 100_000n * WAD });
-const tinyBudget = dammFixture({ budget6: 10n * 10n ** 6n });
-const smallOiCap = dammFixture({ maxOpenInterest: 150n * WAD });
-const thinBudgetMarket = dammFixture({ sqrtK: 10_000n * WAD, budget6: 10n ** 6n });
-const thinMarket = dammFixture({ sqrtK: 1_000n * WAD, budget6: 1_000n * 10n ** 6n });
+const smallMarket = dammFixture({ sqrtK: 100_000n * WAD, params: WIDE_HOOK_LIMITS });
+const tinyBudget = dammFixture({ budget6: 10n * 10n ** 6n, params: WIDE_HOOK_LIMITS });
+const smallOiCap = dammFixture({ maxOpenInterest: 150n * WAD, params: WIDE_HOOK_LIMITS });
+const thinBudgetMarket = dammFixture({ sqrtK: 10_000n * WAD, budget6: 10n ** 6n, params: WIDE_HOOK_LIMITS });
+// Hook mechanics with steps up to 1 %: the wide limits (feeBps 50, maxPegChangeBps 100, 60 s hook
+// window); the sandwich bound itself is tested in VammMarket.sandwichBound.test.ts.
+const wideFixture = dammFixture({ params: WIDE_HOOK_LIMITS });
+const thinMarket = dammFixture({ sqrtK: 1_000n * WAD, budget6: 1_000n * 10n ** 6n, params: WIDE_HOOK_LIMITS });
 
 /** Publishes `priceWad` (WAD) as a fresh oracle answer. */
 async function setOracle(fx: DammFixture, priceWad: bigint): Promise<void> {
@@ -48,7 +51,7 @@ async function expectUnauthorized(call: Promise<unknown>, contract: BaseContract
 
 /** A market with a net long (d > 0), mark ≈ 100.2, oracle at `oracle`. */
 async function netLongMarket(oracle = 102n * WAD): Promise<DammFixture> {
-  const fx = await loadFixture(deployDammFixture);
+  const fx = await loadFixture(wideFixture);
   await openLong(fx, 0, 10_000n * WAD);
   await setOracle(fx, oracle);
   return fx;
@@ -57,7 +60,7 @@ async function netLongMarket(oracle = 102n * WAD): Promise<DammFixture> {
 describe("VammMarket guards (SPEC §6)", function () {
   describe("roles", function () {
     it("lets only KEEPER_ROLE call repeg and updateK", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper, admin, paramAdmin, guardian, traders, roles } = fx;
       await setOracle(fx, 101n * WAD);
       for (const who of [admin, paramAdmin, guardian, traders[0]]) {
@@ -71,18 +74,18 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("lets only PARAM_ADMIN_ROLE call setParameter and setReduceOnly", async function () {
-      const { market, keeper, admin, guardian, paramAdmin, roles } = await loadFixture(deployDammFixture);
+      const { market, keeper, admin, guardian, paramAdmin, roles } = await loadFixture(wideFixture);
       for (const who of [admin, keeper, guardian]) {
-        await expectUnauthorized(market.connect(who).setParameter(b32("feeBps"), 20n), market, who, roles.PARAM_ADMIN_ROLE);
+        await expectUnauthorized(market.connect(who).setParameter(b32("feeBps"), 60n), market, who, roles.PARAM_ADMIN_ROLE);
         await expectUnauthorized(market.connect(who).setReduceOnly(true), market, who, roles.PARAM_ADMIN_ROLE);
       }
-      await expect(market.connect(paramAdmin).setParameter(b32("feeBps"), 20n))
+      await expect(market.connect(paramAdmin).setParameter(b32("feeBps"), 60n))
         .to.emit(market, "ParameterChanged")
-        .withArgs(b32("feeBps"), 10n, 20n);
+        .withArgs(b32("feeBps"), 50n, 60n);
     });
 
     it("lets GUARDIAN_ROLE pause and only DEFAULT_ADMIN_ROLE unpause (market and global)", async function () {
-      const { market, clearingHouse: ch, keeper, admin, guardian, paramAdmin, roles } = await loadFixture(deployDammFixture);
+      const { market, clearingHouse: ch, keeper, admin, guardian, paramAdmin, roles } = await loadFixture(wideFixture);
       for (const who of [keeper, paramAdmin, admin]) {
         await expectUnauthorized(market.connect(who).pause(), market, who, roles.GUARDIAN_ROLE);
         await expectUnauthorized(ch.connect(who).pause(), ch, who, roles.GUARDIAN_ROLE);
@@ -102,7 +105,7 @@ describe("VammMarket guards (SPEC §6)", function () {
 
   describe("pause", function () {
     it("per market: stops hooks, trades, margin changes and funding; withdrawals stay open", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, clearingHouse: ch, keeper, guardian, admin, traders, addresses } = fx;
       await openLong(fx, 0, 1_000n * WAD);
       await market.connect(guardian).pause();
@@ -124,7 +127,7 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("global: the ClearingHouse's pause is mirrored into the market and stops hooks and trades", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, clearingHouse: ch, keeper, guardian, admin, traders, addresses } = fx;
       await ch.connect(guardian).pause();
       await setOracle(fx, 101n * WAD);
@@ -139,7 +142,7 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("settleFunding while paused reverts the pause error, not Vamm_FundingNotDue(next, now) — that comes once unpaused (SPEC §8)", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, clearingHouse: ch, guardian, admin, addresses } = fx;
       await openLong(fx, 0, 1_000n * WAD);
       const next = (await market.marketState()).nextFundingTime;
@@ -169,7 +172,7 @@ describe("VammMarket guards (SPEC §6)", function () {
 
   describe("reduce-only", function () {
     it("refuses increases and lets positions reduce", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, clearingHouse: ch, paramAdmin, traders, addresses } = fx;
       await openLong(fx, 0, 1_000n * WAD);
       await expect(market.connect(paramAdmin).setReduceOnly(true)).to.emit(market, "ReduceOnlySet").withArgs(false, true);
@@ -189,7 +192,7 @@ describe("VammMarket guards (SPEC §6)", function () {
 
   describe("oracle", function () {
     it("refuses a non-positive answer", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, aggregator, keeper } = fx;
       const now = BigInt(await time.latest());
       for (const a of [0n, -5n]) {
@@ -203,7 +206,7 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("refuses an incomplete round (answeredInRound < roundId, or updatedAt 0)", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, aggregator, keeper } = fx;
       await aggregator.setRound(101n * 10n ** 8n, BigInt(await time.latest()), 1n);
       let id = await aggregator.latestRound();
@@ -220,7 +223,7 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("hooks refuse an answer older than 60 s; margin paths accept up to 1 h", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper, aggregator } = fx;
       await setOracle(fx, 101n * WAD);
       const updatedAt = BigInt(await time.latest());
@@ -245,7 +248,7 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("refuses an answer diverging from the oracle TWAP by more than maxOracleTwapDivergenceBps", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper } = fx;
       const twap = (await market.marketState()).oracleTwap; // 100
       await setOracle(fx, 110n * WAD + WAD / 100n); // 110.01: 1001 bps
@@ -262,7 +265,7 @@ describe("VammMarket guards (SPEC §6)", function () {
 
   describe("repeg direction", function () {
     it("moves the mark toward the oracle, up to it but never past it", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper } = fx;
       await setOracle(fx, 101n * WAD);
       const st = await market.marketState();
@@ -284,7 +287,7 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
 
     it("moves down toward an oracle below the mark", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper } = fx;
       await setOracle(fx, 99n * WAD);
       await expect(market.connect(keeper).repeg(100n * WAD + 1n))
@@ -299,7 +302,7 @@ describe("VammMarket guards (SPEC §6)", function () {
 
   describe("maxPegChangeBps", function () {
     it("allows exactly maxPegChangeBps and refuses one wei more (reported ceil)", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper } = fx;
       await setOracle(fx, 105n * WAD);
       await expect(market.connect(keeper).repeg(101n * WAD + 1n))
@@ -311,7 +314,7 @@ describe("VammMarket guards (SPEC §6)", function () {
 
   describe("k change bounds", function () {
     it("allows sqrtK within [−2.2 %, +1 %] and refuses one wei beyond either end", async function () {
-      const fx = await loadFixture(deployDammFixture);
+      const fx = await loadFixture(wideFixture);
       const { market, keeper } = fx;
       const s = 1_000_000n * WAD;
       await setOracle(fx, 100n * WAD);
@@ -386,6 +389,7 @@ describe("VammMarket guards (SPEC §6)", function () {
       const fx = await loadFixture(thinBudgetMarket);
       const { market, keeper, paramAdmin } = fx;
       await market.connect(paramAdmin).setParameter(b32("fluctuationLimitBps"), 5000n);
+      await market.connect(paramAdmin).setParameter(b32("maxPegChangeBps"), 2n); // ≤ 2·feeBps (SPEC §6)
       await market.connect(paramAdmin).setParameter(b32("feeBps"), 1n);
       await openLong(fx, 0, 20_000n * WAD, 4_000n * WAD);
       await setOracle(fx, 100n * WAD);
@@ -594,7 +598,7 @@ describe("VammMarket guards (SPEC §6)", function () {
   describe("parameter hard bounds", function () {
     // [name, min, max] as SPEC §6 (imBps / mmBps bound each other: tested separately below).
     const bounds: ReadonlyArray<readonly [string, bigint, bigint]> = [
-      ["feeBps", 1n, 100n],
+      ["feeBps", 10n, 100n], // min: 2·feeBps ≥ maxPegChangeBps (default 20), tested below
       ["reserveShareBps", 1000n, 9000n],
       ["liquidationFeeBps", 50n, 1000n],
       ["fundingPeriod", 600n, 86_400n],
@@ -603,7 +607,11 @@ describe("VammMarket guards (SPEC §6)", function () {
       ["maxOracleAgeHooks", 10n, 86_400n],
       ["maxOracleAgeMargin", 10n, 86_400n],
       ["maxOracleTwapDivergenceBps", 100n, 5000n],
-      ["maxPegChangeBps", 1n, 2000n],
+      ["maxPegChangeBps", 1n, 20n], // max: 2·feeBps (default fee 10), tested below
+      ["maxDailyKDecreaseBps", 1n, 2000n],
+      ["hookWindowSeconds", 60n, 86_400n],
+      ["oracleBreakerBps", 50n, 5000n],
+      ["maxLiquidationSlippageBps", 100n, 5000n],
       ["maxKIncreaseBps", 1n, 1000n],
       ["maxKDecreaseBps", 1n, 1000n],
       ["hookCooldownBlocks", 1n, 7200n],

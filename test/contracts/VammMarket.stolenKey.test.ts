@@ -207,6 +207,8 @@ const GUARD_ERRORS = new Set([
   "Vamm_CostExceedsBudget",
   "Vamm_HookCooldown",
   "Vamm_DailyCostCapExceeded",
+  "Vamm_KDecreaseCapExceeded",
+  "Vamm_HookMoveCapExceeded",
   "Vamm_OracleTwapDivergence",
   "Oracle_StaleAnswer",
 ]);
@@ -219,6 +221,8 @@ interface Spend {
 /** The attacker's ledger, kept independently of the contract. */
 interface Ledger {
   readonly spends: Spend[];
+  /** Successful k decreases (bps of sqrtK, ceil) with their timestamps: the rolling 24 h k-decrease cap. */
+  readonly kDecreases: Spend[];
   lastWindow: bigint;
   budgetAtWindowStart: bigint;
   calls: number;
@@ -300,6 +304,14 @@ async function attack(fx: DammFixture, a: Attack, privilegedIndex: number, ledge
     expect((after.mark - oracle) * (before.mark - oracle) >= 0n, "mark crossed the oracle").to.equal(true);
   } else {
     expect(abs(after.mark - before.mark) <= before.mark / 10n ** 12n, "updateK moved the mark").to.equal(true);
+    // k decreases: at most maxDailyKDecreaseBps (sum of per-call ceil bps) in any rolling 24 h (SPEC §6).
+    if (after.sqrtK < before.sqrtK) {
+      const bps = ((before.sqrtK - after.sqrtK) * BPS + before.sqrtK - 1n) / before.sqrtK;
+      ledger.kDecreases.push({ ts: BigInt((await ethers.provider.getBlock(rc!.blockNumber))!.timestamp), cost: bps });
+      const last = ledger.kDecreases[ledger.kDecreases.length - 1].ts;
+      const trailingK = ledger.kDecreases.filter((k) => k.ts > last - DAY).reduce((acc, k) => acc + k.cost, 0n);
+      expect(trailingK <= before.params.maxDailyKDecreaseBps, `trailing 24 h k decrease ${trailingK} bps > cap`).to.equal(true);
+    }
   }
 
   // Rolling 24 h cap, at every spending call: positive costs in (ts − 1 day, ts] ≤ cap × budget at the window's start.
@@ -320,6 +332,37 @@ async function attack(fx: DammFixture, a: Attack, privilegedIndex: number, ledge
   const trailing = ledger.spends.filter((s) => s.ts > ts - DAY).reduce((acc, s) => acc + s.cost, 0n);
   const cap = (ledger.budgetAtWindowStart * before.params.dailyCostCapBps) / BPS;
   expect(trailing <= cap, `trailing 24 h spend ${trailing} > cap ${cap}`).to.equal(true);
+}
+
+/**
+ * Settles funding when due. The AMM's funding payment shares the hooks' rolling 24 h cap (SPEC §5):
+ * it is recorded as a spend, and a settlement that opens a new day window fixes that window's budget.
+ */
+async function settleFundingInto(fx: DammFixture, ledger: Ledger): Promise<void> {
+  const before = await fx.market.marketState();
+  let rc;
+  try {
+    rc = await (await fx.market.settleFunding()).wait();
+  } catch {
+    return; // not due, or a stale oracle: nothing changed
+  }
+  const after = await fx.market.marketState();
+  const ts = BigInt((await ethers.provider.getBlock(rc!.blockNumber))!.timestamp);
+  if (after.windowIndex !== before.windowIndex) {
+    ledger.lastWindow = after.windowIndex;
+    ledger.budgetAtWindowStart = before.budget;
+    expect(after.budgetAtWindowStart).to.equal(before.budget);
+  }
+  for (const log of rc!.logs) {
+    const ev = log.address === fx.addresses.market ? fx.market.interface.parseLog(log) : null;
+    if (ev?.name !== "FundingSettled") continue;
+    const paid = ev.args.ammPaid as bigint;
+    if (paid === 0n) continue;
+    ledger.spends.push({ ts, cost: paid });
+    const trailing = ledger.spends.filter((x) => x.ts > ts - DAY).reduce((acc, x) => acc + x.cost, 0n);
+    const cap = (ledger.budgetAtWindowStart * before.params.dailyCostCapBps) / BPS;
+    expect(trailing <= cap, `trailing 24 h spend with funding ${trailing} > cap ${cap}`).to.equal(true);
+  }
 }
 
 async function tradeQuietly(fx: DammFixture, i: number, isLong: boolean, q: bigint, close: boolean): Promise<void> {
@@ -355,7 +398,7 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
       fc.asyncProperty(fc.integer({ min: 0, max: 86_399 }), fc.array(stepArb, { minLength: 6, maxLength: 12 }), async (offset, steps) => {
         await network.provider.send("evm_revert", [snap]);
         snap = await network.provider.send("evm_snapshot", []);
-        const ledger: Ledger = { spends: [], lastWindow: -1n, budgetAtWindowStart: 0n, calls: 0, successes: 0, refusals: totals.refusals };
+        const ledger: Ledger = { spends: [], kDecreases: [], lastWindow: -1n, budgetAtWindowStart: 0n, calls: 0, successes: 0, refusals: totals.refusals };
         // Start at a random time of day so the sequence crosses window boundaries at random points.
         const now = BigInt(await time.latest());
         await time.increaseTo((now / DAY + 1n) * DAY + BigInt(offset));
@@ -365,7 +408,7 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
           price = (price * BigInt(10_000 + s.oracleBps)) / BPS;
           await (await aggregator.setAnswer(answer8(price))).wait();
           for (const [i, isLong, q, close] of s.trades) await tradeQuietly(fx, i, isLong, q, close);
-          if (s.settleFunding) await market.settleFunding().catch(() => undefined);
+          if (s.settleFunding) await settleFundingInto(fx, ledger);
           await (await aggregator.setAnswer(answer8(price))).wait();
           for (const a of s.attacks) await attack(fx, a, s.privilegedIndex, ledger);
         }

@@ -49,6 +49,8 @@ export interface DammFixtureOptions {
   readonly depositPerTrader6?: bigint;
   /** Tokens minted to the liquidator and admin (default 1_000_000 USDC each). */
   readonly mintPerOperator6?: bigint;
+  /** Market parameters set by the parameter admin right after deployment, in order (default none). */
+  readonly params?: ReadonlyArray<readonly [string, bigint]>;
 }
 
 export type ResolvedDammFixtureOptions = Required<DammFixtureOptions>;
@@ -64,7 +66,19 @@ export const DEFAULT_FIXTURE_OPTIONS: ResolvedDammFixtureOptions = Object.freeze
   mintPerTrader6: 1_000_000n * USDC,
   depositPerTrader6: 100_000n * USDC,
   mintPerOperator6: 1_000_000n * USDC,
+  params: [],
 });
+
+/**
+ * Hook limits wide enough for suites that exercise the curve-change mechanics with steps up to 1 %
+ * (costs, guards other than the sandwich bound): the sandwich bound maxPegChangeBps ≤ 2·feeBps
+ * (SPEC §6) needs feeBps 50 for a 100 bps step; the hook window is the 60 s minimum.
+ */
+export const WIDE_HOOK_LIMITS: ReadonlyArray<readonly [string, bigint]> = Object.freeze([
+  ["feeBps", 50n],
+  ["maxPegChangeBps", 100n],
+  ["hookWindowSeconds", 60n],
+] as const);
 
 /** The role ids (identical in both contracts). */
 export interface DammRoles {
@@ -150,6 +164,9 @@ export async function deployDammFixture(opts: DammFixtureOptions = {}): Promise<
   await (await market.connect(admin).grantRole(roles.GUARDIAN_ROLE, guardian.address)).wait();
   await (await clearingHouse.connect(admin).grantRole(roles.PARAM_ADMIN_ROLE, paramAdmin.address)).wait();
   await (await clearingHouse.connect(admin).grantRole(roles.GUARDIAN_ROLE, guardian.address)).wait();
+  for (const [name, value] of o.params) {
+    await (await market.connect(paramAdmin).setParameter(ethers.encodeBytes32String(name), value)).wait();
+  }
 
   for (const op of [admin, liquidator]) {
     await (await usdc.mint(op.address, o.mintPerOperator6)).wait();
