@@ -10,7 +10,6 @@ import {IClearingHouse} from "./interfaces/IClearingHouse.sol";
 import {IClearingHouseErrors} from "./interfaces/IClearingHouseErrors.sol";
 import {BpsMath} from "./libraries/BpsMath.sol";
 import {CurveMathWad} from "./libraries/CurveMathWad.sol";
-import {CostMathWad} from "./libraries/CostMathWad.sol";
 import {TwapWad} from "./libraries/TwapWad.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {
@@ -23,8 +22,7 @@ import {
     Ledger,
     HookWindow,
     WindowStart,
-    FundingParams,
-    HookLimits
+    FundingParams
 } from "./libraries/MarketStorage.sol";
 import {VammMarketLib} from "./libraries/VammMarketLib.sol";
 
@@ -50,7 +48,6 @@ contract VammMarket is IVammMarket, DammRoles {
     uint256 private constant SLOT_POOL = MarketStorage.SLOT_POOL;
     uint256 private constant SLOT_CURVE = MarketStorage.SLOT_CURVE;
     uint256 private constant SLOT_LEDGER = MarketStorage.SLOT_LEDGER;
-    uint256 private constant SLOT_PARAMS = MarketStorage.SLOT_PARAMS;
     uint8 private constant FLAG_VOLATILE = MarketStorage.FLAG_VOLATILE;
     uint256 private constant MASK32 = type(uint32).max;
     uint256 private constant MASK96 = type(uint96).max;
@@ -96,7 +93,6 @@ contract VammMarket is IVammMarket, DammRoles {
             fundingPeriod: 3600,
             fundingCapBps: 1000,
             fundingBudgetShareBps: 3333,
-            maxOracleAgeMargin: 3600,
             mmBps: 625,
             liquidationFeeBps: 250,
             lastFundingTime: uint32(block.timestamp),
@@ -112,9 +108,9 @@ contract VammMarket is IVammMarket, DammRoles {
         _s.book = Book(0, 0, 10, 200, 0, 3600);
         _s.pool = Pool(0, cfg.peg.toUint96(), nowTs, 5000, 1000);
         _s.ledger = Ledger(0, cfg.peg.toUint96(), MarketStorage.toOiMicro(cfg.maxOpenInterest));
-        // lastHookTimestamp 0 = window index 0 = "no window yet": the first hook rolls a window and
-        // takes its budget as budgetAtWindowStart (the simulator's windowIndex −1).
-        _s.curve = Curve(cfg.peg.toUint96(), cfg.sqrtK.toUint96(), 0, 0);
+        // maxOracleAgeMargin 3600 s. Spend window index 0 (limits) = "no window yet": the first hook rolls a
+        // window and takes its budget as budgetAtWindowStart (the simulator's windowIndex −1).
+        _s.curve = Curve(cfg.peg.toUint96(), cfg.sqrtK.toUint96(), 0, 3600);
         (uint32 hookParamsA, uint64 hookParamsB) = MarketStorage.defaultHookParams();
         _s.hookWindow = HookWindow(oraclePrice.toUint96(), 0, nowTs, hookParamsA);
         _s.windowStart = WindowStart(0, 0, hookParamsB);
@@ -142,9 +138,9 @@ contract VammMarket is IVammMarket, DammRoles {
         uint256 ledger = _sload(base + SLOT_LEDGER);
         Amm memory a;
         uint256 blockStartMark;
+        uint256 curve = _sload(base + SLOT_CURVE);
         {
             uint256 res = _sload(base + SLOT_RESERVES);
-            uint256 curve = _sload(base + SLOT_CURVE);
             a = Amm(uint112(res), uint112(res >> 112), uint96(curve >> 96), uint96(curve), uint96(book), uint96(book >> 96));
             uint256 markBefore = CurveMathWad.markPrice(a.x, a.y, a.peg);
             uint256 markTwapTs = uint32(pool >> 192);
@@ -200,8 +196,8 @@ contract VammMarket is IVammMarket, DammRoles {
             uint256 maxOi = uint256(uint64(ledger >> 192)) * OI_UNIT;
             if (oi > maxOi) revert Vamm_OpenInterestCapExceeded(oi, maxOi);
             // Opens need a valid oracle (SPEC §6): positive, complete, not older than maxOracleAgeMargin
-            // (FundingParams bits 64–95). Reduces, closes and liquidations do not read it.
-            OracleLib.readWad(oracle, _oracleScale, uint32(_sload(base + SLOT_PARAMS) >> 64));
+            // (Curve bits 224–255). Reduces, closes and liquidations do not read it.
+            OracleLib.readWad(oracle, _oracleScale, curve >> 224);
         }
         if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, blockStartMark, uint16(book >> 208), r.openedBase);
 
@@ -384,9 +380,9 @@ contract VammMarket is IVammMarket, DammRoles {
 
     // =================================================================== keeper hooks
     //
-    // Readable path (SPEC §6): the slots a hook needs are read as the typed MarketStorage structs,
-    // checked by the pure HookGuards library (one function per keeper/sim/guards.ts check) and written
-    // back whole. A hook reads reserves, book, pool, curve, hookWindow, windowStart, params and limits.
+    // The market checks KEEPER_ROLE; the hook runs in the linked VammMarketLib (DELEGATECALL, this
+    // storage), whose HookPath reads the slots as typed MarketStorage structs, checks them with the pure
+    // HookGuards library (one function per keeper/sim/guards.ts check) and writes them back (SPEC §6, §8).
 
     /// @inheritdoc IVammMarket
     function repeg(uint256 newPeg) external returns (int256 cost) {
@@ -430,7 +426,7 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function observeOracle() external returns (uint256 price, uint256 oracleTwap) {
-        price = OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        price = OracleLib.readWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
         oracleTwap = MarketStorage.observeOracle(_s, price);
     }
 
@@ -495,13 +491,13 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function marginPrice() external view returns (uint256 price, bool oracleValid) {
-        (price, oracleValid) = OracleLib.tryReadWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        (price, oracleValid) = OracleLib.tryReadWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
         if (!oracleValid) price = _s.limits.lastOraclePrice;
     }
 
     /// @inheritdoc IVammMarket
     function validMarginPrice() external view returns (uint256) {
-        return OracleLib.readWad(oracle, _oracleScale, _s.params.maxOracleAgeMargin);
+        return OracleLib.readWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
     }
 
     /// @inheritdoc IVammMarket

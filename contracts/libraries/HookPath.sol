@@ -194,12 +194,12 @@ library HookPath {
             prevMoveBps: h.move.prev.toUint16(),
             curMoveBps: h.move.cur.toUint16(),
             prevKDecreaseBps: h.kDec.prev.toUint16(),
-            curKDecreaseBps: h.kDec.cur.toUint16()
+            curKDecreaseBps: h.kDec.cur.toUint16(),
+            lastHookTimestamp: uint32(block.timestamp)
         });
         Curve memory c = h.curve;
         // uint32 block numbers and timestamps: the cooldown compares them; they hold until 2106.
         c.lastHookBlock = uint32(block.number);
-        c.lastHookTimestamp = uint32(block.timestamp);
         s.curve = c;
         MarketStorage.setBreaker(s, h.oraclePrice, h.oracleTwap);
     }

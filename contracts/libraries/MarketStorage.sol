@@ -41,13 +41,13 @@ struct Pool {
     uint16 imBps;
 }
 
-/// @dev Slot 3. Read by trades, written by hooks (the cooldown stamp rides along).
+/// @dev Slot 3. Read by trades, written by hooks (the cooldown stamp rides along). maxOracleAgeMargin
+/// lives here, not in FundingParams, because an opening trade needs it and already reads this slot.
 struct Curve {
     uint96 peg;
     uint96 sqrtK;
     uint32 lastHookBlock;
-    /// @dev The rolling-cap window of the last hook is `lastHookTimestamp / 1 days` (0 = none yet).
-    uint32 lastHookTimestamp;
+    uint32 maxOracleAgeMargin;
 }
 
 /// @dev Slot 4. Written by every trade (fees, block-start mark); never touched by hooks.
@@ -75,13 +75,11 @@ struct WindowStart {
     uint64 hookParamsB;
 }
 
-/// @dev Slot 7. Read by funding settlement, liquidation, opens (maxOracleAgeMargin) and hooks (the
-/// last three fields, SPEC §6).
+/// @dev Slot 7. Read by funding settlement, liquidation and hooks (SPEC §6).
 struct FundingParams {
     uint32 fundingPeriod;
     uint16 fundingCapBps;
     uint16 fundingBudgetShareBps;
-    uint32 maxOracleAgeMargin;
     uint16 mmBps;
     uint16 liquidationFeeBps;
     uint32 lastFundingTime;
@@ -103,6 +101,7 @@ struct HookLimits {
     uint16 curMoveBps;
     uint16 prevKDecreaseBps;
     uint16 curKDecreaseBps;
+    uint32 lastHookTimestamp;
 }
 
 /// @dev The whole market state; slot i of the layout = field i below (MarketStorage.SLOT_*).

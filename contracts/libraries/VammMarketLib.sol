@@ -52,7 +52,7 @@ library VammMarketLib {
             uint256 next = uint256(hp.lastFundingTime) + hp.fundingPeriod;
             if (block.timestamp < next) revert IVammMarketErrors.Vamm_FundingNotDue(next, block.timestamp);
         }
-        uint256 oracleTwap = MarketStorage.observeOracle(s, OracleLib.readWad(feed, scale, hp.maxOracleAgeMargin));
+        uint256 oracleTwap = MarketStorage.observeOracle(s, OracleLib.readWad(feed, scale, s.curve.maxOracleAgeMargin));
         Pool memory pool = s.pool;
         uint256 markTwap;
         {
@@ -264,19 +264,21 @@ library VammMarketLib {
         uint256 pool = MarketStorage.SLOT_POOL;
         if (name == "reserveShareBps") return (pool, 224, 16, 1000, 9000);
         if (name == "imBps") return (pool, 240, 16, 200, 5000);
-        // FundingParams: fundingPeriod 0, fundingCapBps 32, fundingBudgetShareBps 48,
-        // maxOracleAgeMargin 64, mmBps 96, liquidationFeeBps 112, lastFundingTime 128.
+        // Curve: peg 0, sqrtK 96, lastHookBlock 192, maxOracleAgeMargin 224 (read by opening trades).
+        if (name == "maxOracleAgeMargin") return (MarketStorage.SLOT_CURVE, 224, 32, 10, DAY);
+        // FundingParams: fundingPeriod 0, fundingCapBps 32, fundingBudgetShareBps 48, mmBps 64,
+        // liquidationFeeBps 80, lastFundingTime 96, maxDailyKDecreaseBps 128, hookWindowSeconds 144,
+        // oracleBreakerBps 176, maxLiquidationSlippageBps 192.
         uint256 fp = MarketStorage.SLOT_PARAMS;
         if (name == "fundingPeriod") return (fp, 0, 32, 600, DAY);
         if (name == "fundingCapBps") return (fp, 32, 16, 10, 5000);
         if (name == "fundingBudgetShareBps") return (fp, 48, 16, 0, BPS);
-        if (name == "maxOracleAgeMargin") return (fp, 64, 32, 10, DAY);
-        if (name == "mmBps") return (fp, 96, 16, 100, 5000);
-        if (name == "liquidationFeeBps") return (fp, 112, 16, 50, 1000);
-        if (name == "maxDailyKDecreaseBps") return (fp, 160, 16, 1, 2000);
-        if (name == "hookWindowSeconds") return (fp, 176, 32, 60, DAY);
-        if (name == "oracleBreakerBps") return (fp, 208, 16, 50, 5000);
-        if (name == "maxLiquidationSlippageBps") return (fp, 224, 16, 100, 5000);
+        if (name == "mmBps") return (fp, 64, 16, 100, 5000);
+        if (name == "liquidationFeeBps") return (fp, 80, 16, 50, 1000);
+        if (name == "maxDailyKDecreaseBps") return (fp, 128, 16, 1, 2000);
+        if (name == "hookWindowSeconds") return (fp, 144, 32, 60, DAY);
+        if (name == "oracleBreakerBps") return (fp, 176, 16, 50, 5000);
+        if (name == "maxLiquidationSlippageBps") return (fp, 192, 16, 100, 5000);
         // Hook parameters: bit fields in the spare bits of hookWindow / windowStart; each width
         // holds its upper bound.
         uint256 hw = MarketStorage.SLOT_HOOK_WINDOW;
@@ -343,7 +345,7 @@ library VammMarketLib {
         st.blockStartMark = lg.blockStartMark;
         st.blockStartBlock = res.blockStartBlock;
         st.lastHookBlock = c.lastHookBlock;
-        st.lastHookTimestamp = c.lastHookTimestamp;
+        st.lastHookTimestamp = s.limits.lastHookTimestamp;
         HookLimits memory lim = s.limits;
         st.windowIndex = lim.spendWindowIndex;
         st.lastOraclePrice = lim.lastOraclePrice;
@@ -380,7 +382,7 @@ library VammMarketLib {
         p.maxOracleAgeHooks = MarketStorage.field(
             hwWord, MarketStorage.SHIFT_MAX_ORACLE_AGE_HOOKS, MarketStorage.BITS_MAX_ORACLE_AGE_HOOKS
         );
-        p.maxOracleAgeMargin = hp.maxOracleAgeMargin;
+        p.maxOracleAgeMargin = s.curve.maxOracleAgeMargin;
         p.maxOracleTwapDivergenceBps =
             MarketStorage.field(hwWord, MarketStorage.SHIFT_DIVERGENCE, MarketStorage.BITS_DIVERGENCE);
         p.maxPegChangeBps = MarketStorage.field(wsWord, MarketStorage.SHIFT_MAX_PEG, MarketStorage.BITS_MAX_PEG);

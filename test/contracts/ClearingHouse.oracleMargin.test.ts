@@ -195,5 +195,31 @@ describe("ClearingHouse on the oracle price (issue 13)", function () {
         "Vamm_ReduceOnly",
       );
     });
+
+    it("records it as unsocialised (and goes reduce-only) when the profitable side has no open interest", async function () {
+      const fx = await fixture();
+      const { clearingHouse: ch, market, aggregator, admin, paramAdmin, traders, liquidator, addresses } = fx;
+      const m = addresses.market;
+      await market.connect(paramAdmin).setParameter(b32("fluctuationLimitBps"), 5000n);
+      // Bob's long lifts the mark ~18 %, Alice buys on top, Bob sells back: Alice is under water on the
+      // curve and at the oracle, and nobody is short (the AMM holds the other side).
+      await ch.connect(traders[1]).openPosition(m, true, 900_000n * WAD, 95_000n * WAD, 0n, NO_DEADLINE);
+      await ch.connect(traders[0]).openPosition(m, true, 20_000n * WAD, 2_020n * WAD, 0n, NO_DEADLINE);
+      await ch.connect(traders[1]).closePosition(m, 0n, 0n, NO_DEADLINE);
+      await aggregator.setAnswer(answer8(await market.markPrice()));
+      // The insurance share is withdrawn, so only the fee-fed budget stands before the debt.
+      const reserve = (await market.marketState()).reservedShare;
+      await ch.connect(admin).withdrawReserve(m, reserve / 10n ** 12n, admin.address);
+      const [, shortOI] = await market.openInterest();
+      expect(shortOI).to.equal(0n);
+      const rc = await (await ch.connect(liquidator).liquidate(traders[0].address, m, 0n)).wait();
+      const ev = rc!.logs.map((l) => ch.interface.parseLog(l)).find((e) => e?.name === "BadDebtRecorded");
+      const uncovered = ev!.args.uncovered as bigint;
+      expect(uncovered > 0n, "setup leaves uncovered bad debt").to.equal(true);
+      await expect(rc).to.emit(ch, "BadDebtSocialized").withArgs(m, 0n, uncovered, 0n, 0n);
+      expect(await ch.unsocializedBadDebt(m)).to.equal(uncovered);
+      expect(await ch.uncoveredBadDebtOf(m)).to.equal(uncovered);
+      expect((await market.marketState()).reduceOnly).to.equal(true);
+    });
   });
 });

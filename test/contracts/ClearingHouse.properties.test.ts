@@ -27,6 +27,7 @@ const setupFixture = async function propertiesFixture(): Promise<DammFixture> {
 const EXPECTED_REVERTS = new Set([
   "Vamm_VolatilityBreaker", // an oracle move of > oracleBreakerBps against its TWAP stops opens (SPEC §6)
   "Vamm_ReduceOnly", // a market with uncovered bad debt goes reduce-only (SPEC §3)
+  "CH_LiquidationBeyondBand", // the mark already beyond maxLiquidationSlippageBps of the oracle (SPEC §3)
   "CH_BelowInitialMargin",
   "CH_InsufficientCollateral",
   "CH_NoPosition",
