@@ -78,6 +78,12 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     uint256 public override uncoveredBadDebt;
     mapping(address market => uint256) private _uncoveredOf;
     mapping(address market => uint256) private _unsocialized;
+    /// @dev Collateral backing each market (SPEC §3, per-market collateral): every payout from a market
+    /// is capped by it, so Σ free + Σ _marketCollateral ≤ the vault's balance and no market pays out of
+    /// another's.
+    mapping(address market => uint256) private _marketCollateral;
+    mapping(address market => mapping(address account => uint256)) private _claims;
+    mapping(address market => uint256) private _claimsTotal;
 
     constructor(IERC20 collateral_, address admin) {
         if (address(collateral_) == address(0) || admin == address(0)) revert CH_ZeroAddress();
@@ -125,6 +131,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         Position memory p = _load(market, msg.sender);
         if (marginToAdd != 0) {
             _debitFree(msg.sender, marginToAdd);
+            _marketCollateral[market] += marginToAdd;
             p.margin += marginToAdd.toInt256();
         }
         _settleFunding(p, entry, market, msg.sender);
@@ -184,6 +191,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         Position memory p = _loadExisting(market, msg.sender);
         _settleFunding(p, entry, market, msg.sender);
         _debitFree(msg.sender, amount);
+        _marketCollateral[market] += amount;
         p.margin += amount.toInt256();
         _store(market, msg.sender, p);
         emit MarginChanged(msg.sender, market, amount.toInt256(), p.margin);
@@ -207,6 +215,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         (uint256 closeValue,) = m.previewClose(p.size, _abs(p.size));
         _requireInitialMargin(p, closeValue, imBps);
         _requireInitialMargin(p, _marginValue(p, price), imBps);
+        _debitMarket(market, amount);
         _free[msg.sender] += amount;
         _store(market, msg.sender, p);
         emit MarginChanged(msg.sender, market, -amount.toInt256(), p.margin);
@@ -294,7 +303,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         uint256 liqFee = BpsMath.mulBpsUp(closedQuote, liqBps);
         uint256 toLiquidator = liqFee / 2;
         p.margin -= liqFee.toInt256();
-        _free[msg.sender] += toLiquidator;
+        _payFromMarket(market, msg.sender, toLiquidator);
         if (liqFee != toLiquidator) IVammMarket(market).creditReserve(liqFee - toLiquidator);
         emit Liquidated(trader, market, msg.sender, b, closedQuote, liqFee, toLiquidator, p.margin);
     }
@@ -313,6 +322,24 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         return p.margin + pnl - fee.toInt256() - BpsMath.mulBpsUp(q, liqBps).toInt256();
     }
 
+    /// @inheritdoc IClearingHouse
+    /// @dev Paid from the market's own collateral only: first come, first served among that market's
+    /// creditors (its open positions' margins and its claims), never from another market's.
+    function redeemClaim(address market) external nonReentrant returns (uint256 paid) {
+        uint256 claim = _claims[market][msg.sender];
+        uint256 held = _marketCollateral[market];
+        paid = claim <= held ? claim : held;
+        if (paid == 0) revert CH_NoClaim(market, claim, held);
+        unchecked {
+            // paid ≤ held, paid ≤ claim ≤ _claimsTotal (every claim was added to the total too).
+            _marketCollateral[market] = held - paid;
+            _claims[market][msg.sender] = claim - paid;
+            _claimsTotal[market] -= paid;
+        }
+        _free[msg.sender] += paid;
+        emit ClaimRedeemed(market, msg.sender, paid, claim - paid);
+    }
+
     // =================================================================== budget, reserve, admin
 
     /// @inheritdoc IClearingHouse
@@ -320,6 +347,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (amount6 == 0) revert CH_ZeroAmount();
         _listed(market);
         collateral.safeTransferFrom(msg.sender, address(this), amount6);
+        _marketCollateral[market] += amount6 * COLLATERAL_SCALE;
         IVammMarket(market).creditBudget(amount6 * COLLATERAL_SCALE);
         emit BudgetFunded(market, msg.sender, amount6);
     }
@@ -334,6 +362,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (to == address(0)) revert CH_ZeroAddress();
         _listed(market);
         IVammMarket(market).debitReserve(amount6 * COLLATERAL_SCALE);
+        _debitMarket(market, amount6 * COLLATERAL_SCALE);
         collateral.safeTransfer(to, amount6);
         emit ReserveWithdrawn(market, to, amount6);
     }
@@ -445,6 +474,21 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @inheritdoc IClearingHouse
     function unsocializedBadDebt(address market) external view returns (uint256) {
         return _unsocialized[market];
+    }
+
+    /// @inheritdoc IClearingHouse
+    function marketCollateral(address market) external view returns (uint256) {
+        return _marketCollateral[market];
+    }
+
+    /// @inheritdoc IClearingHouse
+    function claimOf(address market, address account) external view returns (uint256) {
+        return _claims[market][account];
+    }
+
+    /// @inheritdoc IClearingHouse
+    function claimsOf(address market) external view returns (uint256) {
+        return _claimsTotal[market];
     }
 
     /// @inheritdoc IClearingHouse
@@ -590,7 +634,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         }
         delete _positions[market][trader];
         if (p.margin > 0) {
-            _free[trader] += uint256(p.margin);
+            _payFromMarket(market, trader, uint256(p.margin));
         } else if (p.margin < 0) {
             _coverBadDebt(market, trader, uint256(-p.margin), wasLong);
         }
@@ -626,6 +670,34 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         (int256 fLong, int256 fShort) = bankruptWasLong ? (int256(0), -perBase) : (perBase, int256(0));
         _advanceFunding(market, fLong, fShort);
         emit BadDebtSocialized(market, amount, 0, fLong, fShort);
+    }
+
+    /// @dev Moves `amount` of the market's collateral to `account`'s free collateral, as far as the market
+    /// holds it. The rest becomes the account's claim on this market (never paid from another market's
+    /// collateral): event MarketPayoutShort, and the market goes reduce-only (it cannot pay its traders).
+    function _payFromMarket(address market, address account, uint256 amount) private {
+        uint256 held = _marketCollateral[market];
+        uint256 paid = amount <= held ? amount : held;
+        unchecked {
+            _marketCollateral[market] = held - paid; // paid ≤ held
+        }
+        _free[account] += paid;
+        if (paid == amount) return;
+        uint256 short_ = amount - paid;
+        _claims[market][account] += short_;
+        _claimsTotal[market] += short_;
+        emit MarketPayoutShort(market, account, amount, paid);
+        IVammMarket(market).enterReduceOnly();
+    }
+
+    /// @dev Takes `amount` out of the market's collateral or reverts CH_MarketCollateralShort (margin
+    /// removals and reserve withdrawals are refused rather than turned into claims).
+    function _debitMarket(address market, uint256 amount) private {
+        uint256 held = _marketCollateral[market];
+        if (held < amount) revert CH_MarketCollateralShort(market, held, amount);
+        unchecked {
+            _marketCollateral[market] = held - amount; // held ≥ amount checked above
+        }
     }
 
     function _debitFree(address account, uint256 amount) private {

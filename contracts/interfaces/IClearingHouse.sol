@@ -63,6 +63,12 @@ interface IClearingHouse is IClearingHouseErrors {
     event ReserveWithdrawn(address indexed market, address indexed to, uint256 amount6);
     /// @notice A market's funding settlement: the new cumulative indices, which hold during `epoch`.
     event FundingIndicesUpdated(address indexed market, int256 cumFundingLong, int256 cumFundingShort, uint256 epoch);
+    /// @notice A payout from `market` (a closed position's margin, a liquidator's fee share) exceeded the
+    /// collateral that backs the market: `paid` was paid, `owed − paid` became the account's claim on the
+    /// market ({claimOf}), payable only from that market's collateral (SPEC §3, per-market collateral).
+    event MarketPayoutShort(address indexed market, address indexed account, uint256 owed, uint256 paid);
+    /// @notice Part of a claim on `market` was paid from the market's collateral; `remaining` is still owed.
+    event ClaimRedeemed(address indexed market, address indexed account, uint256 paid, uint256 remaining);
 
     // ---------------------------------------------------------------- vault
     function deposit(uint256 amount6) external;
@@ -136,4 +142,14 @@ interface IClearingHouse is IClearingHouseErrors {
     function uncoveredBadDebtOf(address market) external view returns (uint256);
     /// @notice The part of a market's uncovered bad debt that found no open interest to charge (WAD).
     function unsocializedBadDebt(address market) external view returns (uint256);
+    /// @notice Pays the caller's claim on `market` as far as the market's collateral allows (never from
+    /// another market's). Reverts CH_NoClaim when there is nothing to pay.
+    function redeemClaim(address market) external returns (uint256 paid);
+    /// @notice The collateral that backs `market` (WAD): margins moved into its positions and budget
+    /// funded, minus what its closes, margin removals, liquidators and reserve withdrawals took out.
+    function marketCollateral(address market) external view returns (uint256);
+    /// @notice What `market` still owes `account` beyond its collateral (WAD).
+    function claimOf(address market, address account) external view returns (uint256);
+    /// @notice Σ claims on `market` still owed (WAD): the public figure of its unpaid shortfall.
+    function claimsOf(address market) external view returns (uint256);
 }

@@ -92,4 +92,17 @@ interface IClearingHouseErrors {
     /// @param mark The current mark (WAD).
     /// @param marginPrice The margin price the band is centred on (WAD).
     error CH_LiquidationBeyondBand(uint256 mark, uint256 marginPrice);
+
+    /// @notice A margin removal or reserve withdrawal would take more than the collateral that backs the
+    /// market (SPEC §3): the market's collateral is for its own traders' closes.
+    /// @param market The market.
+    /// @param available Its collateral (WAD).
+    /// @param required The amount asked (WAD).
+    error CH_MarketCollateralShort(address market, uint256 available, uint256 required);
+
+    /// @notice Nothing of the caller's claim on the market can be paid: no claim, or no collateral left.
+    /// @param market The market.
+    /// @param claim The caller's claim (WAD).
+    /// @param available The market's collateral (WAD).
+    error CH_NoClaim(address market, uint256 claim, uint256 available);
 }

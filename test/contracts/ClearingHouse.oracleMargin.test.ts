@@ -207,9 +207,16 @@ describe("ClearingHouse on the oracle price (issue 13)", function () {
       await ch.connect(traders[0]).openPosition(m, true, 20_000n * WAD, 2_020n * WAD, 0n, NO_DEADLINE);
       await ch.connect(traders[1]).closePosition(m, 0n, 0n, NO_DEADLINE);
       await aggregator.setAnswer(answer8(await market.markPrice()));
-      // The insurance share is withdrawn, so only the fee-fed budget stands before the debt.
-      const reserve = (await market.marketState()).reservedShare;
-      await ch.connect(admin).withdrawReserve(m, reserve / 10n ** 12n, admin.address);
+      // Bob's gain was paid out of the collateral behind the reserve, so the reserve cannot be withdrawn
+      // whole (SPEC §3, per-market collateral); what the market still holds is, and only the fee-fed
+      // budget and the rest of the reserve stand before the debt.
+      const reserve6 = (await market.marketState()).reservedShare / 10n ** 12n;
+      const held = await ch.marketCollateral(m);
+      expect(held < reserve6 * 10n ** 12n, "the winner's close took collateral the reserve counted on").to.equal(true);
+      await expect(ch.connect(admin).withdrawReserve(m, reserve6, admin.address))
+        .to.be.revertedWithCustomError(ch, "CH_MarketCollateralShort")
+        .withArgs(m, held, reserve6 * 10n ** 12n);
+      await ch.connect(admin).withdrawReserve(m, held / 10n ** 12n, admin.address);
       const [, shortOI] = await market.openInterest();
       expect(shortOI).to.equal(0n);
       const rc = await (await ch.connect(liquidator).liquidate(traders[0].address, m, 0n)).wait();

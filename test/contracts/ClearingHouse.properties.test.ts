@@ -234,6 +234,11 @@ async function checkInvariants(fx: DammFixture, sqrtK0: bigint): Promise<void> {
   const vault = (await usdc.balanceOf(fx.addresses.clearingHouse)) * COLLATERAL_SCALE;
   const uncovered = await ch.uncoveredBadDebt();
   expect(vault + uncovered >= claims, `solvency: vault ${vault} + uncovered ${uncovered} < claims ${claims}`).to.equal(true);
+  // Per-market collateral (SPEC §3): the vault holds every free balance plus what backs the market.
+  let free = await ch.freeCollateral(liquidator.address);
+  for (const t of traders) free += await ch.freeCollateral(t.address);
+  const backing = await ch.marketCollateral(m);
+  expect(vault >= free + backing, `vault ${vault} < Σ free ${free} + market collateral ${backing}`).to.equal(true);
 }
 
 describe("ClearingHouse properties (fast-check, 200 random sequences)", function () {
