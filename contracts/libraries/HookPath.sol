@@ -59,20 +59,20 @@ library HookPath {
     /// its divergence from the oracle TWAP folded through now with the previous answer (SPEC §5, §6);
     /// rolls the day window (spends, k decreases) and the hook window (moves) in memory.
     function load(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale) internal view returns (Hook memory h) {
-        h.book = s.book;
+        h.book = MarketStorage.loadBook(s);
         MarketStorage.requireActive(h.book.flags);
-        h.hw = s.hookWindow;
-        h.lim = s.limits;
+        h.hw = MarketStorage.loadHookWindow(s);
+        h.lim = MarketStorage.loadLimits(s);
         uint256 price = OracleLib.readWad(feed, scale, MarketStorage.maxOracleAgeHooks(h.hw));
         uint256 twap = TwapWad.update(h.hw.oracleTwap, h.hw.oracleTwapTs, h.lim.lastOraclePrice, block.timestamp, h.book.twapWindow);
         HookGuards.checkDivergence(price, twap, MarketStorage.maxOracleTwapDivergenceBps(h.hw));
         h.oraclePrice = price;
         h.oracleTwap = twap;
-        h.res = s.reserves;
-        h.curve = s.curve;
-        h.pool = s.pool;
-        h.ws = s.windowStart;
-        h.fp = s.params;
+        h.res = MarketStorage.loadReserves(s);
+        h.curve = MarketStorage.loadCurve(s);
+        h.pool = MarketStorage.loadPool(s);
+        h.ws = MarketStorage.loadWindowStart(s);
+        h.fp = MarketStorage.loadParams(s);
         h.mark = CurveMathWad.markPrice(h.res.base, h.res.quote, h.curve.peg);
         h.d = int256(uint256(h.book.longOI)) - int256(uint256(h.book.shortOI));
         h.absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
@@ -176,18 +176,20 @@ library HookPath {
         }
         // cost ≤ budget when positive (checked); a revenue is range-checked by the casts.
         pool.budget = SafeCast.toUint256(int256(uint256(pool.budget)) - cost).toUint96();
-        s.pool = pool;
+        MarketStorage.storePool(s, pool);
 
         HookWindow memory hw = h.hw;
         hw.oracleTwap = h.oracleTwap.toUint96();
         hw.oracleTwapTs = uint32(block.timestamp);
         hw.curSpent = h.spend.cur.toUint96();
-        s.hookWindow = hw;
+        MarketStorage.storeHookWindow(s, hw);
         if (h.spend.rolled) {
-            s.windowStart.prevSpent = h.spend.prev.toUint96();
-            s.windowStart.budgetAtWindowStart = h.budgetAtWindowStart.toUint96();
+            WindowStart memory ws = h.ws;
+            ws.prevSpent = h.spend.prev.toUint96();
+            ws.budgetAtWindowStart = h.budgetAtWindowStart.toUint96();
+            MarketStorage.storeWindowStart(s, ws);
         }
-        s.limits = HookLimits({
+        MarketStorage.storeLimits(s, HookLimits({
             lastOraclePrice: h.oraclePrice.toUint96(),
             spendWindowIndex: h.spend.index.toUint32(),
             moveWindowIndex: h.move.index.toUint32(),
@@ -196,11 +198,11 @@ library HookPath {
             prevKDecreaseBps: h.kDec.prev.toUint16(),
             curKDecreaseBps: h.kDec.cur.toUint16(),
             lastHookTimestamp: uint32(block.timestamp)
-        });
+        }));
         Curve memory c = h.curve;
         // uint32 block numbers and timestamps: the cooldown compares them; they hold until 2106.
         c.lastHookBlock = uint32(block.number);
-        s.curve = c;
+        MarketStorage.storeCurve(s, c);
         MarketStorage.setBreaker(s, h.oraclePrice, h.oracleTwap);
     }
 }

@@ -210,6 +210,162 @@ library MarketStorage {
         return field(ws.hookParamsB, SHIFT_DAILY_CAP - 192, BITS_DAILY_CAP);
     }
 
+    // ---------------------------------------------------------------- whole-slot codecs (hook path)
+    // A storage-to-memory struct copy reads the slot once per field, and a memory-to-storage copy
+    // reads and writes it once per field; the hook path instead reads and writes each slot as one
+    // word. Offsets are the bit positions Solidity's packing gives the struct fields above.
+
+    uint256 private constant OFF_RES_QUOTE = 112;
+    uint256 private constant OFF_RES_BLOCK_START = 224;
+    uint256 private constant OFF_BOOK_SHORT_OI = 96;
+    uint256 private constant OFF_BOOK_FEE = 192;
+    uint256 private constant OFF_BOOK_FLUCTUATION = 208;
+    uint256 private constant OFF_BOOK_FLAGS = 224;
+    uint256 private constant OFF_BOOK_TWAP_WINDOW = 232;
+    uint256 private constant OFF_POOL_MARK_TWAP = 96;
+    uint256 private constant OFF_POOL_MARK_TWAP_TS = 192;
+    uint256 private constant OFF_POOL_RESERVE_SHARE = 224;
+    uint256 private constant OFF_POOL_IM = 240;
+    uint256 private constant OFF_CURVE_SQRT_K = 96;
+    uint256 private constant OFF_CURVE_LAST_HOOK_BLOCK = 192;
+    uint256 private constant OFF_CURVE_MAX_ORACLE_AGE_MARGIN = 224;
+    uint256 private constant OFF_HW_CUR_SPENT = 96;
+    uint256 private constant OFF_HW_ORACLE_TWAP_TS = 192;
+    uint256 private constant OFF_HW_PARAMS_A = 224;
+    uint256 private constant OFF_WS_BUDGET_AT_START = 96;
+    uint256 private constant OFF_WS_PARAMS_B = 192;
+    uint256 private constant OFF_FP_CAP = 32;
+    uint256 private constant OFF_FP_BUDGET_SHARE = 48;
+    uint256 private constant OFF_FP_MM = 64;
+    uint256 private constant OFF_FP_LIQ_FEE = 80;
+    uint256 private constant OFF_FP_LAST_FUNDING = 96;
+    uint256 private constant OFF_FP_K_DEC_CAP = 128;
+    uint256 private constant OFF_FP_HOOK_WINDOW = 144;
+    uint256 private constant OFF_FP_BREAKER = 176;
+    uint256 private constant OFF_FP_LIQ_SLIPPAGE = 192;
+    uint256 private constant OFF_LIM_SPEND_WINDOW = 96;
+    uint256 private constant OFF_LIM_MOVE_WINDOW = 128;
+    uint256 private constant OFF_LIM_PREV_MOVE = 160;
+    uint256 private constant OFF_LIM_CUR_MOVE = 176;
+    uint256 private constant OFF_LIM_PREV_K_DEC = 192;
+    uint256 private constant OFF_LIM_CUR_K_DEC = 208;
+    uint256 private constant OFF_LIM_LAST_HOOK_TS = 224;
+
+    function _store(MarketLayout storage s, uint256 offset, uint256 w) private {
+        assembly ("memory-safe") {
+            sstore(add(s.slot, offset), w)
+        }
+    }
+
+    function loadReserves(MarketLayout storage s) internal view returns (Reserves memory r) {
+        uint256 w = word(s, SLOT_RESERVES);
+        r.base = uint112(w);
+        r.quote = uint112(w >> OFF_RES_QUOTE);
+        r.blockStartBlock = uint32(w >> OFF_RES_BLOCK_START);
+    }
+
+    function storeReserves(MarketLayout storage s, Reserves memory r) internal {
+        _store(s, SLOT_RESERVES, uint256(r.base) | (uint256(r.quote) << OFF_RES_QUOTE)
+            | (uint256(r.blockStartBlock) << OFF_RES_BLOCK_START));
+    }
+
+    function loadBook(MarketLayout storage s) internal view returns (Book memory b) {
+        uint256 w = word(s, SLOT_BOOK);
+        b.longOI = uint96(w);
+        b.shortOI = uint96(w >> OFF_BOOK_SHORT_OI);
+        b.feeBps = uint16(w >> OFF_BOOK_FEE);
+        b.fluctuationLimitBps = uint16(w >> OFF_BOOK_FLUCTUATION);
+        b.flags = uint8(w >> OFF_BOOK_FLAGS);
+        b.twapWindow = uint24(w >> OFF_BOOK_TWAP_WINDOW);
+    }
+
+    function loadPool(MarketLayout storage s) internal view returns (Pool memory p) {
+        uint256 w = word(s, SLOT_POOL);
+        p.budget = uint96(w);
+        p.markTwap = uint96(w >> OFF_POOL_MARK_TWAP);
+        p.markTwapTs = uint32(w >> OFF_POOL_MARK_TWAP_TS);
+        p.reserveShareBps = uint16(w >> OFF_POOL_RESERVE_SHARE);
+        p.imBps = uint16(w >> OFF_POOL_IM);
+    }
+
+    function storePool(MarketLayout storage s, Pool memory p) internal {
+        _store(s, SLOT_POOL, uint256(p.budget) | (uint256(p.markTwap) << OFF_POOL_MARK_TWAP)
+            | (uint256(p.markTwapTs) << OFF_POOL_MARK_TWAP_TS) | (uint256(p.reserveShareBps) << OFF_POOL_RESERVE_SHARE)
+            | (uint256(p.imBps) << OFF_POOL_IM));
+    }
+
+    function loadCurve(MarketLayout storage s) internal view returns (Curve memory c) {
+        uint256 w = word(s, SLOT_CURVE);
+        c.peg = uint96(w);
+        c.sqrtK = uint96(w >> OFF_CURVE_SQRT_K);
+        c.lastHookBlock = uint32(w >> OFF_CURVE_LAST_HOOK_BLOCK);
+        c.maxOracleAgeMargin = uint32(w >> OFF_CURVE_MAX_ORACLE_AGE_MARGIN);
+    }
+
+    function storeCurve(MarketLayout storage s, Curve memory c) internal {
+        _store(s, SLOT_CURVE, uint256(c.peg) | (uint256(c.sqrtK) << OFF_CURVE_SQRT_K)
+            | (uint256(c.lastHookBlock) << OFF_CURVE_LAST_HOOK_BLOCK)
+            | (uint256(c.maxOracleAgeMargin) << OFF_CURVE_MAX_ORACLE_AGE_MARGIN));
+    }
+
+    function loadHookWindow(MarketLayout storage s) internal view returns (HookWindow memory hw) {
+        uint256 w = word(s, SLOT_HOOK_WINDOW);
+        hw.oracleTwap = uint96(w);
+        hw.curSpent = uint96(w >> OFF_HW_CUR_SPENT);
+        hw.oracleTwapTs = uint32(w >> OFF_HW_ORACLE_TWAP_TS);
+        hw.hookParamsA = uint32(w >> OFF_HW_PARAMS_A);
+    }
+
+    function storeHookWindow(MarketLayout storage s, HookWindow memory hw) internal {
+        _store(s, SLOT_HOOK_WINDOW, uint256(hw.oracleTwap) | (uint256(hw.curSpent) << OFF_HW_CUR_SPENT)
+            | (uint256(hw.oracleTwapTs) << OFF_HW_ORACLE_TWAP_TS) | (uint256(hw.hookParamsA) << OFF_HW_PARAMS_A));
+    }
+
+    function loadWindowStart(MarketLayout storage s) internal view returns (WindowStart memory ws) {
+        uint256 w = word(s, SLOT_WINDOW_START);
+        ws.prevSpent = uint96(w);
+        ws.budgetAtWindowStart = uint96(w >> OFF_WS_BUDGET_AT_START);
+        ws.hookParamsB = uint64(w >> OFF_WS_PARAMS_B);
+    }
+
+    function storeWindowStart(MarketLayout storage s, WindowStart memory ws) internal {
+        _store(s, SLOT_WINDOW_START, uint256(ws.prevSpent) | (uint256(ws.budgetAtWindowStart) << OFF_WS_BUDGET_AT_START)
+            | (uint256(ws.hookParamsB) << OFF_WS_PARAMS_B));
+    }
+
+    function loadParams(MarketLayout storage s) internal view returns (FundingParams memory fp) {
+        uint256 w = word(s, SLOT_PARAMS);
+        fp.fundingPeriod = uint32(w);
+        fp.fundingCapBps = uint16(w >> OFF_FP_CAP);
+        fp.fundingBudgetShareBps = uint16(w >> OFF_FP_BUDGET_SHARE);
+        fp.mmBps = uint16(w >> OFF_FP_MM);
+        fp.liquidationFeeBps = uint16(w >> OFF_FP_LIQ_FEE);
+        fp.lastFundingTime = uint32(w >> OFF_FP_LAST_FUNDING);
+        fp.maxDailyKDecreaseBps = uint16(w >> OFF_FP_K_DEC_CAP);
+        fp.hookWindowSeconds = uint32(w >> OFF_FP_HOOK_WINDOW);
+        fp.oracleBreakerBps = uint16(w >> OFF_FP_BREAKER);
+        fp.maxLiquidationSlippageBps = uint16(w >> OFF_FP_LIQ_SLIPPAGE);
+    }
+
+    function loadLimits(MarketLayout storage s) internal view returns (HookLimits memory l) {
+        uint256 w = word(s, SLOT_LIMITS);
+        l.lastOraclePrice = uint96(w);
+        l.spendWindowIndex = uint32(w >> OFF_LIM_SPEND_WINDOW);
+        l.moveWindowIndex = uint32(w >> OFF_LIM_MOVE_WINDOW);
+        l.prevMoveBps = uint16(w >> OFF_LIM_PREV_MOVE);
+        l.curMoveBps = uint16(w >> OFF_LIM_CUR_MOVE);
+        l.prevKDecreaseBps = uint16(w >> OFF_LIM_PREV_K_DEC);
+        l.curKDecreaseBps = uint16(w >> OFF_LIM_CUR_K_DEC);
+        l.lastHookTimestamp = uint32(w >> OFF_LIM_LAST_HOOK_TS);
+    }
+
+    function storeLimits(MarketLayout storage s, HookLimits memory l) internal {
+        _store(s, SLOT_LIMITS, uint256(l.lastOraclePrice) | (uint256(l.spendWindowIndex) << OFF_LIM_SPEND_WINDOW)
+            | (uint256(l.moveWindowIndex) << OFF_LIM_MOVE_WINDOW) | (uint256(l.prevMoveBps) << OFF_LIM_PREV_MOVE)
+            | (uint256(l.curMoveBps) << OFF_LIM_CUR_MOVE) | (uint256(l.prevKDecreaseBps) << OFF_LIM_PREV_K_DEC)
+            | (uint256(l.curKDecreaseBps) << OFF_LIM_CUR_K_DEC) | (uint256(l.lastHookTimestamp) << OFF_LIM_LAST_HOOK_TS));
+    }
+
     function requireActive(uint8 flags) internal pure {
         if (flags & FLAG_GLOBAL_PAUSED != 0) revert IClearingHouseErrors.CH_Paused();
         if (flags & FLAG_PAUSED != 0) revert IVammMarketErrors.Vamm_Paused();

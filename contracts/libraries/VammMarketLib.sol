@@ -185,7 +185,7 @@ library VammMarketLib {
         h.res.base = x1.toUint112();
         h.res.quote = y1.toUint112();
         h.curve.sqrtK = newSqrtK.toUint96();
-        s.reserves = h.res;
+        MarketStorage.storeReserves(s, h.res);
         HookPath.commit(s, h, cost);
         emit IVammMarket.KUpdated(oldSqrtK, newSqrtK, cost, (y1 * h.curve.peg) / x1);
     }
