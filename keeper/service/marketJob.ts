@@ -32,8 +32,8 @@ export interface MarketJobSettings {
 }
 
 /** Why a tick could not act; `unhealthyAfterTicks` of them in a row make the job unhealthy. */
-export type BlockCause = "stale-oracle" | "cooldown" | "missing-role" | "no-new-block";
-export const BLOCK_CAUSES: readonly BlockCause[] = ["stale-oracle", "cooldown", "missing-role", "no-new-block"];
+export type BlockCause = "stale-oracle" | "cooldown" | "move-cap" | "missing-role" | "no-new-block";
+export const BLOCK_CAUSES: readonly BlockCause[] = ["stale-oracle", "cooldown", "move-cap", "missing-role", "no-new-block"];
 const DEFAULT_UNHEALTHY_AFTER_TICKS = 5;
 
 export interface MarketJobDeps {
@@ -464,9 +464,18 @@ export class MarketJob implements ServiceJob {
   }
 }
 
-/** Refusals that mean "cannot act now" for the health check, by custom-error name. */
+/**
+ * Refusals that mean "cannot act now" for the health check, by custom-error name: one is a skip,
+ * unhealthyAfterTicks in a row is unhealthy. The issue-13 rate limits count like the cooldown only
+ * when the chain refuses a planned call (the plan was fitted to the snapshot's room, so a refusal
+ * means the room is not what the keeper reads). The planner's own "no move-cap room left" skip is
+ * the designed wait for the hook window to roll and does not count. Vamm_RepegBelowMinimum and
+ * Vamm_VolatilityBreaker (opens only) are plain skips.
+ */
 const BLOCKING_ERRORS: Readonly<Record<string, BlockCause>> = {
   Vamm_HookCooldown: "cooldown",
+  Vamm_HookMoveCapExceeded: "move-cap",
+  Vamm_KDecreaseCapExceeded: "move-cap",
   Oracle_StaleAnswer: "stale-oracle",
   Oracle_IncompleteRound: "stale-oracle",
   AccessControlUnauthorizedAccount: "missing-role",

@@ -34,7 +34,7 @@ export class KeeperMetrics {
     this.halted = new Gauge({ name: "damm_keeper_job_halted", help: "1 when the market job has halted", labelNames: ["market"], registers });
     this.blockedTicks = new Gauge({
       name: "damm_keeper_blocked_ticks",
-      help: "Consecutive ticks the job could not act, by cause (stale-oracle, cooldown, missing-role, no-new-block); unhealthy from unhealthyAfterTicks",
+      help: "Consecutive ticks the job could not act, by cause (stale-oracle, cooldown, move-cap, missing-role, no-new-block); unhealthy from unhealthyAfterTicks",
       labelNames: ["market", "cause"],
       registers,
     });

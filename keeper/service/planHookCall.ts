@@ -49,13 +49,90 @@ export function planHookCall(action: Action, s: MarketSnapshot, opts: PlanOption
   switch (action.kind) {
     case "hold":
       return { skip: "hold" };
-    case "repeg":
-      return fitRepeg(planRepeg(action.fraction ?? 1, s), s, opts);
+    case "repeg": {
+      const moveFit = fitRepegToMoveCap(planRepeg(action.fraction ?? 1, s), s, opts);
+      return keepRequest(fitRepeg(moveFit, s, opts), moveFit);
+    }
     case "kUp":
-      return planK(+1, action.stepBps, s);
+      return fitKToCaps(planK(+1, action.stepBps, s), s);
     case "kDown":
-      return planK(-1, action.stepBps, s);
+      return fitKToCaps(planK(-1, action.stepBps, s), s);
   }
+}
+
+/** When the budget fit did not shrink a move-cap-fitted call, keep the move fit's request and note. */
+function keepRequest(after: Plan, before: Plan): Plan {
+  if ("skip" in after || after.requested || "skip" in before || !before.requested) return after;
+  return before;
+}
+
+/** Why no hook moves now: the snapshot's move-cap room is used up (waits for the window to roll). */
+export function moveCapSkip(room: NonNullable<MarketSnapshot["moveCapRoom"]>): string {
+  return `move cap: no room left (used ${room.usedBps} of ${room.capBps} bps over the last two ${room.windowSeconds}s hook windows)`;
+}
+
+/**
+ * Clips a repeg to the move cap's room (SPEC §6): moveBps = ceil(|P' − P|·1e4/P) ≤ room holds for
+ * |P' − P| ≤ floor(room·P/1e4). Skips without a preview when no room is left. A clipped step must
+ * still move the peg ≥ minRepegBps (the minimum-step rule); the gap-fraction minimum does not apply
+ * here: the room is the protocol's rate (maxPegChangeBps per window), so a full-room step is the
+ * most any keeper can do against a wide gap, not a dwindling fit near an exhausted cap.
+ */
+function fitRepegToMoveCap(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Plan {
+  const room = s.moveCapRoom;
+  if (room === undefined || "skip" in plan) return plan;
+  if (room.roomBps <= 0) return { skip: moveCapSkip(room) };
+  const requested = plan.call;
+  const maxMove = (s.peg * BigInt(room.roomBps)) / BPS;
+  const move = requested.target - s.peg;
+  if (abs(move) <= maxMove) return plan;
+  const target = move > 0n ? s.peg + maxMove : s.peg - maxMove;
+  const minBps = opts.minRepegBps ?? DEFAULT_MIN_REPEG_BPS;
+  if (maxMove * BPS < BigInt(Math.round(minBps * 1e6)) * s.peg / PPM) {
+    return { skip: `move cap room ${room.roomBps} of ${room.capBps} bps is below the minimum repeg step ${minBps} bps` };
+  }
+  return {
+    call: { kind: "repeg", target },
+    requested,
+    note: `requested peg ${requested.target} moves ${pegMoveBps(s.peg, requested.target)} bps > move cap room ${room.roomBps} bps: fitted to peg ${target}`,
+  };
+}
+
+/** The market's repeg moveBps: ceil(|P' − P|·1e4/P). */
+export function pegMoveBps(peg: bigint, newPeg: bigint): bigint {
+  return ceilDiv(abs(newPeg - peg) * BPS, peg);
+}
+
+/** The market's k-increase moveBps: ceil(2·|d|·(sqrtK' − sqrtK)·1e4/(x·sqrtK')), 0 for a decrease or d = 0. */
+export function kIncreaseMoveBps(s: MarketSnapshot, newSqrtK: bigint): bigint {
+  const d = abs(s.longOI - s.shortOI);
+  if (newSqrtK <= s.sqrtK || d === 0n) return 0n;
+  return ceilDiv(2n * d * (newSqrtK - s.sqrtK) * BPS, s.baseReserve * newSqrtK);
+}
+
+/**
+ * Clips a k change to the issue-13 caps (SPEC §6). Increase: moveBps ≤ room ⇔
+ * 2·|d|·(S' − S)·1e4 ≤ room·x·S' ⇔ S'·(2·|d|·1e4 − room·x) ≤ 2·|d|·1e4·S (any S' when the bracket
+ * is ≤ 0). Decrease: ceil((S − S')·1e4/S) ≤ room ⇔ S − S' ≤ floor(room·S/1e4).
+ */
+function fitKToCaps(plan: Plan, s: MarketSnapshot): Plan {
+  if ("skip" in plan) return plan;
+  const requested = plan.call;
+  if (requested.target > s.sqrtK) {
+    const room = s.moveCapRoom;
+    if (room === undefined || kIncreaseMoveBps(s, requested.target) <= BigInt(room.roomBps)) return plan;
+    const twoD = 2n * abs(s.longOI - s.shortOI) * BPS;
+    const bracket = twoD - BigInt(room.roomBps) * s.baseReserve;
+    const target = bracket <= 0n ? requested.target : (twoD * s.sqrtK) / bracket;
+    if (target <= s.sqrtK) return { skip: room.roomBps <= 0 ? moveCapSkip(room) : `move cap room ${room.roomBps} bps allows no k increase` };
+    return { call: { kind: "updateK", target }, requested, note: `requested sqrtK ${requested.target} moves ${kIncreaseMoveBps(s, requested.target)} bps > move cap room ${room.roomBps} bps: fitted to ${target}` };
+  }
+  const room = s.kDecreaseRoom;
+  if (room === undefined) return plan;
+  const minTarget = s.sqrtK - (s.sqrtK * BigInt(room.roomBps)) / BPS;
+  if (requested.target >= minTarget) return plan;
+  if (minTarget >= s.sqrtK) return { skip: `k-decrease cap: no room left (used ${room.usedBps} of ${room.capBps} bps over the last two day windows)` };
+  return { call: { kind: "updateK", target: minTarget }, requested, note: `requested sqrtK ${requested.target} exceeds k-decrease cap room ${room.roomBps} bps: fitted to ${minTarget}` };
 }
 
 function planRepeg(fraction: number, s: MarketSnapshot): Plan {

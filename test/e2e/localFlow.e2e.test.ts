@@ -23,11 +23,18 @@ const RPC_URL = `http://127.0.0.1:${PORT}`;
 const HARDHAT_ACCOUNT_2_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 const SCENARIO = "scenarios/train/gbm-calm.json";
 const KEEPER_SECONDS = 30;
-/** The bound asserted while the keeper runs: a few oracle steps of gbm-calm (≈ 8 bps each at 60 s a step). */
-/** Tracking bounds over the keeper's window (1 s samples): the mean, and the 90th percentile (a single
- * sample may catch an informed trader mid-arbitrage on a busy two-core machine). */
-const MEAN_GAP_BPS = 30;
-const P90_GAP_BPS = 100;
+/**
+ * Tracking bound over the keeper's window (1 s samples), restated for the issue-13 move cap (SPEC §6):
+ * hooks may move the peg at most maxPegChangeBps (20 bps) per two windows of hookWindowSeconds (3600 s).
+ * The feed moves the chain 60 s per real second, so the keeper's 30 s are 1800 chain seconds: room for
+ * one 20 bps repeg, while the episode leaves the mark ~100 bps off the oracle and no trader trades
+ * during the feed. An absolute bound (was 30 bps mean) is then out of any keeper's reach; tracking in
+ * this flow is the informed traders' job. What the keeper can be held to: it never makes the gap worse
+ * than the oracle's own wander from where it found it. gbm-calm is 3 %/√day ⇒ 7.9 bps per 60 s step,
+ * 43 bps (1σ) over 30 steps, ≈ 25 bps (1σ) for the mean of the path: allowance 2σ = 50 bps over the
+ * gap at the keeper's first sample.
+ */
+const ORACLE_WANDER_BPS = 50;
 
 describe("README local flow: node → deploy → traders → keeper (separate processes, like a user)", function () {
   this.timeout(300_000);
@@ -101,9 +108,15 @@ describe("README local flow: node → deploy → traders → keeper (separate pr
     journal.close();
     console.log(`      keeper: ${confirmed.length} confirmed hooks; gap over ${gaps.length} samples: max ${Math.max(...gaps).toFixed(1)} bps, mean ${(gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(1)} bps; unhealthy samples ${unhealthy}`);
     expect(confirmed.length).to.be.at.least(1);
-    const sorted = [...gaps].sort((a, b) => a - b);
-    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length, "mean gap (bps)").to.be.below(MEAN_GAP_BPS);
-    expect(sorted[Math.floor(0.9 * (sorted.length - 1))], "p90 gap (bps)").to.be.below(P90_GAP_BPS);
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length, `mean gap (bps), first sample ${gaps[0].toFixed(1)}`).to.be.below(gaps[0] + ORACLE_WANDER_BPS);
+    // The planner fits each hook to the move cap's room read from the chain and waits (a named skip)
+    // when none is left: no preview is wasted on a refusal the snapshot already predicted.
+    const allRows = Journal.open(env.DAMM_JOURNAL_PATH);
+    const rows = allRows.list(undefined, 100_000);
+    allRows.close();
+    expect(rows.filter((r) => r.skipReason?.includes("Vamm_HookMoveCapExceeded")).map((r) => r.skipReason)).to.deep.equal([]);
+    expect(rows.some((r) => r.skipReason?.startsWith("move cap: no room left")), "the keeper waited for the move cap's window").to.equal(true);
+    // A planned move-cap wait is not a health failure.
     expect(unhealthy).to.equal(0);
 
     // A second run on the same (now traded) market: refused before any transaction.

@@ -124,6 +124,8 @@ export class EthersMarketGateway implements MarketGateway {
         maxKDecreaseBps: Number(s.params.maxKDecreaseBps),
       },
       dailyCapHeadroom: dailyCapHeadroom(s, block.timestamp),
+      moveCapRoom: moveCapRoom(s, block.timestamp),
+      kDecreaseRoom: kDecreaseRoom(s, block.timestamp),
       oracleMaxAgeSec: Number(s.params.maxOracleAgeHooks),
       lastHookBlock: Number(s.lastHookBlock),
       hookCooldownBlocks: Number(s.params.hookCooldownBlocks),
@@ -194,4 +196,30 @@ export function dailyCapHeadroom(
   const spent = same ? s.prevSpent + s.curSpent : idx === s.windowIndex + 1n ? s.curSpent : 0n;
   const cap = (base * s.params.dailyCostCapBps) / 10_000n;
   return cap > spent ? cap - spent : 0n;
+}
+
+/** Used bps of a pair of tumbling windows at index `idx` (HookGuards.rolledWindow): prev + cur after the roll. */
+function rolledUsed(storedIndex: bigint, prev: bigint, cur: bigint, idx: bigint): bigint {
+  if (idx === storedIndex) return prev + cur;
+  return idx === storedIndex + 1n ? cur : 0n;
+}
+
+/** The move cap's room as a hook at `timestamp` would see it (SPEC §6, windows of hookWindowSeconds). */
+export function moveCapRoom(
+  s: { moveWindowIndex: bigint; prevMoveBps: bigint; curMoveBps: bigint; params: { maxPegChangeBps: bigint; hookWindowSeconds: bigint } },
+  timestamp: number,
+): { roomBps: number; usedBps: number; capBps: number; windowSeconds: number } {
+  const used = rolledUsed(s.moveWindowIndex, s.prevMoveBps, s.curMoveBps, BigInt(timestamp) / s.params.hookWindowSeconds);
+  const cap = s.params.maxPegChangeBps;
+  return { roomBps: Number(cap > used ? cap - used : 0n), usedBps: Number(used), capBps: Number(cap), windowSeconds: Number(s.params.hookWindowSeconds) };
+}
+
+/** The k-decrease cap's room at `timestamp` (SPEC §6, the cost cap's day windows). */
+export function kDecreaseRoom(
+  s: { windowIndex: bigint; prevKDecreaseBps: bigint; curKDecreaseBps: bigint; params: { maxDailyKDecreaseBps: bigint } },
+  timestamp: number,
+): { roomBps: number; usedBps: number; capBps: number } {
+  const used = rolledUsed(s.windowIndex, s.prevKDecreaseBps, s.curKDecreaseBps, BigInt(timestamp) / DAY);
+  const cap = s.params.maxDailyKDecreaseBps;
+  return { roomBps: Number(cap > used ? cap - used : 0n), usedBps: Number(used), capBps: Number(cap) };
 }

@@ -38,6 +38,16 @@ export interface MarketSnapshot {
    * window roll included), when the market exposes its window; undefined means "not known".
    */
   readonly dailyCapHeadroom?: bigint;
+  /**
+   * Issue-13 rate limits as a hook at this block's time would see them (SPEC §6, windows rolled),
+   * when the market exposes them; undefined means "not known" (no fit). The next block's time can
+   * only roll a window, which frees room, so these are conservative.
+   * - moveCapRoom: maxPegChangeBps − (prevMoveBps + curMoveBps) over the two `hookWindowSeconds`
+   *   windows: the bps of repeg move / k-increase transfer still allowed.
+   * - kDecreaseRoom: maxDailyKDecreaseBps − (prev + cur) k-decrease bps over the two day windows.
+   */
+  readonly moveCapRoom?: { readonly roomBps: number; readonly usedBps: number; readonly capBps: number; readonly windowSeconds: number };
+  readonly kDecreaseRoom?: { readonly roomBps: number; readonly usedBps: number; readonly capBps: number };
   /** Base fee of the snapshot's block, when the chain has EIP-1559 (lets the fee quote skip a block read). */
   readonly baseFeePerGas?: bigint;
   /** The hooks' oracle age limit (s, maxOracleAgeHooks), when the market exposes it: the health check's stale test. */

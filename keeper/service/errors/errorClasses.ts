@@ -22,6 +22,13 @@ export const ERROR_CLASS_BY_NAME: Readonly<Record<string, ErrorClass>> = {
   Vamm_FluctuationLimitExceeded: "nextBlock",
   Vamm_DailyCostCapExceeded: "nextBlock",
   Vamm_OracleTwapDivergence: "nextBlock",
+  // Issue-13 rate limits: room returns as the hook window / day window rolls (SPEC §6).
+  Vamm_HookMoveCapExceeded: "nextBlock",
+  Vamm_KDecreaseCapExceeded: "nextBlock",
+  // repegToward's fitted step fell short of the keeper's minPeg: the room was used meanwhile; re-plan.
+  Vamm_RepegBelowMinimum: "nextBlock",
+  // Opens refused while the oracle jumps (set / cleared by the next observation); never a keeper fault.
+  Vamm_VolatilityBreaker: "nextBlock",
   Oracle_StaleAnswer: "nextBlock",
   Oracle_IncompleteRound: "nextBlock",
   Oracle_NonPositiveAnswer: "nextBlock",

@@ -25,10 +25,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Moves the oracle ±0.5 % around the mark (seeded): the "threshold" baseline (repeg above 25 bps)
- * then repegs on every new block. A baseline, not the retrained policies/default.json, keeps the
+ * then repegs on the next block. A baseline, not the retrained policies/default.json, keeps the
  * number of updates independent of training runs.
+ *
+ * Each nudge is also two hook windows later on the chain (evm_increaseTime, no block of its own:
+ * the oracle's block carries the jump, so the answer is never stale). Under the issue-13 move cap
+ * (SPEC §6: maxPegChangeBps per two windows of hookWindowSeconds, 20 bps / 3600 s by default) a
+ * keeper applies at most one cap-sized repeg per window; the production keeper decides once per
+ * window. Without the jump the whole test would fit in one window and only the first repeg (fitted
+ * to the 20 bps room) could land; with it every round has the full room again, so the fault paths
+ * (drops, restarts, reconciliation) are exercised on real hooks, as before the cap.
  */
 async function nudgeOracle(f: Fixture, rand: () => number): Promise<void> {
+  const window = (await f.market.marketState()).params.hookWindowSeconds;
+  await ethers.provider.send("evm_increaseTime", [Number(2n * window)]);
   const mark = Number(await f.market.markPrice()) / 1e18;
   await setOracle(f.oracle, mark * (rand() < 0.5 ? 0.995 : 1.005));
 }

@@ -32,8 +32,17 @@ const LEASE = { name: "ha-test", ttlMs: 2_000, renewMs: 500 };
 const TAKEOVER_BOUND_MS = LEASE.ttlMs + LEASE.renewMs;
 const SLACK_MS = 2_000;
 
-/** Moves the oracle ±0.5 % around the mark (seeded): the "threshold" baseline repegs on every new block. */
+/**
+ * Moves the oracle ±0.5 % around the mark (seeded): the "threshold" baseline repegs on the next block.
+ * Each nudge is two hook windows later on the chain (evm_increaseTime, carried by the oracle's own
+ * block so the answer is never stale): under the issue-13 move cap (SPEC §6, maxPegChangeBps per two
+ * windows of hookWindowSeconds) only one cap-sized repeg lands per window, as in production where the
+ * keeper decides once per window; without the jump the test's few seconds of chain time would allow
+ * one repeg in all, and the replicas' "applies updates" checks would test the cap, not the failover.
+ */
 async function nudgeOracle(f: Fixture, rand: () => number): Promise<void> {
+  const window = (await f.market.marketState()).params.hookWindowSeconds;
+  await ethers.provider.send("evm_increaseTime", [Number(2n * window)]);
   const mark = Number(await f.market.markPrice()) / 1e18;
   await setOracle(f.oracle, mark * (rand() < 0.5 ? 0.995 : 1.005));
 }

@@ -78,7 +78,11 @@ describe("keeper service on the in-process Hardhat network", function () {
       expect(snap.oracleUpdatedAt).to.equal(Number(updatedAt));
       expect(snap.lastHookTimestamp).to.equal(0);
       expect(snap.paused).to.equal(false);
-      expect(snap.limits).to.deep.equal({ maxPegChangeBps: 100, maxKIncreaseBps: 100, maxKDecreaseBps: 220 });
+      // The limits are whatever the deployed market holds (defaults change with the SPEC): compare with params().
+      expect(snap.limits).to.deep.equal({ maxPegChangeBps: Number(s.params.maxPegChangeBps), maxKIncreaseBps: Number(s.params.maxKIncreaseBps), maxKDecreaseBps: Number(s.params.maxKDecreaseBps) });
+      // No hook yet: the move cap's and the k-decrease cap's windows are empty, the whole cap is room.
+      expect(snap.moveCapRoom).to.deep.equal({ roomBps: Number(s.params.maxPegChangeBps), usedBps: 0, capBps: Number(s.params.maxPegChangeBps), windowSeconds: Number(s.params.hookWindowSeconds) });
+      expect(snap.kDecreaseRoom).to.deep.equal({ roomBps: Number(s.params.maxDailyKDecreaseBps), usedBps: 0, capBps: Number(s.params.maxDailyKDecreaseBps) });
     });
   });
 
@@ -257,16 +261,44 @@ describe("keeper service on the in-process Hardhat network", function () {
     it("cooldown: Vamm_HookCooldown, the job carries on", async () => {
       const f = await loadFixture(deployKeeperFixture);
       await (await f.market.setParameter(ethers.encodeBytes32String("hookCooldownBlocks"), 50n)).wait();
-      await setOracle(f.oracle, 99.5);
+      // Gaps of 5 bps each: the two repegs use 10 of the move cap's 20 bps, so only the cooldown can refuse the second.
+      await setOracle(f.oracle, 99.95);
       const app = await keeperFor(f, { policy: repegUp() });
       expect((await tickOnce(app)).status).to.equal("confirmed");
-      await setOracle(f.oracle, 99.0); // new block, gap again, but within the 50-block cooldown
+      await setOracle(f.oracle, 99.9); // new block, gap again, but within the 50-block cooldown
       const row = await tickOnce(app);
       expect(row.status).to.equal("skipped");
       expect(row.skipReason).to.match(/^preview refused: Vamm_HookCooldown\(\d+, \d+\)$/);
       expect(row.errorClass).to.equal("nextBlock");
       expect(app.jobs[0].isHalted).to.equal(false);
       expect(await hookEvents(f)).to.have.length(1);
+    });
+
+    it("move cap: a full repeg is fitted to the cap's room and confirms; with no room left the next tick skips without a preview; the room returns once the windows roll", async () => {
+      const f = await loadFixture(deployKeeperFixture);
+      const p = (await f.market.marketState()).params;
+      const cap = p.maxPegChangeBps;
+      await setOracle(f.oracle, 99.0); // 100 bps gap: more than the cap (20 bps by default)
+      // unhealthyAfterTicks 1: a single blocked tick would show in the health check.
+      const app = await keeperFor(f, { policy: repegUp(), unhealthyAfterTicks: 1 });
+      const pegBefore = (await f.market.marketState()).peg;
+      const first = await tickOnce(app);
+      expect(first.status).to.equal("confirmed");
+      // The whole room, no more: the market's moveBps of the step equals the cap.
+      const pegAfter = (await f.market.marketState()).peg;
+      expect(((pegBefore - pegAfter) * 10_000n + pegBefore - 1n) / pegBefore).to.equal(cap);
+      expect((await f.market.marketState()).curMoveBps).to.equal(cap);
+      await setOracle(f.oracle, 98.9);
+      const second = await tickOnce(app);
+      expect(second.status).to.equal("skipped");
+      expect(second.skipReason).to.equal(`move cap: no room left (used ${cap} of ${cap} bps over the last two ${p.hookWindowSeconds}s hook windows)`);
+      expect(second.previewCost ?? null).to.equal(null); // planned away: nothing previewed
+      expect(app.jobs[0].healthCheck(), "a planned move-cap wait is not a health failure").to.deep.equal({ healthy: true });
+      // Two windows later the used bps have rolled out: the keeper repegs again.
+      await time.increase(2n * p.hookWindowSeconds);
+      await setOracle(f.oracle, 98.9);
+      expect((await tickOnce(app)).status).to.equal("confirmed");
+      expect(await hookEvents(f)).to.have.length(2);
     });
 
     it("paused: the guardian pauses, the keeper skips with Vamm_Paused() and backs off; after the admin unpauses it applies the next action", async () => {

@@ -182,4 +182,95 @@ describe("planning the hook call", () => {
       expect(planHookCall({ kind: "hold" }, snapshot())).to.deep.equal({ skip: "hold" });
     });
   });
+
+  describe("under the issue-13 move cap (SPEC §6, room read from the chain snapshot)", () => {
+    // snapshot(): peg 100, mark 100, oracle 101 → a full repeg asks for peg 101 (100 bps).
+    const room = (usedBps: number, capBps = 20) => ({ roomBps: Math.max(0, capBps - usedBps), usedBps, capBps, windowSeconds: 3600 });
+    /** The market's moveBps, spelled from SPEC §6 (not the planner's helper). */
+    const repegBps = (peg: bigint, p: bigint) => { const dp = p > peg ? p - peg : peg - p; return (dp * 10_000n + peg - 1n) / peg; };
+    const kUpBps = (x: bigint, d: bigint, k: bigint, k2: bigint) => { const n = 2n * d * (k2 - k) * 10_000n; const q = x * k2; return (n + q - 1n) / q; };
+
+    it("clips a repeg to the whole cap when the windows are empty, saying what was asked", () => {
+      const plan = planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ moveCapRoom: room(0) }));
+      if ("skip" in plan) throw new Error(plan.skip);
+      expect(plan.call).to.deep.equal({ kind: "repeg", target: 1002n * WAD / 10n }); // 20 bps of peg 100
+      expect(plan.requested).to.deep.equal({ kind: "repeg", target: 101n * WAD });
+      expect(plan.note).to.equal(`requested peg ${101n * WAD} moves 100 bps > move cap room 20 bps: fitted to peg ${1002n * WAD / 10n}`);
+    });
+
+    it("fits to the room left when the windows are partly used (15 of 20 bps → 5 bps)", () => {
+      const plan = planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ moveCapRoom: room(15) }));
+      if ("skip" in plan) throw new Error(plan.skip);
+      expect(plan.call.target).to.equal(10005n * WAD / 100n);
+      expect(repegBps(100n * WAD, plan.call.target)).to.equal(5n);
+    });
+
+    it("leaves a repeg inside the room unchanged", () => {
+      // fraction 0.1 → peg 100.1 = 10 bps ≤ room 20
+      expect(planHookCall({ kind: "repeg", fraction: 0.1 }, snapshot({ moveCapRoom: room(0) }))).to.deep.equal({ call: { kind: "repeg", target: 1001n * WAD / 10n } });
+    });
+
+    it("skips with a named reason, before any preview, when no room is left", () => {
+      const skip = { skip: "move cap: no room left (used 20 of 20 bps over the last two 3600s hook windows)" };
+      expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ moveCapRoom: room(20) }))).to.deep.equal(skip);
+      expect(planHookCall({ kind: "kUp", stepBps: 50 }, snapshot({ moveCapRoom: room(20) }))).to.deep.equal(skip);
+    });
+
+    it("keeps the minimum-step rule: a room below minRepegBps is a skip", () => {
+      expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ moveCapRoom: room(19) }), { minRepegBps: 2 })).to.deep.equal({
+        skip: "move cap room 1 of 20 bps is below the minimum repeg step 2 bps",
+      });
+    });
+
+    it("fits a k increase to the room: the largest sqrtK' whose transfer ceil(2·|d|·ΔsqrtK·1e4/(x·sqrtK')) fits", () => {
+      // d = 20, x = 1000: a 50 bps k step transfers 2 bps; with 1 bps of room sqrtK' = floor(2d·1e4·S/(2d·1e4 − room·x)).
+      const s = snapshot({ moveCapRoom: room(19) });
+      const plan = planHookCall({ kind: "kUp", stepBps: 50 }, s);
+      if ("skip" in plan) throw new Error(plan.skip);
+      const twoD = 2n * 20n * WAD * 10_000n;
+      const expected = (twoD * 1000n * WAD) / (twoD - 1000n * WAD);
+      expect(plan.call).to.deep.equal({ kind: "updateK", target: expected });
+      expect(kUpBps(1000n * WAD, 20n * WAD, 1000n * WAD, expected)).to.equal(1n);
+      expect(kUpBps(1000n * WAD, 20n * WAD, 1000n * WAD, expected + 1n)).to.equal(2n); // maximal
+      expect(plan.requested).to.deep.equal({ kind: "updateK", target: 1005n * WAD });
+    });
+
+    it("does not limit a k increase with no net position (moveBps 0) nor a k decrease", () => {
+      expect(planHookCall({ kind: "kUp", stepBps: 50 }, snapshot({ longOI: 10n * WAD, shortOI: 10n * WAD, moveCapRoom: room(20) }))).to.deep.equal({ call: { kind: "updateK", target: 1005n * WAD } });
+      expect(planHookCall({ kind: "kDown", stepBps: 100 }, snapshot({ moveCapRoom: room(20) }))).to.deep.equal({ call: { kind: "updateK", target: 990n * WAD } });
+    });
+
+    it("fits a k decrease to the k-decrease cap's room, and skips when none is left", () => {
+      const plan = planHookCall({ kind: "kDown", stepBps: 100 }, snapshot({ kDecreaseRoom: { roomBps: 50, usedBps: 450, capBps: 500 } }));
+      if ("skip" in plan) throw new Error(plan.skip);
+      expect(plan.call).to.deep.equal({ kind: "updateK", target: 995n * WAD }); // ceil(5·1e4/1000) = 50 bps
+      expect(planHookCall({ kind: "kDown", stepBps: 100 }, snapshot({ kDecreaseRoom: { roomBps: 0, usedBps: 500, capBps: 500 } }))).to.deep.equal({
+        skip: "k-decrease cap: no room left (used 500 of 500 bps over the last two day windows)",
+      });
+    });
+
+    it("a planned repeg never needs more move than the room, and still never passes the oracle (property)", () => {
+      fc.assert(
+        fc.property(
+          fc.bigInt({ min: 10n ** 15n, max: 10n ** 24n }),
+          fc.bigInt({ min: 10n ** 15n, max: 10n ** 24n }),
+          fc.bigInt({ min: 10n ** 15n, max: 10n ** 22n }),
+          fc.bigInt({ min: 10n ** 15n, max: 10n ** 22n }),
+          fc.double({ min: 0.01, max: 1, noNaN: true }),
+          fc.integer({ min: 0, max: 20 }),
+          (x, y, peg, oracle, fraction, used) => {
+            const mark = markOf(x, y, peg);
+            const s = snapshot({ baseReserve: x, quoteReserve: y, peg, mark, oracle, limits: { maxPegChangeBps: 20, maxKIncreaseBps: 100, maxKDecreaseBps: 220 }, moveCapRoom: room(used) });
+            const plan = planHookCall({ kind: "repeg", fraction }, s);
+            if ("skip" in plan) return;
+            expect(repegBps(peg, plan.call.target) <= BigInt(20 - used)).to.equal(true);
+            const newMark = markOf(x, y, plan.call.target);
+            if (oracle > mark) expect(newMark <= oracle).to.equal(true);
+            else expect(newMark >= oracle).to.equal(true);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+  });
 });
