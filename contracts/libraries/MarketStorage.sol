@@ -173,9 +173,9 @@ library MarketStorage {
     function defaultHookParams() internal pure returns (uint32 a, uint64 b) {
         // maxOracleAgeHooks 60, maxOracleTwapDivergenceBps 1000.
         a = uint32(60 | (1000 << 17));
-        // maxPegChangeBps 100, maxKIncreaseBps 100, maxKDecreaseBps 220, hookCooldownBlocks 1,
+        // maxPegChangeBps 19, maxKIncreaseBps 100, maxKDecreaseBps 220, hookCooldownBlocks 1,
         // dailyCostCapBps 2000 (offsets relative to bit 192).
-        b = uint64(20 | (100 << 11) | (220 << 21) | (1 << 31) | (2000 << 44));
+        b = uint64(19 | (100 << 11) | (220 << 21) | (1 << 31) | (2000 << 44));
     }
 
     // ---------------------------------------------------------------- typed hook-parameter accessors

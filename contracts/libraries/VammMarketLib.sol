@@ -229,13 +229,17 @@ library VammMarketLib {
             } else if (name == "mmBps") {
                 max = s.pool.imBps;
             } else if (name == "maxPegChangeBps") {
-                // Sandwich bound (SPEC §6): a hook-induced move never beats the round-trip fee.
-                uint256 twoFees = 2 * uint256(s.book.feeBps);
-                if (twoFees < max) max = twoFees;
+                // Sandwich bound (SPEC §6): a move s never beats the round-trip fees fee·(2 − s),
+                // i.e. maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4 (floor: the largest such cap).
+                uint256 fee = s.book.feeBps;
+                uint256 capByFee = (2 * fee * BPS) / (BPS + fee);
+                if (capByFee < max) max = capByFee;
             } else if (name == "feeBps") {
+                // The same bound solved for the fee: feeBps·(2e4 − peg) ≥ peg·1e4 (ceil: the smallest
+                // such fee). peg ≤ 2000 < 2e4, so the divisor is positive.
                 uint256 peg = MarketStorage.maxPegChangeBps(s.windowStart);
-                uint256 halfPeg = (peg + 1) / 2; // 2·feeBps ≥ maxPegChangeBps
-                if (halfPeg > min) min = halfPeg;
+                uint256 feeByCap = (peg * BPS + (2 * BPS - peg) - 1) / (2 * BPS - peg);
+                if (feeByCap > min) min = feeByCap;
             }
             MarketStorage.checkBounds(name, value, min, max);
             uint256 slot;

@@ -47,7 +47,7 @@ export const DEFAULT_PARAMS: MarketParams = Object.freeze({
   maxOracleAgeHooks: 60,
   maxOracleAgeMargin: 3600,
   maxOracleTwapDivergenceBps: 1000,
-  maxPegChangeBps: 20,
+  maxPegChangeBps: 19,
   maxKIncreaseBps: 100,
   maxKDecreaseBps: 220,
   hookCooldownBlocks: 1,
@@ -86,6 +86,14 @@ const BOUNDS: { readonly [K in keyof MarketParams]?: Bound } = {
 };
 
 /** Throws naming the first parameter outside its hard bounds. */
+/**
+ * The largest maxPegChangeBps the sandwich bound allows for a fee (SPEC §6, the contracts' check):
+ * maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4, floored (19 for feeBps 10).
+ */
+export function maxPegChangeForFee(feeBps: number): number {
+  return Math.floor((2 * feeBps * 1e4) / (1e4 + feeBps));
+}
+
 export function validateParams(p: MarketParams): MarketParams {
   for (const key of Object.keys(DEFAULT_PARAMS) as (keyof MarketParams)[]) {
     const v = p[key];
@@ -94,8 +102,12 @@ export function validateParams(p: MarketParams): MarketParams {
     if (b && (v < b[0] || v > b[1])) throw new Error(`market parameter ${key}=${v} is outside its hard bounds [${b[0]}, ${b[1]}]`);
   }
   if (p.mmBps < 100 || p.mmBps > p.imBps) throw new Error(`market parameter mmBps=${p.mmBps} must lie in [100, imBps=${p.imBps}]`);
-  // The sandwich bound (SPEC §6): a hook's move per window never exceeds a round trip's fees.
-  if (p.maxPegChangeBps > 2 * p.feeBps) throw new Error(`market parameter maxPegChangeBps=${p.maxPegChangeBps} must be ≤ 2·feeBps=${2 * p.feeBps}`);
+  // The sandwich bound (SPEC §6): a hook's move s per window never beats a round trip's fees fee·(2 − s).
+  if (p.maxPegChangeBps > maxPegChangeForFee(p.feeBps)) {
+    throw new Error(
+      `market parameter maxPegChangeBps=${p.maxPegChangeBps} must be ≤ ⌊2·feeBps·1e4/(1e4 + feeBps)⌋=${maxPegChangeForFee(p.feeBps)} (feeBps=${p.feeBps})`,
+    );
+  }
   if (!(p.maxOpenInterest > 0)) throw new Error(`market parameter maxOpenInterest=${p.maxOpenInterest} must be > 0`);
   return p;
 }

@@ -90,9 +90,9 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
     st = await market.marketState();
     const d = st.longOI - st.shortOI;
     expect(d).to.equal(bobOpen.base);
-    // +0.19 %: within maxPegChangeBps (20 = 2·feeBps, the sandwich bound) with room left in the
+    // +0.18 %: within maxPegChangeBps (19, the sandwich bound for feeBps 10) with room left in the
     // hook window for the k increase below (SPEC §6).
-    const newPeg = st.peg + (st.peg * 19n) / 10_000n;
+    const newPeg = st.peg + (st.peg * 18n) / 10_000n;
     const yt = kOver(st.sqrtK, st.baseReserve + d);
     const repegCost = mulWadUp(st.quoteReserve - yt, newPeg - st.peg);
     expect(repegCost > 0n).to.equal(true);
@@ -178,7 +178,7 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
     const name = ethers.encodeBytes32String("feeBps");
     await expect(market.connect(paramAdmin).setParameter(name, 101n))
       .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-      .withArgs(name, 101n, 10n, 100n); // min 10: 2·feeBps ≥ maxPegChangeBps (20)
+      .withArgs(name, 101n, 10n, 100n); // min 10 = ⌈19·1e4/(2e4 − 19)⌉: the sandwich bound for maxPegChangeBps 19
   });
 
   it("round-trips every parameter through the packed storage", async function () {
@@ -195,7 +195,7 @@ describe("ClearingHouse smoke (deploy → deposit → open → close → repeg �
       maxOracleAgeHooks: 86_399n,
       maxOracleAgeMargin: 77n,
       maxOracleTwapDivergenceBps: 4998n,
-      maxPegChangeBps: 73n, // ≤ 2·feeBps (37)
+      maxPegChangeBps: 73n, // ≤ ⌊2·37·1e4/(1e4 + 37)⌋ = 73 (the sandwich bound for feeBps 37)
       maxDailyKDecreaseBps: 1999n,
       hookWindowSeconds: 86_399n,
       oracleBreakerBps: 4999n,

@@ -23,7 +23,7 @@ import {
 // from the reserves, and (3) on-chain: after the hook, closing every position pays the traders, in
 // aggregate, exactly what the budget paid (vs. a counterfactual run of the same closes without it).
 
-// Repeg steps of 0.5 %: the wide hook limits (feeBps 50 so that maxPegChangeBps 100 ≤ 2·feeBps).
+// Repeg steps of 0.5 %: the wide hook limits (feeBps 51 so that maxPegChangeBps 100 fits the sandwich bound, SPEC §6).
 const fixture = dammFixture({ traderCount: 6, params: WIDE_HOOK_LIMITS });
 
 /** Rounding allowance between the closed form and the rounded direct valuation (wei of quote). */

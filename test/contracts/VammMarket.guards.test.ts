@@ -79,9 +79,10 @@ describe("VammMarket guards (SPEC §6)", function () {
         await expectUnauthorized(market.connect(who).setParameter(b32("feeBps"), 60n), market, who, roles.PARAM_ADMIN_ROLE);
         await expectUnauthorized(market.connect(who).setReduceOnly(true), market, who, roles.PARAM_ADMIN_ROLE);
       }
+      const oldFee = (await market.marketState()).params.feeBps; // the wide limits' fee
       await expect(market.connect(paramAdmin).setParameter(b32("feeBps"), 60n))
         .to.emit(market, "ParameterChanged")
-        .withArgs(b32("feeBps"), 50n, 60n);
+        .withArgs(b32("feeBps"), oldFee, 60n);
     });
 
     it("lets GUARDIAN_ROLE pause and only DEFAULT_ADMIN_ROLE unpause (market and global)", async function () {
@@ -389,7 +390,7 @@ describe("VammMarket guards (SPEC §6)", function () {
       const fx = await loadFixture(thinBudgetMarket);
       const { market, keeper, paramAdmin } = fx;
       await market.connect(paramAdmin).setParameter(b32("fluctuationLimitBps"), 5000n);
-      await market.connect(paramAdmin).setParameter(b32("maxPegChangeBps"), 2n); // ≤ 2·feeBps (SPEC §6)
+      await market.connect(paramAdmin).setParameter(b32("maxPegChangeBps"), 1n); // feeBps 1 allows ⌊2·1e4/10001⌋ = 1 (SPEC §6)
       await market.connect(paramAdmin).setParameter(b32("feeBps"), 1n);
       await openLong(fx, 0, 20_000n * WAD, 4_000n * WAD);
       await setOracle(fx, 100n * WAD);
@@ -598,7 +599,7 @@ describe("VammMarket guards (SPEC §6)", function () {
   describe("parameter hard bounds", function () {
     // [name, min, max] as SPEC §6 (imBps / mmBps bound each other: tested separately below).
     const bounds: ReadonlyArray<readonly [string, bigint, bigint]> = [
-      ["feeBps", 10n, 100n], // min: 2·feeBps ≥ maxPegChangeBps (default 20), tested below
+      ["feeBps", 10n, 100n], // min ⌈19·1e4/(2e4 − 19)⌉ = 10: the sandwich bound for the default cap 19
       ["reserveShareBps", 1000n, 9000n],
       ["liquidationFeeBps", 50n, 1000n],
       ["fundingPeriod", 600n, 86_400n],
@@ -607,7 +608,7 @@ describe("VammMarket guards (SPEC §6)", function () {
       ["maxOracleAgeHooks", 10n, 86_400n],
       ["maxOracleAgeMargin", 10n, 86_400n],
       ["maxOracleTwapDivergenceBps", 100n, 5000n],
-      ["maxPegChangeBps", 1n, 20n], // max: 2·feeBps (default fee 10), tested below
+      ["maxPegChangeBps", 1n, 19n], // max ⌊2·10·1e4/(1e4 + 10)⌋ = 19 (default fee 10)
       ["maxDailyKDecreaseBps", 1n, 2000n],
       ["hookWindowSeconds", 60n, 86_400n],
       ["oracleBreakerBps", 50n, 5000n],

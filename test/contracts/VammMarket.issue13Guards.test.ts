@@ -6,7 +6,7 @@ import { BPS, DAY, abs, answer8, ceilDiv, curveOf, kOver, netQuote, repegCostDir
 
 // The issue-13 hook guards of SPEC §5–§6, one describe per mechanism: the allowed case passes, the
 // refused case reverts with the exact custom error and arguments. Default parameters unless stated
-// (feeBps 10, maxPegChangeBps 20, hookWindowSeconds 3600, maxDailyKDecreaseBps 500, oracleBreakerBps 500).
+// (feeBps 10, maxPegChangeBps 19, hookWindowSeconds 3600, maxDailyKDecreaseBps 500, oracleBreakerBps 500).
 
 const b32 = (s: string): string => ethers.encodeBytes32String(s);
 const HOUR = 3600n;
@@ -36,24 +36,42 @@ async function netLongBelowOracle(): Promise<DammFixture> {
   return fx;
 }
 
+/** The market's move cap as deployed (the default maxPegChangeBps, 19 for feeBps 10). */
+async function moveCap(fx: DammFixture): Promise<bigint> {
+  return (await fx.market.marketState()).params.maxPegChangeBps;
+}
+
 /** `ceil(|P' − P|·1e4/P)`: a repeg's move (SPEC §6). */
 const pegMove = (peg: bigint, newPeg: bigint): bigint => ceilDiv(abs(newPeg - peg) * BPS, peg);
 
 describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
-  describe("sandwich bound: maxPegChangeBps ≤ 2·feeBps", function () {
-    it("refuses a peg cap above twice the fee and a fee below half the cap, naming the cross bound", async function () {
+  describe("sandwich bound: maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4", function () {
+    it("defaults to the largest cap the default fee allows: 19 bps for feeBps 10 (20 = 2·fee lets a short win)", async function () {
+      const fx = await loadFixture(deployDammFixture);
+      const { feeBps, maxPegChangeBps } = (await fx.market.marketState()).params;
+      expect([feeBps, maxPegChangeBps]).to.deep.equal([10n, 19n]);
+      expect(maxPegChangeBps * (BPS + feeBps) <= 2n * feeBps * BPS).to.equal(true);
+      expect((maxPegChangeBps + 1n) * (BPS + feeBps) <= 2n * feeBps * BPS).to.equal(false);
+    });
+
+    it("refuses a peg cap above ⌊2·fee·1e4/(1e4 + fee)⌋ and a fee below the cap's minimum, naming the cross bound", async function () {
       const { market, paramAdmin } = await loadFixture(deployDammFixture);
       const peg = b32("maxPegChangeBps");
       const fee = b32("feeBps");
-      await expect(market.connect(paramAdmin).setParameter(peg, 21n))
+      // 2·feeBps (20) is refused: the round trip of a short around a 20 bps repeg down pays only 19.98 bps.
+      await expect(market.connect(paramAdmin).setParameter(peg, 20n))
         .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-        .withArgs(peg, 21n, 1n, 20n);
+        .withArgs(peg, 20n, 1n, 19n);
       await expect(market.connect(paramAdmin).setParameter(fee, 9n))
         .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
         .withArgs(fee, 9n, 10n, 100n);
       // Raising the fee first makes room for a larger cap.
       await expect(market.connect(paramAdmin).setParameter(fee, 15n)).to.emit(market, "ParameterChanged").withArgs(fee, 10n, 15n);
-      await expect(market.connect(paramAdmin).setParameter(peg, 30n)).to.emit(market, "ParameterChanged").withArgs(peg, 20n, 30n);
+      // fee 15: ⌊300000/10015⌋ = 29, so 30 (= 2·fee) is refused and 29 passes.
+      await expect(market.connect(paramAdmin).setParameter(peg, 30n))
+        .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
+        .withArgs(peg, 30n, 1n, 29n);
+      await expect(market.connect(paramAdmin).setParameter(peg, 29n)).to.emit(market, "ParameterChanged").withArgs(peg, 19n, 29n);
       await expect(market.connect(paramAdmin).setParameter(fee, 14n))
         .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
         .withArgs(fee, 14n, 15n, 100n);
@@ -69,28 +87,30 @@ describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
       await expect(market.connect(keeper).repeg(p1)).to.emit(market, "PegUpdated");
       const st1 = await market.marketState();
       expect([st1.curMoveBps, st1.prevMoveBps]).to.deep.equal([15n, 0n]);
-      const p2 = p1 + (p1 * 6n) / BPS; // 6 bps more: 21 > 20
+      const cap = await moveCap(fx);
+      const p2 = p1 + (p1 * (cap - 15n + 1n)) / BPS; // one bps more than the room left
       await expect(market.connect(keeper).repeg(p2))
         .to.be.revertedWithCustomError(market, "Vamm_HookMoveCapExceeded")
-        .withArgs(15n, pegMove(p1, p2), 20n);
-      const p3 = p1 + (p1 * 5n) / BPS; // exactly the 5 bps left
+        .withArgs(15n, pegMove(p1, p2), cap);
+      const p3 = p1 + (p1 * (cap - 15n)) / BPS; // exactly the room left
       await expect(market.connect(keeper).repeg(p3)).to.emit(market, "PegUpdated");
-      expect((await market.marketState()).curMoveBps).to.equal(20n);
+      expect((await market.marketState()).curMoveBps).to.equal(cap);
     });
 
     it("carries the last window's moves into the next one and forgets them one window later", async function () {
       const fx = await netLongBelowOracle();
       const { market, keeper } = fx;
       const p0 = (await market.marketState()).peg;
-      const p1 = p0 + (p0 * 20n) / BPS;
+      const cap = await moveCap(fx);
+      const p1 = p0 + (p0 * cap) / BPS;
       await market.connect(keeper).repeg(p1);
       await toNextHookWindow();
       await setOracle(fx, ((await market.marketState()).mark * 101n) / 100n);
       const p2 = p1 + (p1 * 1n) / BPS;
-      // Next window: prev = 20, so any move is refused (an interval ≤ 1 h can straddle both).
+      // Next window: prev = cap, so any move is refused (an interval ≤ 1 h can straddle both).
       await expect(market.connect(keeper).repeg(p2))
         .to.be.revertedWithCustomError(market, "Vamm_HookMoveCapExceeded")
-        .withArgs(20n, 1n, 20n);
+        .withArgs(cap, 1n, cap);
       await toNextHookWindow();
       await setOracle(fx, ((await market.marketState()).mark * 101n) / 100n);
       await expect(market.connect(keeper).repeg(p2)).to.emit(market, "PegUpdated");
@@ -110,10 +130,11 @@ describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
       const d = st.longOI - st.shortOI;
       const k1 = st.sqrtK + (st.sqrtK * 1000n) / BPS; // +10 %
       const move = ceilDiv(2n * d * (k1 - st.sqrtK) * BPS, st.baseReserve * k1);
-      expect(move > 20n, `move ${move} bps`).to.equal(true);
+      const cap = await moveCap(fx);
+      expect(move > cap, `move ${move} bps`).to.equal(true);
       await expect(market.connect(keeper).updateK(k1))
         .to.be.revertedWithCustomError(market, "Vamm_HookMoveCapExceeded")
-        .withArgs(0n, move, 20n);
+        .withArgs(0n, move, cap);
       const kDown = st.sqrtK - (st.sqrtK * 100n) / BPS;
       await expect(market.connect(keeper).updateK(kDown)).to.emit(market, "KUpdated");
       expect((await market.marketState()).curMoveBps).to.equal(0n);
@@ -156,7 +177,7 @@ describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
       const fx = await netLongBelowOracle();
       const { market, keeper } = fx;
       const st = await market.marketState();
-      const fitted = st.peg + (st.peg * 20n) / BPS; // the move cap's 20 bps, not the 1 % asked
+      const fitted = st.peg + (st.peg * st.params.maxPegChangeBps) / BPS; // the move cap's 19 bps, not the 1 % asked
       const target = st.peg + st.peg / 100n;
       await expect(market.connect(keeper).repegToward(target, fitted + 1n))
         .to.be.revertedWithCustomError(market, "Vamm_RepegBelowMinimum")
@@ -173,7 +194,7 @@ describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
       await market.connect(paramAdmin).setParameter(b32("dailyCostCapBps"), 1n); // ≈ 10 quote on a 100k budget
       const st = await market.marketState();
       const c = curveOf(st);
-      const target = st.peg + (st.peg * 20n) / BPS;
+      const target = st.peg + (st.peg * st.params.maxPegChangeBps) / BPS;
       // The exact repeg to the target costs more than the cap: repeg() reverts, repegToward() fits.
       await expect(market.connect(keeper).repeg(target)).to.be.revertedWithCustomError(market, "Vamm_DailyCostCapExceeded");
       const room = (st.budget * 1n) / BPS;

@@ -1,8 +1,10 @@
 /**
- * Liquidation hunter (DESIGN §9 adversaries): liquidation is judged on the curve's close value, so a
- * trader who pushes the mark through the nearest liquidation prices forces those positions to close
- * into the curve, which pushes the mark further, and buys back its push cheaper — keeping the
- * liquidator's fee too (it runs the sweep). It trades only through the market's public paths (open,
+ * Liquidation hunter (DESIGN §9 adversaries): it believes liquidation is judged on the curve's close
+ * value, so that pushing the mark through the nearest liquidation prices forces those positions to
+ * close into the curve, which pushes the mark further, and buys back its push cheaper — keeping the
+ * liquidator's fee too (it runs the sweep). Since issue 13 eligibility is judged on the oracle (SPEC
+ * §3), which no trade moves: its push forces nothing, its sweep closes only positions the oracle had
+ * already made liquidatable (any liquidator's fee), and its round trip pays two fees. It trades only through the market's public paths (open,
  * the public liquidation sweep, close), within one block's fluctuation band, and only when its
  * estimate of the round trip — its push, the forced closes, its buy-back, two fees — is positive.
  */
@@ -23,6 +25,8 @@ export class LiquidationHunter {
   fees = 0;
   volume = 0;
   stuck = 0;
+  /** Liquidator's fees of the sweeps it ran (part of `take`; any liquidator would have earned them). */
+  liquidatorFees = 0;
   private readonly feeRate: number;
   private readonly mm: number;
   private readonly band: number;
@@ -63,6 +67,7 @@ export class LiquidationHunter {
     m.liquidationScan(t);
     const fee = c.liquidationFeesToLiquidators - lf0;
     this.liquidations += c.liquidations - l0;
+    this.liquidatorFees += fee;
     let slot = -1;
     for (let i = m.uN - 1; i >= 0; i--)
       if (m.uSize[i] === size) {

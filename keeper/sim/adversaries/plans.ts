@@ -23,14 +23,19 @@ export interface BookView {
 
 /**
  * Sandwich of a pending repeg to `newPeg`: trade with the peg's move at the old peg, out at the new
- * one. Returns the front-run (side and quote), or null when two taker fees eat the move. The size is
+ * one. Returns the front-run (side and quote), or null when two taker fees eat the move. Per quote q
+ * and step s = |P'/P − 1| the round trip nets q·s − fee·q·(2 + s) for a long (its close sells q·(1 + s))
+ * and q·s − fee·q·(2 − s) for a short (its close buys back at q·(1 − s)): the short is the cheaper
+ * side, which SPEC §6's bound maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4 answers. The size is
  * the most the bot's capital allows that still lets the hook pass (after the front-run the repeg must
  * not push the mark past the oracle: y² ≤ k·oracle/P' for a long).
  */
 export function planSandwich(v: CurveView, newPeg: number, feeRate: number, capital: number, leverage: number): { isLong: boolean; quote: number } | null {
   const rel = newPeg / v.peg - 1;
-  if (Math.abs(rel) <= 2 * feeRate * (1 + Math.abs(rel))) return null;
   const isLong = rel > 0;
+  const s = Math.abs(rel);
+  const netPerQuote = s - feeRate * (isLong ? 2 + s : 2 - s);
+  if (!(netPerQuote > 0)) return null;
   const yBound = Math.sqrt((v.k * v.oracle) / newPeg);
   const room = (isLong ? yBound - v.y : v.y - yBound) * v.peg;
   const quote = Math.min(capital * leverage, 0.999 * room);

@@ -7,7 +7,9 @@
  * public trade path (open/close a position: fee, margin, fluctuation limit, capacity), sizes the
  * front-run so the hook would still pass (the mark after the repeg must not cross the oracle;
  * checked with the market's own preview) and unwinds at once when it would not.
- * k changes leave the mark where it is, so they are not sandwiched.
+ * k changes leave the mark where it is, so they are not sandwiched. Under SPEC §6's sandwich bound
+ * (maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4) no repeg step the guards allow pays two fees: the bot
+ * never trades a valid market; it takes only where that bound is broken.
  */
 import type { FastMarket } from "../fastMarket";
 import { planSandwich } from "./plans";
@@ -16,6 +18,11 @@ export interface SandwichConfig {
   /** Margin the bot brings to one sandwich; notional ≤ capital·leverage. */
   readonly capital: number;
   readonly leverage: number;
+  /**
+   * Trade every repeg as if fees were nothing (an attacker who misjudges them). Not a scenario
+   * option: it measures what a sandwich inside the sandwich bound costs the one who tries it.
+   */
+  readonly ignoreFees?: boolean;
 }
 
 export interface SandwichHandle {
@@ -52,7 +59,7 @@ export class SandwichBot {
   /** Before the keeper's repeg to `newPeg` at time t: the front-run, or null when nothing pays. */
   front(newPeg: number, t: number): SandwichHandle | null {
     const m = this.m;
-    const plan = planSandwich(m, newPeg, this.feeRate, this.cfg.capital, this.cfg.leverage);
+    const plan = planSandwich(m, newPeg, this.cfg.ignoreFees ? 0 : this.feeRate, this.cfg.capital, this.cfg.leverage);
     if (!plan) return null;
     const isLong = plan.isLong;
     let q = plan.quote;

@@ -42,8 +42,8 @@ async function pegStepUp(fx: DammFixture, bps: bigint): Promise<bigint> {
   return stepped < toOracle ? stepped : toOracle;
 }
 
-/** open → repeg(newPeg) → close, all in one block, in that order. */
-async function sandwich(fx: DammFixture, quote: bigint, newPeg: bigint): Promise<Sandwich> {
+/** open (long, or short when `isLong` is false) → repeg(newPeg) → close, all in one block, in that order. */
+async function sandwich(fx: DammFixture, quote: bigint, newPeg: bigint, isLong = true): Promise<Sandwich> {
   const { clearingHouse: ch, market, keeper, traders, aggregator } = fx;
   const attacker = traders[0];
   const m = fx.addresses.market;
@@ -52,7 +52,7 @@ async function sandwich(fx: DammFixture, quote: bigint, newPeg: bigint): Promise
   const free0 = await ch.freeCollateral(attacker.address);
   const budgetBefore = (await market.marketState()).budget;
   const txs: BundleTx[] = [
-    { label: "open", send: (o) => ch.connect(attacker).openPosition(m, true, quote, ATTACK_MARGIN, 0n, NO_DEADLINE, o) },
+    { label: "open", send: (o) => ch.connect(attacker).openPosition(m, isLong, quote, ATTACK_MARGIN, 0n, NO_DEADLINE, o) },
     { label: "repeg", send: (o) => market.connect(keeper).repeg(newPeg, o) },
     { label: "close", send: (o) => ch.connect(attacker).closePosition(m, 0n, 0n, NO_DEADLINE, o) },
   ];
@@ -124,6 +124,23 @@ describe("Attack 1: repeg sandwich (issue 13)", function () {
       expect(st.prevSpent + st.curSpent <= (st.budgetAtWindowStart * st.params.dailyCostCapBps) / BPS).to.equal(true);
       expect(total <= 0n, `attacker gained ${total} over two sandwiches`).to.equal(true);
     });
+  });
+
+  describe("the mirror: oracle 3 % below the mark, short → repeg down → close", function () {
+    // A repeg down lowers the quote the short pays to close, so the close fee is on q·(1 − step): the
+    // round trip's fees are fee·q·(2 − step), below q·step when step = 2·fee.
+    for (const quote of [300_000n, 900_000n]) {
+      it(`${quote} quote, the largest step down the rules allow, one block: gain ≤ 0`, async function () {
+        const fx = await loadFixture(fixture);
+        await (await fx.aggregator.setAnswer(answerOf(97n * WAD))).wait();
+        const st = await fx.market.marketState();
+        const newPeg = (st.peg * (BPS - st.params.maxPegChangeBps)) / BPS;
+        const s = await sandwich(fx, quote * WAD, newPeg, false);
+        print(`short, step ${st.params.maxPegChangeBps} bps down, ${quote}`, s);
+        expect(s.repegOutcome).to.equal("applied");
+        expect(s.gain <= 0n, `attacker gained ${s.gain}`).to.equal(true);
+      });
+    }
   });
 
   describe("held across the keeper's hooks of one decision interval", function () {

@@ -300,7 +300,7 @@ describe("sim MarketCore (exact per-trader core)", () => {
     });
 
     it("refuses a repeg away from, or past, the oracle, or beyond maxPegChangeBps", () => {
-      const core = hookCore({ feeBps: 100, maxPegChangeBps: 200 });
+      const core = hookCore({ feeBps: 100, maxPegChangeBps: 198 });
       const s = core.state();
       reverts(() => core.repeg(s.peg * 0.99), "Vamm_NotTowardOracle");
       reverts(() => core.repeg((2300 * s.x) / s.y * 1.01), "Vamm_PastOracle");
@@ -311,7 +311,7 @@ describe("sim MarketCore (exact per-trader core)", () => {
     it("refuses a cost above the budget, a second hook in the cooldown, and the daily cap", () => {
       reverts(() => hookCore({}, 1).repeg(2003), "Vamm_CostExceedsBudget");
       // A short hook window (one repeg per window) and a wide move cap, so the daily cost cap binds.
-      const core = hookCore({ dailyCostCapBps: 2000, feeBps: 100, maxPegChangeBps: 200, hookWindowSeconds: 60 });
+      const core = hookCore({ dailyCostCapBps: 2000, feeBps: 100, maxPegChangeBps: 198, hookWindowSeconds: 60 });
       core.repeg(2005);
       reverts(() => core.repeg(2006), "Vamm_HookCooldown");
       // Cap = 20% of the budget at the window start; keep repegging until it binds.

@@ -120,8 +120,11 @@ describe("sim MarketCore — issue 13 safety rules", () => {
   });
 
   describe("k-decrease and move caps", () => {
-    it("bounds maxPegChangeBps by two taker fees (a round trip)", () => {
-      expect(() => newCore({ maxPegChangeBps: 21 })).to.throw(/maxPegChangeBps=21 must be ≤ 2·feeBps=20/);
+    it("bounds maxPegChangeBps by a round trip's fees: maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4", () => {
+      // 2·feeBps (20) is refused: a short's close leg pays the fee on q·(1 − s), so 20 bps of transfer beat 19.98 of fees.
+      expect(() => newCore({ maxPegChangeBps: 20 })).to.throw(/maxPegChangeBps=20 must be ≤ .*=19 \(feeBps=10\)/);
+      expect(newCore({ maxPegChangeBps: 19 }).getParams().maxPegChangeBps).to.equal(19);
+      expect(() => newCore({ feeBps: 15, maxPegChangeBps: 30 })).to.throw(/maxPegChangeBps=30 must be ≤ .*=29 \(feeBps=15\)/);
     });
 
     it("caps the k decreases of a rolling 24 h at maxDailyKDecreaseBps (attack 3)", () => {
@@ -150,7 +153,7 @@ describe("sim MarketCore — issue 13 safety rules", () => {
     });
 
     it("caps the hook moves of the rolling hook window at maxPegChangeBps (attack 1)", () => {
-      const core = newCore({ feeBps: 50, maxPegChangeBps: 100 });
+      const core = newCore({ feeBps: 51, maxPegChangeBps: 100 });
       core.openPosition("alice", true, 30_000, 10_000, 0);
       tick(core, 3600, 2200);
       core.observeOracle();
@@ -168,7 +171,7 @@ describe("sim MarketCore — issue 13 safety rules", () => {
 
   describe("repegToward (attack 8: keeper griefing)", () => {
     it("fits the step to what the move cap leaves, and refuses one short of the keeper's minimum", () => {
-      const core = newCore({ feeBps: 50, maxPegChangeBps: 100 });
+      const core = newCore({ feeBps: 51, maxPegChangeBps: 100 });
       core.openPosition("alice", true, 30_000, 10_000, 0);
       tick(core, 3600, 2200);
       core.observeOracle();
