@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   await ch.connect(bob).openPosition(m, true, 20_000n * WAD, 4_000n * WAD, 0n, NO_DEADLINE);
   await aggregator.setAnswer(101n * 10n ** 8n);
   const peg = (await market.marketState()).peg;
-  // +0.15 %: within maxPegChangeBps (20 = 2·feeBps) with room in the hook window for updateK's move.
+  // +0.15 %: within maxPegChangeBps (19, the round-trip-fee bound) with room in the hook window for updateK's move.
   add("repeg", await gasOf(market.connect(keeper).repeg(peg + (peg * 15n) / 10_000n)), "+0.15 % toward the oracle");
   await mine(1);
   await aggregator.setAnswer(101n * 10n ** 8n);
