@@ -1,6 +1,6 @@
 /**
  * `npm run traders -- [--network localhost] [--scenario path] [--days N] [--deployment file]
- *  [--arrivals-per-day N] [--policy path|static] [--feed seconds]`: drives ≥ 20 trader accounts
+ *  [--arrivals-per-day N] [--policy path|static] [--feed seconds] [--feed-arb-capital USD]`: drives ≥ 20 trader accounts
  * (informed with probability λ_i), liquidators and funding against a node, the mock oracle
  * following the scenario's path; every op is mirrored into the simulator and the budget compared
  * at the end. Then, on a node, it keeps the oracle fed and the chain mining (`--feed`) so
@@ -33,6 +33,7 @@ const program = new Command()
   .option("--policy <path>", "in-process network only: keeper policy in the loop, or static (no keeper)", "policies/default.json")
   .option("--feed <seconds>", "after the episode, feed the oracle and mine for this long (default: until Ctrl-C on a node, 0 in-process)")
   .option("--feed-step <seconds>", "simulated seconds the chain and the oracle move per real second while feeding", "60")
+  .option("--feed-arb-capital <usd>", "collateral of the feed's arbitrageur (the informed rule's cap is capital × leverage; the scenario's per-trader capital moves a deep market only a few bps)", "2000000")
   .parse(process.argv);
 
 interface DeployRecord {
@@ -53,7 +54,7 @@ function positive(name: string, v: string): number {
 }
 
 async function main(): Promise<void> {
-  const opts = program.opts<{ network: string; scenario: string; days: string; arrivalsPerDay: string; seed: string; deployment?: string; policy: string; feed?: string; feedStep: string }>();
+  const opts = program.opts<{ network: string; scenario: string; days: string; arrivalsPerDay: string; seed: string; deployment?: string; policy: string; feed?: string; feedStep: string; feedArbCapital: string }>();
   process.env.HARDHAT_NETWORK = opts.network;
   // Loaded after HARDHAT_NETWORK is set, so the runtime connects to the chosen network.
   const hre = (await import("hardhat")).default;
@@ -64,10 +65,12 @@ async function main(): Promise<void> {
   const { marketHasTraded } = await import("../keeper/chain/lockstep");
   const { scenarioStartPrice } = await import("../keeper/chain/scenarioStart");
   const { feedOracle } = await import("../keeper/chain/oracleFeed");
+  const { FeedArbitrageur } = await import("../keeper/chain/feedArbitrageur");
   const scenario = loadScenario(path.resolve(ROOT, opts.scenario));
   const days = positive("days", opts.days);
   const arrivalsPerDay = positive("arrivals-per-day", opts.arrivalsPerDay);
   const feedStep = positive("feed-step", opts.feedStep);
+  const feedArbCapital = positive("feed-arb-capital", opts.feedArbCapital);
   const feedSeconds = opts.feed === undefined ? (opts.network === "hardhat" ? 0 : Infinity) : Number(opts.feed);
   if (!(feedSeconds >= 0)) throw new Error(`--feed ${opts.feed}: must be a number of seconds >= 0`);
   if (opts.network !== "hardhat" && opts.network !== "localhost") throw new Error(`--network ${opts.network}: the traders mint mock tokens, move the mock oracle and use Hardhat's public test accounts; local networks only (hardhat, localhost)`);
@@ -155,7 +158,9 @@ async function main(): Promise<void> {
     process.once("SIGINT", () => stop.abort());
     process.once("SIGTERM", () => stop.abort());
     const lastOracle = r.trace.oracle.at(-1) ?? scenarioStartPrice(scenario);
-    console.log(`feeding the oracle ${Number.isFinite(feedSeconds) ? `for ${feedSeconds} s` : "until Ctrl-C"}: one block a second, ${feedStep} simulated seconds each`);
+    console.log(`feeding the oracle ${Number.isFinite(feedSeconds) ? `for ${feedSeconds} s` : "until Ctrl-C"}: one block a second, ${feedStep} simulated seconds each; one informed arbitrageur trades the mark toward it`);
+    // The script's own first trader account (role holders are excluded from env.traders).
+    const arb = await FeedArbitrageur.start(r.contracts, env.traders[0], { ...scenario.traders.informed, capital: feedArbCapital });
     const fed = await feedOracle({
       rpc: env.rpc,
       aggregator: r.contracts.aggregator.connect(env.admin) as never,
@@ -168,7 +173,10 @@ async function main(): Promise<void> {
       onUpdate: (n, price) => {
         if (n % 30 === 0) console.log(`fed ${n} updates; oracle ${price.toFixed(2)}`);
       },
+      afterUpdate: () => arb.step(),
     });
+    const a = arb.summary();
+    console.log(`feed arbitrageur: ${a.trades} trades (${a.refused} refused) over ${a.steps} updates, mean gap ${a.meanGapBps.toFixed(1)} bps`);
     console.log(`feeding stopped after ${fed} updates`);
   }
 }

@@ -22,6 +22,8 @@ export interface OracleFeedOptions {
   readonly intervalMs?: number;
   readonly signal?: AbortSignal;
   readonly onUpdate?: (n: number, price: number) => void;
+  /** Awaited after each update, before the next (e.g. an arbitrageur's trade in the new block). */
+  readonly afterUpdate?: (n: number, price: number) => Promise<void>;
 }
 
 /** Runs the feed; resolves with the number of updates published when time is up or the signal aborts. */
@@ -38,6 +40,7 @@ export async function feedOracle(o: OracleFeedOptions): Promise<number> {
     await o.rpc.send("evm_increaseTime", [Math.max(0, Math.round(o.stepSec) - 1)]);
     await (await o.aggregator.setAnswer(toOracleAnswer(price))).wait();
     o.onUpdate?.(++n, price);
+    await o.afterUpdate?.(n, price);
     await sleep(Math.max(0, next - Date.now()), o.signal);
   }
   return n;
@@ -45,10 +48,15 @@ export async function feedOracle(o: OracleFeedOptions): Promise<number> {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    // The abort listener is removed when the timer fires: one listener per update would pile up.
+    const onAbort = (): void => {
       clearTimeout(t);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -26,6 +26,7 @@ import { readChainState, simState } from "./chainState";
 import { startChainKeeper, ephemeralKeeperWallet, type ChainKeeper } from "./keeperLoop";
 import { describeOp, type Op, type StepResult } from "./ops";
 import { fromWad, toOracleAnswer, toWad } from "./wad";
+import { informedOrder, informedShouldClose } from "./informedOrder";
 import type { DecisionRecord } from "../service/journal/journal";
 
 export interface ChainRunEnv {
@@ -242,22 +243,10 @@ async function runEpisodeBody(
 
   const informedOpen = async (t: TraderState): Promise<void> => {
     const s = core.state();
-    const gap = s.oracle - s.mark;
-    const thr = (s.oracle * (feeBps + sc.traders.informed.edgeBps)) / 1e4;
-    if (Math.abs(gap) <= thr) return;
-    const isLong = gap > 0;
     const held = core.getPosition(t.address);
-    if (held && held.size > 0 !== isLong) return; // its close is due at the next step
-    // Stay inside the block's fluctuation band (95 % of it).
-    const band = (s.mark * core.getParams().fluctuationLimitBps * 0.95) / 1e4;
-    let target = isLong ? s.oracle - thr : s.oracle + thr;
-    target = isLong ? Math.min(target, s.mark + band) : Math.max(target, s.mark - band);
-    const y1 = Math.sqrt((s.sqrtK * s.sqrtK * target) / s.peg);
-    let q = Math.abs(y1 - s.y) * s.peg;
-    const lev = sc.traders.informed.leverage;
-    q = Math.min(q, core.freeCollateral(t.address) * lev * 0.9);
-    if (q < 10) return;
-    const r = await run({ kind: "open", account: t.address, isLong, quote: toWad(q), margin: toWad((q / lev) * 1.05), baseLimit: 0n });
+    const order = informedOrder({ ...s, feeBps, fluctuationLimitBps: core.getParams().fluctuationLimitBps }, held?.size ?? 0, sc.traders.informed, core.freeCollateral(t.address));
+    if (!order) return;
+    const r = await run({ kind: "open", account: t.address, isLong: order.isLong, quote: toWad(order.quote), margin: toWad(order.margin), baseLimit: 0n });
     if (r.chain.ok) trades++;
     else refused++;
   };
@@ -316,7 +305,7 @@ async function runEpisodeBody(
       const p = core.getPosition(t.address);
       if (!p) continue;
       const s = core.state();
-      if (t.informed ? (p.size > 0 ? s.oracle <= s.mark : s.oracle >= s.mark) : ls.time >= t.closeAt) await close(t);
+      if (t.informed ? informedShouldClose(p.size, s.mark, s.oracle) : ls.time >= t.closeAt) await close(t);
     }
     // Arrivals in this step (Poisson), each to an idle trader of the drawn kind.
     const quiet = o.quietAfterSec !== undefined && tStep >= o.quietAfterSec;

@@ -24,17 +24,14 @@ const HARDHAT_ACCOUNT_2_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870f
 const SCENARIO = "scenarios/train/gbm-calm.json";
 const KEEPER_SECONDS = 30;
 /**
- * Tracking bound over the keeper's window (1 s samples), restated for the issue-13 move cap (SPEC §6):
- * hooks may move the peg at most maxPegChangeBps (20 bps) per two windows of hookWindowSeconds (3600 s).
- * The feed moves the chain 60 s per real second, so the keeper's 30 s are 1800 chain seconds: room for
- * one 20 bps repeg, while the episode leaves the mark ~100 bps off the oracle and no trader trades
- * during the feed. An absolute bound (was 30 bps mean) is then out of any keeper's reach; tracking in
- * this flow is the informed traders' job. What the keeper can be held to: it never makes the gap worse
- * than the oracle's own wander from where it found it. gbm-calm is 3 %/√day ⇒ 7.9 bps per 60 s step,
- * 43 bps (1σ) over 30 steps, ≈ 25 bps (1σ) for the mean of the path: allowance 2σ = 50 bps over the
- * gap at the keeper's first sample.
+ * Tracking bound over the keeper's window (1 s samples). During the feed one informed arbitrageur
+ * (the traders script's own account, the informed rule of keeper/chain/informedOrder.ts) trades the
+ * mark toward each new oracle price when the gap beats fee + edge, as arbitrageurs on a real vAMM do;
+ * the keeper's repegs (≤ 20 bps per hook window, SPEC §6) come on top. So the gap is held near the
+ * arbitrageur's threshold (fee + edge, gbm-calm: tens of bps at most) plus one 60 s oracle step.
  */
-const ORACLE_WANDER_BPS = 50;
+const MAX_MEAN_GAP_BPS = 30;
+const MAX_P90_GAP_BPS = 100;
 
 describe("README local flow: node → deploy → traders → keeper (separate processes, like a user)", function () {
   this.timeout(300_000);
@@ -106,17 +103,19 @@ describe("README local flow: node → deploy → traders → keeper (separate pr
     const journal = Journal.open(env.DAMM_JOURNAL_PATH);
     const confirmed = journal.withStatus(["confirmed"], "ETH-PERP");
     journal.close();
-    console.log(`      keeper: ${confirmed.length} confirmed hooks; gap over ${gaps.length} samples: max ${Math.max(...gaps).toFixed(1)} bps, mean ${(gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(1)} bps; unhealthy samples ${unhealthy}`);
+    console.log(`      keeper: ${confirmed.length} confirmed hooks; gap over ${gaps.length} samples: max ${Math.max(...gaps).toFixed(1)} bps, mean ${(gaps.reduce((a, b) => a + b, 0) / gaps.length).toFixed(1)} bps, p90 ${[...gaps].sort((a, b) => a - b)[Math.ceil(0.9 * gaps.length) - 1].toFixed(1)} bps; unhealthy samples ${unhealthy}`);
     expect(confirmed.length).to.be.at.least(1);
-    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length, `mean gap (bps), first sample ${gaps[0].toFixed(1)}`).to.be.below(gaps[0] + ORACLE_WANDER_BPS);
-    // The planner fits each hook to the move cap's room read from the chain and waits (a named skip)
-    // when none is left: no preview is wasted on a refusal the snapshot already predicted.
+    const sorted = [...gaps].sort((a, b) => a - b);
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length, "mean gap (bps)").to.be.at.most(MAX_MEAN_GAP_BPS);
+    expect(sorted[Math.ceil(0.9 * sorted.length) - 1], "p90 gap (bps)").to.be.at.most(MAX_P90_GAP_BPS);
+    expect(output).to.match(/feed arbitrageur: [1-9]\d* trades/);
+    // The planner fits each hook to the move cap's room read from the chain (and waits, a named skip,
+    // when none is left): no preview is wasted on a refusal the snapshot already predicted. With the
+    // feed's arbitrageur tracking, the keeper need not reach the cap in this window, so a wait is not required.
     const allRows = Journal.open(env.DAMM_JOURNAL_PATH);
     const rows = allRows.list(undefined, 100_000);
     allRows.close();
     expect(rows.filter((r) => r.skipReason?.includes("Vamm_HookMoveCapExceeded")).map((r) => r.skipReason)).to.deep.equal([]);
-    expect(rows.some((r) => r.skipReason?.startsWith("move cap: no room left")), "the keeper waited for the move cap's window").to.equal(true);
-    // A planned move-cap wait is not a health failure.
     expect(unhealthy).to.equal(0);
 
     // A second run on the same (now traded) market: refused before any transaction.
