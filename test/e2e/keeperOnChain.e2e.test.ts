@@ -29,7 +29,8 @@ const SHIELD = loadPolicyFile(SHIPPED).mdp.trackingShield;
  * 15 min), sampled every 5 min. Issue 13's sandwich bound (maxPegChangeBps 20, and at most that much
  * hook-induced move over the previous + current hook window of 1 h) caps what the keeper can move:
  * measured mean / p95 |mark − oracle| 156 / 351 bps, after a tick median 123, max 401 bps, with most
- * ticks refused Vamm_HookMoveCapExceeded (before issue 13, with 100 bps per call and no window cap:
+ * ticks waiting for the move cap's room (the planner's named skip "move cap: no room left", or an
+ * on-chain Vamm_HookMoveCapExceeded when the room changed between read and send) (before issue 13, with 100 bps per call and no window cap:
  * 19.7 / 58.7, after a tick 16.3 / 52.4). Bounds: mean ≤ 200, p95 ≤ 450, after a tick median ≤ 160,
  * max ≤ 500 bps.
  */
@@ -37,6 +38,11 @@ const TRACK_MEAN_BPS = 200;
 const TRACK_P95_BPS = 450;
 const AFTER_TICK_MEDIAN_BPS = 160;
 const AFTER_TICK_MAX_BPS = 500;
+
+/** A tick the move cap held back: the planner's named wait for room, or the chain's refusal. */
+function heldByMoveCap(skipReason: string | null | undefined): boolean {
+  return /move cap: no room left|Vamm_HookMoveCapExceeded/.test(skipReason ?? "");
+}
 
 function expectSolventAndMirrored(r: ChainRunResult): void {
   expect(r.parityMismatches, r.parityMismatches.slice(0, 10).join("\n")).to.deep.equal([]);
@@ -91,7 +97,7 @@ describe("e2e: traders and the keeper on-chain", function () {
       for (const d of inside) expect(d.action.kind, `decision ${d.id} inside the limit`).to.not.equal("repeg");
     } else expect(forced.length, "ticks that saw a gap above the shield and repegged").to.be.at.least(5);
     // The sandwich bound is what holds the keeper back: refusals are named, never a halt.
-    expect(r.journal.filter((d) => (d.skipReason ?? "").includes("Vamm_HookMoveCapExceeded")).length, "ticks refused by the move cap").to.be.at.least(1);
+    expect(r.journal.filter((d) => heldByMoveCap(d.skipReason)).length, "ticks held back by the move cap").to.be.at.least(1);
     const sorted = [...afterTick].sort((a, b) => a - b);
     expect(sorted[Math.floor(sorted.length / 2)]).to.be.at.most(AFTER_TICK_MEDIAN_BPS);
     expect(sorted[sorted.length - 1]).to.be.at.most(AFTER_TICK_MAX_BPS);
@@ -161,7 +167,7 @@ describe("e2e: traders and the keeper on-chain", function () {
     expect(atCrash).to.be.greaterThan(1_000);
     // The gap shrinks by what the move cap allows (≤ 20 bps per rolling hour, measured 439 bps in the day).
     expect(atEnd, `gap at the end ${atEnd} bps vs ${atCrash} bps after the crash`).to.be.below(atCrash - 200);
-    expect(afterCrash.filter((d) => (d.skipReason ?? "").includes("Vamm_HookMoveCapExceeded")).length, "ticks held back by the move cap").to.be.at.least(10);
+    expect(afterCrash.filter((d) => heldByMoveCap(d.skipReason)).length, "ticks held back by the move cap").to.be.at.least(10);
     expectSolventAndMirrored(r);
   });
 });
