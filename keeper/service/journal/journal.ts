@@ -40,6 +40,33 @@ const WAL_AUTOCHECKPOINT_PAGES = 4000;
 /** Thrown when a row is not in the status a transition requires (a logic error, never retried). */
 export class JournalStateError extends Error {}
 
+/**
+ * A new decision's column values in the order both journals insert them (idempotency_key, market, slot,
+ * block_timestamp, dry_run, policy, observation, state_index, action_index, q_values, action, call_kind,
+ * call_target, requested_target, created_at, updated_at): one mapping for SQLite and PostgreSQL.
+ */
+export function newDecisionParams(d: NewDecision, now: number): (string | number | null)[] {
+  const p = d.planned;
+  return [
+    idempotencyKey(d.market, d.slot),
+    d.market,
+    d.slot,
+    d.blockTimestamp ?? null,
+    d.dryRun ? 1 : 0,
+    d.policy ?? null,
+    JSON.stringify(d.observation, jsonNumbers),
+    d.stateIndex,
+    d.actionIndex,
+    JSON.stringify(d.qValues, jsonNumbers),
+    JSON.stringify(d.action),
+    p ? p.callKind : null,
+    p ? p.callTarget.toString() : null,
+    p ? (p.requestedTarget ?? p.callTarget).toString() : null,
+    now,
+    now,
+  ];
+}
+
 export function idempotencyKey(market: string, slot: number): string {
   return `${market}:${slot}`;
 }
@@ -113,31 +140,13 @@ export class Journal {
   /** Inserts a `decided` row; returns null when the (market, slot) already has a live decision. */
   insertDecision(d: NewDecision): number | null {
     const t = this.now();
-    const p = d.planned;
     try {
       // Positional parameters and one cached statement: this runs on every tick's hot path.
       const info = this.stmt(
         `INSERT INTO decisions (idempotency_key, market, slot, block_timestamp, dry_run, policy, observation, state_index,
            action_index, q_values, action, call_kind, call_target, requested_target, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'decided', ?, ?)`,
-      ).run(
-        idempotencyKey(d.market, d.slot),
-        d.market,
-        d.slot,
-        d.blockTimestamp ?? null,
-        d.dryRun ? 1 : 0,
-        d.policy ?? null,
-        JSON.stringify(d.observation, jsonNumbers),
-        d.stateIndex,
-        d.actionIndex,
-        JSON.stringify(d.qValues, jsonNumbers),
-        JSON.stringify(d.action),
-        p ? p.callKind : null,
-        p ? p.callTarget.toString() : null,
-        p ? (p.requestedTarget ?? p.callTarget).toString() : null,
-        t,
-        t,
-      );
+      ).run(...newDecisionParams(d, t));
       return Number(info.lastInsertRowid);
     } catch (e) {
       if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return null;

@@ -6,6 +6,7 @@ import {
   finiteOrNull,
   idempotencyKey,
   jsonNumbers,
+  newDecisionParams,
   toRecord,
   type DecisionRecord,
   type DecisionStatus,
@@ -72,7 +73,6 @@ export class PgJournal implements JournalStore {
   async insertDecision(d: NewDecision): Promise<number | null> {
     const f = this.fenceOrThrow("new decision");
     const t = this.now();
-    const p = d.planned;
     const res = await this.pool.query<{ id: number }>(
       `INSERT INTO decisions (idempotency_key, market, slot, block_timestamp, dry_run, policy, observation, state_index,
          action_index, q_values, action, call_kind, call_target, requested_target, status, created_at, updated_at, replica, lease_epoch)
@@ -82,22 +82,7 @@ export class PgJournal implements JournalStore {
        ON CONFLICT (idempotency_key) WHERE status <> 'reconciled' DO NOTHING
        RETURNING id`,
       [
-        idempotencyKey(d.market, d.slot),
-        d.market,
-        d.slot,
-        d.blockTimestamp ?? null,
-        d.dryRun ? 1 : 0,
-        d.policy ?? null,
-        JSON.stringify(d.observation, jsonNumbers),
-        d.stateIndex,
-        d.actionIndex,
-        JSON.stringify(d.qValues, jsonNumbers),
-        JSON.stringify(d.action),
-        p ? p.callKind : null,
-        p ? p.callTarget.toString() : null,
-        p ? (p.requestedTarget ?? p.callTarget).toString() : null,
-        t,
-        t,
+        ...newDecisionParams(d, t),
         f.holder,
         f.epoch,
         ...fenceParams(f),
