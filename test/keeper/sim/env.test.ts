@@ -44,12 +44,13 @@ describe("sim MarketEnv and runEpisode", () => {
     expect(down.target).to.be.closeTo(150_000 * (1 - 0.022), 1e-6);
     expect(down.rewardParts.adjustmentCost).to.be.at.most(0);
     expect(down.rewardParts.gasCost).to.equal(s.reward.gasPerUpdate);
-    // At the start the mark equals the oracle: a repeg has nowhere to go and is refused.
+    // At the start the mark equals the oracle: the planner (as the keeper's) makes no call.
     const env2 = new MarketEnv();
     env2.reset(testScenario({}, { informedProb: 0 }));
     const rp = env2.step({ kind: "repeg", fraction: 1 });
     expect(rp.applied).to.equal(false);
-    expect(rp.refusedReason).to.equal("Vamm_NotTowardOracle");
+    expect(rp.refusedReason).to.equal(undefined);
+    expect(rp.noCall).to.equal("at-oracle");
   });
 
   it("runEpisode returns DESIGN §9 metrics and a trace of at most 2000 points with update markers", () => {
