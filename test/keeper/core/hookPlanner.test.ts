@@ -275,4 +275,63 @@ describe("planning the hook call", () => {
       );
     });
   });
+
+  describe("each named reason for no call", () => {
+    const reasonOf = (a: Parameters<typeof planHookCall>[0], over: Parameters<typeof snapshot>[0] = {}, opts: Parameters<typeof planHookCall>[2] = {}) => {
+      const plan = planHookCall(a, snapshot(over), opts);
+      return "reason" in plan ? plan.reason : `call ${plan.call.kind} ${plan.call.target}`;
+    };
+    const room = (usedBps: number, capBps = 20) => ({ roomBps: capBps - usedBps, usedBps, capBps, windowSeconds: 3600 });
+
+    it("hold: the action is hold", () => {
+      expect(reasonOf({ kind: "hold" })).to.equal("hold");
+    });
+
+    it("invalid-action: a repeg fraction outside (0, 1] or a k step that is not > 0", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 0 })).to.equal("invalid-action");
+      expect(reasonOf({ kind: "repeg", fraction: Number.NaN })).to.equal("invalid-action");
+      expect(reasonOf({ kind: "kDown", stepBps: -5 })).to.equal("invalid-action");
+    });
+
+    it("empty-reserves: a reserve is 0", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { baseReserve: 0n })).to.equal("empty-reserves");
+    });
+
+    it("at-oracle: the contract's mark floor(y·peg/x) equals the oracle (the snapshot's mark field is not read)", () => {
+      // y·peg/x = 1000·101/1000 = 101 = oracle, whatever a stale `mark` field says.
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { peg: 101n * WAD, mark: 100n * WAD })).to.equal("at-oracle");
+    });
+
+    it("below-min-step: a step that does not change the peg, a room under minRepegBps, a fitted step under either minimum", () => {
+      // A 1-wei gap: half of it truncates to no move at all.
+      expect(reasonOf({ kind: "repeg", fraction: 0.5 }, { oracle: 100n * WAD + 1n })).to.equal("below-min-step");
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { moveCapRoom: room(19) }, { minRepegBps: 2 })).to.equal("below-min-step");
+      // The fit to 0.1 of a unit of headroom closes far less than 10 % of the gap.
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { dailyCapHeadroom: WAD / 10n })).to.equal("below-min-step");
+    });
+
+    it("no-budget: no peg step fits min(budget, headroom)", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { budget: 0n })).to.equal("no-budget");
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { dailyCapHeadroom: 0n })).to.equal("no-budget");
+      // Switched off, the over-budget repeg is sent as asked (the market refuses it).
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { budget: 0n }, { fitToBudget: false })).to.match(/^call repeg /);
+    });
+
+    it("move-cap-exhausted: no room for a repeg, nor for a k increase with a net position", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { moveCapRoom: room(20) })).to.equal("move-cap-exhausted");
+      expect(reasonOf({ kind: "kUp", stepBps: 50 }, { moveCapRoom: room(20) })).to.equal("move-cap-exhausted");
+      // A k increase with no net position moves no mark: the exhausted cap does not stop it.
+      expect(reasonOf({ kind: "kUp", stepBps: 50 }, { moveCapRoom: room(20), longOI: 0n, shortOI: 0n })).to.match(/^call updateK /);
+    });
+
+    it("k-decrease-cap: the rolling k-decrease cap has no room", () => {
+      expect(reasonOf({ kind: "kDown", stepBps: 100 }, { kDecreaseRoom: { roomBps: 0, usedBps: 500, capBps: 500 } })).to.equal("k-decrease-cap");
+      expect(reasonOf({ kind: "kUp", stepBps: 100 }, { kDecreaseRoom: { roomBps: 0, usedBps: 500, capBps: 500 } })).to.match(/^call updateK /);
+    });
+
+    it("k-bound: sqrtK at its per-call bound, or a decrease floored at |longOI − shortOI|", () => {
+      expect(reasonOf({ kind: "kUp", stepBps: 100 }, { limits: { maxPegChangeBps: 100, maxKIncreaseBps: 0, maxKDecreaseBps: 220 } })).to.equal("k-bound");
+      expect(reasonOf({ kind: "kDown", stepBps: 100 }, { longOI: 1000n * WAD, shortOI: 0n })).to.equal("k-bound");
+    });
+  });
 });
