@@ -1,0 +1,134 @@
+/**
+ * The demo's three lines on one chain: the shipped keeper, no keeper, and the best rule, each on
+ * the same seed and oracle path from the same chain state (evm_snapshot / evm_revert between runs),
+ * each with the on-chain sandwich bot present. A line is one runner episode (keeper/chain/runChain.ts,
+ * trader agents untouched) plus what the demo reads around it: the protocol ledger from the
+ * contracts' events, the bot's take, and tracking percentiles.
+ */
+import { Wallet, type Signer } from "ethers";
+import type { Policy } from "../../core/policyTypes";
+import { generateOraclePath } from "../../sim/oracle/paths";
+import type { Scenario } from "../../sim/scenario";
+import { deployDamm } from "../deploy";
+import { runChainEpisode, type ChainRunEnv, type ChainRunOptions, type ChainRunResult } from "../runChain";
+import { markLedgerStart, readProtocolLedger, type LedgerMark, type ProtocolLedger } from "./protocolLedger";
+import { SandwichOnKeeper, type SandwichBotConfig, type SandwichBotReport } from "./sandwichOnKeeper";
+
+/** Which of the three a line is. */
+export type DemoRole = "shipped" | "none" | "best-rule";
+
+export interface DemoLineSpec {
+  readonly role: DemoRole;
+  readonly label: string;
+  /** null = no keeper. */
+  readonly policy: Policy | null;
+}
+
+export interface Tracking {
+  readonly meanBps: number;
+  readonly p90Bps: number;
+  readonly p95Bps: number;
+  readonly samples: number;
+}
+
+export interface DemoLine {
+  readonly spec: DemoLineSpec;
+  readonly run: ChainRunResult;
+  readonly ledger: ProtocolLedger;
+  readonly bot: SandwichBotReport;
+  readonly tracking: Tracking;
+  /** Chain ↔ simulator mismatches: the runner's and the bot's own transactions'. */
+  readonly mismatches: readonly string[];
+  readonly seconds: number;
+}
+
+export interface DemoRunOptions {
+  readonly scenario: Scenario;
+  readonly days: number;
+  readonly seed: number;
+  readonly arrivalsPerDay: number;
+  readonly stepSec?: number;
+  /** The sandwich bot's account (not one of the runner's admin, liquidators or traders). */
+  readonly botSigner: Signer;
+  readonly bot: SandwichBotConfig;
+  readonly onProgress?: ChainRunOptions["onProgress"];
+}
+
+/** JSON-RPC calls the orchestration needs (Hardhat's provider). */
+export interface SnapshotRpc {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/** |mark − oracle| / oracle in bps at every sample of the run's trace (the runner's 5-minute grid). */
+export function gapSeriesBps(r: ChainRunResult): number[] {
+  return r.trace.mark.map((m, i) => (Math.abs(m - r.trace.oracle[i]) / r.trace.oracle[i]) * 1e4);
+}
+
+/** Mean and nearest-rank p90 / p95 of the gap samples (p95 by the runner's own rule). */
+export function trackingOf(r: ChainRunResult): Tracking {
+  const gaps = gapSeriesBps(r);
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const q = (p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0);
+  return { meanBps: gaps.reduce((a, b) => a + b, 0) / Math.max(1, gaps.length), p90Bps: q(0.9), p95Bps: q(0.95), samples: gaps.length };
+}
+
+/**
+ * Deploys the market exactly as the runner would for this scenario (same sqrtK, starting price,
+ * open-interest cap, budget, parameters), so the run can attach to it and the demo holds the
+ * contracts the bot trades on. KEEPER_ROLE goes to a random address nobody holds the key of; each
+ * keeper run gets the role for its own ephemeral key from the runner.
+ */
+async function deployForRun(env: ChainRunEnv, o: DemoRunOptions) {
+  const sc = o.scenario;
+  const horizon = Math.round(o.days * 86_400);
+  const stepSec = o.stepSec ?? 300;
+  const price = generateOraclePath(sc.oracle, horizon, stepSec, sc.seed + o.seed).prices[0];
+  const params = sc.market.params as Record<string, number>;
+  return deployDamm({ admin: env.admin, keeper: Wallet.createRandom().address }, { sqrtK: sc.market.sqrtK, price, maxOpenInterest: sc.market.sqrtK * 10, budget: sc.market.budget, params });
+}
+
+/** One line: deploy, run the runner's episode with the bot in front of the keeper, read the ledger. */
+export async function runDemoLine(env: ChainRunEnv, o: DemoRunOptions, spec: DemoLineSpec): Promise<DemoLine> {
+  const t0 = Date.now();
+  const c = await deployForRun(env, o);
+  const botAddress = await o.botSigner.getAddress();
+  const bot = new SandwichOnKeeper(c, o.botSigner, botAddress, env.admin, env.rpc, o.bot);
+  let start: LedgerMark | null = null;
+  const run = await runChainEpisode(
+    { ...env, eip1193: bot.keeperProvider(env.eip1193) },
+    {
+      scenario: o.scenario,
+      days: o.days,
+      seed: o.seed,
+      policy: spec.policy,
+      arrivalsPerDay: o.arrivalsPerDay,
+      stepSec: o.stepSec,
+      attach: c.addresses,
+      onProgress: o.onProgress,
+      onStep: async (_t, api) => {
+        start ??= await markLedgerStart(c);
+        await bot.onStep(api.lockstep);
+      },
+      onTick: () => bot.afterTick(),
+    },
+    spec.label,
+  );
+  if (!start) throw new Error("demo: the run took no step (days too short for one 5-minute step?)");
+  const ledger = await readProtocolLedger(c, start);
+  const botReport = await bot.report();
+  return { spec, run, ledger, bot: botReport, tracking: trackingOf(run), mismatches: [...run.parityMismatches, ...botReport.mismatches], seconds: (Date.now() - t0) / 1000 };
+}
+
+/** The lines in order, each from the same chain state (the state is restored after each). */
+export async function runDemoLines(env: ChainRunEnv, rpc: SnapshotRpc, o: DemoRunOptions, specs: readonly DemoLineSpec[], onLine?: (spec: DemoLineSpec, i: number) => DemoRunOptions["onProgress"]): Promise<DemoLine[]> {
+  const lines: DemoLine[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const snapshot = await rpc.send("evm_snapshot", []);
+    try {
+      lines.push(await runDemoLine(env, { ...o, onProgress: onLine?.(spec, i) ?? o.onProgress }, spec));
+    } finally {
+      await rpc.send("evm_revert", [snapshot]);
+    }
+  }
+  return lines;
+}
