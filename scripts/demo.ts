@@ -32,10 +32,11 @@ import { hardhatRunEnv } from "../keeper/chain/hardhatRunEnv";
 import { loadScenario } from "../keeper/sim/scenario";
 import type { Policy } from "../keeper/core/policyTypes";
 import { policyKind, resolvePolicy, baselineNames } from "../keeper/resolve/policyResolver";
-import { writeDemoReport, type DemoChart } from "../keeper/chain/demoReport";
-import { runDemoLines, gapSeriesBps, type DemoLine, type DemoLineSpec } from "../keeper/chain/demo/demoLines";
+import { writeDemoReport } from "../keeper/chain/demoReport";
+import { runDemoLines, type DemoLineSpec } from "../keeper/chain/demo/demoLines";
 import { chooseBestRule, candidateRules } from "../keeper/chain/demo/bestRule";
-import { LEGEND, aheadOfNoKeeper, lineChecks, summaryRows, versusNoKeeper } from "../keeper/chain/demo/demoSummary";
+import { LEGEND, lineChecks, summaryRows } from "../keeper/chain/demo/demoSummary";
+import { TABLE_CORNER, buildDemoReport, verdictLines } from "../keeper/chain/demo/demoReportSpec";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -87,21 +88,6 @@ function printTable(header: readonly string[], rows: readonly (readonly string[]
   for (const r of rows) console.log(line(r));
 }
 
-const COLORS: Record<DemoLineSpec["role"], string> = { shipped: "#c0392b", none: "#2874a6", "best-rule": "#27ae60" };
-
-function charts(lines: readonly DemoLine[]): DemoChart[] {
-  const k = lines.find((l) => l.spec.role === "shipped") ?? lines[0];
-  const per = (y: (l: DemoLine) => number[]) => lines.map((l) => ({ label: l.spec.label, color: COLORS[l.spec.role], x: l.run.trace.t, y: y(l), ...(l.spec.role === "none" ? { dashed: true } : {}) }));
-  const marks = k.run.hooks.map((h) => ({ x: h.t, color: h.kind === "repeg" ? "#c0392b" : "#8e44ad" }));
-  const signedGap = (l: DemoLine) => l.run.trace.mark.map((m, i) => ((m - l.run.trace.oracle[i]) / l.run.trace.oracle[i]) * 1e4);
-  return [
-    { key: "mark-oracle", title: `Mark vs oracle (ticks at the bottom: ${k.spec.label}'s updates, red = repeg, purple = k)`, yLabel: "price", series: [{ label: "oracle", color: "#888", x: k.run.trace.t, y: k.run.trace.oracle }, ...per((l) => l.run.trace.mark)], marks },
-    { key: "gap", title: "Mark − oracle (bps)", yLabel: "bps", series: per(signedGap), marks },
-    { key: "budget", title: "Adjustment budget (quote)", yLabel: "quote", series: per((l) => l.run.trace.budget) },
-    { key: "imbalance", title: "Net user position, longOI − shortOI (base units)", yLabel: "base", series: per((l) => l.run.trace.imbalance) },
-  ];
-}
-
 async function main(): Promise<void> {
   const t0 = Date.now();
   const days = envNumber("DEMO_DAYS", 3);
@@ -151,25 +137,11 @@ async function main(): Promise<void> {
   const runSeconds = (Date.now() - tRuns) / 1000;
 
   console.log("");
-  const header = ["metric (same seed, same oracle path, bot present)", ...lines.map((l) => l.spec.label)];
-  const rows = summaryRows(lines);
-  printTable(header, rows);
+  printTable([TABLE_CORNER, ...lines.map((l) => l.spec.label)], summaryRows(lines));
   console.log(`(informed accounts: ${lines[0].run.informedAccounts} of ${env.traders.length})`);
   for (const l of LEGEND) console.log(`· ${l}`);
-
-  const none = lines.find((l) => l.spec.role === "none")!;
-  const verdicts: string[] = [];
-  for (const k of lines.filter((l) => l.spec.policy)) {
-    const ahead = aheadOfNoKeeper(k, none);
-    verdicts.push(`${k.spec.label} vs no keeper — ${ahead ? "AHEAD on budget and mean tracking" : "NOT ahead on both budget and mean tracking"}:`, ...versusNoKeeper(k, none).map((s) => `  ${s}`));
-  }
-  const shippedLine = lines.find((l) => l.spec.role === "shipped")!;
-  const bestLine = lines.find((l) => l.spec.role === "best-rule")!;
-  verdicts.push(
-    `shipped vs best rule: budget ${shippedLine.ledger.budgetEnd.toFixed(0)} vs ${bestLine.ledger.budgetEnd.toFixed(0)}, net revenue ${shippedLine.ledger.netRevenue.toFixed(0)} vs ${bestLine.ledger.netRevenue.toFixed(0)}, mean gap ${shippedLine.tracking.meanBps.toFixed(1)} vs ${bestLine.tracking.meanBps.toFixed(1)} bps${shippedIsBest ? " (the same policy)" : ""}`,
-  );
   console.log("");
-  for (const v of verdicts) console.log(v);
+  for (const v of verdictLines(lines)) console.log(v);
 
   const checks = lineChecks(lines);
   const failed = checks.filter((c) => !c.ok);
@@ -178,19 +150,7 @@ async function main(): Promise<void> {
   for (const l of lines) for (const m of l.mismatches.slice(0, 5)) console.log(`parity (${l.spec.label}): ${m}`);
 
   const out = path.join(ROOT, "out", "demo", "report.html");
-  writeDemoReport(out, {
-    title: "dAMM demo — shipped keeper, no keeper and the best rule, on-chain, sandwich bot present",
-    subtitle: `${setup[0].toUpperCase()}${setup.slice(1)}. Shipped keeper: ${shipped.name} (${source}). Best rule: ${best.rule} — ${best.why}${shippedIsBest ? "; it is the shipped keeper" : ""}. In-process Hardhat network; every run replays the same seed and oracle path from the same chain state, and every transaction is mirrored into the simulator and compared.`,
-    table: { header, rows },
-    notes: [
-      ...verdicts,
-      ...LEGEND,
-      `Consistency: ${checks.length - failed.length}/${checks.length} checks hold${failed.map((c) => `; FAILED [${c.line}] ${c.check}: ${c.detail}`).join("")}.`,
-      ...lines.filter((l) => l.spec.policy).map((l) => `${l.spec.label}: ${l.run.journal.length} decisions journaled, ${l.run.journal.filter((d) => d.status === "confirmed").length} confirmed, ${l.run.journal.filter((d) => d.status === "skipped").length} skipped.`),
-      `Runs took ${runSeconds.toFixed(1)} s (${lines.map((l) => `${l.spec.label} ${l.seconds.toFixed(1)} s`).join(", ")}).`,
-    ],
-    charts: charts(lines),
-  });
+  writeDemoReport(out, buildDemoReport(lines, { setup, shippedSource: source, bestRule: best.rule, bestRuleWhy: best.why }));
   console.log(`\nreport: ${out}`);
   console.log(`demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s (three on-chain runs ${runSeconds.toFixed(1)} s: ${lines.map((l) => `${l.seconds.toFixed(1)}`).join(" + ")})`);
   if (failed.length) process.exitCode = 1;

@@ -11,6 +11,11 @@ import type { DemoLine } from "./demoLines";
 const fmt = (v: number, d = 0): string => (Math.abs(v) >= 1e7 ? v.toExponential(3) : v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
 const signed = (v: number, d = 0): string => `${v >= 0 ? "+" : ""}${fmt(v === 0 ? 0 : v, d)}`;
 
+/** Net cost of one kind of the keeper's updates (the runner's per-hook chain costs). */
+export function hookCostOf(l: DemoLine, kind: "repeg" | "updateK"): number {
+  return l.run.hooks.filter((h) => h.kind === kind).reduce((a, h) => a + h.cost, 0);
+}
+
 /** Rows of the summary table; every row names its unit ("quote" = the collateral token). */
 export function summaryRows(lines: readonly DemoLine[]): string[][] {
   const row = (label: string, f: (l: DemoLine) => string): string[] => [label, ...lines.map(f)];
@@ -23,7 +28,7 @@ export function summaryRows(lines: readonly DemoLine[]): string[][] {
     row("  trading fees: to budget / to reserve", (l) => `${fmt(l.ledger.feesToBudget)} / ${fmt(l.ledger.feesToReserve)}`),
     row("  liquidation fees kept (reserve)", (l) => fmt(l.ledger.liquidationFeesKept)),
     row("  funding: AMM received / paid", (l) => `${fmt(l.ledger.fundingReceived)} / ${fmt(l.ledger.fundingPaid)}`),
-    row("  hook costs, net (− = gain)", (l) => fmt(l.ledger.hookCost)),
+    row("  hook costs, net: repegs + k updates (− = gain)", (l) => `${fmt(l.ledger.hookCost)} (${fmt(hookCostOf(l, "repeg"))} + ${fmt(hookCostOf(l, "updateK"))})`),
     row("  bad debt (from budget / uncovered)", (l) => `${fmt(l.ledger.badDebt)} (${fmt(l.ledger.badDebtFromBudget)} / ${fmt(l.ledger.badDebtUncovered)})`),
     row("keeper updates (repeg / k)", (l) => `${l.run.updatesSent} (${l.run.hooks.filter((h) => h.kind === "repeg").length} / ${l.run.hooks.filter((h) => h.kind === "updateK").length})`),
     row("|mark−oracle| mean / p90 / p95 (bps)", (l) => `${l.tracking.meanBps.toFixed(1)} / ${l.tracking.p90Bps.toFixed(1)} / ${l.tracking.p95Bps.toFixed(1)}`),
@@ -67,7 +72,7 @@ export function lineChecks(lines: readonly DemoLine[]): LineCheck[] {
     add("budget from the events = the runner's chain read", close(g.budgetEnd, l.run.budgetEnd, 1e-9), `${g.budgetEnd} vs ${l.run.budgetEnd}`);
     add("budget start = the runner's", close(g.budgetStart, l.run.budgetStart, 1e-9), `${g.budgetStart} vs ${l.run.budgetStart}`);
     add("simulator mirror's budget = the chain's", budgetAgrees(l.run), `${l.run.simBudgetEnd} vs ${l.run.budgetEnd}`);
-    add("trading fees from the events = the runner's sum", close(g.fees, l.run.fees, 1e-6 * (l.run.trades + l.run.liquidations + 1)), `${g.fees} vs ${l.run.fees}`);
+    add("trading fees from the events = the runner's sum + the bot's", close(g.fees, l.run.fees + l.bot.fees, 1e-6 * (l.run.trades + l.run.liquidations + 2 * l.bot.sandwiches + 1)), `${g.fees} vs ${l.run.fees} + ${l.bot.fees}`);
     add("hook costs from the events = the runner's sum", close(g.hookCost, l.run.hookCost, 1e-6 * (l.run.updatesSent + 1)) && g.hooks === l.run.updatesSent, `${g.hookCost} (${g.hooks}) vs ${l.run.hookCost} (${l.run.updatesSent})`);
     add("no keeper ⇒ no update and no hook cost", l.spec.policy !== null || (g.hooks === 0 && g.hookCost === 0), `${g.hooks} updates, cost ${g.hookCost}`);
     add("bot's take = its balance change", close(l.bot.take, l.bot.balanceChange, 1e-6 * (2 * l.bot.sandwiches + 1)), `${l.bot.take} vs ${l.bot.balanceChange}`);
@@ -90,7 +95,7 @@ export function versusNoKeeper(k: DemoLine, none: DemoLine): string[] {
     ["fees to budget", a.feesToBudget - b.feesToBudget],
     ["funding received", a.fundingReceived - b.fundingReceived],
     ["funding paid", -(a.fundingPaid - b.fundingPaid)],
-    ["hook costs", -(a.hookCost - b.hookCost)],
+    [`hook costs (repegs ${fmt(-hookCostOf(k, "repeg"))}, k updates ${fmt(-hookCostOf(k, "updateK"))})`, -(a.hookCost - b.hookCost)],
     ["bad debt from budget", -(a.badDebtFromBudget - b.badDebtFromBudget)],
   ] as const;
   return [

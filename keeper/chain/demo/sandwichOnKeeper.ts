@@ -39,6 +39,8 @@ export interface SandwichBotReport {
   readonly sandwiches: number;
   /** Legs the chain refused (front, hook-blocked or back). */
   readonly refusedLegs: number;
+  /** Trading fees the bot paid (quote): protocol revenue the runner's trader figures do not count. */
+  readonly fees: number;
   /** Σ per-sandwich gains (quote, after fees). */
   readonly take: number;
   /** Free collateral at the end minus the deposit (quote); equals `take` when nothing is left open. */
@@ -63,6 +65,7 @@ export class SandwichOnKeeper {
   private sandwiches = 0;
   private refusedLegs = 0;
   private take = 0;
+  private fees = 0;
   private readonly mismatches: string[] = [];
   private readonly agent: ChainSandwichAgent;
 
@@ -124,6 +127,7 @@ export class SandwichOnKeeper {
       repegsSeen: this.repegsSeen,
       sandwiches: this.sandwiches,
       refusedLegs: this.refusedLegs,
+      fees: this.fees,
       take: this.take,
       balanceChange: this.deposited ? free - this.cfg.capital : 0,
       mismatches: [...this.mismatches],
@@ -188,6 +192,7 @@ export class SandwichOnKeeper {
 
   private mirror(op: Exclude<Op, { kind: "advance" }>, receipt: TransactionReceipt, blockTime: number): void {
     const r = this.ls!.mirrorExternal(op, receipt, blockTime);
+    if (r.chain.ok) this.fees += r.chain.values.fee ?? 0;
     if (r.chain.ok !== r.sim.ok) this.mismatches.push(`bot ${describeOp(op)}: chain ${r.chain.ok ? "ok" : r.chain.error} sim ${r.sim.ok ? "ok" : r.sim.error}`);
     else if (r.chain.ok && r.sim.ok) for (const m of compareValues(r.chain.values, r.sim.values)) this.mismatches.push(`bot ${describeOp(op)} ${m.what}: chain ${m.chain} sim ${m.sim}`);
   }
