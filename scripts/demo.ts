@@ -22,7 +22,9 @@
  * scenarios/train/gbm-calm.json), DEMO_SEED (default 7), DEMO_ARRIVALS_PER_DAY (default 1200),
  * DEMO_INFORMED_PROB (default 0.3), DEMO_INFORMED_CAPITAL (default 1000000), DEMO_RULE (a rule
  * name: skip the validation choice), DEMO_RULE_SCENARIOS (validation scenarios for the choice,
- * default 24).
+ * default 24), DEMO_START_PHASE (seconds after the chain's next whole day at which every line starts,
+ * default 0: the hook windows are absolute, so this phase is part of the experiment; see
+ * keeper/chain/demo/demoLines.ts startTime).
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -33,7 +35,7 @@ import { loadScenario } from "../keeper/sim/scenario";
 import type { Policy } from "../keeper/core/policyTypes";
 import { policyKind, resolvePolicy, baselineNames } from "../keeper/resolve/policyResolver";
 import { writeDemoReport } from "../keeper/chain/demoReport";
-import { runDemoLines, type DemoLineSpec } from "../keeper/chain/demo/demoLines";
+import { alignedStartTime, runDemoLines, type DemoLineSpec } from "../keeper/chain/demo/demoLines";
 import { chooseBestRule, candidateRules } from "../keeper/chain/demo/bestRule";
 import { LEGEND, lineChecks, summaryRows } from "../keeper/chain/demo/demoSummary";
 import { TABLE_CORNER, buildDemoReport, verdictLines } from "../keeper/chain/demo/demoReportSpec";
@@ -117,12 +119,15 @@ async function main(): Promise<void> {
   const taken = new Set(await Promise.all([env.admin, ...env.liquidators, ...env.traders].map((s) => s.getAddress())));
   const botSigner = signers.find((s) => !taken.has(s.address));
   if (!botSigner) throw new Error(`network ${hre.network.name}: no account left for the sandwich bot (needs 28)`);
-  const setup = `scenario ${scenario.name} (${base.description}), ${days} simulated days, seed ${seed}; ${env.traders.length} trader accounts, ${arrivalsPerDay} arrivals/day, ${informedProb * 100} % informed (capital ${capital.toLocaleString("en-US")} quote each, ${scenario.traders.informed.leverage}× leverage); sandwich bot with ${botCfg.capital.toLocaleString("en-US")} quote at ${botCfg.leverage}×; keeper decides every ${scenario.decisionIntervalSec / 60} min`;
+  const setup = `scenario ${scenario.name} (${base.description}), ${days} simulated days, seed ${seed}; ${env.traders.length} trader accounts, ${arrivalsPerDay} arrivals/day, ${informedProb * 100} % informed (capital ${capital.toLocaleString("en-US")} quote each, ${scenario.traders.informed.leverage}× leverage); sandwich bot with ${botCfg.capital.toLocaleString("en-US")} quote at ${botCfg.leverage}×; keeper decides every ${scenario.decisionIntervalSec / 60} min; every line starts ${process.env.DEMO_START_PHASE ?? 0} s after a whole day of chain time`;
   console.log(`dAMM demo: ${setup}`);
   console.log(`shipped keeper: ${shipped.name} from ${source}; best rule: ${best.rule} — ${best.why}${shippedIsBest ? "; the shipped keeper IS the best rule (both lines shown)" : ""}`);
 
+  const phase = Number(process.env.DEMO_START_PHASE ?? 0);
+  if (!Number.isInteger(phase) || phase < 0 || phase >= 86_400) throw new Error(`DEMO_START_PHASE=${process.env.DEMO_START_PHASE}: must be an integer number of seconds in [0, 86400)`);
+  const startTime = (await alignedStartTime(env)) + phase;
   const tRuns = Date.now();
-  const lines = await runDemoLines(env, hre.network.provider as never, { scenario, days, seed, arrivalsPerDay, botSigner, bot: botCfg }, specs, (spec) => {
+  const lines = await runDemoLines(env, hre.network.provider as never, { scenario, days, seed, arrivalsPerDay, botSigner, bot: botCfg, startTime }, specs, (spec) => {
     const bar = new SingleBar({ format: `${spec.label.padEnd(34)} [{bar}] {percentage}% | gap {gap} bps | budget {budget} | updates {updates}`, hideCursor: true }, Presets.shades_classic);
     let started = false;
     return (done, total, info) => {

@@ -64,6 +64,11 @@ describe("e2e: npm run demo — shipped keeper, no keeper and a rule on-chain wi
       expect(c.run.trace.oracle).to.deep.equal(a.run.trace.oracle);
       expect(new Set(lines.map((l) => l.run.informedAccounts)).size).to.equal(1);
       expect(new Set(lines.map((l) => l.ledger.budgetStart)).size).to.equal(1);
+      // Same chain time at the first trade, so the absolute hook windows fall alike in every line
+      // (a keeper line's runner grants the run's key KEEPER_ROLE in one more block: 1 s later).
+      const [ts, tn, tb] = lines.map((l) => l.chainStart);
+      expect(tb, "both keeper lines").to.equal(ts);
+      expect(ts - tn, "keeper line vs no keeper").to.be.within(0, 1);
     });
 
     it("every line is internally consistent: budget = start + flows (exact), events = runner, bot's take = its balance change, chain = simulator", async () => {

@@ -1,7 +1,7 @@
 /**
  * The demo's three lines on one chain: the shipped keeper, no keeper, and the best rule, each on
  * the same seed and oracle path from the same chain state (evm_snapshot / evm_revert between runs),
- * each with the on-chain sandwich bot present. A line is one runner episode (keeper/chain/runChain.ts,
+ * each with the on-chain sandwich bot present, each starting at the same chain time. A line is one runner episode (keeper/chain/runChain.ts,
  * trader agents untouched) plus what the demo reads around it: the protocol ledger from the
  * contracts' events, the bot's take, and tracking percentiles.
  */
@@ -37,6 +37,11 @@ export interface DemoLine {
   readonly ledger: ProtocolLedger;
   readonly bot: SandwichBotReport;
   readonly tracking: Tracking;
+  /**
+   * Chain time (s) when trading starts (after deployment and funding): the same in the keeper lines
+   * of one demo, 1 s earlier with no keeper (the runner grants a keeper run's key its role in one more block).
+   */
+  readonly chainStart: number;
   /** Chain ↔ simulator mismatches: the runner's and the bot's own transactions'. */
   readonly mismatches: readonly string[];
   readonly seconds: number;
@@ -52,6 +57,19 @@ export interface DemoRunOptions {
   readonly botSigner: Signer;
   readonly bot: SandwichBotConfig;
   readonly onProgress?: ChainRunOptions["onProgress"];
+  /**
+   * Chain time (s) of the run's first block. Every line starts there, so the tumbling hook
+   * windows (1 h move cap, 24 h cost cap: absolute, floor(t / window)) fall at the same phase of the
+   * run in every line and in every invocation; left to the wall clock, the phase moves with the time
+   * of day and with how long the previous line took, and so do the keeper's hook outcomes.
+   */
+  readonly startTime?: number;
+}
+
+/** Window-aligned start: the first whole day after the chain's latest block. */
+export async function alignedStartTime(env: ChainRunEnv): Promise<number> {
+  const latest = await env.latestBlock();
+  return (Math.floor(latest.timestamp / 86_400) + 1) * 86_400;
 }
 
 /** JSON-RPC calls the orchestration needs (Hardhat's provider). */
@@ -90,6 +108,7 @@ async function deployForRun(env: ChainRunEnv, o: DemoRunOptions) {
 /** One line: deploy, run the runner's episode with the bot in front of the keeper, read the ledger. */
 export async function runDemoLine(env: ChainRunEnv, o: DemoRunOptions, spec: DemoLineSpec): Promise<DemoLine> {
   const t0 = Date.now();
+  if (o.startTime !== undefined) await env.rpc.send("evm_setNextBlockTimestamp", [o.startTime]);
   const c = await deployForRun(env, o);
   const botAddress = await o.botSigner.getAddress();
   const bot = new SandwichOnKeeper(c, o.botSigner, botAddress, env.admin, env.rpc, o.bot);
@@ -116,16 +135,17 @@ export async function runDemoLine(env: ChainRunEnv, o: DemoRunOptions, spec: Dem
   if (!start) throw new Error("demo: the run took no step (days too short for one 5-minute step?)");
   const ledger = await readProtocolLedger(c, start);
   const botReport = await bot.report();
-  return { spec, run, ledger, bot: botReport, tracking: trackingOf(run), mismatches: [...run.parityMismatches, ...botReport.mismatches], seconds: (Date.now() - t0) / 1000 };
+  return { spec, run, ledger, bot: botReport, tracking: trackingOf(run), chainStart: (start as LedgerMark).time, mismatches: [...run.parityMismatches, ...botReport.mismatches], seconds: (Date.now() - t0) / 1000 };
 }
 
 /** The lines in order, each from the same chain state (the state is restored after each). */
 export async function runDemoLines(env: ChainRunEnv, rpc: SnapshotRpc, o: DemoRunOptions, specs: readonly DemoLineSpec[], onLine?: (spec: DemoLineSpec, i: number) => DemoRunOptions["onProgress"]): Promise<DemoLine[]> {
   const lines: DemoLine[] = [];
+  const startTime = o.startTime ?? (await alignedStartTime(env));
   for (const [i, spec] of specs.entries()) {
     const snapshot = await rpc.send("evm_snapshot", []);
     try {
-      lines.push(await runDemoLine(env, { ...o, onProgress: onLine?.(spec, i) ?? o.onProgress }, spec));
+      lines.push(await runDemoLine(env, { ...o, startTime, onProgress: onLine?.(spec, i) ?? o.onProgress }, spec));
     } finally {
       await rpc.send("evm_revert", [snapshot]);
     }

@@ -40,13 +40,16 @@ export interface ProtocolLedger {
 
 export interface LedgerMark {
   readonly block: number;
+  /** Chain time of that block (s). */
+  readonly time: number;
   readonly budgetWad: bigint;
 }
 
 /** The budget and block where a run starts (read before its first trade). */
 export async function markLedgerStart(c: DammContracts): Promise<LedgerMark> {
-  const block = await c.market.runner!.provider!.getBlockNumber();
-  return { block, budgetWad: (await c.market.marketState()).budget };
+  const block = await c.market.runner!.provider!.getBlock("latest");
+  if (!block) throw new Error("protocol ledger: no latest block");
+  return { block: block.number, time: block.timestamp, budgetWad: (await c.market.marketState()).budget };
 }
 
 /** Every budget and revenue flow of the market since `start`, and the closing budget. */
