@@ -59,8 +59,9 @@ export interface DemoRunOptions {
   readonly onProgress?: ChainRunOptions["onProgress"];
   /**
    * Chain time (s) of the run's first block. Every line starts there, so the contracts' absolute-time
-   * rules (the tumbling hook windows: 1 h move cap, 24 h cost cap, floor(t / window)) fall at the same
-   * phase of the run in every line and in every invocation. Left to the wall clock, the start moves
+   * rules (the tumbling windows floor(t / window): the hooks' 1 h move cap, and the 24 h cost cap that
+   * the AMM's funding payments share with the hooks) fall at the same phase of the run in every line
+   * and in every invocation. Left to the wall clock, the start moves
    * with the time of day and with how long the previous line took, and so do the figures (measured:
    * the shipped keeper's budget vs no keeper from +3.4k to −9.5k over four phases of the hour).
    */
