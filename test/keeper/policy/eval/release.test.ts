@@ -12,7 +12,8 @@ const root = path.resolve(__dirname, "../../../..");
 
 /**
  * A temporary "test split" — a small GBM scenario and a real-price window (a 6 h replay of the SOL
- * series), each with a sandwich bot — and a fresh looks record per test (never docs/test-looks.json).
+ * series from the validation date range, never the test split's data), each with a sandwich bot — and a
+ * fresh looks record per test (never docs/test-looks.json).
  */
 async function releaseFixture() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-release-"));
@@ -32,7 +33,7 @@ async function releaseFixture() {
     },
     adversaries: { sandwich: { capital: 50000, leverage: 5 } },
   };
-  const window = { ...scenario, name: "tiny-real", oracle: { kind: "replay", file: "data/prices/SOLUSDT_5m.csv", start: "2025-06-12T00:00:00Z", rescaleTo: 100 } };
+  const window = { ...scenario, name: "tiny-real", oracle: { kind: "replay", file: "data/prices/SOLUSDT_5m.csv", start: "2025-05-25T00:00:00Z", rescaleTo: 100 } };
   fs.mkdirSync(path.join(dir, "scn"));
   fs.writeFileSync(path.join(dir, "scn", "tiny.json"), JSON.stringify(scenario));
   fs.writeFileSync(path.join(dir, "scn", "tiny-real.json"), JSON.stringify(window));
@@ -78,7 +79,7 @@ describe("evaluate:release (the sealed test split)", () => {
       expect(Object.keys(j.groups)).to.deep.equal(["gbm", "real", "overall"]);
       expect(j.realFamily).to.equal("real");
       expect(j.realWindows).to.have.length(1);
-      expect(j.realWindows[0]).to.match(/^SOLUSDT_5m\.csv from 2025-06-12/);
+      expect(j.realWindows[0]).to.match(/^SOLUSDT_5m\.csv from 2025-05-25/);
       // The figures are the episodes' own: per family, the mean over its seeds.
       const meanOf = (policy: string, scenario: string) => {
         const xs = out.episodes.filter((e) => e.policy === policy && e.scenario === scenario).map((e) => e.metrics.netRevenue);

@@ -134,10 +134,10 @@ describe("the goal verdict (issue 16)", () => {
       const v = judge(eps);
       expect(group(v, "real").met).to.equal(false);
       expect(group(v, "gbm").met).to.equal(true);
-      const text = formatGoal(v, "real", ["SOLUSDT_5m.csv from 2025-06-12T00:00:00Z"]);
+      const text = formatGoal(v, "real", ["SOLUSDT_5m.csv from 2025-05-25T00:00:00Z"]);
       const [families, rest] = text.split("REAL-PRICE WINDOWS");
       expect(families).to.include("── gbm:").and.not.include("── real:");
-      expect(rest).to.include("── real: 20 paired units").and.include("windows: SOLUSDT_5m.csv from 2025-06-12T00:00:00Z");
+      expect(rest).to.include("── real: 20 paired units").and.include("windows: SOLUSDT_5m.csv from 2025-05-25T00:00:00Z");
       expect(rest).to.match(/real \(n=20\): NOT MET — revenue 0\.\d+× ✗/);
       expect(text.match(/── real:/g)).to.have.length(1);
     });
