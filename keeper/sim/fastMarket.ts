@@ -1,6 +1,11 @@
 /**
  * The fast market for learning: the same curve / fee / funding / guard math as `MarketCore`, with
- * the traders held in typed arrays so the event loop allocates nothing.
+ * the positions held in typed arrays so the event loop allocates nothing. Its jobs are the market's
+ * only: the curve ledger (reserves, budget, TWAPs, funding, hooks), the uninformed position slots and
+ * the informed pools. Who trades and when is the trader module's (traders.ts); who is liquidated and
+ * when is the liquidator's (liquidationScan.ts); the waterfall and the TWAP are shared with MarketCore
+ * (badDebt.ts, twap.ts). `test/keeper/sim/fastMarket.differential.test.ts` holds the two engines
+ * together (SPEC §9).
  *
  * Where it differs from the exact per-trader core (on purpose, for speed):
  * - Uninformed positions live in Float64Array slots (one per position, swap-removed on close);
@@ -10,12 +15,12 @@
  *   always valid, so its last answer is never the fallback); a pool under maintenance is liquidated
  *   a quarter per sweep (it stands for many traders; partial liquidation), whole when what would be
  *   left of its margin is ≤ 0.
- * - Liquidations are full (never partial) and are found by a sweep over all positions that runs
- *   (at oracle ticks and decision steps, not on every trade) when the oracle comes within
- *   `scanMoveBps` (default 100) of the liquidation-price envelope. A trader's own close that would
- *   leave negative margin is handed to the liquidator when it is liquidatable, else it closes into
- *   bad debt (SPEC §8).
- * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit).
+ * - Uninformed slots are liquidated whole (or wait for a later sweep when the execution band cannot
+ *   hold the close). A trader's own close that would leave negative margin is handed to the
+ *   liquidator when it is liquidatable, else it closes into bad debt (SPEC §8).
+ * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit, and a
+ *   refused trade does not start the block, as a reverted transaction).
+ * - No per-market collateral account and no bad oracle rounds (SPEC §9 says why).
  * - The fluctuation rule, OI cap, reduce-only, IM check, fee split, funding and all hook guards
  *   follow SPEC exactly; hooks call the same pure functions (curve.ts, guards.ts, funding.ts).
  */
