@@ -11,8 +11,8 @@
  * - Uninformed positions live in Float64Array slots (one per position, swap-removed on close);
  *   informed traders are pooled into one long and one short position (size, notional, margin,
  *   funding snapshot), reduced pro rata.
- * - Margin and liquidation are judged at the margin price, the oracle (SPEC §3; the env's oracle is
- *   always valid, so its last answer is never the fallback); a pool under maintenance is liquidated
+ * - Margin and liquidation are judged at the margin price (SPEC §3: the oracle, or its last valid
+ *   answer while the oracle is bad; opens refuse a bad answer); a pool under maintenance is liquidated
  *   a quarter per sweep (it stands for many traders; partial liquidation), whole when what would be
  *   left of its margin is ≤ 0.
  * - Uninformed slots are liquidated whole (or wait for a later sweep when the execution band cannot
@@ -20,7 +20,7 @@
  *   liquidator when it is liquidatable, else it closes into bad debt (SPEC §8).
  * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit, and a
  *   refused trade does not start the block, as a reverted transaction).
- * - No per-market collateral account and no bad oracle rounds (SPEC §9 says why).
+ * - No per-market collateral account (SPEC §9 says why it changes none of the compared state).
  * - The fluctuation rule, OI cap, reduce-only, IM check, fee split, funding and all hook guards
  *   follow SPEC exactly; hooks call the same pure functions (curve.ts, guards.ts, funding.ts).
  */
@@ -111,6 +111,9 @@ export class FastMarket implements HookLedger {
   lastFundingTime = 0;
   oracle = 0;
   oracleTs = 0;
+  /** The answer's round is incomplete (answeredInRound < roundId). */
+  oracleIncomplete = false;
+  private readonly maxOracleAgeMargin: number = 0;
   // blocks & circuit breaker
   readonly startTime: number = 0;
   readonly blockTimeSec: number = 0;
@@ -202,6 +205,7 @@ export class FastMarket implements HookLedger {
     this.fluctBps = p.fluctuationLimitBps;
     this.maxOI = p.maxOpenInterest;
     this.twapWindow = p.twapWindow;
+    this.maxOracleAgeMargin = p.maxOracleAgeMargin;
     this.capacity = cfg.capacity;
     this.uSize = new Float64Array(cfg.capacity);
     this.uNotional = new Float64Array(cfg.capacity);
@@ -288,6 +292,11 @@ export class FastMarket implements HookLedger {
     }
     if (this.volatile) {
       this.c.refusedVolatility++;
+      return false;
+    }
+    // Opens need a valid oracle (SPEC §3, attack 9); closes, reduces and liquidations never read it.
+    if (!this.oracleValid()) {
+      this.c.refusedOracle++;
       return false;
     }
     let y1: number;
@@ -402,7 +411,7 @@ export class FastMarket implements HookLedger {
     const left = this.uMargin[i] - owed + pnl - fee;
     if (left < 0) {
       // Liquidatable at the oracle: the liquidator takes it; else the trader's own close ends in bad debt.
-      const v = b * this.oracle;
+      const v = b * this.marginPrice();
       const eq = this.uMargin[i] - owed + (isLong ? v - n : n - v);
       if (eq * 1e4 < this.mmBps * v) return this.liquidateUninformed(i);
     }
@@ -466,7 +475,7 @@ export class FastMarket implements HookLedger {
     const s = this.uSize[i];
     const isLong = s > 0;
     const b = isLong ? s : -s;
-    if (b > maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps)) return false;
+    if (b > maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.marginPrice(), this.liqBandBps)) return false;
     const x1 = isLong ? this.x + b : this.x - b;
     if (!(x1 > 0)) return false;
     const quote = (isLong ? this.y - this.k / x1 : this.k / x1 - this.y) * this.peg;
@@ -632,7 +641,8 @@ export class FastMarket implements HookLedger {
     const size = isLong ? this.iLongSize : this.iShortSize;
     if (!(size > 0)) return 0;
     // Valued at the margin price (the oracle), as every position (SPEC §3).
-    const atMark = size * this.oracle;
+    const price = this.marginPrice();
+    const atMark = size * price;
     const notional = isLong ? this.iLongNotional : this.iShortNotional;
     const pending = isLong ? size * (this.cumLong - this.iLongSnap) : -size * (this.cumShort - this.iShortSnap);
     const margin = isLong ? this.iLongMargin : this.iShortMargin;
@@ -644,7 +654,7 @@ export class FastMarket implements HookLedger {
     let b = size * this.poolLiquidationChunk;
     if (b > 0.95 * size) b = size;
     // Execution band (SPEC §3): cut to what keeps the mark within maxLiquidationSlippageBps of the oracle.
-    const bMax = maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps);
+    const bMax = maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, price, this.liqBandBps);
     if (!(bMax > 0)) return 0;
     if (b > bMax) b = bMax;
     let cv = this.closeQuote(isLong, b);
@@ -692,17 +702,37 @@ export class FastMarket implements HookLedger {
 
   // ───────────── oracle, funding ─────────────
 
-  setOracle(price: number, t: number): void {
+  /** MockAggregator.setAnswer / setRound: the answer the next read sees, updated at t (`incomplete`: a lagging round). */
+  setOracle(price: number, t: number, incomplete = false): void {
     this.oracle = price;
     this.oracleTs = t;
+    this.oracleIncomplete = incomplete;
+  }
+
+  /** The answer is valid for margin (SPEC §3): positive, complete, not older than maxOracleAgeMargin at `now`. */
+  oracleValid(): boolean {
+    return this.oracle > 0 && !this.oracleIncomplete && this.now - this.oracleTs <= this.maxOracleAgeMargin;
+  }
+
+  /** `marginPrice()` (SPEC §3): the oracle when valid, else the last valid answer the market observed. */
+  marginPrice(): number {
+    return this.oracleValid() ? this.oracle : this.lastOraclePrice;
   }
 
   /**
    * `observeOracle()`: folds the answer that held since the last observation (the previous one) into
    * the oracle TWAP, stores the new answer, then sets or clears the volatility breaker (SPEC §5, §6).
+   * False (nothing observed, as the contract's revert) when the answer is not valid for margin.
    */
-  observeOracle(t: number): void {
+  observeOracle(t: number): boolean {
     this.now = t;
+    if (!this.oracleValid()) return false;
+    this.foldOracle(t);
+    return true;
+  }
+
+  /** The observation's commit (also a hook's, after its own oracle checks). */
+  private foldOracle(t: number): void {
     this.oracleTwap = this.foldedOracleTwap(t);
     this.oracleTwapTs = t;
     this.lastOraclePrice = this.oracle;
@@ -719,10 +749,9 @@ export class FastMarket implements HookLedger {
     return t >= this.lastFundingTime + this.params.fundingPeriod;
   }
 
-  /** `settleFunding()` (caller checks fundingDue). */
-  settleFunding(t: number): void {
-    this.observeOracle(t);
-    this.now = t;
+  /** `settleFunding()` (caller checks fundingDue); false (nothing settled) when the oracle is not valid for margin. */
+  settleFunding(t: number): boolean {
+    if (!this.observeOracle(t)) return false;
     this.updateMarkTwap();
     const r = computeFunding(this.markTwap, this.oracleTwap, this.longOI, this.shortOI, this.budget, spendRoom(this, t, this.params), this.params);
     recordFundingSpend(this, t, r.ammPaid);
@@ -733,6 +762,7 @@ export class FastMarket implements HookLedger {
     this.c.fundingPaid += r.ammPaid;
     this.c.fundingSettlements++;
     this.lastFundingTime = t;
+    return true;
   }
 
   // ───────────── keeper hooks (same guards as the core) ─────────────
@@ -743,7 +773,7 @@ export class FastMarket implements HookLedger {
   }
 
   private oracleRefusal(t: number): Refusal | null {
-    const bad = checkOracle(this.oracle, this.oracleTs, false, t, this.params.maxOracleAgeHooks);
+    const bad = checkOracle(this.oracle, this.oracleTs, this.oracleIncomplete, t, this.params.maxOracleAgeHooks);
     if (bad) return bad;
     // As the contract: the TWAP folded through now with the previous answer, then compared.
     return checkDivergence(this.oracle, this.foldedOracleTwap(t), this.params);
@@ -763,7 +793,7 @@ export class FastMarket implements HookLedger {
   repeg(newPeg: number, t: number): { cost: number; refusal: Refusal | null } {
     const r = this.previewRepeg(newPeg, t);
     if (r.refusal) return r;
-    this.observeOracle(t);
+    this.foldOracle(t);
     this.now = t;
     this.updateMarkTwap();
     const oldPeg = this.peg;
@@ -804,7 +834,7 @@ export class FastMarket implements HookLedger {
   updateK(newSqrtK: number, t: number): { cost: number; refusal: Refusal | null } {
     const r = this.previewUpdateK(newSqrtK, t);
     if (r.refusal) return r;
-    this.observeOracle(t);
+    this.foldOracle(t);
     this.now = t;
     this.updateMarkTwap();
     const kDec = kDecreaseBps(this.sqrtK, newSqrtK);

@@ -53,7 +53,7 @@ export class LiquidationScanner {
     const uSnap = m.uSnap;
     this.envLong = -Infinity;
     this.envShort = Infinity;
-    const o = m.oracle;
+    const o = m.marginPrice();
     // Downwards: a liquidation swap-removes slot i, moving the last slot (already visited) into it.
     for (let i = m.uN - 1; i >= 0; i--) {
       // Inlined margin value at the oracle and pending funding (this loop runs over every open position).
@@ -72,7 +72,7 @@ export class LiquidationScanner {
   /** Sweeps only when some position may be under maintenance (see the file's comment). */
   maybeScan(t: number): void {
     const m = this.m;
-    const o = m.oracle;
+    const o = m.marginPrice();
     const buf = this.buf;
     let need = o <= (this.envLong + m.cumLong) * (1 + buf) || o >= (this.envShort + m.cumShort) * (1 - buf);
     if (!need && m.iLongSize > 0) {

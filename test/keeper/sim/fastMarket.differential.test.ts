@@ -15,15 +15,14 @@
  * fluctuation limit, the OI cap and the initial margin refuse some), closes of any open position
  * (a close that would leave negative margin is a liquidation when it is liquidatable, else bad debt,
  * SPEC §8), oracle moves up to ±15 % (the volatility breaker, liquidations and bad debt, covered or
- * not), `observeOracle`, funding settlement when due, repeg / repegToward / updateK (within and beyond
- * every guard: the errors are compared), a liquidator's sweep, and time passing (0 s … 4,000 s).
+ * not), bad oracle rounds (stale for margin, incomplete, zero: opens, observations and funding
+ * refuse, margin falls back to the last valid answer), `observeOracle`, funding settlement, repeg /
+ * repegToward / updateK (within and beyond every guard: the errors are compared), a liquidator's
+ * sweep, and time passing (0 s … 4,000 s).
  *
- * Restricted on purpose (the fast engine does not model these; SPEC §8 says why):
+ * Restricted on purpose (the fast engine does not model these; SPEC §9 says why):
  *   - informed pools (a pooled stand-in for many traders, reduced pro rata) have no per-trader
  *     counterpart: every position here is an uninformed slot;
- *   - bad oracle rounds: answers are positive and complete, and the driver refreshes the answer before
- *     it turns stale for margin (maxOracleAgeMargin); it does go stale for hooks (maxOracleAgeHooks),
- *     which both engines refuse alike;
  *   - the execution band: a position larger than the band allows is not liquidated in this
  *     sequence (FastMarket waits for a later sweep; MarketCore would close the part that fits);
  *   - the per-market collateral account is not compared (FastMarket keeps none): a payout beyond it
@@ -50,6 +49,7 @@ type Ev =
   | { kind: "open"; isLong: boolean; quote: number; leverage: number }
   | { kind: "close"; pick: number }
   | { kind: "oracle"; moveBps: number }
+  | { kind: "badOracle"; round: "stale" | "incomplete" | "nonPositive" }
   | { kind: "observe" }
   | { kind: "funding" }
   | { kind: "repeg"; bps: number }
@@ -62,6 +62,7 @@ const event: fc.Arbitrary<Ev> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("open" as const), isLong: fc.boolean(), quote: uniform(50, 400_000), leverage: fc.oneof(uniform(1.5, 9.5), fc.constant(12)) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("close" as const), pick: uniform(0, 0.999999) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("oracle" as const), moveBps: fc.oneof(uniform(-300, 300), uniform(-1500, 1500)) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("badOracle" as const), round: fc.constantFrom("stale" as const, "incomplete" as const, "nonPositive" as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "observe" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "funding" as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("repeg" as const), bps: uniform(-30, 30) }) },
@@ -103,7 +104,8 @@ class Pair {
   readonly core: MarketCore;
   readonly names: string[] = [];
   t = T0;
-  oracleTs = T0;
+  /** The last valid answer set (bad rounds keep it; the next move starts from it). */
+  goodPrice = 2000;
   nextId = 0;
   badDebts = 0;
   constructor(cfg: { budget: number; reservedShare: number; maxOpenInterest: number }) {
@@ -202,23 +204,34 @@ class Pair {
         break;
       }
       case "oracle": {
-        const price = f.oracle * Math.exp(e.moveBps / 1e4);
+        const price = this.goodPrice * Math.exp(e.moveBps / 1e4);
         f.setOracle(price, this.t);
         core.setOracle(price, this.t);
-        this.oracleTs = this.t;
+        this.goodPrice = price;
         break;
       }
-      case "observe":
-        f.observeOracle(this.t);
-        core.observeOracle();
+      case "badOracle": {
+        // MockAggregator.setRound: an answer last updated beyond maxOracleAgeMargin, a lagging round, or ≤ 0.
+        const updatedAt = e.round === "stale" ? this.t - core.getParams().maxOracleAgeMargin - 1 : this.t;
+        const price = e.round === "nonPositive" ? 0 : this.goodPrice;
+        f.setOracle(price, updatedAt, e.round === "incomplete");
+        core.setOracle(price, updatedAt, { incomplete: e.round === "incomplete" });
         break;
+      }
+      case "observe": {
+        const fastOk = f.observeOracle(this.t);
+        const coreErr = this.coreTry(() => core.observeOracle());
+        expect(fastOk, `observeOracle: core ${coreErr ?? "ok"}`).to.equal(coreErr === null);
+        seen.add(`observe ${coreErr ?? "ok"}`);
+        break;
+      }
       case "funding": {
         const due = f.fundingDue(this.t);
         const coreErr = this.coreTry(() => core.settleFunding());
-        expect(coreErr, "funding due alike").to.equal(due ? null : "Vamm_FundingNotDue");
-        if (due) {
-          f.settleFunding(this.t);
-          seen.add("funding settled");
+        if (!due) expect(coreErr, "funding not due alike").to.equal("Vamm_FundingNotDue");
+        else {
+          expect(f.settleFunding(this.t), `settleFunding: core ${coreErr ?? "ok"}`).to.equal(coreErr === null);
+          seen.add(`funding ${coreErr ?? "settled"}`);
         }
         break;
       }
@@ -245,20 +258,18 @@ class Pair {
         break;
       }
       case "liquidate": {
-        // The sweep's order (slots downwards, swap-removal), eligibility from the exact core.
-        for (let i = this.names.length - 1; i >= 0; i--) if (this.liquidatable(this.names[i])) this.liquidateBoth(i);
+        // The sweep's order (slots downwards, swap-removal), eligibility from the exact core; again while
+        // it liquidates (a liquidation moves the mark, which may bring a position it skipped inside the band).
+        for (let more = true; more; ) {
+          more = false;
+          for (let i = this.names.length - 1; i >= 0; i--) if (this.liquidatable(this.names[i]) && this.liquidateBoth(i)) more = true;
+        }
         // FastMarket's own scanner then finds nothing the core would liquidate inside the band.
         expect(f.liquidationScan(this.t), "FastMarket's scanner agrees").to.equal(0);
         break;
       }
       case "advance": {
         this.t += e.seconds;
-        // Margin reads stay valid (bad oracle rounds are not generated): refresh a stale answer.
-        if (this.t - this.oracleTs > core.getParams().maxOracleAgeMargin - 600) {
-          f.setOracle(f.oracle, this.t);
-          core.setOracle(f.oracle, this.t);
-          this.oracleTs = this.t;
-        }
         core.advance(this.t, f.blockAt(this.t));
         break;
       }
@@ -315,7 +326,7 @@ describe("sim FastMarket vs MarketCore (differential)", () => {
       { numRuns: NUM_RUNS },
     );
     // The sequences reached every path they exist to compare (a generator that drifts off them fails here).
-    const required = ["open ok", "open Vamm_FluctuationLimitExceeded", "open Vamm_OpenInterestCapExceeded", "open CH_BelowInitialMargin", "open Vamm_VolatilityBreaker", "open Vamm_ReduceOnly", "close ok", "close bad debt", "liquidation", "liquidation bad debt", "uncovered bad debt", "reduce-only", "breaker set", "funding settled", "repeg ok", "repeg Vamm_PegChangeTooLarge", "repeg Vamm_NotTowardOracle", "repeg Oracle_StaleAnswer", "repegToward ok", "repegToward Vamm_RepegBelowMinimum", "updateK ok", "updateK Vamm_KChangeOutOfBounds", "updateK Vamm_HookCooldown"];
+    const required = ["open ok", "open Vamm_FluctuationLimitExceeded", "open Vamm_OpenInterestCapExceeded", "open CH_BelowInitialMargin", "open Vamm_VolatilityBreaker", "open Vamm_ReduceOnly", "close ok", "close bad debt", "liquidation", "liquidation bad debt", "uncovered bad debt", "reduce-only", "breaker set", "funding settled", "funding Oracle_StaleAnswer", "observe Oracle_NonPositiveAnswer", "observe Oracle_IncompleteRound", "open Oracle_StaleAnswer", "open Oracle_IncompleteRound", "open Oracle_NonPositiveAnswer", "repeg Oracle_IncompleteRound", "repeg ok", "repeg Vamm_PegChangeTooLarge", "repeg Vamm_NotTowardOracle", "repeg Oracle_StaleAnswer", "repegToward ok", "repegToward Vamm_RepegBelowMinimum", "updateK ok", "updateK Vamm_KChangeOutOfBounds", "updateK Vamm_HookCooldown"];
     expect(required.filter((r) => !seen.has(r)), "paths never reached").to.deep.equal([]);
     console.log(`      max |fast − core| / max(1, |core|): curve ${maxErr.curve.toExponential(2)}, budget/reserve ${maxErr.ledger.toExponential(2)}`);
   });
