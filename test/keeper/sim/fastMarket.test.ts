@@ -52,6 +52,28 @@ describe("sim FastMarket (fast engine)", () => {
     });
   });
 
+  describe("a bad oracle round (SPEC §3)", () => {
+    it("refuses opens and observations, lets closes through, and values margin at the last valid answer", () => {
+      const m = newMarket();
+      openSlot(m, true, 100_000, 12_000); // liquidation price at the oracle ≈ 1885
+      m.setOracle(1800, T0 + 60, true); // an incomplete round
+      expect(openSlot(m, true, 1_000, 500, T0 + 60)).to.equal(false);
+      expect(m.c.refusedOracle).to.equal(1);
+      expect(m.observeOracle(T0 + 60)).to.equal(false);
+      expect(m.lastOraclePrice).to.equal(2000);
+      expect(m.marginPrice()).to.equal(2000);
+      expect(m.liquidationScan(T0 + 60)).to.equal(0); // healthy at the last valid answer
+      m.setOracle(1800, T0 + 120); // a valid round: now under maintenance
+      expect(m.liquidationScan(T0 + 120)).to.equal(1);
+      m.setOracle(2000, T0 + 180);
+      expect(openSlot(m, false, 1_000, 500, T0 + 180)).to.equal(true);
+      m.now = T0 + 180 + 3601; // stale under maxOracleAgeMargin (3600)
+      expect(m.settleFunding(m.now)).to.equal(false);
+      expect(m.closeUninformed(0)).to.equal(true);
+      expect(m.uN).to.equal(0);
+    });
+  });
+
   describe("the block-start mark (fluctuation limit, SPEC §6)", () => {
     it("is not started by a refused trade: a hook between it and the next trade moves the reference", () => {
       const m = newMarket();
