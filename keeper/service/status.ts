@@ -10,7 +10,9 @@ import type { ErrorClassifier } from "./errors/classifyError";
 import type { DecisionRecord } from "./journal/journal";
 import type { JournalStore } from "./journal/store";
 import type { MarketJobSettings } from "./marketJob";
-import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
+import { gapBps } from "../core/math/float/gap";
+import { wadToNumber } from "../core/math/wad/units";
+import { VolatilityEstimator, toObservation } from "./observation";
 import { planHookCall } from "./planHookCall";
 
 export interface MarketStatus {
@@ -53,7 +55,7 @@ export async function marketStatus(d: {
     paused: snap.paused,
     mark: wadToNumber(snap.mark),
     oracle: wadToNumber(snap.oracle),
-    gapBps: gapBps(snap.mark, snap.oracle),
+    gapBps: gapBps(wadToNumber(snap.mark), wadToNumber(snap.oracle)),
     oracleAgeSec: snap.blockTimestamp - snap.oracleUpdatedAt,
     ...(snap.oracleMaxAgeSec !== undefined ? { oracleMaxAgeSec: snap.oracleMaxAgeSec } : {}),
     budget: wadToNumber(snap.budget),

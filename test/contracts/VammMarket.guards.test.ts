@@ -17,7 +17,7 @@ import {
   moveBps,
   netQuote,
   repegCostDirect,
-} from "../helpers/vammMath";
+} from "../helpers/specMath";
 
 // One test per guard of SPEC §6: the allowed case passes, the refused case reverts with the exact
 // custom error and arguments, and every change emits its old and new values and the cost.
@@ -531,7 +531,7 @@ describe("VammMarket guards (SPEC §6)", function () {
       const c = curveOf(st);
       const q = 110_000n * WAD; // y +1.1 % → mark +2.2 %
       const r = afterLong(c, q);
-      const move = moveBps(markOf(r.x, r.y, c.peg), st.mark);
+      const move = moveBps(markOf(r.x1, r.y1, c.peg), st.mark);
       expect(move > 200n).to.equal(true);
       await expect(ch.connect(traders[0]).openPosition(addresses.market, true, q, 20_000n * WAD, 0n, NO_DEADLINE))
         .to.be.revertedWithCustomError(market, "Vamm_FluctuationLimitExceeded")

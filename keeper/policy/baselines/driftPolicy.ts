@@ -13,7 +13,8 @@
  * afresh when time runs backwards (a new episode).
  */
 import type { Decision, MarketObservation, Policy } from "../../core/policyTypes";
-import { affordableFraction, ammFundingRevenue, gapBpsOf, kStepCost } from "./curveMath";
+import { gapBps } from "../../core/math/float/gap";
+import { affordableFraction, ammFundingRevenue, kStepCost } from "./curveMath";
 import { hold, kDown, kUp, repeg } from "./decisions";
 
 export interface DriftOptions {
@@ -62,7 +63,7 @@ export class DriftPolicy implements Policy {
     const netRevenue = fresh ? 0 : obs.budget - this.lastBudget;
     this.lastTime = obs.time;
     this.lastBudget = obs.budget;
-    const gap = Math.abs(gapBpsOf(obs));
+    const gap = Math.abs(gapBps(obs.mark, obs.oracle));
     if (gap > this.opts.repegMinGapBps) {
       const f = affordableFraction({ ...obs, budget: obs.budget * this.opts.repegBudgetShare });
       return f > 0 ? repeg(f) : hold();
