@@ -2,12 +2,19 @@
  * contracts/libraries/CostMathWad.sol (SPEC §4): cost of changing the curve by direct valuation of the
  * AMM's liability `L = (y − y_t)·P` before and after. Signed WAD: > 0 the protocol pays, < 0 it earns.
  */
-import { MathRevert } from "./MathRevert";
+import { MathRevert, PANIC_OVERFLOW } from "./MathRevert";
 import { WAD } from "./units";
 
-/** `a · b / WAD` rounded toward +∞ in both signs (a cost is paid at its ceiling, a revenue earned at its floor). */
+const INT256_MAX = (1n << 255n) - 1n;
+const INT256_MIN = -(1n << 255n);
+
+/**
+ * `a · b / WAD` rounded toward +∞ in both signs (a cost is paid at its ceiling, a revenue earned at its
+ * floor). The product is checked as in Solidity (int256), so a tiny terminal base reverts here too.
+ */
 export function mulWadUp(a: bigint, b: bigint): bigint {
   const p = a * b;
+  if (p > INT256_MAX || p < INT256_MIN) throw new MathRevert("Panic", [PANIC_OVERFLOW]);
   if (p <= 0n) return p / WAD; // bigint division truncates toward zero, as int256's does
   return (p - 1n) / WAD + 1n;
 }
