@@ -13,6 +13,7 @@
  * afresh when time runs backwards (a new episode).
  */
 import type { Decision, MarketObservation, Policy } from "../../core/policyTypes";
+import { guardDefault } from "../../core/guardTable";
 import { gapBps } from "../../core/math/float/gap";
 import { affordableFraction, ammFundingRevenue, kStepCost } from "./curveMath";
 import { hold, kDown, kUp, repeg } from "./decisions";
@@ -28,7 +29,7 @@ export interface DriftOptions {
   readonly fundingCapBps: number;
 }
 
-export const DEFAULT_DRIFT_OPTIONS: DriftOptions = { repegMinGapBps: 10, repegBudgetShare: 1, tightGapBps: 10, intensity: 100, fundingCapBps: 1000 };
+export const DEFAULT_DRIFT_OPTIONS: DriftOptions = { repegMinGapBps: 10, repegBudgetShare: 1, tightGapBps: 10, intensity: 100, fundingCapBps: Number(guardDefault("fundingCapBps")) };
 
 /** Largest step in (0, cap] bps whose cost fits `pays` (cost grows with the step: bisection). */
 export function stepWithinCost(obs: MarketObservation, capBps: number, sign: 1 | -1, fits: (cost: number) => boolean): number {
