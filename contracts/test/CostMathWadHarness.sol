@@ -73,4 +73,16 @@ contract CostMathWadHarness {
     {
         return HookGuards.spendRoom(spend, budgetAtWindowStart, dailyCapBps);
     }
+
+    function kDecreaseBps(uint256 sqrtK, uint256 newSqrtK) external pure returns (uint256) {
+        return HookGuards.kDecreaseBps(sqrtK, newSqrtK);
+    }
+
+    function pegMoveBps(uint256 peg, uint256 newPeg) external pure returns (uint256) {
+        return HookGuards.pegMoveBps(peg, newPeg);
+    }
+
+    function kIncreaseMoveBps(uint256 x, uint256 sqrtK, uint256 newSqrtK, uint256 absD) external pure returns (uint256) {
+        return HookGuards.kIncreaseMoveBps(x, sqrtK, newSqrtK, absD);
+    }
 }

@@ -9,15 +9,14 @@ import { afterLong as afterLongWad, afterShort as afterShortWad, closeLong as cl
 import { kCost, repegCost, scaledReserves, terminalQuote } from "../../keeper/core/math/wad/CostMathWad";
 import { mulDivDown, mulDivUp } from "../../keeper/core/math/wad/MulDivFast";
 import { mulBpsDown, mulBpsUp } from "../../keeper/core/math/wad/BpsMath";
-import { BPS, WAD, abs } from "../../keeper/core/math/wad/units";
+import { BPS, WAD, abs, ceilDiv } from "../../keeper/core/math/wad/units";
 
-export { BPS, WAD, abs, mulDivDown, mulDivUp };
+export { BPS, WAD, abs, ceilDiv, mulDivDown, mulDivUp };
 export { mulWadUp } from "../../keeper/core/math/wad/CostMathWad";
 export const bpsUp = mulBpsUp;
 export const bpsDown = mulBpsDown;
 export const DAY = 86_400n;
 
-export const ceilDiv = (a: bigint, b: bigint): bigint => (a === 0n ? 0n : (a - 1n) / b + 1n);
 /** `k·WAD/v` rounded up, as `mulDiv(sqrtK, sqrtK, v, Ceil)`. */
 export const kOverUp = (sqrtK: bigint, v: bigint): bigint => mulDivUp(sqrtK, sqrtK, v);
 export const kOver = kOverUp;

@@ -30,3 +30,6 @@ export function numberToWad(x: number): bigint {
 }
 
 export const abs = (v: bigint): bigint => (v < 0n ? -v : v);
+
+/** `ceil(a / b)` for a ≥ 0, b > 0 (Solidity's `(a − 1) / b + 1` idiom, 0 for a = 0). */
+export const ceilDiv = (a: bigint, b: bigint): bigint => (a === 0n ? 0n : (a - 1n) / b + 1n);

@@ -6,7 +6,7 @@ import type { CostMathWadHarness, CurveMathWadHarness } from "../../../../typech
 import { mulBpsDown, mulBpsUp } from "../../../../keeper/core/math/wad/BpsMath";
 import { kCost, mulWadUp, repegCost, scaledReserves, terminalQuote } from "../../../../keeper/core/math/wad/CostMathWad";
 import { afterLong, afterShort, closeLong, closeShort, markPrice } from "../../../../keeper/core/math/wad/CurveMathWad";
-import { spendRoom } from "../../../../keeper/core/math/wad/HookGuards";
+import { kDecreaseBps, kIncreaseMoveBps, pegMoveBps, spendRoom } from "../../../../keeper/core/math/wad/HookGuards";
 import { rolledWindow } from "../../../../keeper/core/math/HookGuards";
 import { MathRevert } from "../../../../keeper/core/math/wad/MathRevert";
 import { mulDivDown, mulDivUp } from "../../../../keeper/core/math/wad/MulDivFast";
@@ -159,6 +159,21 @@ describe("core/math/wad: differential against the Solidity libraries", function 
         { numRuns: RUNS },
       );
       expect(seen.values).to.equal(2 * RUNS);
+    });
+
+    it("pegMoveBps, kIncreaseMoveBps and kDecreaseBps (ceil) equal the library's", async function () {
+      const { cost } = await loadFixture(deployHarnesses);
+      const seen: Outcomes = { values: 0, reverts: 0 };
+      await fc.assert(
+        fc.asyncProperty(curveState(), async (s: WadState) => {
+          const absD = s.d < 0n ? -s.d : s.d;
+          await sameAsChain(cost, () => pegMoveBps(s.peg, s.newPeg), () => cost.pegMoveBps(s.peg, s.newPeg), seen);
+          await sameAsChain(cost, () => kIncreaseMoveBps(s.x, s.sqrtK, s.newSqrtK, absD), () => cost.kIncreaseMoveBps(s.x, s.sqrtK, s.newSqrtK, absD), seen);
+          await sameAsChain(cost, () => kDecreaseBps(s.sqrtK, s.newSqrtK), () => cost.kDecreaseBps(s.sqrtK, s.newSqrtK), seen);
+        }),
+        { numRuns: RUNS },
+      );
+      expect(seen.values).to.equal(3 * RUNS);
     });
   });
 
