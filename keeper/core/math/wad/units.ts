@@ -29,6 +29,25 @@ export function numberToWad(x: number): bigint {
   return x < 0 ? -v : v;
 }
 
+/**
+ * float64 → WAD bigint, the nearest wei to the float's exact binary value (ties away from zero): a
+ * float is m·2^−e with m an integer, found by doubling (exact in float64). The simulator's planner
+ * input uses it so the WAD state is the float state to the wei; `numberToWad` (the chain runner's)
+ * rounds the decimal expansion instead.
+ */
+export function floatToWad(v: number): bigint {
+  if (!Number.isFinite(v)) throw new Error(`floatToWad: ${v} is not a finite number`);
+  let m = Math.abs(v);
+  let e = 0n;
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e++;
+  }
+  const den = 1n << e;
+  const q = (BigInt(m) * WAD + den / 2n) / den;
+  return v < 0 ? -q : q;
+}
+
 export const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
 /** `ceil(a / b)` for a ≥ 0, b > 0 (Solidity's `(a − 1) / b + 1` idiom, 0 for a = 0). */
