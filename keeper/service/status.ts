@@ -10,10 +10,11 @@ import type { ErrorClassifier } from "./errors/classifyError";
 import type { DecisionRecord } from "./journal/journal";
 import type { JournalStore } from "./journal/store";
 import type { MarketJobSettings } from "./marketJob";
+import { VolatilityEstimator } from "../core/volatility";
 import { gapBps } from "../core/math/float/gap";
 import { wadToNumber } from "../core/math/wad/units";
-import { VolatilityEstimator, toObservation } from "./observation";
-import { planHookCall } from "./planHookCall";
+import { toObservation } from "./observation";
+import { planFromSnapshot } from "./planInput";
 
 export interface MarketStatus {
   readonly market: string;
@@ -71,7 +72,7 @@ async function nextTick(d: Parameters<typeof marketStatus>[0], snap: MarketSnaps
   // One price only: the volatility estimate starts empty, as in a freshly started keeper.
   const obs = toObservation(snap, new VolatilityEstimator().update(snap.blockTimestamp, wadToNumber(snap.oracle)), await d.journal.lastConfirmedTimestamp(d.market));
   const decision = d.policy.decide(obs);
-  const plan = planHookCall(decision.action, snap, { fitToBudget: d.settings.fitToBudget ?? true, minRepegBps: d.settings.minRepegBps, minFitFraction: d.settings.minFitFraction });
+  const plan = planFromSnapshot(decision.action, snap, { fitToBudget: d.settings.fitToBudget ?? true, minRepegBps: d.settings.minRepegBps, minFitFraction: d.settings.minFitFraction });
   const said = `policy ${d.policy.name}: ${JSON.stringify(decision.action)} (state ${decision.stateIndex})`;
   if ("skip" in plan) return `${said} → skip: ${plan.skip}`;
   const call = `${plan.call.kind}(${plan.call.target})`;
