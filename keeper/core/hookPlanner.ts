@@ -3,13 +3,18 @@
  * bigint WAD as on-chain, or a named reason for no call. Pure, in `core` because both callers sit
  * above it: the simulator (`sim/planInput.ts` builds the input from a FastMarket, the env applies the
  * call) and the keeper (`service/planInput.ts` builds it from a chain snapshot, the job sends it).
- * Math as before this module moved here from `service/planHookCall.ts` (exact bigint, the contracts'
- * rounding); it changes only by routing through the WAD math module when that lands.
+ * Math is the WAD module's (keeper/core/math/wad: the contracts' libraries to the wei): the mark
+ * (CurveMathWad.markPrice), the repeg cost (CostMathWad.repegCost) and the move-cap measures
+ * (HookGuards.pegMoveBps / kIncreaseMoveBps).
  */
+import { repegCost as repegCostWad } from "./math/wad/CostMathWad";
+import { markPrice } from "./math/wad/CurveMathWad";
+import { kIncreaseMoveBps as kIncreaseMoveBpsWad, pegMoveBps } from "./math/wad/HookGuards";
+import { BPS, abs, ceilDiv } from "./math/wad/units";
 import type { Action } from "./policyTypes";
 
-const BPS = 10_000n;
-const WAD = 10n ** 18n;
+export { pegMoveBps };
+
 /** Action fractions are floats; carry them as parts per million in bigint arithmetic. */
 const PPM = 1_000_000n;
 
@@ -112,7 +117,7 @@ export const FIT_SHARE_PCT = 99n;
 
 /** The contract's mark (CurveMathWad.markPrice): floor(y·peg/x). */
 export function markWad(s: Pick<PlanInput, "baseReserve" | "quoteReserve" | "peg">): bigint {
-  return (s.quoteReserve * s.peg) / s.baseReserve;
+  return markPrice(s.baseReserve, s.quoteReserve, s.peg);
 }
 
 function noCall(reason: NoCallReason, skip: string): Plan {
@@ -182,16 +187,9 @@ function fitRepegToMoveCap(plan: Plan, s: PlanInput, opts: PlanSettings): Plan {
   };
 }
 
-/** The market's repeg moveBps: ceil(|P' − P|·1e4/P). */
-export function pegMoveBps(peg: bigint, newPeg: bigint): bigint {
-  return ceilDiv(abs(newPeg - peg) * BPS, peg);
-}
-
-/** The market's k-increase moveBps: ceil(2·|d|·(sqrtK' − sqrtK)·1e4/(x·sqrtK')), 0 for a decrease or d = 0. */
+/** The market's k-increase moveBps (HookGuards.kIncreaseMoveBps) for the input's state. */
 export function kIncreaseMoveBps(s: PlanInput, newSqrtK: bigint): bigint {
-  const d = abs(s.longOI - s.shortOI);
-  if (newSqrtK <= s.sqrtK || d === 0n) return 0n;
-  return ceilDiv(2n * d * (newSqrtK - s.sqrtK) * BPS, s.baseReserve * newSqrtK);
+  return kIncreaseMoveBpsWad(s.baseReserve, s.sqrtK, newSqrtK, abs(s.longOI - s.shortOI));
 }
 
 /**
@@ -270,7 +268,7 @@ function belowMinimum(s: PlanInput, target: bigint, opts: PlanSettings): string 
   const minFraction = opts.minFitFraction ?? DEFAULT_MIN_FIT_FRACTION;
   const mark = markWad(s);
   const gap = s.oracle - mark;
-  const newMark = (s.quoteReserve * target) / s.baseReserve;
+  const newMark = markPrice(s.baseReserve, s.quoteReserve, target);
   const closedPpm = ((newMark - mark) * PPM) / gap; // same sign as the gap: toward the oracle
   const moveBpsPpm = (abs(target - s.peg) * BPS * PPM) / s.peg;
   if (closedPpm >= BigInt(Math.round(minFraction * 1e6)) && moveBpsPpm >= BigInt(Math.round(minBps * 1e6))) return undefined;
@@ -283,11 +281,9 @@ function belowMinimum(s: PlanInput, target: bigint, opts: PlanSettings): string 
 
 /** previewRepeg's cost for the snapshot's state: ceil((y − y_t)·(P' − P)/WAD), y_t = ceil(k/(x + d)). */
 export function repegCost(s: Pick<PlanInput, "baseReserve" | "quoteReserve" | "peg" | "sqrtK" | "longOI" | "shortOI">, newPeg: bigint): bigint | undefined {
-  const xt = s.baseReserve + s.longOI - s.shortOI;
-  if (xt <= 0n) return undefined;
-  const yt = ceilDiv(s.sqrtK * s.sqrtK, xt);
-  const p = (s.quoteReserve - yt) * (newPeg - s.peg);
-  return p <= 0n ? p / WAD : (p - 1n) / WAD + 1n;
+  const d = s.longOI - s.shortOI;
+  if (s.baseReserve + d <= 0n) return undefined; // CostMathWad.terminalQuote would revert Vamm_InsufficientLiquidity
+  return repegCostWad(s.baseReserve, s.quoteReserve, s.sqrtK, d, s.peg, newPeg);
 }
 
 function planK(direction: 1 | -1, stepBps: number | undefined, s: PlanInput): Plan {
@@ -308,12 +304,4 @@ function planK(direction: 1 | -1, stepBps: number | undefined, s: PlanInput): Pl
   if (direction < 0 && target > s.sqrtK) target = s.sqrtK; // |d| > sqrtK cannot happen on a healthy market
   if (target === s.sqrtK) return noCall("k-bound", direction > 0 ? "k already at its upper bound" : "k cannot go lower (bound or net position)");
   return { call: { kind: "updateK", target } };
-}
-
-function abs(a: bigint): bigint {
-  return a < 0n ? -a : a;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return a === 0n ? 0n : (a - 1n) / b + 1n;
 }

@@ -2,6 +2,7 @@
  * Observation → integer state index (mixed radix over the configured dimensions), so the
  * Q-table can be one flat typed array.
  */
+import { gapBps as gapBpsOfPrices } from "../core/math/float/gap";
 import type { MarketObservation } from "../core/policyTypes";
 import type { BucketEdges, StateConfig } from "./mdpConfig";
 
@@ -28,7 +29,7 @@ export function normalisedImbalance(obs: MarketObservation, by: "totalOI" | "sqr
 }
 
 export function gapBps(obs: MarketObservation): number {
-  return obs.oracle > 0 ? (obs.mark / obs.oracle - 1) * 1e4 : 0;
+  return gapBpsOfPrices(obs.mark, obs.oracle);
 }
 
 export function budgetBps(obs: MarketObservation): number {

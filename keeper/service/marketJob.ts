@@ -8,7 +8,9 @@ import type { JobHealth, ServiceJob, TickReport } from "./job";
 import type { JournalStore } from "./journal/store";
 import type { KeeperMetrics } from "./metrics";
 import { VolatilityEstimator } from "../core/volatility";
-import { gapBps, toObservation, wadToNumber } from "./observation";
+import { gapBps } from "../core/math/float/gap";
+import { wadToNumber } from "../core/math/wad/units";
+import { toObservation } from "./observation";
 import { planFromSnapshot } from "./planInput";
 import { reconcileOpenDecisions } from "./reconcile";
 import { marketStatus, type MarketStatus } from "./status";
@@ -241,7 +243,7 @@ export class MarketJob implements ServiceJob {
     let blockLog: Logger | undefined;
     const log = (): Logger => (blockLog ??= this.deps.log.child({ block: snap.blockNumber }));
     metrics.budget.set({ market }, wadToNumber(snap.budget));
-    metrics.markOracleGapBps.set({ market }, gapBps(snap.mark, snap.oracle));
+    metrics.markOracleGapBps.set({ market }, gapBps(wadToNumber(snap.mark), wadToNumber(snap.oracle)));
     const oracleAge = snap.blockTimestamp - snap.oracleUpdatedAt;
     if (snap.oracleMaxAgeSec !== undefined && oracleAge > snap.oracleMaxAgeSec) {
       this.block("stale-oracle", `oracle answer ${oracleAge} s old at block ${snap.blockNumber}; hooks accept at most ${snap.oracleMaxAgeSec} s`);
@@ -435,7 +437,7 @@ export class MarketJob implements ServiceJob {
 
   private expectedGain(decision: Decision, preview: HookPreview, snap: MarketSnapshot): number {
     if (decision.expectedGain !== undefined) return decision.expectedGain;
-    const gapReduction = Math.abs(gapBps(snap.mark, snap.oracle)) - Math.abs(gapBps(preview.newMark, snap.oracle));
+    const gapReduction = Math.abs(gapBps(wadToNumber(snap.mark), wadToNumber(snap.oracle))) - Math.abs(gapBps(wadToNumber(preview.newMark), wadToNumber(snap.oracle)));
     return this.deps.settings.economics.trackingValuePerBps * gapReduction - wadToNumber(preview.cost);
   }
 

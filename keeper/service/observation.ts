@@ -1,14 +1,7 @@
 import type { MarketObservation } from "../core/policyTypes";
 import type { MarketSnapshot } from "./chain/types";
 
-const WAD = 10n ** 18n;
-
-/** WAD bigint → natural-unit float (1.0 = one WAD), exact to float64 precision. */
-export function wadToNumber(x: bigint): number {
-  const whole = x / WAD;
-  const frac = x % WAD;
-  return Number(whole) + Number(frac) / 1e18;
-}
+import { wadToNumber } from "../core/math/wad/units";
 
 /** Maps one on-chain snapshot to what a policy sees (same fields and units as the simulator). */
 export function toObservation(s: MarketSnapshot, volatility: number, lastUpdateTimestamp?: number): MarketObservation {
@@ -32,8 +25,3 @@ export function toObservation(s: MarketSnapshot, volatility: number, lastUpdateT
   };
 }
 
-/** Signed (mark − oracle) / oracle in bps. */
-export function gapBps(mark: bigint, oracle: bigint): number {
-  if (oracle === 0n) return 0;
-  return (wadToNumber(mark) / wadToNumber(oracle) - 1) * 10_000;
-}

@@ -11,7 +11,9 @@ import type { DecisionRecord } from "./journal/journal";
 import type { JournalStore } from "./journal/store";
 import type { MarketJobSettings } from "./marketJob";
 import { VolatilityEstimator } from "../core/volatility";
-import { gapBps, toObservation, wadToNumber } from "./observation";
+import { gapBps } from "../core/math/float/gap";
+import { wadToNumber } from "../core/math/wad/units";
+import { toObservation } from "./observation";
 import { planFromSnapshot } from "./planInput";
 
 export interface MarketStatus {
@@ -54,7 +56,7 @@ export async function marketStatus(d: {
     paused: snap.paused,
     mark: wadToNumber(snap.mark),
     oracle: wadToNumber(snap.oracle),
-    gapBps: gapBps(snap.mark, snap.oracle),
+    gapBps: gapBps(wadToNumber(snap.mark), wadToNumber(snap.oracle)),
     oracleAgeSec: snap.blockTimestamp - snap.oracleUpdatedAt,
     ...(snap.oracleMaxAgeSec !== undefined ? { oracleMaxAgeSec: snap.oracleMaxAgeSec } : {}),
     budget: wadToNumber(snap.budget),

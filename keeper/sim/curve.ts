@@ -1,97 +1,58 @@
 /**
- * Constant-product curve math of SPEC §2 and §4 in float64 (natural units, 1.0 = one WAD).
- * Same formulas and order of operations as the contracts; `k·WAD/y` there is
- * `mulDiv(sqrtK, sqrtK, y)`, here `(sqrtK * sqrtK) / y`.
+ * The simulator's names for the float64 curve and cost math (SPEC §2, §4). The math itself lives in
+ * keeper/core/math/float (one file per Solidity library, same function names and argument order);
+ * this module keeps the simulator's historical entry points as thin adapters over it.
  */
+import { afterLong, afterShort, closeLong, closeShort } from "../core/math/float/CurveMath";
+import { kCost, kCostClosedForm as kCostClosed, repegCost, repegCostDirect as repegDirect, scaledReserves } from "../core/math/float/CostMath";
 
-/** Mark price `y * P / x` (SPEC §0). */
-export function markPrice(x: number, y: number, peg: number): number {
-  return (y * peg) / x;
-}
+export { markPrice } from "../core/math/float/CurveMath";
+export { liability } from "../core/math/float/CostMath";
+export { closeValue, maxLiquidationBase, pegForMark, quoteToBase } from "../core/math/float/VammMarket";
 
-/** Long with quote notional q: returns the new base reserve; base received = x − x'. */
+/** Long with quote notional q: the new base reserve (`CurveMath.afterLong`'s x1); base received = x − x'. */
 export function xAfterLong(y: number, sqrtK: number, peg: number, q: number): number {
-  const y1 = y + q / peg;
-  return (sqrtK * sqrtK) / y1;
+  return afterLong(y, sqrtK, peg, q)[0];
 }
 
-/** Short with quote notional q: returns the new base reserve; base owed = x' − x. NaN if y' ≤ 0. */
+/** Short with quote notional q: the new base reserve (`CurveMath.afterShort`'s x1; NaN if y' ≤ 0). */
 export function xAfterShort(y: number, sqrtK: number, peg: number, q: number): number {
-  const y1 = y - q / peg;
-  return y1 > 0 ? (sqrtK * sqrtK) / y1 : Number.NaN;
+  return afterShort(y, sqrtK, peg, q)[0];
 }
 
-/** Base moved by a trade of quote q in direction isLong (received for long, owed for short). */
-export function quoteToBase(x: number, y: number, sqrtK: number, peg: number, isLong: boolean, q: number): number {
-  return isLong ? x - xAfterLong(y, sqrtK, peg, q) : xAfterShort(y, sqrtK, peg, q) - x;
-}
-
-/** Quote out for closing a long of size b: `(y − k/(x+b))·P`. */
+/** Quote out for closing a long of size b (`CurveMath.closeLong`'s quoteOut). */
 export function closeLongQuote(x: number, y: number, sqrtK: number, peg: number, b: number): number {
-  const y1 = (sqrtK * sqrtK) / (x + b);
-  return (y - y1) * peg;
+  return closeLong(x, y, sqrtK, peg, b)[2];
 }
 
-/** Quote in (paid by the trader) for closing a short of size b: `(k/(x−b) − y)·P`; NaN if x−b ≤ 0. */
+/** Quote in for closing a short of size b (`CurveMath.closeShort`'s quoteIn; NaN if x − b ≤ 0). */
 export function closeShortQuote(x: number, y: number, sqrtK: number, peg: number, b: number): number {
-  const x1 = x - b;
-  if (!(x1 > 0)) return Number.NaN;
-  const y1 = (sqrtK * sqrtK) / x1;
-  return (y1 - y) * peg;
+  return closeShort(x, y, sqrtK, peg, b)[2];
 }
 
-/** Close value of a signed position (quote out for a long, quote in for a short). */
-export function closeValue(x: number, y: number, sqrtK: number, peg: number, size: number): number {
-  return size >= 0 ? closeLongQuote(x, y, sqrtK, peg, size) : closeShortQuote(x, y, sqrtK, peg, -size);
-}
-
-/** AMM liability to the net user position d: `L = (y − k/(x+d))·P` (SPEC §2). */
-export function liability(x: number, y: number, sqrtK: number, peg: number, d: number): number {
-  const yt = (sqrtK * sqrtK) / (x + d);
-  return (y - yt) * peg;
-}
-
-/** Repeg cost, closed form: `(y − y_t)·(P' − P)` (SPEC §4). */
+/** `CostMath.repegCost` in the simulator's argument order (d last). */
 export function repegCostClosedForm(x: number, y: number, sqrtK: number, peg: number, newPeg: number, d: number): number {
-  const yt = (sqrtK * sqrtK) / (x + d);
-  return (y - yt) * (newPeg - peg);
+  return repegCost(x, y, sqrtK, d, peg, newPeg);
 }
 
-/** Repeg cost by direct valuation: L(P') − L(P). */
+/** `CostMath.repegCostDirect` in the simulator's argument order (d last). */
 export function repegCostDirect(x: number, y: number, sqrtK: number, peg: number, newPeg: number, d: number): number {
-  return liability(x, y, sqrtK, newPeg, d) - liability(x, y, sqrtK, peg, d);
+  return repegDirect(x, y, sqrtK, d, peg, newPeg);
 }
 
-/** Reserves after a k change (SPEC §4): `x' = x·sqrtK'/sqrtK`, `y' = y·sqrtK'/sqrtK`. */
+/** `CostMath.scaledReserves` as an object. */
 export function reservesAfterK(x: number, y: number, sqrtK: number, newSqrtK: number): { x: number; y: number } {
-  return { x: (x * newSqrtK) / sqrtK, y: (y * newSqrtK) / sqrtK };
+  const [x1, y1] = scaledReserves(x, y, sqrtK, newSqrtK);
+  return { x: x1, y: y1 };
 }
 
-/** k-change cost by direct valuation from the new reserves (what the contracts pay). */
+/** `CostMath.kCost` on `CostMath.scaledReserves`, in the simulator's argument order (peg, d last). */
 export function kCostDirect(x: number, y: number, sqrtK: number, newSqrtK: number, peg: number, d: number): number {
-  const x1 = (x * newSqrtK) / sqrtK;
-  const y1 = (y * newSqrtK) / sqrtK;
-  return liability(x1, y1, newSqrtK, peg, d) - liability(x, y, sqrtK, peg, d);
+  const [x1, y1] = scaledReserves(x, y, sqrtK, newSqrtK);
+  return kCost(x, y, sqrtK, x1, y1, newSqrtK, d, peg);
 }
 
-/** k-change cost, closed form `P·y·d·(p/(p·x + d) − 1/(x + d))`, p = sqrtK'/sqrtK (test oracle). */
+/** `CostMath.kCostClosedForm` in the simulator's argument order (peg, d last). */
 export function kCostClosedForm(x: number, y: number, sqrtK: number, newSqrtK: number, peg: number, d: number): number {
-  const p = newSqrtK / sqrtK;
-  return peg * y * d * (p / (p * x + d) - 1 / (x + d));
-}
-
-/** Peg that puts the mark exactly at `price` with the current reserves. */
-/**
- * Liquidation execution band (SPEC §3): the most base a liquidation may close before the mark leaves
- * `price·(1 ∓ bps)`: the base reserve where the mark reaches bound m is `x_m = sqrtK·√(P/m)`; a long's
- * close adds base (`x_m − x`), a short's removes it (`x − x_m`); ≤ 0 means none fits.
- */
-export function maxLiquidationBase(x: number, sqrtK: number, peg: number, closeLong: boolean, price: number, bps: number): number {
-  const bound = closeLong ? (price * (1e4 - bps)) / 1e4 : (price * (1e4 + bps)) / 1e4;
-  const xm = sqrtK * Math.sqrt(peg / bound);
-  return closeLong ? xm - x : x - xm;
-}
-
-export function pegForMark(x: number, y: number, price: number): number {
-  return (price * x) / y;
+  return kCostClosed(x, y, sqrtK, newSqrtK, d, peg);
 }

@@ -7,7 +7,8 @@
  */
 import type { Refusal } from "./errors";
 import type { MarketParams } from "./params";
-import { markPrice } from "./curve";
+import { DAY_SECONDS, rolledWindow as rolled, windowIndexAt } from "../core/math/HookGuards";
+import { markPrice } from "../core/math/float/CurveMath";
 
 /** Budget-side state the hooks (and the AMM's funding payments) read and write. */
 export interface HookLedger {
@@ -53,17 +54,10 @@ export function ceilBps(v: number): number {
   return v <= 0 ? 0 : Math.ceil(v - 1e-7);
 }
 
-/** A rolling pair of tumbling windows as a call at window index `idx` sees it. */
-function rollPair(storedIndex: number, prev: number, cur: number, idx: number): { prev: number; cur: number } {
-  if (idx === storedIndex) return { prev, cur };
-  return { prev: idx === storedIndex + 1 ? cur : 0, cur: 0 };
-}
-
-/** The window state a hook at `now` sees (not committed until the hook succeeds). */
+/** The spend window a hook at `now` sees (not committed until the hook succeeds); a new window takes the budget as its base. */
 export function rolledWindow(h: HookLedger, now: number): { windowIndex: number; prevSpent: number; curSpent: number; budgetAtWindowStart: number } {
-  const idx = Math.floor(now / 86400);
-  if (idx === h.windowIndex) return { windowIndex: idx, prevSpent: h.prevSpent, curSpent: h.curSpent, budgetAtWindowStart: h.budgetAtWindowStart };
-  return { windowIndex: idx, prevSpent: idx === h.windowIndex + 1 ? h.curSpent : 0, curSpent: 0, budgetAtWindowStart: h.budget };
+  const w = rolled(h.windowIndex, h.prevSpent, h.curSpent, windowIndexAt(now, DAY_SECONDS), 0);
+  return { windowIndex: w.index, prevSpent: w.prev, curSpent: w.cur, budgetAtWindowStart: w.rolled ? h.budget : h.budgetAtWindowStart };
 }
 
 /** Oracle answer validity (OracleAdapter): positive, complete round, not older than maxAge. */
@@ -111,13 +105,12 @@ export function checkKShape(sqrtK: number, newSqrtK: number, d: number, p: Marke
 
 /** k-decrease window (shares the spend window's day index). */
 export function rolledKDecrease(h: HookLedger, now: number): { prev: number; cur: number } {
-  return rollPair(h.windowIndex, h.prevKDecreaseBps, h.curKDecreaseBps, Math.floor(now / 86400));
+  return rolled(h.windowIndex, h.prevKDecreaseBps, h.curKDecreaseBps, windowIndexAt(now, DAY_SECONDS), 0);
 }
 
 /** Move window of `hookWindowSeconds`. */
 export function rolledMove(h: HookLedger, now: number, p: MarketParams): { index: number; prev: number; cur: number } {
-  const idx = Math.floor(now / p.hookWindowSeconds);
-  return { index: idx, ...rollPair(h.moveWindowIndex, h.prevMoveBps, h.curMoveBps, idx) };
+  return rolled(h.moveWindowIndex, h.prevMoveBps, h.curMoveBps, windowIndexAt(now, p.hookWindowSeconds), 0);
 }
 
 /** `ceil((sqrtK − sqrtK')·1e4/sqrtK)` for a decrease, 0 otherwise. */

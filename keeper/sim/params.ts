@@ -1,6 +1,10 @@
+import { GUARD_TABLE, type GuardName, type GuardParam, guardParam, maxPegChangeForFee } from "../core/guardTable";
+import { wadToNumber } from "../core/math/wad/units";
+
 /**
- * Market parameters of SPEC §6 with their defaults and hard bounds. Every value is validated on
- * construction and on change, naming the offending parameter (the contracts revert the same way).
+ * Market parameters of SPEC §6 with their defaults and hard bounds (both from keeper/core/guardTable.ts).
+ * Every value is validated on construction and on change, naming the offending parameter (the
+ * contracts revert the same way).
  */
 export interface MarketParams {
   readonly feeBps: number;
@@ -34,65 +38,30 @@ export interface MarketParams {
   readonly maxLiquidationSlippageBps: number;
 }
 
-export const DEFAULT_PARAMS: MarketParams = Object.freeze({
-  feeBps: 10,
-  reserveShareBps: 5000,
-  imBps: 1000,
-  mmBps: 625,
-  liquidationFeeBps: 250,
-  fundingPeriod: 3600,
-  twapWindow: 3600,
-  fundingCapBps: 1000,
-  fundingBudgetShareBps: 3333,
-  maxOracleAgeHooks: 60,
-  maxOracleAgeMargin: 3600,
-  maxOracleTwapDivergenceBps: 1000,
-  maxPegChangeBps: 19,
-  maxKIncreaseBps: 100,
-  maxKDecreaseBps: 220,
-  hookCooldownBlocks: 1,
-  dailyCostCapBps: 2000,
-  fluctuationLimitBps: 200,
-  maxOpenInterest: Number.MAX_VALUE,
-  maxDailyKDecreaseBps: 500,
-  hookWindowSeconds: 3600,
-  oracleBreakerBps: 500,
-  maxLiquidationSlippageBps: 500,
-});
+/** A table value in the simulator's units: natural units for base amounts (1.0 = one WAD), else the integer. */
+function simValue(p: GuardParam, v: bigint): number {
+  return p.unit === "baseWad" ? wadToNumber(v) : Number(v);
+}
+
+/**
+ * SPEC §6's defaults, from the guard table (keeper/core/guardTable.ts). maxOpenInterest has no
+ * contract default (the deployer sets it): the simulator's is unbounded.
+ */
+export const DEFAULT_PARAMS: MarketParams = Object.freeze(
+  Object.fromEntries(GUARD_TABLE.map((p) => [p.name, p.default === undefined ? Number.MAX_VALUE : simValue(p, p.default)])) as unknown as MarketParams,
+);
+
+/** Compile-time check: the guard table and MarketParams name the same parameters. */
+const TABLE_NAMES_ARE_PARAMS: [GuardName] extends [keyof MarketParams] ? ([keyof MarketParams] extends [GuardName] ? true : never) : never = true;
+void TABLE_NAMES_ARE_PARAMS;
 
 type Bound = readonly [number, number];
-const BOUNDS: { readonly [K in keyof MarketParams]?: Bound } = {
-  feeBps: [1, 100],
-  reserveShareBps: [1000, 9000],
-  imBps: [200, 5000],
-  liquidationFeeBps: [50, 1000],
-  fundingPeriod: [600, 86400],
-  twapWindow: [1, 86400 * 7],
-  fundingCapBps: [10, 5000],
-  fundingBudgetShareBps: [0, 10000],
-  maxOracleAgeHooks: [10, 86400],
-  maxOracleAgeMargin: [10, 86400],
-  maxOracleTwapDivergenceBps: [100, 5000],
-  maxPegChangeBps: [1, 2000],
-  maxKIncreaseBps: [1, 1000],
-  maxKDecreaseBps: [1, 1000],
-  hookCooldownBlocks: [1, 7200],
-  dailyCostCapBps: [0, 10000],
-  fluctuationLimitBps: [10, 5000],
-  maxDailyKDecreaseBps: [1, 2000],
-  hookWindowSeconds: [60, 86400],
-  oracleBreakerBps: [50, 5000],
-  maxLiquidationSlippageBps: [100, 5000],
-};
+/** Static hard bounds from the guard table; the cross bounds (mmBps ≤ imBps, the sandwich bound) are checked below. */
+const BOUNDS: { readonly [K in keyof MarketParams]?: Bound } = Object.fromEntries(
+  GUARD_TABLE.filter((p) => p.unit !== "baseWad" && p.name !== "mmBps").map((p) => [p.name, [simValue(p, p.min), simValue(p, p.max)] as const]),
+);
 
-/** Throws naming the first parameter outside its hard bounds. */
-/**
- * The largest maxPegChangeBps the sandwich bound allows for a fee (SPEC §6, the contracts' check):
- * maxPegChangeBps·(1e4 + feeBps) ≤ 2·feeBps·1e4, floored (19 for feeBps 10).
- */
-export function maxPegChangeForFee(feeBps: number): number {
-  return Math.floor((2 * feeBps * 1e4) / (1e4 + feeBps));
-}
+export { maxPegChangeForFee };
 
 export function validateParams(p: MarketParams): MarketParams {
   for (const key of Object.keys(DEFAULT_PARAMS) as (keyof MarketParams)[]) {
@@ -101,7 +70,8 @@ export function validateParams(p: MarketParams): MarketParams {
     const b = BOUNDS[key];
     if (b && (v < b[0] || v > b[1])) throw new Error(`market parameter ${key}=${v} is outside its hard bounds [${b[0]}, ${b[1]}]`);
   }
-  if (p.mmBps < 100 || p.mmBps > p.imBps) throw new Error(`market parameter mmBps=${p.mmBps} must lie in [100, imBps=${p.imBps}]`);
+  const mmMin = Number(guardParam("mmBps").min);
+  if (p.mmBps < mmMin || p.mmBps > p.imBps) throw new Error(`market parameter mmBps=${p.mmBps} must lie in [${mmMin}, imBps=${p.imBps}]`);
   // The sandwich bound (SPEC §6): a hook's move s per window never beats a round trip's fees fee·(2 − s).
   if (p.maxPegChangeBps > maxPegChangeForFee(p.feeBps)) {
     throw new Error(

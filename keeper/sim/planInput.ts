@@ -8,7 +8,6 @@ import type { PlanInput } from "../core/hookPlanner";
 import { rolledKDecrease, rolledMove, spendRoom, type HookLedger } from "./guards";
 import type { MarketParams } from "./params";
 
-const WAD = 10n ** 18n;
 
 /** What the planner reads of a simulated market (FastMarket and MarketCore's shape). */
 export interface PlannableMarket extends HookLedger {
@@ -22,29 +21,9 @@ export interface PlannableMarket extends HookLedger {
   readonly params: MarketParams;
 }
 
-/**
- * float64 (1.0 = one WAD) → WAD bigint, the nearest wei to the float's exact binary value (ties
- * away from zero). Exact: a float is m·2^−e with m an integer, found by doubling (exact in float64).
- */
-export function floatToWad(v: number): bigint {
-  if (!Number.isFinite(v)) throw new Error(`floatToWad: ${v} is not a finite number`);
-  let m = Math.abs(v);
-  let e = 0n;
-  while (!Number.isInteger(m)) {
-    m *= 2;
-    e++;
-  }
-  const den = 1n << e;
-  const q = (BigInt(m) * WAD + den / 2n) / den;
-  return v < 0 ? -q : q;
-}
-
-/** WAD bigint → float64 (1.0 = one WAD), the nearest double to whole + fraction. */
-export function wadToFloat(w: bigint): number {
-  const a = w < 0n ? -w : w;
-  const f = Number(a / WAD) + Number(a % WAD) / 1e18;
-  return w < 0n ? -f : f;
-}
+/** The float ↔ WAD conversions are keeper/core/math/wad/units.ts's (re-exported under the simulator's names). */
+export { floatToWad, wadToNumber as wadToFloat } from "../core/math/wad/units";
+import { floatToWad } from "../core/math/wad/units";
 
 /**
  * The planner's input at simulated time `now`: the state a hook sent now would see, the windows

@@ -15,8 +15,8 @@ import {
   repegCostClosedForm,
   repegCostDirect,
   scaleK,
-  type Curve,
-} from "../helpers/vammMath";
+  type CurveState,
+} from "../helpers/specMath";
 
 // SPEC §4 / DESIGN §4: the cost of a repeg or a k change, checked three ways —
 // (1) the closed form, (2) direct valuation of L = (y − y_t)·P before and after, both computed here
@@ -27,7 +27,7 @@ import {
 const fixture = dammFixture({ traderCount: 6, params: WIDE_HOOK_LIMITS });
 
 /** Rounding allowance between the closed form and the rounded direct valuation (wei of quote). */
-function closedFormTolerance(c: Curve, peg2: bigint): bigint {
+function closedFormTolerance(c: CurveState, peg2: bigint): bigint {
   const ratio = c.y / c.x + 2n;
   return (10n + 2n * ratio) * ceilDiv(c.peg + peg2, WAD) + 10n;
 }
@@ -61,7 +61,7 @@ async function setOracle(fx: DammFixture, priceWad: bigint): Promise<void> {
   await (await fx.aggregator.setAnswer(answer8(priceWad))).wait();
 }
 
-type Hook = { readonly kind: "repeg"; readonly newPeg: (c: Curve) => bigint } | { readonly kind: "k"; readonly newSqrtK: (c: Curve) => bigint };
+type Hook = { readonly kind: "repeg"; readonly newPeg: (c: CurveState) => bigint } | { readonly kind: "k"; readonly newSqrtK: (c: CurveState) => bigint };
 
 interface Case {
   readonly name: string;
@@ -102,7 +102,7 @@ const CASES: readonly Case[] = [
 ];
 
 /** Executes the hook (oracle placed so a repeg is toward it and not past it); returns the evented cost. */
-async function runHook(fx: DammFixture, hook: Hook, c: Curve): Promise<bigint> {
+async function runHook(fx: DammFixture, hook: Hook, c: CurveState): Promise<bigint> {
   const { market, keeper } = fx;
   let rc;
   if (hook.kind === "repeg") {
@@ -121,7 +121,7 @@ async function runHook(fx: DammFixture, hook: Hook, c: Curve): Promise<bigint> {
   throw new Error("no hook event");
 }
 
-async function previewHook(fx: DammFixture, hook: Hook, c: Curve): Promise<bigint> {
+async function previewHook(fx: DammFixture, hook: Hook, c: CurveState): Promise<bigint> {
   if (hook.kind === "repeg") {
     const newPeg = hook.newPeg(c);
     const newMark = markOf(c.x, c.y, newPeg);
@@ -132,7 +132,7 @@ async function previewHook(fx: DammFixture, hook: Hook, c: Curve): Promise<bigin
   return (await fx.market.previewUpdateK(hook.newSqrtK(c)))[0];
 }
 
-const costs = (c: Curve, hook: Hook): { closed: bigint; direct: bigint; peg2: bigint } =>
+const costs = (c: CurveState, hook: Hook): { closed: bigint; direct: bigint; peg2: bigint } =>
   hook.kind === "repeg"
     ? { closed: repegCostClosedForm(c, hook.newPeg(c)), direct: repegCostDirect(c, hook.newPeg(c)), peg2: hook.newPeg(c) }
     : { closed: kCostClosedForm(c, hook.newSqrtK(c)), direct: kCostDirect(c, hook.newSqrtK(c)), peg2: c.peg };
@@ -189,7 +189,7 @@ describe("VammMarket hook costs (SPEC §4)", function () {
         peg: fc.bigInt({ min: WAD, max: 100_000n * WAD }),
         dPpm: fc.bigInt({ min: -500_000n, max: 500_000n }),
       })
-      .map(({ sqrtK, ratioPpm, peg, dPpm }): Curve => {
+      .map(({ sqrtK, ratioPpm, peg, dPpm }): CurveState => {
         const y = (sqrtK * ratioPpm) / 1_000_000n;
         const x = ceilDiv(sqrtK * sqrtK, y);
         return { x, y, sqrtK, peg, d: (x * dPpm) / 1_000_000n };

@@ -17,7 +17,7 @@ import {
   moveBps,
   netQuote,
   repegCostDirect,
-} from "../helpers/vammMath";
+} from "../helpers/specMath";
 
 // One test per guard of SPEC §6: the allowed case passes, the refused case reverts with the exact
 // custom error and arguments, and every change emits its old and new values and the cost.
@@ -531,7 +531,7 @@ describe("VammMarket guards (SPEC §6)", function () {
       const c = curveOf(st);
       const q = 110_000n * WAD; // y +1.1 % → mark +2.2 %
       const r = afterLong(c, q);
-      const move = moveBps(markOf(r.x, r.y, c.peg), st.mark);
+      const move = moveBps(markOf(r.x1, r.y1, c.peg), st.mark);
       expect(move > 200n).to.equal(true);
       await expect(ch.connect(traders[0]).openPosition(addresses.market, true, q, 20_000n * WAD, 0n, NO_DEADLINE))
         .to.be.revertedWithCustomError(market, "Vamm_FluctuationLimitExceeded")
@@ -596,74 +596,8 @@ describe("VammMarket guards (SPEC §6)", function () {
     });
   });
 
-  describe("parameter hard bounds", function () {
-    // [name, min, max] as SPEC §6 (imBps / mmBps bound each other: tested separately below).
-    const bounds: ReadonlyArray<readonly [string, bigint, bigint]> = [
-      ["feeBps", 10n, 100n], // min ⌈19·1e4/(2e4 − 19)⌉ = 10: the sandwich bound for the default cap 19
-      ["reserveShareBps", 1000n, 9000n],
-      ["liquidationFeeBps", 50n, 1000n],
-      ["fundingPeriod", 600n, 86_400n],
-      ["fundingCapBps", 10n, 5000n],
-      ["fundingBudgetShareBps", 0n, 10_000n],
-      ["maxOracleAgeHooks", 10n, 86_400n],
-      ["maxOracleAgeMargin", 10n, 86_400n],
-      ["maxOracleTwapDivergenceBps", 100n, 5000n],
-      ["maxPegChangeBps", 1n, 19n], // max ⌊2·10·1e4/(1e4 + 10)⌋ = 19 (default fee 10)
-      ["maxDailyKDecreaseBps", 1n, 2000n],
-      ["hookWindowSeconds", 60n, 86_400n],
-      ["oracleBreakerBps", 50n, 5000n],
-      ["maxLiquidationSlippageBps", 100n, 5000n],
-      ["maxKIncreaseBps", 1n, 1000n],
-      ["maxKDecreaseBps", 1n, 1000n],
-      ["hookCooldownBlocks", 1n, 7200n],
-      ["dailyCostCapBps", 0n, 10_000n],
-      ["fluctuationLimitBps", 10n, 5000n],
-      ["twapWindow", 1n, 7n * 86_400n],
-      ["maxOpenInterest", 10n ** 12n, (2n ** 64n - 1n) * 10n ** 12n],
-    ];
-    for (const [name, min, max] of bounds) {
-      it(`${name}: refuses below ${min} and above ${max}, accepts both ends with ParameterChanged`, async function () {
-        const { market, paramAdmin } = await loadFixture(deployDammFixture);
-        const n = b32(name);
-        if (min > 0n) {
-          await expect(market.connect(paramAdmin).setParameter(n, min - 1n))
-            .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-            .withArgs(n, min - 1n, min, max);
-        }
-        await expect(market.connect(paramAdmin).setParameter(n, max + 1n))
-          .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-          .withArgs(n, max + 1n, min, max);
-        const old = ((await market.marketState()).params as unknown as Record<string, bigint>)[name];
-        await expect(market.connect(paramAdmin).setParameter(n, min)).to.emit(market, "ParameterChanged").withArgs(n, old, min);
-        await expect(market.connect(paramAdmin).setParameter(n, max)).to.emit(market, "ParameterChanged").withArgs(n, min, max);
-      });
-    }
-
-    it("imBps ∈ [max(200, mmBps), 5000] and mmBps ∈ [100, imBps]", async function () {
-      const { market, paramAdmin } = await loadFixture(deployDammFixture);
-      const im = b32("imBps");
-      const mm = b32("mmBps");
-      await expect(market.connect(paramAdmin).setParameter(im, 624n))
-        .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-        .withArgs(im, 624n, 625n, 5000n);
-      await expect(market.connect(paramAdmin).setParameter(mm, 1001n))
-        .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-        .withArgs(mm, 1001n, 100n, 1000n);
-      await expect(market.connect(paramAdmin).setParameter(mm, 99n))
-        .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-        .withArgs(mm, 99n, 100n, 1000n);
-      await expect(market.connect(paramAdmin).setParameter(mm, 100n)).to.emit(market, "ParameterChanged").withArgs(mm, 625n, 100n);
-      await expect(market.connect(paramAdmin).setParameter(im, 199n))
-        .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-        .withArgs(im, 199n, 200n, 5000n);
-      await expect(market.connect(paramAdmin).setParameter(im, 5001n))
-        .to.be.revertedWithCustomError(market, "Vamm_InvalidParameter")
-        .withArgs(im, 5001n, 200n, 5000n);
-      await expect(market.connect(paramAdmin).setParameter(im, 200n)).to.emit(market, "ParameterChanged").withArgs(im, 1000n, 200n);
-      await expect(market.connect(paramAdmin).setParameter(im, 5000n)).to.emit(market, "ParameterChanged").withArgs(im, 200n, 5000n);
-      await expect(market.connect(paramAdmin).setParameter(mm, 5000n)).to.emit(market, "ParameterChanged").withArgs(mm, 100n, 5000n);
-    });
-
+  describe("parameters", function () {
+    // Defaults and hard bounds of every parameter: test/keeper/core/guardTable.test.ts, from the guard table.
     it("refuses an unknown name", async function () {
       const { market, paramAdmin } = await loadFixture(deployDammFixture);
       await expect(market.connect(paramAdmin).setParameter(b32("nope"), 1n))

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
-import { BPS, answer8 } from "../helpers/vammMath";
+import { BPS, answer8 } from "../helpers/specMath";
 
 // Issue 13, "no profitable sandwich around any hook" as a property over 500 random sequences.
 //

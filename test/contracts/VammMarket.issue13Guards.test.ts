@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
-import { BPS, DAY, abs, answer8, ceilDiv, curveOf, kOver, netQuote, repegCostDirect } from "../helpers/vammMath";
+import { BPS, DAY, abs, answer8, ceilDiv, curveOf, kOver, netQuote, repegCostDirect } from "../helpers/specMath";
 
 // The issue-13 hook guards of SPEC §5–§6, one describe per mechanism: the allowed case passes, the
 // refused case reverts with the exact custom error and arguments. Default parameters unless stated

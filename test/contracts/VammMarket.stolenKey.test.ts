@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { dammFixture, NO_DEADLINE, USDC, WAD, type DammFixture } from "../helpers/deployFixture";
-import { BPS, DAY, abs, answer8 } from "../helpers/vammMath";
+import { BPS, DAY, abs, answer8 } from "../helpers/specMath";
 
 // DESIGN §6: a stolen keeper key can move the mark only toward the oracle and spend at most the
 // rolling-24 h cap. An account holding only KEEPER_ROLE attacks the hooks over a simulated day of

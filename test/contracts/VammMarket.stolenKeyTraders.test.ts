@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { dammFixture, NO_DEADLINE, USDC, WAD, type DammFixture } from "../helpers/deployFixture";
-import { BPS, answer8 } from "../helpers/vammMath";
+import { BPS, answer8 } from "../helpers/specMath";
 
 // DESIGN §6 and issue 13: a stolen keeper key can move the mark only toward the oracle and spend at
 // most the rolling-24 h cap (VammMarket.stolenKey.test.ts) — and it must not hurt traders either:

@@ -1,7 +1,9 @@
 /**
  * What a rule-based keeper can work out from one observation (DESIGN §4): the peg that moves the
- * mark a fraction of the way to the oracle, and the cost of that repeg, `(y − y_t)·(P' − P)`.
+ * mark a fraction of the way to the oracle, and the cost of that repeg, `(y − y_t)·(P' − P)` (the
+ * formulas are keeper/core/math/float's; this file maps an observation onto them).
  */
+import { kCostClosedFormAtRatio, repegCost as repegCostOf } from "../../core/math/float/CostMath";
 import type { MarketObservation } from "../../core/policyTypes";
 
 export function netPosition(obs: MarketObservation): number {
@@ -17,11 +19,8 @@ export function targetPeg(obs: MarketObservation, fraction: number): number {
 /** Repeg cost to the protocol (positive = the protocol pays). */
 export function repegCost(obs: MarketObservation, fraction: number): number {
   const d = netPosition(obs);
-  const k = obs.sqrtK * obs.sqrtK;
-  const xt = obs.baseReserve + d;
-  if (xt <= 0) return Infinity;
-  const yt = k / xt;
-  return (obs.quoteReserve - yt) * (targetPeg(obs, fraction) - obs.peg);
+  if (obs.baseReserve + d <= 0) return Infinity;
+  return repegCostOf(obs.baseReserve, obs.quoteReserve, obs.sqrtK, d, obs.peg, targetPeg(obs, fraction));
 }
 
 /**
@@ -33,11 +32,6 @@ export function affordableFraction(obs: MarketObservation): number {
   if (full <= obs.budget) return 1;
   if (!(full > 0) || obs.budget <= 0) return 0;
   return Math.min(1, obs.budget / full);
-}
-
-/** Mark–oracle gap in bps (positive: mark above oracle). */
-export function gapBpsOf(obs: MarketObservation): number {
-  return (obs.mark / obs.oracle - 1) * 1e4;
 }
 
 /** Funding premium from the TWAPs (positive: longs pay shorts). */
@@ -54,7 +48,7 @@ export function kStepCost(obs: MarketObservation, stepBps: number): number {
   const d = netPosition(obs);
   const x = obs.baseReserve;
   if (x + d <= 0 || p * x + d <= 0) return Infinity;
-  return obs.peg * obs.quoteReserve * d * (p / (p * x + d) - 1 / (x + d));
+  return kCostClosedFormAtRatio(x, obs.quoteReserve, p, d, obs.peg);
 }
 
 /** Funding the AMM (holding −d) earned over `seconds` at the current TWAP premium, capped as on-chain. */

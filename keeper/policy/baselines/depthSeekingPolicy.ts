@@ -4,7 +4,8 @@
  * oracle's volatility makes depth dangerous; repeg as far as the budget pays beyond a gap.
  */
 import type { Decision, MarketObservation, Policy } from "../../core/policyTypes";
-import { affordableFraction, exposureShare, gapBpsOf, kStepCost } from "./curveMath";
+import { gapBps } from "../../core/math/float/gap";
+import { affordableFraction, exposureShare, kStepCost } from "./curveMath";
 import { hold, kDown, kUp, repeg } from "./decisions";
 
 export interface DepthSeekingOptions {
@@ -38,7 +39,7 @@ export class DepthSeekingPolicy implements Policy {
   }
 
   decide(obs: MarketObservation): Decision {
-    if (Math.abs(gapBpsOf(obs)) > this.opts.repegAboveBps) {
+    if (Math.abs(gapBps(obs.mark, obs.oracle)) > this.opts.repegAboveBps) {
       const f = affordableFraction(obs);
       if (f > 0) return repeg(f);
     }

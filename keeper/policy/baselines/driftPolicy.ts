@@ -13,7 +13,9 @@
  * afresh when time runs backwards (a new episode).
  */
 import type { Decision, MarketObservation, Policy } from "../../core/policyTypes";
-import { affordableFraction, ammFundingRevenue, gapBpsOf, kStepCost } from "./curveMath";
+import { guardDefault } from "../../core/guardTable";
+import { gapBps } from "../../core/math/float/gap";
+import { affordableFraction, ammFundingRevenue, kStepCost } from "./curveMath";
 import { hold, kDown, kUp, repeg } from "./decisions";
 
 export interface DriftOptions {
@@ -27,7 +29,7 @@ export interface DriftOptions {
   readonly fundingCapBps: number;
 }
 
-export const DEFAULT_DRIFT_OPTIONS: DriftOptions = { repegMinGapBps: 10, repegBudgetShare: 1, tightGapBps: 10, intensity: 100, fundingCapBps: 1000 };
+export const DEFAULT_DRIFT_OPTIONS: DriftOptions = { repegMinGapBps: 10, repegBudgetShare: 1, tightGapBps: 10, intensity: 100, fundingCapBps: Number(guardDefault("fundingCapBps")) };
 
 /** Largest step in (0, cap] bps whose cost fits `pays` (cost grows with the step: bisection). */
 export function stepWithinCost(obs: MarketObservation, capBps: number, sign: 1 | -1, fits: (cost: number) => boolean): number {
@@ -62,7 +64,7 @@ export class DriftPolicy implements Policy {
     const netRevenue = fresh ? 0 : obs.budget - this.lastBudget;
     this.lastTime = obs.time;
     this.lastBudget = obs.budget;
-    const gap = Math.abs(gapBpsOf(obs));
+    const gap = Math.abs(gapBps(obs.mark, obs.oracle));
     if (gap > this.opts.repegMinGapBps) {
       const f = affordableFraction({ ...obs, budget: obs.budget * this.opts.repegBudgetShare });
       return f > 0 ? repeg(f) : hold();

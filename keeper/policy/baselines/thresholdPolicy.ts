@@ -4,7 +4,8 @@
  * funding (its exposure pays, so buy volume), down while it pays (shed exposure).
  */
 import { HOLD, type Decision, type MarketObservation, type Policy } from "../../core/policyTypes";
-import { affordableFraction, fundingPremium, gapBpsOf, netPosition } from "./curveMath";
+import { gapBps } from "../../core/math/float/gap";
+import { affordableFraction, fundingPremium, netPosition } from "./curveMath";
 
 export interface ThresholdOptions {
   readonly repegAboveBps: number;
@@ -30,7 +31,7 @@ export class ThresholdPolicy implements Policy {
 
   decide(obs: MarketObservation): Decision {
     const none: Decision = { action: HOLD, actionIndex: 0, stateIndex: -1, qValues: [] };
-    if (Math.abs(gapBpsOf(obs)) > this.opts.repegAboveBps) {
+    if (Math.abs(gapBps(obs.mark, obs.oracle)) > this.opts.repegAboveBps) {
       const fraction = affordableFraction(obs);
       return fraction > 0 ? { action: { kind: "repeg", fraction }, actionIndex: 1, stateIndex: -1, qValues: [] } : none;
     }

@@ -1,6 +1,8 @@
 import { type AbstractProvider, Contract, type FunctionFragment, type Interface, JsonRpcApiProvider, getBigInt, hexlify, toQuantity } from "ethers";
 import type { IVammMarket } from "../../../typechain-types/contracts/interfaces/IVammMarket";
 import { IVammMarket__factory } from "../../../typechain-types/factories/contracts/interfaces/IVammMarket__factory";
+import { DAY_SECONDS, rolledWindow, windowIndexAt } from "../../core/math/HookGuards";
+import { spendRoom } from "../../core/math/wad/HookGuards";
 import type { MarketConfig } from "../config/schema";
 import type { HookCall, HookPreview, MarketGateway, MarketSnapshot } from "./types";
 
@@ -226,7 +228,6 @@ export function snapshotFromMarketState(
 }
 
 const ROLE_ABI = ["function KEEPER_ROLE() view returns (bytes32)", "function hasRole(bytes32 role, address account) view returns (bool)"];
-const DAY = 86_400n;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
 /**
@@ -237,18 +238,14 @@ export function dailyCapHeadroom(
   s: { windowIndex: bigint; prevSpent: bigint; curSpent: bigint; budgetAtWindowStart: bigint; budget: bigint; params: { dailyCostCapBps: bigint } },
   timestamp: number,
 ): bigint {
-  const idx = BigInt(timestamp) / DAY;
-  const same = idx === s.windowIndex;
-  const base = same ? s.budgetAtWindowStart : s.budget;
-  const spent = same ? s.prevSpent + s.curSpent : idx === s.windowIndex + 1n ? s.curSpent : 0n;
-  const cap = (base * s.params.dailyCostCapBps) / 10_000n;
-  return cap > spent ? cap - spent : 0n;
+  const w = rolledWindow(Number(s.windowIndex), s.prevSpent, s.curSpent, windowIndexAt(timestamp, DAY_SECONDS), 0n);
+  return spendRoom(w, w.rolled ? s.budget : s.budgetAtWindowStart, s.params.dailyCostCapBps);
 }
 
-/** Used bps of a pair of tumbling windows at index `idx` (HookGuards.rolledWindow): prev + cur after the roll. */
-function rolledUsed(storedIndex: bigint, prev: bigint, cur: bigint, idx: bigint): bigint {
-  if (idx === storedIndex) return prev + cur;
-  return idx === storedIndex + 1n ? cur : 0n;
+/** Used bps of a pair of tumbling windows at `idx` (HookGuards.rolledWindow): prev + cur after the roll. */
+function rolledUsed(storedIndex: bigint, prev: bigint, cur: bigint, idx: number): bigint {
+  const w = rolledWindow(Number(storedIndex), prev, cur, idx, 0n);
+  return w.prev + w.cur;
 }
 
 /** The move cap's room as a hook at `timestamp` would see it (SPEC §6, windows of hookWindowSeconds). */
@@ -256,7 +253,7 @@ export function moveCapRoom(
   s: { moveWindowIndex: bigint; prevMoveBps: bigint; curMoveBps: bigint; params: { maxPegChangeBps: bigint; hookWindowSeconds: bigint } },
   timestamp: number,
 ): { roomBps: number; usedBps: number; capBps: number; windowSeconds: number } {
-  const used = rolledUsed(s.moveWindowIndex, s.prevMoveBps, s.curMoveBps, BigInt(timestamp) / s.params.hookWindowSeconds);
+  const used = rolledUsed(s.moveWindowIndex, s.prevMoveBps, s.curMoveBps, windowIndexAt(timestamp, Number(s.params.hookWindowSeconds)));
   const cap = s.params.maxPegChangeBps;
   return { roomBps: Number(cap > used ? cap - used : 0n), usedBps: Number(used), capBps: Number(cap), windowSeconds: Number(s.params.hookWindowSeconds) };
 }
@@ -266,7 +263,7 @@ export function kDecreaseRoom(
   s: { windowIndex: bigint; prevKDecreaseBps: bigint; curKDecreaseBps: bigint; params: { maxDailyKDecreaseBps: bigint } },
   timestamp: number,
 ): { roomBps: number; usedBps: number; capBps: number } {
-  const used = rolledUsed(s.windowIndex, s.prevKDecreaseBps, s.curKDecreaseBps, BigInt(timestamp) / DAY);
+  const used = rolledUsed(s.windowIndex, s.prevKDecreaseBps, s.curKDecreaseBps, windowIndexAt(timestamp, DAY_SECONDS));
   const cap = s.params.maxDailyKDecreaseBps;
   return { roomBps: Number(cap > used ? cap - used : 0n), usedBps: Number(used), capBps: Number(cap) };
 }

@@ -10,7 +10,8 @@ import type { MarketSnapshot } from "../chain/types";
 import type { HealthReport } from "../httpServer";
 import type { DecisionRecord } from "../journal/journal";
 import type { JournalStore } from "../journal/store";
-import { wadToNumber } from "../observation";
+import { gapBps } from "../../core/math/float/gap";
+import { wadToNumber } from "../../core/math/wad/units";
 
 export interface DashboardMarket {
   readonly name: string;
@@ -98,10 +99,6 @@ export interface DashboardLimits {
 
 export const DEFAULT_DASHBOARD_LIMITS: DashboardLimits = { historyRows: 20_000, decisions: 25, tail: 40 };
 
-export function gapBpsOf(mark: number, oracle: number): number {
-  return oracle === 0 ? 0 : (mark / oracle - 1) * 10_000;
-}
-
 export function decisionView(r: DecisionRecord): DecisionView {
   const o = r.observation;
   return {
@@ -116,7 +113,7 @@ export function decisionView(r: DecisionRecord): DecisionView {
     qValues: r.qValues,
     mark: o.mark,
     oracle: o.oracle,
-    gapBps: gapBpsOf(o.mark, o.oracle),
+    gapBps: gapBps(o.mark, o.oracle),
     budget: o.budget,
     reason: r.skipReason,
     errorClass: r.errorClass,
@@ -205,7 +202,7 @@ export class DashboardFeed {
     const points = [...cache.bySlot.values()].sort((a, b) => a.slot - b.slot);
     const ds = downsample(
       points.map((p) => p.t),
-      [points.map((p) => p.mark), points.map((p) => p.oracle), points.map((p) => gapBpsOf(p.mark, p.oracle)), points.map((p) => p.budget)],
+      [points.map((p) => p.mark), points.map((p) => p.oracle), points.map((p) => gapBps(p.mark, p.oracle)), points.map((p) => p.budget)],
       MAX_CHART_POINTS,
     );
     return { t: ds.x, mark: ds.series[0], oracle: ds.series[1], gapBps: ds.series[2], budget: ds.series[3] };

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { BPS } from "../../helpers/vammMath";
+import { BPS } from "../../helpers/specMath";
 import { answerOf, feesPaidBy, findEvent, inOneBlock, revertReason, show, type BundleTx } from "./attackKit";
 
 // Issue 13, attack 1 (repeg sandwich). Oracle 3 % above the mark; the keeper sends repeg(+1 %). In the

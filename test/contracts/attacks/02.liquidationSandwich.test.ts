@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { BPS } from "../../helpers/vammMath";
+import { BPS } from "../../helpers/specMath";
 import { answerOf, findEvent, inOneBlock, pct, revertReason, show } from "./attackKit";
 
 // Issue 13, attack 2 (liquidation sandwich). A victim 10× long at a 7.80 % margin ratio (maintenance

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { BPS, ceilDiv } from "../../helpers/vammMath";
+import { BPS, ceilDiv } from "../../helpers/specMath";
 import { answerOf, errorName, pct, show } from "./attackKit";
 
 // Issue 13, attack 3 (a stolen keeper key shrinks k). With a non-zero net position a k decrease is

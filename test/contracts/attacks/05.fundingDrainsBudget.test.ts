@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { BPS, DAY } from "../../helpers/vammMath";
+import { BPS, DAY } from "../../helpers/specMath";
 import { answerOf, findEvent, show } from "./attackKit";
 
 // Issue 13, attack 5 (funding drains the budget past every cap). Oracle 15 % above the mark with a net

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { BPS, abs } from "../../helpers/vammMath";
+import { BPS, abs } from "../../helpers/specMath";
 import { answerOf, findEvent, show } from "./attackKit";
 
 // Issue 13, attack 6 (oracle TWAP bypass). On main the oracle TWAP folded the *current* answer over the

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { BPS, DAY } from "../../helpers/vammMath";
+import { BPS, DAY } from "../../helpers/specMath";
 import { answerOf, findEvent, inOneBlock, revertReason, show } from "./attackKit";
 
 // Issue 13, attack 8 (keeper griefing). The daily cost cap is nearly used; the keeper sends a repeg

@@ -3,7 +3,7 @@ import { VolatilityEstimator } from "../../../keeper/core/volatility";
 import { HOLD } from "../../../keeper/core/policyTypes";
 import { MarketEnv } from "../../../keeper/sim/env";
 import { floatToWad } from "../../../keeper/sim/planInput";
-import { wadToNumber } from "../../../keeper/service/observation";
+import { wadToNumber } from "../../../keeper/core/math/wad/units";
 import { testScenario } from "../sim/fixtures";
 
 describe("the one volatility estimator (core/volatility.ts)", () => {

@@ -13,7 +13,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { startKeeperApp } from "../../../keeper/service/app";
 import type { DashboardData } from "../../../keeper/service/dashboard/dashboardData";
-import { gapBpsOf } from "../../../keeper/service/dashboard/dashboardData";
+import { gapBps } from "../../../keeper/core/math/float/gap";
 import type { DecisionRecord } from "../../../keeper/service/journal/journal";
 import { silentLogger } from "../../../keeper/service/logger";
 import { chromiumAvailable, drawnCharts, launchChromium, tickProblem, watchPage } from "../../helpers/chromium";
@@ -115,7 +115,7 @@ describe("keeper dashboard in headless Chromium, against a running keeper", func
       const expected: Record<string, number> = {
         mark: newest.observation.mark,
         oracle: newest.observation.oracle,
-        gapBps: gapBpsOf(newest.observation.mark, newest.observation.oracle),
+        gapBps: gapBps(newest.observation.mark, newest.observation.oracle),
         budget: newest.observation.budget,
         slot: newest.slot,
         confirmed: rows.filter((r) => r.market === market).slice(-500).filter((r) => r.status === "confirmed").length,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { DashboardFeed, dashboardData, gapBpsOf } from "../../../keeper/service/dashboard/dashboardData";
+import { DashboardFeed, dashboardData } from "../../../keeper/service/dashboard/dashboardData";
+import { gapBps } from "../../../keeper/core/math/float/gap";
 import { Journal } from "../../../keeper/service/journal/journal";
 import type { MarketSnapshot } from "../../../keeper/service/chain/types";
 import { newDecision } from "./helpers/journalFixtures";
@@ -36,7 +37,7 @@ describe("dashboard data", () => {
       () => 42,
     );
     const eth = d.markets[0];
-    expect(eth.history).to.deep.equal({ t: [1_000, 1_012], mark: [100, 101], oracle: [101, 101.5], gapBps: [gapBpsOf(100, 101), gapBpsOf(101, 101.5)], budget: [50, 49] });
+    expect(eth.history).to.deep.equal({ t: [1_000, 1_012], mark: [100, 101], oracle: [101, 101.5], gapBps: [gapBps(100, 101), gapBps(101, 101.5)], budget: [50, 49] });
     expect(eth.decisions.map((x) => [x.id, x.status, x.reason, x.txHash, x.cost, x.action])).to.deep.equal([
       [c, "confirmed", null, "0xfeed", 1.5, "repeg 50%"],
       [b, "reconciled", "interrupted before the transaction was signed", null, null, "repeg 50%"],
