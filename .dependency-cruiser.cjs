@@ -1,7 +1,7 @@
 /**
  * The keeper's layers (issue 14), lowest first. A module may import its own layer and any layer
  * below it, never one above: core ← sim ← policy ← calibration ← supervised ← resolve ← service ←
- * chain ← scripts. `charts` (page assets, no keeper imports) may be used by every layer but imports
+ * onchain ← scripts. `charts` (page assets, no keeper imports) may be used by every layer but imports
  * none. Tests (test/) may import anything; nothing imports a test (scripts/bench may use
  * test/helpers: the gas benchmark deploys the tests' fixture). JSON data files are exempt
  * (keeper/sim/params.ts reads keeper/calibration/calibration.json, a fitted table, not code).
@@ -15,7 +15,7 @@ const LAYERS = [
   { name: "supervised", path: "^keeper/supervised/" },
   { name: "resolve", path: "^keeper/resolve/" },
   { name: "service", path: "^keeper/service/" },
-  { name: "chain", path: "^keeper/chain/" },
+  { name: "onchain", path: "^keeper/onchain/" },
   { name: "scripts", path: "^scripts/" },
 ];
 

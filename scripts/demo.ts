@@ -6,7 +6,7 @@
  *       policyResolver.ts; policies/default.json today — a short one is trained into out/demo/ if
  *       it is missing);
  *   (b) no keeper;
- *   (c) the best rule on validation (keeper/chain/demo/bestRule.ts: the project's evaluator on the
+ *   (c) the best rule on validation (keeper/onchain/demo/bestRule.ts: the project's evaluator on the
  *       generated validation split, the tuned.json objective), named in the output.
  * Each run: 24 on-chain trader accounts, the real keeper service ticking every decision interval,
  * every op mirrored into the simulator (chain ↔ simulator parity checked), the protocol's flows read
@@ -24,21 +24,21 @@
  * name: skip the validation choice), DEMO_RULE_SCENARIOS (validation scenarios for the choice,
  * default 24), DEMO_START_PHASE (seconds after the chain's next whole day at which every line starts,
  * default 0: the hook windows are absolute, so this phase is part of the experiment; see
- * keeper/chain/demo/demoLines.ts startTime).
+ * keeper/onchain/demo/demoLines.ts startTime).
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import hre from "hardhat";
-import { hardhatRunEnv } from "../keeper/chain/hardhatRunEnv";
+import { hardhatRunEnv } from "../keeper/onchain/hardhatRunEnv";
 import { loadScenario } from "../keeper/sim/scenario";
 import type { Policy } from "../keeper/core/policyTypes";
 import { policyKind, resolvePolicy, baselineNames } from "../keeper/resolve/policyResolver";
-import { writeDemoReport } from "../keeper/chain/demoReport";
-import { alignedStartTime, runDemoLines, type DemoLineSpec } from "../keeper/chain/demo/demoLines";
-import { chooseBestRule, candidateRules } from "../keeper/chain/demo/bestRule";
-import { LEGEND, lineChecks, summaryRows } from "../keeper/chain/demo/demoSummary";
-import { TABLE_CORNER, buildDemoReport, verdictLines } from "../keeper/chain/demo/demoReportSpec";
+import { writeDemoReport } from "../keeper/onchain/demoReport";
+import { alignedStartTime, runDemoLines, type DemoLineSpec } from "../keeper/onchain/demo/demoLines";
+import { chooseBestRule, candidateRules } from "../keeper/onchain/demo/bestRule";
+import { LEGEND, lineChecks, summaryRows } from "../keeper/onchain/demo/demoSummary";
+import { TABLE_CORNER, buildDemoReport, verdictLines } from "../keeper/onchain/demo/demoReportSpec";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -135,7 +135,7 @@ async function marketParameters(opts: { scenario?: string; price?: string }, ids
   let budget: number | undefined;
   if (opts.scenario) {
     const { loadScenario } = await import("../keeper/sim/scenario");
-    const { scenarioStartPrice } = await import("../keeper/chain/scenarioStart");
+    const { scenarioStartPrice } = await import("../keeper/onchain/scenarioStart");
     const sc = loadScenario(path.resolve(opts.scenario));
     price = scenarioStartPrice(sc);
     sqrtK = sc.market.sqrtK;
@@ -144,7 +144,7 @@ async function marketParameters(opts: { scenario?: string; price?: string }, ids
     price = Number(opts.price);
     if (!Number.isFinite(price) || price <= 0) throw new Error(`--price ${opts.price}: must be a positive number`);
   }
-  const { toWad, toOracleAnswer } = await import("../keeper/chain/wad");
+  const { toWad, toOracleAnswer } = await import("../keeper/onchain/wad");
   for (const id of ids) {
     if (price !== undefined) {
       out[`${id}_peg`] = toWad(price);

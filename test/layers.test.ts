@@ -1,6 +1,6 @@
 /**
  * The keeper's layering (.dependency-cruiser.cjs): core ← sim ← policy ← calibration ← supervised ←
- * resolve ← service ← chain ← scripts. Runs the same cruise as `npm run lint:layers` and fails with
+ * resolve ← service ← onchain ← scripts. Runs the same cruise as `npm run lint:layers` and fails with
  * every forbidden import listed (rule, from → to), so a back-import is named, not just counted.
  */
 import { execFileSync } from "node:child_process";

@@ -1,12 +1,12 @@
 import { Wallet } from "ethers";
 import type { Logger } from "pino";
 import type { Policy } from "../core/policyTypes";
-import { EthersChainReader, EthersTxSender, hookCostParser } from "./chain/ethersTxSender";
-import { loadContractAbis } from "./chain/contractAbis";
-import { EthersMarketGateway } from "./chain/ethersMarketGateway";
-import { keeperSigningKey } from "./chain/nativeSigningKey";
+import { EthersChainReader, EthersTxSender, hookCostParser } from "./rpc/ethersTxSender";
+import { loadContractAbis } from "./rpc/contractAbis";
+import { EthersMarketGateway } from "./rpc/ethersMarketGateway";
+import { keeperSigningKey } from "./rpc/nativeSigningKey";
 import { betweenTicks } from "./idleGc";
-import { KeeperRpcProvider } from "./chain/rpcProvider";
+import { KeeperRpcProvider } from "./rpc/rpcProvider";
 import type { KeeperConfig } from "./config/schema";
 import { jobSettingsFromConfig } from "./config/jobSettings";
 import { ErrorClassifier } from "./errors/classifyError";

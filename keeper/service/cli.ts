@@ -13,7 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { REPO_ROOT } from "./chain/contractAbis";
+import { REPO_ROOT } from "./rpc/contractAbis";
 import { deploymentFilePath, keeperConfigFilePath, marketsFilePath, readMarketsFile } from "./config/deployment";
 import type { KeeperConfig } from "./config/schema";
 import { formatStatus } from "./status";

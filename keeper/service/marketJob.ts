@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Decision, Policy } from "../core/policyTypes";
 import { FailureCounter, backoffDelayMs } from "./backoff";
-import type { ChainReader, HookCall, HookPreview, MarketGateway, MarketSnapshot, TxSender } from "./chain/types";
+import type { ChainReader, HookCall, HookPreview, MarketGateway, MarketSnapshot, TxSender } from "./rpc/types";
 import type { BackoffConfig, EconomicsConfig, GasConfig } from "./config/schema";
 import { type ClassifiedError, type ErrorClassifier } from "./errors/classifyError";
 import type { JobHealth, ServiceJob, TickReport } from "./job";

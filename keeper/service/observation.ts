@@ -1,5 +1,5 @@
 import type { MarketObservation } from "../core/policyTypes";
-import type { MarketSnapshot } from "./chain/types";
+import type { MarketSnapshot } from "./rpc/types";
 
 import { wadToNumber } from "../core/math/wad/units";
 

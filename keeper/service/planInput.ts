@@ -5,7 +5,7 @@
  */
 import { planHookCall, type Plan, type PlanInput, type PlanSettings } from "../core/hookPlanner";
 import type { Action } from "../core/policyTypes";
-import type { MarketSnapshot } from "./chain/types";
+import type { MarketSnapshot } from "./rpc/types";
 
 /** The fields of one block's snapshot the planner reads (the rooms only when the market exposes them). */
 export function planInputFromSnapshot(s: MarketSnapshot): PlanInput {

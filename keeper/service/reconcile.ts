@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ChainReader } from "./chain/types";
+import type { ChainReader } from "./rpc/types";
 import type { DecisionRecord } from "./journal/journal";
 import type { JournalStore } from "./journal/store";
 

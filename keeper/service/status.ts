@@ -5,7 +5,7 @@
  * a simulation from the keeper's address; nothing is signed or sent).
  */
 import type { Policy } from "../core/policyTypes";
-import type { MarketGateway, MarketSnapshot } from "./chain/types";
+import type { MarketGateway, MarketSnapshot } from "./rpc/types";
 import type { ErrorClassifier } from "./errors/classifyError";
 import type { DecisionRecord } from "./journal/journal";
 import type { JournalStore } from "./journal/store";

@@ -1,7 +1,7 @@
 /**
  * The demand model's response to depth (DESIGN §7, elasticities fitted on Drift's curve history:
  * keeper/sim/params.ts CALIBRATED_DEMAND), one definition for every trader flow: the simulator's
- * Poisson stream (traders.ts) and the on-chain runner (keeper/chain/runChain.ts).
+ * Poisson stream (traders.ts) and the on-chain runner (keeper/onchain/runChain.ts).
  *   arrival rate   = arrivalRatePerSec · (sqrtK/sqrtKRef)^rateElasticity
  *   median notional = notionalMedian  · (sqrtK/sqrtKRef)^sizeElasticity
  */

@@ -3,7 +3,7 @@
  * `arrivalRate·(sqrtK/sqrtKRef)^rateElasticity`, each informed with probability λ_i (else
  * uninformed), plus closes of uninformed positions at rate uN/holdingMean (exponential holding
  * times). Informed: `informedTargetMark` / `informedQuote` below (the one definition, also used by
- * the on-chain runner through keeper/chain/informedOrder.ts). Uninformed: side 50/50, lognormal
+ * the on-chain runner through keeper/onchain/informedOrder.ts). Uninformed: side 50/50, lognormal
  * notional whose median grows as (sqrtK/sqrtKRef)^sizeElasticity, margin = notional/leverage
  * (demand.ts). Liquidators: liquidationScan.ts. The loop allocates nothing.
  */

@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { deployDamm, fundAccounts } from "../../keeper/chain/deploy";
-import { NO_DEADLINE, toWad } from "../../keeper/chain/wad";
+import { deployDamm, fundAccounts } from "../../keeper/onchain/deploy";
+import { NO_DEADLINE, toWad } from "../../keeper/onchain/wad";
 
 const N = Number(process.env.BENCH_CHAIN_N ?? 400);
 

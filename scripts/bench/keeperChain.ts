@@ -7,7 +7,7 @@ import fs from "node:fs";
 import hre from "hardhat";
 import { FetchRequest, type JsonRpcPayload, type JsonRpcResult } from "ethers";
 import { type BenchMarket, deployBench } from "./benchDeployment";
-import { KeeperRpcProvider } from "../../keeper/service/chain/rpcProvider";
+import { KeeperRpcProvider } from "../../keeper/service/rpc/rpcProvider";
 import { MockAggregator__factory, VammMarket__factory } from "../../typechain-types";
 import { startChainProcess } from "./chainProcess";
 

@@ -1,5 +1,5 @@
 /**
- * The simulator's adversaries as on-chain agents (keeper/chain/adversaries/) against the contracts'
+ * The simulator's adversaries as on-chain agents (keeper/onchain/adversaries/) against the contracts'
  * issue-13 rules with default parameters (fee 10 bps, peg move ≤ 20 bps per hook window, margin and
  * liquidation on the oracle): a sandwich bot that reads the keeper's pending repeg from the mempool
  * and trades before and after it in the same block (Hardhat automine off, ordered by priority fee),
@@ -12,11 +12,11 @@ import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { TransactionResponse } from "ethers";
 import { dammFixture, NO_DEADLINE, WAD, type DammFixture } from "../helpers/deployFixture";
-import { ChainSandwichAgent, type SandwichOrder } from "../../keeper/chain/adversaries/sandwichAgent";
-import { ChainHunterAgent } from "../../keeper/chain/adversaries/hunterAgent";
-import type { DammContracts } from "../../keeper/chain/deploy";
-import type { RpcSender } from "../../keeper/chain/lockstep";
-import { fromWad, toOracleAnswer } from "../../keeper/chain/wad";
+import { ChainSandwichAgent, type SandwichOrder } from "../../keeper/onchain/adversaries/sandwichAgent";
+import { ChainHunterAgent } from "../../keeper/onchain/adversaries/hunterAgent";
+import type { DammContracts } from "../../keeper/onchain/deploy";
+import type { RpcSender } from "../../keeper/onchain/lockstep";
+import { fromWad, toOracleAnswer } from "../../keeper/onchain/wad";
 
 const fixture = dammFixture({ traderCount: 6 });
 const rpc = network.provider as unknown as RpcSender;

@@ -8,7 +8,7 @@
  * budget. Figures (run by this test) are in BENCHMARKS.md, "Crash replay".
  */
 import { expect } from "chai";
-import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/chain/runChain";
+import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/onchain/runChain";
 import { inProcessEnv, scenario } from "./helpers";
 
 function report(r: ChainRunResult, low: number): string {

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`'s three lines on the in-process Hardhat network (keeper/chain/demo/), shortened to
+ * `npm run demo`'s three lines on the in-process Hardhat network (keeper/onchain/demo/), shortened to
  * half a simulated day with the demo's market and flow: the shipped keeper (the resolver's
  * "default"), no keeper, and a rule, each from the same chain state with the on-chain sandwich bot
  * in front of the keeper. Asserted: the report's structure (a column per line, every row, three
@@ -12,11 +12,11 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { resolvePolicy } from "../../keeper/resolve/policyResolver";
-import { runDemoLines, runDemoLine, trackingOf, type DemoLine, type DemoLineSpec, type DemoRunOptions } from "../../keeper/chain/demo/demoLines";
-import { lineChecks, summaryRows } from "../../keeper/chain/demo/demoSummary";
-import { TABLE_CORNER, buildDemoReport, lineOf } from "../../keeper/chain/demo/demoReportSpec";
-import { renderDemoReport } from "../../keeper/chain/demoReport";
-import { budgetAgrees } from "../../keeper/chain/runChain";
+import { runDemoLines, runDemoLine, trackingOf, type DemoLine, type DemoLineSpec, type DemoRunOptions } from "../../keeper/onchain/demo/demoLines";
+import { lineChecks, summaryRows } from "../../keeper/onchain/demo/demoSummary";
+import { TABLE_CORNER, buildDemoReport, lineOf } from "../../keeper/onchain/demo/demoReportSpec";
+import { renderDemoReport } from "../../keeper/onchain/demoReport";
+import { budgetAgrees } from "../../keeper/onchain/runChain";
 import { inProcessEnv, scenario } from "./helpers";
 
 /** The demo's market and flow (scripts/demo.ts defaults), half a day. */

@@ -1,8 +1,8 @@
 /** Shared set-up of the e2e suites: the in-process network as a ChainRunEnv, and scenario loading. */
 import path from "node:path";
 import hre from "hardhat";
-import type { ChainRunEnv } from "../../keeper/chain/runChain";
-import { hardhatRunEnv } from "../../keeper/chain/hardhatRunEnv";
+import type { ChainRunEnv } from "../../keeper/onchain/runChain";
+import { hardhatRunEnv } from "../../keeper/onchain/hardhatRunEnv";
 import { loadScenario } from "../../keeper/sim/scenario";
 import type { Scenario } from "../../keeper/sim/scenario";
 

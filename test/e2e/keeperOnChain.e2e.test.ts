@@ -7,9 +7,9 @@ import { expect } from "chai";
 import { loadKeeperPolicy } from "../../keeper/service/policy/loadKeeperPolicy";
 import { loadPolicyFile } from "../../keeper/policy/policyFile";
 import { isTrackingShieldActive } from "../../keeper/policy/actionShield";
-import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/chain/runChain";
-import { toWad } from "../../keeper/chain/wad";
-import type { StepResult } from "../../keeper/chain/ops";
+import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/onchain/runChain";
+import { toWad } from "../../keeper/onchain/wad";
+import type { StepResult } from "../../keeper/onchain/ops";
 import { inProcessEnv, scenario } from "./helpers";
 import path from "node:path";
 

@@ -25,7 +25,7 @@ const SCENARIO = "scenarios/train/gbm-calm.json";
 const KEEPER_SECONDS = 30;
 /**
  * Tracking bound over the keeper's window (1 s samples). During the feed one informed arbitrageur
- * (the traders script's own account, the informed rule of keeper/chain/informedOrder.ts) trades the
+ * (the traders script's own account, the informed rule of keeper/onchain/informedOrder.ts) trades the
  * mark toward each new oracle price when the gap beats fee + edge, as arbitrageurs on a real vAMM do;
  * the keeper's repegs (≤ 20 bps per hook window, SPEC §6) come on top. So the gap is held near the
  * arbitrageur's threshold (fee + edge, gbm-calm: tens of bps at most) plus one 60 s oracle step.

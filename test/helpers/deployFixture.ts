@@ -15,8 +15,8 @@
  * `maxOracleAgeHooks` (60 s), so call `aggregator.setAnswer(...)` before a repeg / updateK.
  */
 import { ethers } from "hardhat";
-import { deployVammMarket } from "../../keeper/chain/deploy";
-import { WAD, USDC, COLLATERAL_SCALE, ORACLE_DECIMALS, NO_DEADLINE } from "../../keeper/chain/wad";
+import { deployVammMarket } from "../../keeper/onchain/deploy";
+import { WAD, USDC, COLLATERAL_SCALE, ORACLE_DECIMALS, NO_DEADLINE } from "../../keeper/onchain/wad";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   ClearingHouse__factory,

@@ -6,7 +6,7 @@
  */
 import { actionLabel } from "../../policy/mdpConfig";
 import { MAX_CHART_POINTS, downsample } from "../../charts/chartData";
-import type { MarketSnapshot } from "../chain/types";
+import type { MarketSnapshot } from "../rpc/types";
 import type { HealthReport } from "../httpServer";
 import type { DecisionRecord } from "../journal/journal";
 import type { JournalStore } from "../journal/store";

@@ -1,7 +1,7 @@
 /**
  * The adversaries' decisions as pure functions of what they can read (the curve, the oracle, the
  * public book), one definition shared by the simulator's bots (sandwichBot.ts, liquidationHunter.ts)
- * and the on-chain agents of the e2e suites (keeper/chain/adversaries/).
+ * and the on-chain agents of the e2e suites (keeper/onchain/adversaries/).
  */
 
 /** What an adversary reads from the market (natural units; k = sqrtK²). */

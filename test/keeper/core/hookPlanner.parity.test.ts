@@ -13,7 +13,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { planHookCall, type NoCallReason, type Plan, type PlanSettings } from "../../../keeper/core/hookPlanner";
 import type { Action } from "../../../keeper/core/policyTypes";
-import { snapshotFromMarketState, type ChainMarketState } from "../../../keeper/service/chain/ethersMarketGateway";
+import { snapshotFromMarketState, type ChainMarketState } from "../../../keeper/service/rpc/ethersMarketGateway";
 import { planFromSnapshot, planInputFromSnapshot } from "../../../keeper/service/planInput";
 import { FastMarket } from "../../../keeper/sim/fastMarket";
 import { makeParams } from "../../../keeper/sim/params";

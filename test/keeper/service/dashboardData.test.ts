@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { DashboardFeed, dashboardData } from "../../../keeper/service/dashboard/dashboardData";
 import { gapBps } from "../../../keeper/core/math/float/gap";
 import { Journal } from "../../../keeper/service/journal/journal";
-import type { MarketSnapshot } from "../../../keeper/service/chain/types";
+import type { MarketSnapshot } from "../../../keeper/service/rpc/types";
 import { newDecision } from "./helpers/journalFixtures";
 
 const WAD = 10n ** 18n;

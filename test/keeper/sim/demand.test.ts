@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { arrivalRateAt, medianNotionalAt, uninformedOrder } from "../../../keeper/sim/demand";
-import { chainArrivalScale } from "../../../keeper/chain/runChain";
+import { chainArrivalScale } from "../../../keeper/onchain/runChain";
 import { MarketEnv } from "../../../keeper/sim/env";
 import { testScenario } from "./fixtures";
 

@@ -3,7 +3,7 @@ import { runEpisode } from "../../../keeper/sim/episode";
 import { holdPolicy, repegPolicy } from "../../../keeper/sim/simplePolicies";
 import { markPrice } from "../../../keeper/sim/curve";
 import { INFORMED_BAND_SHARE, informedMargin, informedQuote, informedTargetMark } from "../../../keeper/sim/traders";
-import { informedOrder } from "../../../keeper/chain/informedOrder";
+import { informedOrder } from "../../../keeper/onchain/informedOrder";
 import { testScenario } from "./fixtures";
 
 describe("sim traders (DESIGN §7)", () => {

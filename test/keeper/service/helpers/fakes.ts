@@ -9,7 +9,7 @@ import type {
   ReceiptInfo,
   TxRequest,
   TxSender,
-} from "../../../../keeper/service/chain/types";
+} from "../../../../keeper/service/rpc/types";
 import { ErrorClassifier } from "../../../../keeper/service/errors/classifyError";
 import type { MarketJobSettings } from "../../../../keeper/service/marketJob";
 import { jobSettings } from "../../../../keeper/service/config/jobSettings";

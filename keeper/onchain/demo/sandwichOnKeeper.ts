@@ -1,5 +1,5 @@
 /**
- * The on-chain sandwich bot (keeper/chain/adversaries/sandwichAgent.ts) put in front of the real
+ * The on-chain sandwich bot (keeper/onchain/adversaries/sandwichAgent.ts) put in front of the real
  * keeper for a whole run, without touching the runner's trader code:
  * - the keeper's EIP-1193 provider is wrapped; when the keeper broadcasts (its only transactions are
  *   hooks) automine goes off, the bot reads the pending repeg from the mempool, decides with the

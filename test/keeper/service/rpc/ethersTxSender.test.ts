@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { type AbstractProvider, Wallet, keccak256, toBeHex } from "ethers";
-import { EthersTxSender } from "../../../keeper/service/chain/ethersTxSender";
-import { keeperSigningKey } from "../../../keeper/service/chain/nativeSigningKey";
+import { EthersTxSender } from "../../../../keeper/service/rpc/ethersTxSender";
+import { keeperSigningKey } from "../../../../keeper/service/rpc/nativeSigningKey";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const CHAIN_ID = 31337n;

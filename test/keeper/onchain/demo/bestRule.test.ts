@@ -1,10 +1,10 @@
 /**
- * The demo's best-rule choice (keeper/chain/demo/bestRule.ts): the tuned.json objective (highest
+ * The demo's best-rule choice (keeper/onchain/demo/bestRule.ts): the tuned.json objective (highest
  * mean net revenue among rules tracking no worse than no keeper) on validation, every registered
  * rule but static a candidate.
  */
 import { expect } from "chai";
-import { candidateRules, chooseBestRule, pickBestRule, type RuleScore } from "../../../../keeper/chain/demo/bestRule";
+import { candidateRules, chooseBestRule, pickBestRule, type RuleScore } from "../../../../keeper/onchain/demo/bestRule";
 import { baselineNames } from "../../../../keeper/resolve/policyResolver";
 
 const score = (rule: string, netRevenue: number, feasible: boolean): RuleScore => ({ rule, netRevenue, meanGapBps: feasible ? 30 : 50, feasible });

@@ -14,8 +14,8 @@
  */
 import { SimRng } from "../../../keeper/sim/rng";
 import type { MarketCore } from "../../../keeper/sim/marketCore";
-import type { Op } from "../../../keeper/chain/ops";
-import { toOracleAnswer, toWad } from "../../../keeper/chain/wad";
+import type { Op } from "../../../keeper/onchain/ops";
+import { toOracleAnswer, toWad } from "../../../keeper/onchain/wad";
 
 export interface SequenceAccounts {
   readonly traders: readonly string[];

@@ -1,6 +1,6 @@
 /**
  * The demo's report content from its lines (table, notes, charts with one series per line), handed
- * to keeper/chain/demoReport.ts for the HTML. Shared by scripts/demo.ts and the demo test, so the
+ * to keeper/onchain/demoReport.ts for the HTML. Shared by scripts/demo.ts and the demo test, so the
  * test checks the report the user gets.
  */
 import type { DemoChart, DemoReport } from "../demoReport";

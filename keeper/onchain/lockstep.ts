@@ -10,7 +10,7 @@ import { MarketCore } from "../sim/marketCore";
 import { SimRevert } from "../sim/errors";
 import { mergeErrorAbis } from "../service/errors/classifyError";
 import { findRevertData } from "../service/errors/revertData";
-import { loadContractAbis } from "../service/chain/contractAbis";
+import { loadContractAbis } from "../service/rpc/contractAbis";
 import type { MarketParams } from "../sim/params";
 import type { DammContracts } from "./deploy";
 import type { Op, Outcome, StepResult } from "./ops";

@@ -4,8 +4,8 @@
  * steps, is a mismatch.
  */
 import { expect } from "chai";
-import { compareValues, compareViews, GRID_PARITY_TOLERANCE, PARITY_TOLERANCE } from "../../../keeper/chain/compare";
-import type { MarketView } from "../../../keeper/chain/chainState";
+import { compareValues, compareViews, GRID_PARITY_TOLERANCE, PARITY_TOLERANCE } from "../../../keeper/onchain/compare";
+import type { MarketView } from "../../../keeper/onchain/chainState";
 
 function view(margin: number, openNotional: number, free: number, size = 3.25): MarketView {
   return {
@@ -16,7 +16,7 @@ function view(margin: number, openNotional: number, free: number, size = 3.25): 
   };
 }
 
-describe("keeper/chain/compare", () => {
+describe("keeper/onchain/compare", () => {
   it("accepts one grid step on margin, open notional and free collateral", () => {
     const chain = view(1.000001, 0.000002, 0.000001871340917892);
     const sim = view(1.000002, 0.000001, 0.000002919696271419525);

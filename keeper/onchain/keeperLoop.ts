@@ -6,9 +6,9 @@
  */
 import { BrowserProvider, type Eip1193Provider, Wallet, type TransactionReceipt } from "ethers";
 import type { Policy } from "../core/policyTypes";
-import { EthersTxSender, hookCostParser } from "../service/chain/ethersTxSender";
-import { loadContractAbis } from "../service/chain/contractAbis";
-import { EthersMarketGateway } from "../service/chain/ethersMarketGateway";
+import { EthersTxSender, hookCostParser } from "../service/rpc/ethersTxSender";
+import { loadContractAbis } from "../service/rpc/contractAbis";
+import { EthersMarketGateway } from "../service/rpc/ethersMarketGateway";
 import { ErrorClassifier } from "../service/errors/classifyError";
 import { Journal, type DecisionRecord } from "../service/journal/journal";
 import { MarketJob } from "../service/marketJob";

@@ -1,5 +1,5 @@
 /**
- * The demo report (keeper/chain/demoReport.ts) in headless Chromium: its uPlot charts draw from a
+ * The demo report (keeper/onchain/demoReport.ts) in headless Chromium: its uPlot charts draw from a
  * file with no network, series sampled on different time grids share one axis, and a long run is
  * downsampled without losing its extremes. Skips loudly without Debian's `chromium` (not under CI).
  */
@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { demoChartSpec, writeDemoReport, type DemoReport } from "../../../keeper/chain/demoReport";
+import { demoChartSpec, writeDemoReport, type DemoReport } from "../../../keeper/onchain/demoReport";
 import { MAX_CHART_POINTS } from "../../../keeper/charts/chartData";
 import { chromiumAvailable, drawnCharts, launchChromium, tickProblem, watchPage } from "../../helpers/chromium";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { SigningKey, Wallet, toBeHex } from "ethers";
-import { NativeSigningKey, keeperSigningKey, nativeSigning } from "../../../keeper/service/chain/nativeSigningKey";
+import { NativeSigningKey, keeperSigningKey, nativeSigning } from "../../../../keeper/service/rpc/nativeSigningKey";
 
 /** The secp256k1 group order: private keys are 1 … N − 1. */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

@@ -15,19 +15,19 @@
  * millionth of a token. Every value above 1e3 is held to the relative bound alone. Values the
  * contracts store on the collateral's 1e-6 grid (a position's margin and open notional, free
  * collateral) get a floor of 1.5e-6 (one step): when the exact value lies within that float error of a grid line
- * the two sides may store it one step apart (GRID_PARITY_TOLERANCE in keeper/chain/compare.ts).
+ * the two sides may store it one step apart (GRID_PARITY_TOLERANCE in keeper/onchain/compare.ts).
  */
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import type { Signer } from "ethers";
-import { deployDamm, fundAccounts } from "../../../keeper/chain/deploy";
-import { Lockstep } from "../../../keeper/chain/lockstep";
-import { readChainState, simState } from "../../../keeper/chain/chainState";
-import { compareValues, compareViews, PARITY_TOLERANCE, type Mismatch } from "../../../keeper/chain/compare";
-import { describeOp, type Op, type StepResult } from "../../../keeper/chain/ops";
+import { deployDamm, fundAccounts } from "../../../keeper/onchain/deploy";
+import { Lockstep } from "../../../keeper/onchain/lockstep";
+import { readChainState, simState } from "../../../keeper/onchain/chainState";
+import { compareValues, compareViews, PARITY_TOLERANCE, type Mismatch } from "../../../keeper/onchain/compare";
+import { describeOp, type Op, type StepResult } from "../../../keeper/onchain/ops";
 import { ParitySequence } from "./paritySequence";
 import { closeValue } from "../../../keeper/sim/curve";
-import { toOracleAnswer } from "../../../keeper/chain/wad";
+import { toOracleAnswer } from "../../../keeper/onchain/wad";
 
 const SEED = 20240607;
 const MIN_TRADES = 1_000;

@@ -1,7 +1,7 @@
 /**
  * The demo's three lines on one chain: the shipped keeper, no keeper, and the best rule, each on
  * the same seed and oracle path from the same chain state (evm_snapshot / evm_revert between runs),
- * each with the on-chain sandwich bot present, each starting at the same chain time. A line is one runner episode (keeper/chain/runChain.ts,
+ * each with the on-chain sandwich bot present, each starting at the same chain time. A line is one runner episode (keeper/onchain/runChain.ts,
  * trader agents untouched) plus what the demo reads around it: the protocol ledger from the
  * contracts' events, the bot's take, and tracking percentiles.
  */
