@@ -42,10 +42,12 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
 }
 
 /**
- * Actions the guard rails would refuse at `obs.hookRoom` (SPEC §6), masked out: a k decrease of
- * more than the k-decrease cap's room; a k increase whose mark shift against the net position
- * (guards.ts kIncreaseMoveBps) exceeds the move cap's room; a repeg when the move cap has no bp
- * left. Hold is always allowed. Without `hookRoom` every action is allowed.
+ * Actions for which the planner (core/hookPlanner.ts) has no call at `obs.hookRoom` (SPEC §6),
+ * masked out: the planner fits a step to the room that is left, so an action is masked only when no
+ * room is left for it — a k decrease when the k-decrease cap has no bp left; a repeg when the move
+ * cap has none; a k increase when even a 1 bp step would shift the mark against the net position
+ * (guards.ts kIncreaseMoveBps) beyond the move cap's room. Hold is always allowed. Without
+ * `hookRoom` every action is allowed.
  */
 export function createGuardMask(actions: readonly Action[]): ActionMaskFn {
   const all = allActionsMask(actions.length);
@@ -68,11 +70,9 @@ function guardAllows(a: Action, obs: MarketObservation, room: NonNullable<Market
     case "repeg":
       return room.moveBps >= 1;
     case "kDown":
-      return (a.stepBps ?? 0) <= room.kDecreaseBps;
-    case "kUp": {
-      const newSqrtK = (obs.sqrtK * (1e4 + (a.stepBps ?? 0))) / 1e4;
-      return kIncreaseMoveBps(obs.baseReserve, obs.sqrtK, newSqrtK, absD) <= room.moveBps;
-    }
+      return room.kDecreaseBps >= 1;
+    case "kUp":
+      return kIncreaseMoveBps(obs.baseReserve, obs.sqrtK, obs.sqrtK * (1 + 1e-4), absD) <= room.moveBps;
   }
 }
 

@@ -7,8 +7,9 @@ import { type ClassifiedError, type ErrorClassifier } from "./errors/classifyErr
 import type { JobHealth, ServiceJob, TickReport } from "./job";
 import type { JournalStore } from "./journal/store";
 import type { KeeperMetrics } from "./metrics";
-import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
-import { planHookCall } from "./planHookCall";
+import { VolatilityEstimator } from "../core/volatility";
+import { gapBps, toObservation, wadToNumber } from "./observation";
+import { planFromSnapshot } from "./planInput";
 import { reconcileOpenDecisions } from "./reconcile";
 import { marketStatus, type MarketStatus } from "./status";
 
@@ -20,9 +21,9 @@ export interface MarketJobSettings {
   readonly gas: GasConfig;
   readonly backoff: BackoffConfig;
   readonly economics: EconomicsConfig;
-  /** Shrink a repeg that would not fit min(budget, daily-cap headroom) (planHookCall); default on. */
+  /** Shrink a repeg that would not fit min(budget, daily-cap headroom) (core/hookPlanner); default on. */
   readonly fitToBudget?: boolean;
-  /** A fitted repeg below either minimum is skipped (planHookCall's defaults when absent). */
+  /** A fitted repeg below either minimum is skipped (core/hookPlanner defaults when absent). */
   readonly minRepegBps?: number;
   readonly minFitFraction?: number;
   /** Consecutive ticks blocked (stale oracle, cooldown, missing role, no new block) before the job reports unhealthy; default 5. */
@@ -256,10 +257,10 @@ export class MarketJob implements ServiceJob {
     const decision = policy.decide(obs);
     // 4 (planned here so the call is journaled in the decision's own INSERT: one write, not two).
     // Plan the exact call inside the market's guards (and, for a repeg, inside the budget).
-    let plan: ReturnType<typeof planHookCall> | undefined;
+    let plan: ReturnType<typeof planFromSnapshot> | undefined;
     let planError: unknown;
     try {
-      plan = planHookCall(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true, minRepegBps: settings.minRepegBps, minFitFraction: settings.minFitFraction });
+      plan = planFromSnapshot(decision.action, snap, { fitToBudget: settings.fitToBudget ?? true, minRepegBps: settings.minRepegBps, minFitFraction: settings.minFitFraction });
     } catch (e) {
       planError = e; // thrown after the decision is journaled, as before
     }

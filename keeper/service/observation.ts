@@ -10,34 +10,6 @@ export function wadToNumber(x: bigint): number {
   return Number(whole) + Number(frac) / 1e18;
 }
 
-/**
- * Realised oracle volatility per √day from the oracle answers the job has seen: an EWMA of
- * squared log returns scaled by the elapsed time. 0 until two samples exist.
- */
-export class VolatilityEstimator {
-  private last?: { t: number; p: number };
-  private varPerSecond = 0;
-  private samples = 0;
-
-  constructor(private readonly halfLifeSamples = 30) {}
-
-  update(timestamp: number, price: number): number {
-    if (this.last && timestamp > this.last.t && price > 0 && this.last.p > 0) {
-      const r = Math.log(price / this.last.p);
-      const inst = (r * r) / (timestamp - this.last.t);
-      const alpha = 1 - Math.pow(0.5, 1 / this.halfLifeSamples);
-      this.varPerSecond = this.samples === 0 ? inst : (1 - alpha) * this.varPerSecond + alpha * inst;
-      this.samples += 1;
-    }
-    if (!this.last || timestamp > this.last.t) this.last = { t: timestamp, p: price };
-    return this.value;
-  }
-
-  get value(): number {
-    return this.samples === 0 ? 0 : Math.sqrt(this.varPerSecond * 86_400);
-  }
-}
-
 /** Maps one on-chain snapshot to what a policy sees (same fields and units as the simulator). */
 export function toObservation(s: MarketSnapshot, volatility: number, lastUpdateTimestamp?: number): MarketObservation {
   const lastUpdate = s.lastHookTimestamp > 0 ? s.lastHookTimestamp : lastUpdateTimestamp;

@@ -10,8 +10,9 @@ import type { ErrorClassifier } from "./errors/classifyError";
 import type { DecisionRecord } from "./journal/journal";
 import type { JournalStore } from "./journal/store";
 import type { MarketJobSettings } from "./marketJob";
-import { VolatilityEstimator, gapBps, toObservation, wadToNumber } from "./observation";
-import { planHookCall } from "./planHookCall";
+import { VolatilityEstimator } from "../core/volatility";
+import { gapBps, toObservation, wadToNumber } from "./observation";
+import { planFromSnapshot } from "./planInput";
 
 export interface MarketStatus {
   readonly market: string;
@@ -69,7 +70,7 @@ async function nextTick(d: Parameters<typeof marketStatus>[0], snap: MarketSnaps
   // One price only: the volatility estimate starts empty, as in a freshly started keeper.
   const obs = toObservation(snap, new VolatilityEstimator().update(snap.blockTimestamp, wadToNumber(snap.oracle)), await d.journal.lastConfirmedTimestamp(d.market));
   const decision = d.policy.decide(obs);
-  const plan = planHookCall(decision.action, snap, { fitToBudget: d.settings.fitToBudget ?? true, minRepegBps: d.settings.minRepegBps, minFitFraction: d.settings.minFitFraction });
+  const plan = planFromSnapshot(decision.action, snap, { fitToBudget: d.settings.fitToBudget ?? true, minRepegBps: d.settings.minRepegBps, minFitFraction: d.settings.minFitFraction });
   const said = `policy ${d.policy.name}: ${JSON.stringify(decision.action)} (state ${decision.stateIndex})`;
   if ("skip" in plan) return `${said} → skip: ${plan.skip}`;
   const call = `${plan.call.kind}(${plan.call.target})`;

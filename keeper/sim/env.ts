@@ -4,8 +4,9 @@
  * (refusals are reported, never partly applied) and then runs the traders for one decision
  * interval, returning what the step did (the parts keeper/policy/reward.ts weighs).
  */
+import { planHookCall, type NoCallReason, type PlanSettings } from "../core/hookPlanner";
 import type { Action, MarketObservation } from "../core/policyTypes";
-import { pegForMark } from "./curve";
+import { VolatilityEstimator } from "../core/volatility";
 import { FastMarket } from "./fastMarket";
 import { GapHistogram, protocolNetRevenue } from "./metrics";
 import { rolledKDecrease, rolledMove } from "./guards";
@@ -17,6 +18,7 @@ import { SandwichBot } from "./adversaries/sandwichBot";
 import { LiquidationHunter } from "./adversaries/liquidationHunter";
 import { StolenKeyActor } from "./adversaries/stolenKey";
 import { TraderFlow } from "./traders";
+import { planInputFromMarket, wadToFloat } from "./planInput";
 
 /**
  * What one step did, in quote units (costs positive), for keeper/policy/reward.ts to weigh: the
@@ -50,8 +52,10 @@ export interface StepResult {
   readonly applied: boolean;
   /** Solidity error name of the refusal (e.g. "Vamm_CostExceedsBudget"). */
   readonly refusedReason?: string;
-  /** What the action asked for after clipping (peg or sqrtK), NaN for hold. */
+  /** The planned call's argument (peg or sqrtK) as sent to the market, NaN when no call. */
   readonly target: number;
+  /** Why the planner made no call (hold included); absent when a call was sent. */
+  readonly noCall?: NoCallReason;
   readonly events: number;
 }
 
@@ -61,9 +65,9 @@ export interface EnvOptions {
   /** The keeper calls observeOracle() at every decision (folds the oracle into its TWAP). Default true. */
   readonly observeOracleEachStep?: boolean;
   readonly scanMoveBps?: number;
+  /** The keeper's planning settings (minimum step, fit to budget); the planner's defaults when absent, as the keeper's config. */
+  readonly planner?: PlanSettings;
 }
-
-const DEFAULT_K_STEP_BPS = 100;
 
 export class MarketEnv {
   private sc!: Scenario;
@@ -73,8 +77,7 @@ export class MarketEnv {
   private t = 0;
   private tEnd = 0;
   private tick = 0;
-  private volEwma = 0;
-  private volLambda = 1;
+  private vol = new VolatilityEstimator();
   private peakBudget = 0;
   worstDrawdown = 0;
   gasSpent = 0;
@@ -138,8 +141,8 @@ export class MarketEnv {
     this.t = scenario.startTime;
     this.tEnd = scenario.startTime + scenario.horizonSec;
     this.tick = 0;
-    this.volEwma = 0;
-    this.volLambda = Math.pow(0.5, scenario.oracleDtSec / 86400);
+    this.vol = new VolatilityEstimator();
+    this.vol.update(scenario.startTime, p0);
     this.peakBudget = scenario.market.budget;
     this.worstDrawdown = 0;
     this.gasSpent = 0;
@@ -150,7 +153,6 @@ export class MarketEnv {
 
   observation(): MarketObservation {
     const m = this.market;
-    const vol = Math.sqrt((this.volEwma * 86400) / this.sc.oracleDtSec);
     return {
       time: this.t,
       baseReserve: m.x,
@@ -165,7 +167,7 @@ export class MarketEnv {
       shortOI: m.shortOI,
       budget: m.budget,
       reservedShare: m.reservedShare,
-      volatility: vol,
+      volatility: this.vol.value,
       sinceLastUpdate: this.t - m.lastHookTime,
       hookRoom: hookRoomOf(m, this.t),
       depthRef: this.sc.market.sqrtK,
@@ -210,39 +212,35 @@ export class MarketEnv {
       applied: act.applied,
       refusedReason: act.refusedReason,
       target: act.target,
+      ...(act.noCall ? { noCall: act.noCall } : {}),
       events: c.events - before.ev,
     };
   }
 
-  /** Maps a discrete action to a hook call, clipped by the guard rails' size bounds. */
-  private applyAction(a: Action): { applied: boolean; cost: number; refusedReason?: string; target: number } {
+  /**
+   * The action's hook call as the keeper would send it (the one planner, on this market's state
+   * in WAD), applied through the market's guards; the planned WAD argument becomes a float here.
+   */
+  private applyAction(a: Action): { applied: boolean; cost: number; refusedReason?: string; target: number; noCall?: NoCallReason } {
     const m = this.market;
-    const p = m.params;
     const t = this.t;
-    if (a.kind === "hold") return { applied: false, cost: 0, target: Number.NaN };
-    if (a.kind === "repeg") {
-      const fraction = a.fraction ?? 1;
-      if (!(fraction > 0 && fraction <= 1)) throw new Error(`repeg fraction must be in (0, 1], got ${fraction}`);
-      const full = pegForMark(m.x, m.y, m.oracle);
-      let newPeg = m.peg + fraction * (full - m.peg);
-      // Clip to maxPegChangeBps (a hair inside, so float rounding never trips the guard).
-      const maxMove = (m.peg * p.maxPegChangeBps * (1 - 1e-9)) / 1e4;
-      if (newPeg > m.peg + maxMove) newPeg = m.peg + maxMove;
-      if (newPeg < m.peg - maxMove) newPeg = m.peg - maxMove;
-      // The pending hook is public: a sandwich bot trades in front of it and behind it.
-      const front = this.sandwich?.front(newPeg, t) ?? null;
-      const r = m.repeg(newPeg, t);
-      this.sandwich?.back(front);
-      return r.refusal ? { applied: false, cost: 0, refusedReason: r.refusal.name, target: newPeg } : { applied: true, cost: r.cost, target: newPeg };
+    const plan = planHookCall(a, planInputFromMarket(m, t), this.opts.planner);
+    if ("skip" in plan) {
+      if (plan.reason === "invalid-action") throw new Error(`MarketEnv.step: ${plan.skip}`);
+      return { applied: false, cost: 0, target: Number.NaN, noCall: plan.reason };
     }
-    const step = a.stepBps ?? DEFAULT_K_STEP_BPS;
-    if (!(step > 0)) throw new Error(`${a.kind} stepBps must be > 0, got ${step}`);
-    const bps = a.kind === "kUp" ? Math.min(step, p.maxKIncreaseBps) : -Math.min(step, p.maxKDecreaseBps);
-    const newSqrtK = (m.sqrtK * (1e4 + bps)) / 1e4;
-    const r = m.updateK(newSqrtK, t);
-    if (r.refusal) return { applied: false, cost: 0, refusedReason: r.refusal.name, target: newSqrtK };
+    const target = wadToFloat(plan.call.target);
+    if (plan.call.kind === "repeg") {
+      // The pending hook is public: a sandwich bot trades in front of it and behind it.
+      const front = this.sandwich?.front(target, t) ?? null;
+      const r = m.repeg(target, t);
+      this.sandwich?.back(front);
+      return r.refusal ? { applied: false, cost: 0, refusedReason: r.refusal.name, target } : { applied: true, cost: r.cost, target };
+    }
+    const r = m.updateK(target, t);
+    if (r.refusal) return { applied: false, cost: 0, refusedReason: r.refusal.name, target };
     this.flow.refreshDepth();
-    return { applied: true, cost: r.cost, target: newSqrtK };
+    return { applied: true, cost: r.cost, target };
   }
 
   /** Oracle ticks on the grid t0 + i·dt; traders run between them. */
@@ -267,8 +265,7 @@ export class MarketEnv {
   private onOracleTick(price: number): void {
     const m = this.market;
     const t = this.t;
-    const r = Math.log(price / m.oracle);
-    this.volEwma = this.volLambda * this.volEwma + (1 - this.volLambda) * r * r;
+    this.vol.update(t, price);
     m.setOracle(price, t);
     if (m.fundingDue(t)) m.settleFunding(t);
     const g = Math.abs(m.mark() / price - 1);

@@ -100,37 +100,7 @@ export class EthersMarketGateway implements MarketGateway {
     ]);
     const s = this.iface.decodeFunctionResult(this.fn.marketState, stateRaw)[0] as Awaited<ReturnType<IVammMarket["marketState"]>>;
     const oracle = this.iface.decodeFunctionResult(this.fn.oracleLatest, oracleRaw) as unknown as Awaited<ReturnType<IVammMarket["oracleLatest"]>>;
-    return {
-      blockNumber: block.number,
-      blockTimestamp: block.timestamp,
-      baseReserve: s.baseReserve,
-      quoteReserve: s.quoteReserve,
-      peg: s.peg,
-      sqrtK: s.sqrtK,
-      mark: s.mark,
-      markTwap: s.markTwap,
-      oracleTwap: s.oracleTwap,
-      longOI: s.longOI,
-      shortOI: s.shortOI,
-      budget: s.budget,
-      reservedShare: s.reservedShare,
-      oracle: oracle.priceWad,
-      oracleUpdatedAt: Number(oracle.updatedAt),
-      lastHookTimestamp: Number(s.lastHookTimestamp),
-      paused: s.paused || s.globalPaused,
-      limits: {
-        maxPegChangeBps: Number(s.params.maxPegChangeBps),
-        maxKIncreaseBps: Number(s.params.maxKIncreaseBps),
-        maxKDecreaseBps: Number(s.params.maxKDecreaseBps),
-      },
-      dailyCapHeadroom: dailyCapHeadroom(s, block.timestamp),
-      moveCapRoom: moveCapRoom(s, block.timestamp),
-      kDecreaseRoom: kDecreaseRoom(s, block.timestamp),
-      oracleMaxAgeSec: Number(s.params.maxOracleAgeHooks),
-      lastHookBlock: Number(s.lastHookBlock),
-      hookCooldownBlocks: Number(s.params.hookCooldownBlocks),
-      ...(block.baseFeePerGas !== null ? { baseFeePerGas: block.baseFeePerGas } : {}),
-    };
+    return snapshotFromMarketState(s, { priceWad: oracle.priceWad, updatedAt: oracle.updatedAt }, block);
   }
 
   /** AccessControl's view, outside the hot path (IVammMarket does not declare the role functions). */
@@ -176,6 +146,83 @@ export class EthersMarketGateway implements MarketGateway {
 /** The JSON-RPC transaction ethers' getRpcTransaction builds for these fields (addresses and data as lower-case hex). */
 function rpcTx(tx: { to: string; data: string; from?: string }): { to: string; data: string; from?: string } {
   return tx.from === undefined ? { to: tx.to.toLowerCase(), data: hexlify(tx.data) } : { from: tx.from.toLowerCase(), to: tx.to.toLowerCase(), data: hexlify(tx.data) };
+}
+
+/** The fields of `marketState()` the snapshot reads (the typechain struct has them all). */
+export interface ChainMarketState {
+  readonly baseReserve: bigint;
+  readonly quoteReserve: bigint;
+  readonly peg: bigint;
+  readonly sqrtK: bigint;
+  readonly mark: bigint;
+  readonly markTwap: bigint;
+  readonly oracleTwap: bigint;
+  readonly longOI: bigint;
+  readonly shortOI: bigint;
+  readonly budget: bigint;
+  readonly reservedShare: bigint;
+  readonly lastHookTimestamp: bigint;
+  readonly lastHookBlock: bigint;
+  readonly paused: boolean;
+  readonly globalPaused: boolean;
+  readonly windowIndex: bigint;
+  readonly prevSpent: bigint;
+  readonly curSpent: bigint;
+  readonly budgetAtWindowStart: bigint;
+  readonly moveWindowIndex: bigint;
+  readonly prevMoveBps: bigint;
+  readonly curMoveBps: bigint;
+  readonly prevKDecreaseBps: bigint;
+  readonly curKDecreaseBps: bigint;
+  readonly params: {
+    readonly maxPegChangeBps: bigint;
+    readonly maxKIncreaseBps: bigint;
+    readonly maxKDecreaseBps: bigint;
+    readonly dailyCostCapBps: bigint;
+    readonly maxDailyKDecreaseBps: bigint;
+    readonly hookWindowSeconds: bigint;
+    readonly maxOracleAgeHooks: bigint;
+    readonly hookCooldownBlocks: bigint;
+  };
+}
+
+/** One block's snapshot from the market's state and oracle reads (the rooms rolled to the block's time). */
+export function snapshotFromMarketState(
+  s: ChainMarketState,
+  oracle: { readonly priceWad: bigint; readonly updatedAt: bigint },
+  block: { readonly number: number; readonly timestamp: number; readonly baseFeePerGas: bigint | null },
+): MarketSnapshot {
+  return {
+    blockNumber: block.number,
+    blockTimestamp: block.timestamp,
+    baseReserve: s.baseReserve,
+    quoteReserve: s.quoteReserve,
+    peg: s.peg,
+    sqrtK: s.sqrtK,
+    mark: s.mark,
+    markTwap: s.markTwap,
+    oracleTwap: s.oracleTwap,
+    longOI: s.longOI,
+    shortOI: s.shortOI,
+    budget: s.budget,
+    reservedShare: s.reservedShare,
+    oracle: oracle.priceWad,
+    oracleUpdatedAt: Number(oracle.updatedAt),
+    lastHookTimestamp: Number(s.lastHookTimestamp),
+    paused: s.paused || s.globalPaused,
+    limits: {
+      maxPegChangeBps: Number(s.params.maxPegChangeBps),
+      maxKIncreaseBps: Number(s.params.maxKIncreaseBps),
+      maxKDecreaseBps: Number(s.params.maxKDecreaseBps),
+    },
+    dailyCapHeadroom: dailyCapHeadroom(s, block.timestamp),
+    moveCapRoom: moveCapRoom(s, block.timestamp),
+    kDecreaseRoom: kDecreaseRoom(s, block.timestamp),
+    oracleMaxAgeSec: Number(s.params.maxOracleAgeHooks),
+    lastHookBlock: Number(s.lastHookBlock),
+    hookCooldownBlocks: Number(s.params.hookCooldownBlocks),
+    ...(block.baseFeePerGas !== null ? { baseFeePerGas: block.baseFeePerGas } : {}),
+  };
 }
 
 const ROLE_ABI = ["function KEEPER_ROLE() view returns (bytes32)", "function hasRole(bytes32 role, address account) view returns (bool)"];

@@ -4,12 +4,10 @@
  * the deployed contracts; tests use in-memory fakes.
  */
 
-/** Market parameters the planner needs to stay inside the guards (all bps). */
-export interface HookLimits {
-  readonly maxPegChangeBps: number;
-  readonly maxKIncreaseBps: number;
-  readonly maxKDecreaseBps: number;
-}
+import type { HookCall, HookLimits } from "../../core/hookPlanner";
+
+/** The planner's types (keeper/core/hookPlanner.ts), re-exported where the chain code has always found them. */
+export type { HookCall, HookLimits };
 
 /** One consistent read of a market at one block (WAD bigints as on-chain). */
 export interface MarketSnapshot {
@@ -55,13 +53,6 @@ export interface MarketSnapshot {
   /** Block of the last hook and the cooldown in blocks, when exposed (status, health). */
   readonly lastHookBlock?: number;
   readonly hookCooldownBlocks?: number;
-}
-
-/** The on-chain call a decision turns into. */
-export interface HookCall {
-  readonly kind: "repeg" | "updateK";
-  /** New peg (repeg) or new sqrtK (updateK), WAD. */
-  readonly target: bigint;
 }
 
 export interface HookPreview {

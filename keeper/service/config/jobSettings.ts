@@ -4,7 +4,7 @@ import { backoffConfigSchema, economicsConfigSchema, gasConfigSchema, keeperConf
 /**
  * Job settings for a keeper built in code (in-process runs, benches, tests): the config schema's
  * own defaults, so they cannot drift from what a config file without those fields gets, with
- * `over` on top. The planner's fit-to-budget options stay unset (planHookCall's defaults).
+ * `over` on top. The planner's fit-to-budget options stay unset (core/hookPlanner's defaults).
  */
 export function jobSettings(over: Partial<MarketJobSettings> = {}): MarketJobSettings {
   const top = keeperConfigSchema.shape;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_MIN_FIT_FRACTION, DEFAULT_MIN_REPEG_BPS } from "../planHookCall";
+import { DEFAULT_MIN_FIT_FRACTION, DEFAULT_MIN_REPEG_BPS } from "../../core/hookPlanner";
 
 /**
  * The keeper's configuration file. Types are derived from the schema (z.infer) so the file,
@@ -86,7 +86,7 @@ export const keeperConfigSchema = z
     maxConsecutiveFailures: positiveInt.default(5),
     backoff: backoffConfigSchema.default({ baseMs: 1_000, capMs: 60_000 }),
     economics: economicsConfigSchema.default({ nativePriceQuote: 0, trackingValuePerBps: 0 }),
-    /** Shrink a repeg that would cost more than min(budget, daily-cap headroom) to 99 % of it (planHookCall). */
+    /** Shrink a repeg that would cost more than min(budget, daily-cap headroom) to 99 % of it (core/hookPlanner). */
     fitToBudget: z.boolean().default(true),
     /** A fitted repeg moving the peg less than this (bps) is skipped, not sent; unfitted repegs are not affected. */
     minRepegBps: z.number().nonnegative({ error: "must be >= 0" }).max(10_000, { error: "must be <= 10000" }).default(DEFAULT_MIN_REPEG_BPS),

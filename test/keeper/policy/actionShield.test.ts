@@ -274,12 +274,15 @@ describe("guard-rail masking (createGuardMask, inside createActionMask)", () => 
       expect(mask(makeObs({}))).to.equal(allActionsMask(5)); // no hookRoom: nothing masked
     });
   });
-  describe("when the k-decrease cap is nearly spent", () => {
-    it("masks the k decreases larger than the room, keeps the smaller one", () => {
-      const m = mask(withRoom({}, 19, 60));
-      expect(isAllowed(m, 3)).to.equal(true);
-      expect(isAllowed(m, 4)).to.equal(false);
-      expect(isAllowed(mask(withRoom({}, 19, 40)), 3)).to.equal(false);
+  describe("when the k-decrease cap is spent", () => {
+    it("masks every k decrease; with some room left the planner fits them, so they stay", () => {
+      const spent = mask(withRoom({}, 19, 0));
+      expect(isAllowed(spent, 3)).to.equal(false);
+      expect(isAllowed(spent, 4)).to.equal(false);
+      expect(isAllowed(spent, 2)).to.equal(true);
+      const some = mask(withRoom({}, 19, 40));
+      expect(isAllowed(some, 3)).to.equal(true);
+      expect(isAllowed(some, 4)).to.equal(true);
     });
   });
   describe("when the move cap is spent", () => {
@@ -290,11 +293,11 @@ describe("guard-rail masking (createGuardMask, inside createActionMask)", () => 
       expect(isAllowed(spent, 2)).to.equal(false);
       expect(isAllowed(mask(withRoom({}, 0, 500)), 2)).to.equal(true);
     });
-    it("agrees with the guard's own move for a k increase (guards.ts kIncreaseMoveBps)", () => {
+    it("allows a k increase exactly when a 1 bp step fits the room (guards.ts kIncreaseMoveBps), as the planner fits it", () => {
       fc.assert(
         fc.property(fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 0, max: 19 }), (net, room) => {
           const o = withRoom({ longOI: net }, room, 500);
-          const move = kIncreaseMoveBps(o.baseReserve, o.sqrtK, o.sqrtK * 1.01, net);
+          const move = kIncreaseMoveBps(o.baseReserve, o.sqrtK, o.sqrtK * 1.0001, net);
           expect(isAllowed(mask(o), 2)).to.equal(move <= room);
         }),
         { numRuns: 200 },
@@ -307,12 +310,12 @@ describe("guard-rail masking (createGuardMask, inside createActionMask)", () => 
       expect(both(withRoom({ gapBps: 30 }, 19, 500))).to.equal(1 << 1); // only the repeg
       expect(both(withRoom({ gapBps: 30 }, 0, 500))).to.equal(1 << 0); // repeg refused → hold
     });
-    it("applies in QPolicy.decide: a k decrease beyond the room is never chosen", () => {
+    it("applies in QPolicy.decide: a k decrease is never chosen when the cap has no room", () => {
       const table = new QTable(2, 5);
       table.q.set([0, 0, 0, 0, 10, 0, 0, 0, 0, 10]); // k −100 best everywhere
       const p = new QPolicy({ name: "t", mdp, table, training: {}, trainingCurve: [], checksum: "" });
       expect(p.decide(withRoom({}, 19, 500)).actionIndex).to.equal(4);
-      expect(p.decide(withRoom({}, 19, 60)).actionIndex).to.equal(0);
+      expect(p.decide(withRoom({}, 19, 0)).actionIndex).to.equal(0);
     });
   });
 });

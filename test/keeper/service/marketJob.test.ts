@@ -5,7 +5,7 @@ import { silentLogger } from "../../../keeper/service/logger";
 import { MarketJob, type MarketJobSettings } from "../../../keeper/service/marketJob";
 import { KeeperMetrics } from "../../../keeper/service/metrics";
 import { id as keccakId, makeError } from "ethers";
-import { repegCost } from "../../../keeper/service/planHookCall";
+import { repegCost } from "../../../keeper/core/hookPlanner";
 import { FakeChain, FakeGateway, KEEPER, ScriptedPolicy, WAD, revertError, settings, snapshot, testClassifier } from "./helpers/fakes";
 import { tempJournalPath } from "./helpers/journalFixtures";
 

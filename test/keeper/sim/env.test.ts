@@ -4,6 +4,9 @@ import { runEpisode } from "../../../keeper/sim/episode";
 import { scriptedPolicy } from "../../../keeper/sim/simplePolicies";
 import { leastSquares, volumeRegression } from "../../../keeper/sim/regression";
 import { HOLD } from "../../../keeper/core/policyTypes";
+import { planHookCall } from "../../../keeper/core/hookPlanner";
+import type { Action } from "../../../keeper/core/policyTypes";
+import { planInputFromMarket, wadToFloat } from "../../../keeper/sim/planInput";
 import { testScenario } from "./fixtures";
 
 describe("sim MarketEnv and runEpisode", () => {
@@ -45,12 +48,45 @@ describe("sim MarketEnv and runEpisode", () => {
     expect(down.target).to.be.closeTo(150_000 * (1 - 0.022), 1e-6);
     expect(down.rewardParts.adjustmentCost).to.be.at.most(0);
     expect(down.rewardParts.gasCost).to.equal(s.reward.gasPerUpdate);
-    // At the start the mark equals the oracle: a repeg has nowhere to go and is refused.
+    // At the start the mark equals the oracle: the planner (as the keeper's) makes no call.
     const env2 = new MarketEnv();
     env2.reset(testScenario({}, { informedProb: 0 }));
     const rp = env2.step({ kind: "repeg", fraction: 1 });
     expect(rp.applied).to.equal(false);
-    expect(rp.refusedReason).to.equal("Vamm_NotTowardOracle");
+    expect(rp.refusedReason).to.equal(undefined);
+    expect(rp.noCall).to.equal("at-oracle");
+  });
+
+  it("sends exactly the one planner's call for each action (or its named reason), as the keeper would", () => {
+    const env = new MarketEnv();
+    env.reset(testScenario({ horizonSec: 86400, decisionIntervalSec: 600, oracle: { kind: "gbm", initialPrice: 2000, driftPerDay: 0.05, volPerSqrtDay: 0.08 } }));
+    const actions: Action[] = [HOLD, { kind: "repeg", fraction: 1 }, { kind: "repeg", fraction: 0.5 }, { kind: "kUp", stepBps: 50 }, { kind: "kDown", stepBps: 100 }];
+    const seen = { calls: 0, noCalls: 0 };
+    for (let i = 0; ; i++) {
+      const a = actions[i % actions.length];
+      const plan = planHookCall(a, planInputFromMarket(env.market, env.time));
+      const r = env.step(a);
+      if ("call" in plan) {
+        expect(r.target, `step ${i}`).to.equal(wadToFloat(plan.call.target));
+        expect(r.noCall).to.equal(undefined);
+        seen.calls++;
+      } else {
+        expect(r.noCall, `step ${i}`).to.equal(plan.reason);
+        expect(r.applied).to.equal(false);
+        expect(Number.isNaN(r.target)).to.equal(true);
+        seen.noCalls++;
+      }
+      if (r.done) break;
+    }
+    expect(seen.calls).to.be.greaterThan(20);
+    expect(seen.noCalls).to.be.greaterThan(20);
+  });
+
+  it("refuses a malformed action with a clear error (the planner's invalid-action)", () => {
+    const env = new MarketEnv();
+    env.reset(testScenario());
+    expect(() => env.step({ kind: "repeg", fraction: 1.5 })).to.throw(/MarketEnv.step: invalid repeg fraction 1.5/);
+    expect(() => env.step({ kind: "kUp" })).to.throw(/MarketEnv.step: invalid k step undefined/);
   });
 
   it("runEpisode returns DESIGN §9 metrics and a trace of at most 2000 points with update markers", () => {

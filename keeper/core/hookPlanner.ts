@@ -1,18 +1,93 @@
-import type { Action } from "../core/policyTypes";
-import type { HookCall, MarketSnapshot } from "./chain/types";
+/**
+ * The one planner (issue 14): turns a policy action and the market's state into the exact hook call,
+ * bigint WAD as on-chain, or a named reason for no call. Pure, in `core` because both callers sit
+ * above it: the simulator (`sim/planInput.ts` builds the input from a FastMarket, the env applies the
+ * call) and the keeper (`service/planInput.ts` builds it from a chain snapshot, the job sends it).
+ * Math as before this module moved here from `service/planHookCall.ts` (exact bigint, the contracts'
+ * rounding); it changes only by routing through the WAD math module when that lands.
+ */
+import type { Action } from "./policyTypes";
 
 const BPS = 10_000n;
 const WAD = 10n ** 18n;
 /** Action fractions are floats; carry them as parts per million in bigint arithmetic. */
 const PPM = 1_000_000n;
 
-/**
- * A call to preview, or why there is none. `requested` / `note` are set only when fitToBudget
- * shrank the step: the call the action asked for, and one line on why it was scaled.
- */
-export type Plan = { readonly call: HookCall; readonly requested?: HookCall; readonly note?: string } | { readonly skip: string };
+/** Market parameters the planner needs to stay inside the guards (all bps). */
+export interface HookLimits {
+  readonly maxPegChangeBps: number;
+  readonly maxKIncreaseBps: number;
+  readonly maxKDecreaseBps: number;
+}
 
-export interface PlanOptions {
+/** The on-chain call a decision turns into. */
+export interface HookCall {
+  readonly kind: "repeg" | "updateK";
+  /** New peg (repeg) or new sqrtK (updateK), WAD. */
+  readonly target: bigint;
+}
+
+/** Room of the issue-13 move cap (SPEC §6) as a hook at the planning time sees it. */
+export interface MoveCapRoom {
+  readonly roomBps: number;
+  readonly usedBps: number;
+  readonly capBps: number;
+  readonly windowSeconds: number;
+}
+
+/** Room of the rolling k-decrease cap (SPEC §6). */
+export interface KDecreaseRoom {
+  readonly roomBps: number;
+  readonly usedBps: number;
+  readonly capBps: number;
+}
+
+/**
+ * Everything the planner reads, WAD bigints as on-chain. The mark is not an input: it is the
+ * contract's `CurveMathWad.markPrice`, floor(y·peg/x), computed here (markWad). The rooms are
+ * optional: undefined means "not known" (no fit against that cap).
+ */
+export interface PlanInput {
+  readonly baseReserve: bigint;
+  readonly quoteReserve: bigint;
+  readonly peg: bigint;
+  readonly sqrtK: bigint;
+  readonly oracle: bigint;
+  readonly longOI: bigint;
+  readonly shortOI: bigint;
+  readonly budget: bigint;
+  readonly limits: HookLimits;
+  /** What the rolling daily cost cap still allows a hook to spend (WAD, window roll included). */
+  readonly dailyCapHeadroom?: bigint;
+  readonly moveCapRoom?: MoveCapRoom;
+  readonly kDecreaseRoom?: KDecreaseRoom;
+}
+
+/**
+ * Why there is no call, by name (the `skip` text says the figures):
+ * - hold: the action is hold.
+ * - invalid-action: a repeg fraction outside (0, 1] or a k step that is not > 0.
+ * - empty-reserves: a reserve is 0 (the curve cannot be valued).
+ * - at-oracle: the mark already equals the oracle.
+ * - below-min-step: the step would not change the peg, or a fitted/clipped step is under
+ *   minRepegBps / minFitFraction.
+ * - no-budget: no peg step fits min(budget, daily-cap headroom).
+ * - move-cap-exhausted: the move cap's room allows no repeg / k increase now.
+ * - k-decrease-cap: the rolling k-decrease cap has no room left.
+ * - k-bound: sqrtK already at its per-call bound (or, for a decrease, at |longOI − shortOI|).
+ */
+export type NoCallReason = "hold" | "invalid-action" | "empty-reserves" | "at-oracle" | "below-min-step" | "no-budget" | "move-cap-exhausted" | "k-decrease-cap" | "k-bound";
+
+/**
+ * A call to send, or why there is none. `requested` / `note` are set only when a fit shrank the
+ * step: the call the action asked for, and one line on why it was scaled.
+ */
+export type Plan =
+  | { readonly call: HookCall; readonly requested?: HookCall; readonly note?: string }
+  | { readonly skip: string; readonly reason: NoCallReason };
+
+/** The keeper's planning settings (keeper config `fitToBudget`, `minRepegBps`, `minFitFraction`; MarketEnv's `planner`). */
+export interface PlanSettings {
   /**
    * Default on: when a repeg would cost more than min(budget, daily-cap headroom), scale its peg
    * move (toward the current peg, so still toward the oracle and never past it) until the cost is
@@ -35,6 +110,15 @@ export const DEFAULT_MIN_FIT_FRACTION = 0.1;
 /** Share of min(budget, cap headroom) a fitted repeg may spend (rounding and a moving window). */
 export const FIT_SHARE_PCT = 99n;
 
+/** The contract's mark (CurveMathWad.markPrice): floor(y·peg/x). */
+export function markWad(s: Pick<PlanInput, "baseReserve" | "quoteReserve" | "peg">): bigint {
+  return (s.quoteReserve * s.peg) / s.baseReserve;
+}
+
+function noCall(reason: NoCallReason, skip: string): Plan {
+  return { skip, reason };
+}
+
 /**
  * Turns a policy action into the exact hook call, inside the guards the market enforces, so a
  * well-formed plan is only ever refused by state that changed (cooldown, budget, oracle):
@@ -45,10 +129,10 @@ export const FIT_SHARE_PCT = 99n;
  * - fitToBudget (repeg): the cost is computed exactly as the market does (SPEC §4,
  *   (y − y_t)·(P' − P), rounded up) and the move scaled down when it does not fit.
  */
-export function planHookCall(action: Action, s: MarketSnapshot, opts: PlanOptions = {}): Plan {
+export function planHookCall(action: Action, s: PlanInput, opts: PlanSettings = {}): Plan {
   switch (action.kind) {
     case "hold":
-      return { skip: "hold" };
+      return noCall("hold", "hold");
     case "repeg": {
       const moveFit = fitRepegToMoveCap(planRepeg(action.fraction ?? 1, s), s, opts);
       return keepRequest(fitRepeg(moveFit, s, opts), moveFit);
@@ -67,7 +151,7 @@ function keepRequest(after: Plan, before: Plan): Plan {
 }
 
 /** Why no hook moves now: the snapshot's move-cap room is used up (waits for the window to roll). */
-export function moveCapSkip(room: NonNullable<MarketSnapshot["moveCapRoom"]>): string {
+export function moveCapSkip(room: NonNullable<PlanInput["moveCapRoom"]>): string {
   return `move cap: no room left (used ${room.usedBps} of ${room.capBps} bps over the last two ${room.windowSeconds}s hook windows)`;
 }
 
@@ -78,10 +162,10 @@ export function moveCapSkip(room: NonNullable<MarketSnapshot["moveCapRoom"]>): s
  * here: the room is the protocol's rate (maxPegChangeBps per window), so a full-room step is the
  * most any keeper can do against a wide gap, not a dwindling fit near an exhausted cap.
  */
-function fitRepegToMoveCap(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Plan {
+function fitRepegToMoveCap(plan: Plan, s: PlanInput, opts: PlanSettings): Plan {
   const room = s.moveCapRoom;
   if (room === undefined || "skip" in plan) return plan;
-  if (room.roomBps <= 0) return { skip: moveCapSkip(room) };
+  if (room.roomBps <= 0) return noCall("move-cap-exhausted", moveCapSkip(room));
   const requested = plan.call;
   const maxMove = (s.peg * BigInt(room.roomBps)) / BPS;
   const move = requested.target - s.peg;
@@ -89,7 +173,7 @@ function fitRepegToMoveCap(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Pl
   const target = move > 0n ? s.peg + maxMove : s.peg - maxMove;
   const minBps = opts.minRepegBps ?? DEFAULT_MIN_REPEG_BPS;
   if (maxMove * BPS < BigInt(Math.round(minBps * 1e6)) * s.peg / PPM) {
-    return { skip: `move cap room ${room.roomBps} of ${room.capBps} bps is below the minimum repeg step ${minBps} bps` };
+    return noCall("below-min-step", `move cap room ${room.roomBps} of ${room.capBps} bps is below the minimum repeg step ${minBps} bps`);
   }
   return {
     call: { kind: "repeg", target },
@@ -104,7 +188,7 @@ export function pegMoveBps(peg: bigint, newPeg: bigint): bigint {
 }
 
 /** The market's k-increase moveBps: ceil(2·|d|·(sqrtK' − sqrtK)·1e4/(x·sqrtK')), 0 for a decrease or d = 0. */
-export function kIncreaseMoveBps(s: MarketSnapshot, newSqrtK: bigint): bigint {
+export function kIncreaseMoveBps(s: PlanInput, newSqrtK: bigint): bigint {
   const d = abs(s.longOI - s.shortOI);
   if (newSqrtK <= s.sqrtK || d === 0n) return 0n;
   return ceilDiv(2n * d * (newSqrtK - s.sqrtK) * BPS, s.baseReserve * newSqrtK);
@@ -115,7 +199,7 @@ export function kIncreaseMoveBps(s: MarketSnapshot, newSqrtK: bigint): bigint {
  * 2·|d|·(S' − S)·1e4 ≤ room·x·S' ⇔ S'·(2·|d|·1e4 − room·x) ≤ 2·|d|·1e4·S (any S' when the bracket
  * is ≤ 0). Decrease: ceil((S − S')·1e4/S) ≤ room ⇔ S − S' ≤ floor(room·S/1e4).
  */
-function fitKToCaps(plan: Plan, s: MarketSnapshot): Plan {
+function fitKToCaps(plan: Plan, s: PlanInput): Plan {
   if ("skip" in plan) return plan;
   const requested = plan.call;
   if (requested.target > s.sqrtK) {
@@ -124,35 +208,36 @@ function fitKToCaps(plan: Plan, s: MarketSnapshot): Plan {
     const twoD = 2n * abs(s.longOI - s.shortOI) * BPS;
     const bracket = twoD - BigInt(room.roomBps) * s.baseReserve;
     const target = bracket <= 0n ? requested.target : (twoD * s.sqrtK) / bracket;
-    if (target <= s.sqrtK) return { skip: room.roomBps <= 0 ? moveCapSkip(room) : `move cap room ${room.roomBps} bps allows no k increase` };
+    if (target <= s.sqrtK) return noCall("move-cap-exhausted", room.roomBps <= 0 ? moveCapSkip(room) : `move cap room ${room.roomBps} bps allows no k increase`);
     return { call: { kind: "updateK", target }, requested, note: `requested sqrtK ${requested.target} moves ${kIncreaseMoveBps(s, requested.target)} bps > move cap room ${room.roomBps} bps: fitted to ${target}` };
   }
   const room = s.kDecreaseRoom;
   if (room === undefined) return plan;
   const minTarget = s.sqrtK - (s.sqrtK * BigInt(room.roomBps)) / BPS;
   if (requested.target >= minTarget) return plan;
-  if (minTarget >= s.sqrtK) return { skip: `k-decrease cap: no room left (used ${room.usedBps} of ${room.capBps} bps over the last two day windows)` };
+  if (minTarget >= s.sqrtK) return noCall("k-decrease-cap", `k-decrease cap: no room left (used ${room.usedBps} of ${room.capBps} bps over the last two day windows)`);
   return { call: { kind: "updateK", target: minTarget }, requested, note: `requested sqrtK ${requested.target} exceeds k-decrease cap room ${room.roomBps} bps: fitted to ${minTarget}` };
 }
 
-function planRepeg(fraction: number, s: MarketSnapshot): Plan {
-  if (!(fraction > 0 && fraction <= 1)) return { skip: `invalid repeg fraction ${fraction}` };
-  if (s.quoteReserve === 0n || s.baseReserve === 0n) return { skip: "empty reserves" };
-  const gap = s.oracle - s.mark;
-  if (gap === 0n) return { skip: "mark already at the oracle" };
+function planRepeg(fraction: number, s: PlanInput): Plan {
+  if (!(fraction > 0 && fraction <= 1)) return noCall("invalid-action", `invalid repeg fraction ${fraction}`);
+  if (s.quoteReserve === 0n || s.baseReserve === 0n) return noCall("empty-reserves", "empty reserves");
+  const mark = markWad(s);
+  const gap = s.oracle - mark;
+  if (gap === 0n) return noCall("at-oracle", "mark already at the oracle");
   const frac = BigInt(Math.round(fraction * 1e6));
-  const target = s.mark + (gap * frac) / PPM; // bigint division truncates toward zero: toward the mark
+  const target = mark + (gap * frac) / PPM; // bigint division truncates toward zero: toward the mark
   const exact = target * s.baseReserve;
   const up = gap > 0n;
   let newPeg = up ? exact / s.quoteReserve : ceilDiv(exact, s.quoteReserve);
   const maxMove = (s.peg * BigInt(s.limits.maxPegChangeBps)) / BPS;
   if (up && newPeg > s.peg + maxMove) newPeg = s.peg + maxMove;
   if (!up && newPeg < s.peg - maxMove) newPeg = s.peg - maxMove;
-  if (newPeg === s.peg || (up ? newPeg < s.peg : newPeg > s.peg)) return { skip: "repeg too small to change the peg" };
+  if (newPeg === s.peg || (up ? newPeg < s.peg : newPeg > s.peg)) return noCall("below-min-step", "repeg too small to change the peg");
   return { call: { kind: "repeg", target: newPeg } };
 }
 
-function fitRepeg(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Plan {
+function fitRepeg(plan: Plan, s: PlanInput, opts: PlanSettings): Plan {
   if (!(opts.fitToBudget ?? true) || "skip" in plan) return plan;
   const requested = plan.call;
   const cost = repegCost(s, requested.target);
@@ -166,9 +251,9 @@ function fitRepeg(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Plan {
   const move = ((requested.target - s.peg) * allowed) / cost;
   const target = s.peg + move;
   const planned = repegCost(s, target) ?? 0n;
-  if (move === 0n || planned > limit) return { skip: `repeg cost ${cost} exceeds ${limitName} ${limit}; no peg step fits` };
+  if (move === 0n || planned > limit) return noCall("no-budget", `repeg cost ${cost} exceeds ${limitName} ${limit}; no peg step fits`);
   const tooSmall = belowMinimum(s, target, opts);
-  if (tooSmall) return { skip: `${tooSmall} (requested peg costs ${cost} > ${limitName} ${limit})` };
+  if (tooSmall) return noCall("below-min-step", `${tooSmall} (requested peg costs ${cost} > ${limitName} ${limit})`);
   return {
     call: { kind: "repeg", target },
     requested,
@@ -180,12 +265,13 @@ function fitRepeg(plan: Plan, s: MarketSnapshot, opts: PlanOptions): Plan {
  * Why a fitted peg `target` is too small to be worth a transaction, or undefined. Exact bigint
  * comparisons in millionths: closed = (mark' − mark)/(oracle − mark), move = |P' − P|/P.
  */
-function belowMinimum(s: MarketSnapshot, target: bigint, opts: PlanOptions): string | undefined {
+function belowMinimum(s: PlanInput, target: bigint, opts: PlanSettings): string | undefined {
   const minBps = opts.minRepegBps ?? DEFAULT_MIN_REPEG_BPS;
   const minFraction = opts.minFitFraction ?? DEFAULT_MIN_FIT_FRACTION;
-  const gap = s.oracle - s.mark;
+  const mark = markWad(s);
+  const gap = s.oracle - mark;
   const newMark = (s.quoteReserve * target) / s.baseReserve;
-  const closedPpm = ((newMark - s.mark) * PPM) / gap; // same sign as the gap: toward the oracle
+  const closedPpm = ((newMark - mark) * PPM) / gap; // same sign as the gap: toward the oracle
   const moveBpsPpm = (abs(target - s.peg) * BPS * PPM) / s.peg;
   if (closedPpm >= BigInt(Math.round(minFraction * 1e6)) && moveBpsPpm >= BigInt(Math.round(minBps * 1e6))) return undefined;
   const bps = (ppm: bigint): string => (Number(ppm) / 1e6).toFixed(4).replace(/\.?0+$/, "");
@@ -196,7 +282,7 @@ function belowMinimum(s: MarketSnapshot, target: bigint, opts: PlanOptions): str
 }
 
 /** previewRepeg's cost for the snapshot's state: ceil((y − y_t)·(P' − P)/WAD), y_t = ceil(k/(x + d)). */
-export function repegCost(s: MarketSnapshot, newPeg: bigint): bigint | undefined {
+export function repegCost(s: Pick<PlanInput, "baseReserve" | "quoteReserve" | "peg" | "sqrtK" | "longOI" | "shortOI">, newPeg: bigint): bigint | undefined {
   const xt = s.baseReserve + s.longOI - s.shortOI;
   if (xt <= 0n) return undefined;
   const yt = ceilDiv(s.sqrtK * s.sqrtK, xt);
@@ -204,8 +290,8 @@ export function repegCost(s: MarketSnapshot, newPeg: bigint): bigint | undefined
   return p <= 0n ? p / WAD : (p - 1n) / WAD + 1n;
 }
 
-function planK(direction: 1 | -1, stepBps: number | undefined, s: MarketSnapshot): Plan {
-  if (stepBps === undefined || !(stepBps > 0)) return { skip: `invalid k step ${stepBps}` };
+function planK(direction: 1 | -1, stepBps: number | undefined, s: PlanInput): Plan {
+  if (stepBps === undefined || !(stepBps > 0)) return noCall("invalid-action", `invalid k step ${stepBps}`);
   const step = BigInt(Math.round(stepBps));
   let target: bigint;
   if (direction > 0) {
@@ -220,7 +306,7 @@ function planK(direction: 1 | -1, stepBps: number | undefined, s: MarketSnapshot
     if (target < net) target = net;
   }
   if (direction < 0 && target > s.sqrtK) target = s.sqrtK; // |d| > sqrtK cannot happen on a healthy market
-  if (target === s.sqrtK) return { skip: direction > 0 ? "k already at its upper bound" : "k cannot go lower (bound or net position)" };
+  if (target === s.sqrtK) return noCall("k-bound", direction > 0 ? "k already at its upper bound" : "k cannot go lower (bound or net position)");
   return { call: { kind: "updateK", target } };
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { planHookCall, repegCost } from "../../../keeper/service/planHookCall";
-import { WAD, snapshot } from "./helpers/fakes";
+import { planHookCall, repegCost } from "../../../keeper/core/hookPlanner";
+import { WAD, snapshot } from "../service/helpers/fakes";
 
 const markOf = (x: bigint, y: bigint, peg: bigint) => (y * peg) / x;
 
@@ -18,7 +18,7 @@ describe("planning the hook call", () => {
     });
 
     it("skips when the mark is at the oracle", () => {
-      expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ oracle: 100n * WAD }))).to.deep.equal({ skip: "mark already at the oracle" });
+      expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ oracle: 100n * WAD }))).to.deep.equal({ skip: "mark already at the oracle", reason: "at-oracle" });
     });
 
     it("never moves the mark past the oracle nor the peg by more than the limit (property)", () => {
@@ -81,7 +81,7 @@ describe("planning the hook call", () => {
     it("does not fit when switched off, and skips when no step fits", () => {
       expect(planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot({ budget: 5n * WAD }), { fitToBudget: false })).to.deep.equal({ call: { kind: "repeg", target: requested } });
       const none = planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot({ budget: 0n }));
-      expect(none).to.deep.equal({ skip: `repeg cost ${repegCost(snapshot(), requested)} exceeds budget 0; no peg step fits` });
+      expect(none).to.deep.equal({ skip: `repeg cost ${repegCost(snapshot(), requested)} exceeds budget 0; no peg step fits`, reason: "no-budget" });
     });
 
     describe("a fitted repeg below the minimum (minFitFraction, minRepegBps)", () => {
@@ -173,13 +173,13 @@ describe("planning the hook call", () => {
       expect(planHookCall({ kind: "kDown", stepBps: 900 }, snapshot())).to.deep.equal({ call: { kind: "updateK", target: 978n * WAD } });
       const tight = snapshot({ longOI: 995n * WAD, shortOI: 0n });
       expect(planHookCall({ kind: "kDown", stepBps: 100 }, tight)).to.deep.equal({ call: { kind: "updateK", target: 995n * WAD } });
-      expect(planHookCall({ kind: "kDown", stepBps: 100 }, snapshot({ longOI: 1000n * WAD, shortOI: 0n }))).to.deep.equal({ skip: "k cannot go lower (bound or net position)" });
+      expect(planHookCall({ kind: "kDown", stepBps: 100 }, snapshot({ longOI: 1000n * WAD, shortOI: 0n }))).to.deep.equal({ skip: "k cannot go lower (bound or net position)", reason: "k-bound" });
     });
 
     it("rejects malformed actions with a reason instead of sending", () => {
-      expect(planHookCall({ kind: "kUp" }, snapshot())).to.deep.equal({ skip: "invalid k step undefined" });
-      expect(planHookCall({ kind: "repeg", fraction: 1.5 }, snapshot())).to.deep.equal({ skip: "invalid repeg fraction 1.5" });
-      expect(planHookCall({ kind: "hold" }, snapshot())).to.deep.equal({ skip: "hold" });
+      expect(planHookCall({ kind: "kUp" }, snapshot())).to.deep.equal({ skip: "invalid k step undefined", reason: "invalid-action" });
+      expect(planHookCall({ kind: "repeg", fraction: 1.5 }, snapshot())).to.deep.equal({ skip: "invalid repeg fraction 1.5", reason: "invalid-action" });
+      expect(planHookCall({ kind: "hold" }, snapshot())).to.deep.equal({ skip: "hold", reason: "hold" });
     });
   });
 
@@ -211,7 +211,7 @@ describe("planning the hook call", () => {
     });
 
     it("skips with a named reason, before any preview, when no room is left", () => {
-      const skip = { skip: "move cap: no room left (used 20 of 20 bps over the last two 3600s hook windows)" };
+      const skip = { skip: "move cap: no room left (used 20 of 20 bps over the last two 3600s hook windows)", reason: "move-cap-exhausted" as const };
       expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ moveCapRoom: room(20) }))).to.deep.equal(skip);
       expect(planHookCall({ kind: "kUp", stepBps: 50 }, snapshot({ moveCapRoom: room(20) }))).to.deep.equal(skip);
     });
@@ -219,6 +219,7 @@ describe("planning the hook call", () => {
     it("keeps the minimum-step rule: a room below minRepegBps is a skip", () => {
       expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ moveCapRoom: room(19) }), { minRepegBps: 2 })).to.deep.equal({
         skip: "move cap room 1 of 20 bps is below the minimum repeg step 2 bps",
+        reason: "below-min-step",
       });
     });
 
@@ -246,6 +247,7 @@ describe("planning the hook call", () => {
       expect(plan.call).to.deep.equal({ kind: "updateK", target: 995n * WAD }); // ceil(5·1e4/1000) = 50 bps
       expect(planHookCall({ kind: "kDown", stepBps: 100 }, snapshot({ kDecreaseRoom: { roomBps: 0, usedBps: 500, capBps: 500 } }))).to.deep.equal({
         skip: "k-decrease cap: no room left (used 500 of 500 bps over the last two day windows)",
+        reason: "k-decrease-cap",
       });
     });
 
@@ -271,6 +273,65 @@ describe("planning the hook call", () => {
         ),
         { numRuns: 300 },
       );
+    });
+  });
+
+  describe("each named reason for no call", () => {
+    const reasonOf = (a: Parameters<typeof planHookCall>[0], over: Parameters<typeof snapshot>[0] = {}, opts: Parameters<typeof planHookCall>[2] = {}) => {
+      const plan = planHookCall(a, snapshot(over), opts);
+      return "reason" in plan ? plan.reason : `call ${plan.call.kind} ${plan.call.target}`;
+    };
+    const room = (usedBps: number, capBps = 20) => ({ roomBps: capBps - usedBps, usedBps, capBps, windowSeconds: 3600 });
+
+    it("hold: the action is hold", () => {
+      expect(reasonOf({ kind: "hold" })).to.equal("hold");
+    });
+
+    it("invalid-action: a repeg fraction outside (0, 1] or a k step that is not > 0", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 0 })).to.equal("invalid-action");
+      expect(reasonOf({ kind: "repeg", fraction: Number.NaN })).to.equal("invalid-action");
+      expect(reasonOf({ kind: "kDown", stepBps: -5 })).to.equal("invalid-action");
+    });
+
+    it("empty-reserves: a reserve is 0", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { baseReserve: 0n })).to.equal("empty-reserves");
+    });
+
+    it("at-oracle: the contract's mark floor(y·peg/x) equals the oracle (the snapshot's mark field is not read)", () => {
+      // y·peg/x = 1000·101/1000 = 101 = oracle, whatever a stale `mark` field says.
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { peg: 101n * WAD, mark: 100n * WAD })).to.equal("at-oracle");
+    });
+
+    it("below-min-step: a step that does not change the peg, a room under minRepegBps, a fitted step under either minimum", () => {
+      // A 1-wei gap: half of it truncates to no move at all.
+      expect(reasonOf({ kind: "repeg", fraction: 0.5 }, { oracle: 100n * WAD + 1n })).to.equal("below-min-step");
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { moveCapRoom: room(19) }, { minRepegBps: 2 })).to.equal("below-min-step");
+      // The fit to 0.1 of a unit of headroom closes far less than 10 % of the gap.
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { dailyCapHeadroom: WAD / 10n })).to.equal("below-min-step");
+    });
+
+    it("no-budget: no peg step fits min(budget, headroom)", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { budget: 0n })).to.equal("no-budget");
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { dailyCapHeadroom: 0n })).to.equal("no-budget");
+      // Switched off, the over-budget repeg is sent as asked (the market refuses it).
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { budget: 0n }, { fitToBudget: false })).to.match(/^call repeg /);
+    });
+
+    it("move-cap-exhausted: no room for a repeg, nor for a k increase with a net position", () => {
+      expect(reasonOf({ kind: "repeg", fraction: 1 }, { moveCapRoom: room(20) })).to.equal("move-cap-exhausted");
+      expect(reasonOf({ kind: "kUp", stepBps: 50 }, { moveCapRoom: room(20) })).to.equal("move-cap-exhausted");
+      // A k increase with no net position moves no mark: the exhausted cap does not stop it.
+      expect(reasonOf({ kind: "kUp", stepBps: 50 }, { moveCapRoom: room(20), longOI: 0n, shortOI: 0n })).to.match(/^call updateK /);
+    });
+
+    it("k-decrease-cap: the rolling k-decrease cap has no room", () => {
+      expect(reasonOf({ kind: "kDown", stepBps: 100 }, { kDecreaseRoom: { roomBps: 0, usedBps: 500, capBps: 500 } })).to.equal("k-decrease-cap");
+      expect(reasonOf({ kind: "kUp", stepBps: 100 }, { kDecreaseRoom: { roomBps: 0, usedBps: 500, capBps: 500 } })).to.match(/^call updateK /);
+    });
+
+    it("k-bound: sqrtK at its per-call bound, or a decrease floored at |longOI − shortOI|", () => {
+      expect(reasonOf({ kind: "kUp", stepBps: 100 }, { limits: { maxPegChangeBps: 100, maxKIncreaseBps: 0, maxKDecreaseBps: 220 } })).to.equal("k-bound");
+      expect(reasonOf({ kind: "kDown", stepBps: 100 }, { longOI: 1000n * WAD, shortOI: 0n })).to.equal("k-bound");
     });
   });
 });
