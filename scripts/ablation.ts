@@ -1,8 +1,8 @@
 /**
  * Ablation on validation (issue 16, DESIGN §8: a state dimension or reward part stays only where it
  * helps): every variant is the default MDP with one change — a candidate state dimension added
- * (budget level = depth relative to what the budget backs, volatility regime, time since the last
- * update) or taken away (the mark–oracle gap), a reward part switched off (tracking penalty,
+ * (mark–oracle gap, budget level, volatility regime, time since the last update) or taken away
+ * (depth relative to the reference depth), a reward part switched off (tracking penalty,
  * drawdown term), or the k decreases removed — trained like the default run at a small budget on
  * generated train scenarios (`--seeds` training seeds each), then all are scored on the same
  * validation scenarios. Paired 95 % intervals are against the base (the default MDP), per training
@@ -29,17 +29,17 @@ const int = (name: string, min: number) => (v: string) => {
 };
 
 const base = DEFAULT_TRAIN_MDP;
-const { gapBps: _gap, ...noGapState } = base.state;
-/** Candidate buckets: budget / (oracle·sqrtK) in bps (the budgets are 3–20 bps of depth), volatility per √day, hours since an update. */
+const { depth: _depth, ...noDepthState } = base.state;
+/** Candidate buckets: gap in bps, budget / (oracle·sqrtK) in bps (budgets are 3–20 bps of depth), volatility per √day, hours since an update. */
+const GAP_EDGES = [-50, -15, -5, 5, 15, 50];
 const BUDGET_EDGES = [5, 10, 20];
-const DEPTH_EDGES = [0.97, 1.01, 1.05, 1.15, 1.3];
 const VOL_EDGES = [0.03, 0.06];
 const SINCE_EDGES = [2, 8];
 export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
-  { name: "base", what: "default MDP (imbalance × gap)", mdp: base },
-  { name: "-gap", what: "imbalance only", mdp: { ...base, state: noGapState as MdpConfig["state"] } },
+  { name: "base", what: "default MDP (imbalance × depth)", mdp: base },
+  { name: "-depth", what: "imbalance only", mdp: { ...base, state: noDepthState as MdpConfig["state"] } },
+  { name: "+gap", what: "+ mark–oracle gap", mdp: { ...base, state: { ...base.state, gapBps: { edges: GAP_EDGES } } } },
   { name: "+budget", what: "+ budget level (budget / depth)", mdp: { ...base, state: { ...base.state, budgetBps: { edges: BUDGET_EDGES } } } },
-  { name: "+depth", what: "+ depth relative to the reference depth", mdp: { ...base, state: { ...base.state, depth: { edges: DEPTH_EDGES } } } },
   { name: "+volatility", what: "+ volatility regime", mdp: { ...base, state: { ...base.state, volatility: { edges: VOL_EDGES } } } },
   { name: "+sinceUpdate", what: "+ hours since the last update", mdp: { ...base, state: { ...base.state, sinceUpdateHours: { edges: SINCE_EDGES } } } },
   { name: "-tracking", what: "reward without the tracking penalty", mdp: { ...base, reward: { ...base.reward, trackingPenaltyPerBps: 0 } } },

@@ -13,8 +13,7 @@ import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { pairedComparison } from "../keeper/policy/eval/paired";
-import { meanInterval } from "../keeper/policy/eval/stats";
-import type { EpisodeResult } from "../keeper/policy/eval/aggregate";
+import { formatFamilyTable } from "../keeper/policy/eval/familyTable";
 import { chooseDefault, LEARNED_NAME, SELECTION_KIND, selectionPath, type Selection } from "../keeper/policy/defaultSelection";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 
@@ -61,33 +60,10 @@ async function main(): Promise<void> {
     ]);
     console.log(`\nlearned vs the best rule on validation (${bestRule.policy}), paired:`);
     console.log(formatPairedTable(rows));
-    printPerFamily(out.episodes, policies, bestRule.policy);
+    console.log(`\nper family (validation; mean net revenue / mean gap bps):`);
+    console.log(formatFamilyTable(out.episodes, policies, LEARNED_NAME, bestRule.policy));
   }
   console.log(`\n"default" now resolves to ${chosen}; wrote ${relative(process.cwd(), path)}`);
-}
-
-/** Per scenario family (the generated name's suffix): mean net revenue and gap of every candidate, and learned − best rule. */
-function printPerFamily(episodes: readonly EpisodeResult[], policies: readonly string[], bestRule: string): void {
-  const familyOf = (scenario: string) => scenario.replace(/^validation-\d+-/, "");
-  const families = [...new Set(episodes.map((e) => familyOf(e.scenario)))].sort();
-  console.log(`\nper family (validation; mean net revenue / mean gap bps; learned − ${bestRule} paired over the family's scenarios):`);
-  console.log(`| family | n | ${policies.join(" | ")} | learned − ${bestRule} |`);
-  console.log(`|---|---|${policies.map(() => "---").join("|")}|---|`);
-  for (const fam of families) {
-    const eps = episodes.filter((e) => familyOf(e.scenario) === fam);
-    const of = (p: string) => eps.filter((e) => e.policy === p);
-    const cells = policies.map((p) => {
-      const xs = of(p);
-      const rev = xs.reduce((a, e) => a + e.metrics.netRevenue, 0) / xs.length;
-      const gap = xs.reduce((a, e) => a + e.metrics.meanGapBps, 0) / xs.length;
-      return `${rev.toExponential(3)} / ${gap.toFixed(1)}`;
-    });
-    const ref = new Map(of(bestRule).map((e) => [e.scenario, e.metrics.netRevenue]));
-    const diffs = of(LEARNED_NAME).map((e) => e.metrics.netRevenue - ref.get(e.scenario)!);
-    const i = diffs.length > 1 ? meanInterval(diffs) : null;
-    const d = i ? `${i.mean.toExponential(2)} [${i.lo.toExponential(2)}, ${i.hi.toExponential(2)}]` : diffs.length === 1 ? diffs[0].toExponential(2) : "—";
-    console.log(`| ${fam} | ${of(policies[0]).length} | ${cells.join(" | ")} | ${d} |`);
-  }
 }
 
 main().catch((e: unknown) => {

@@ -59,6 +59,14 @@ export function parseSelection(raw: unknown, source: string): Selection {
   return r.data;
 }
 
+/** The rule (not static, not the learned policy) with the highest validation net revenue in the selection, or null without one. */
+export function bestRuleOnValidation(root: string): string | null {
+  const file = selectionPath(root);
+  if (!fs.existsSync(file)) return null;
+  const rules = parseSelection(JSON.parse(fs.readFileSync(file, "utf8")), file).candidates.filter((c) => c.policy !== LEARNED_NAME && c.policy !== "static");
+  return rules.length ? rules.reduce((a, b) => (b.netRevenue > a.netRevenue ? b : a)).policy : null;
+}
+
 /** What "default" resolves to under `root`: the selection's winner, or "learned" when the project has no selection file. */
 export function selectedDefault(root: string): string {
   const file = selectionPath(root);
