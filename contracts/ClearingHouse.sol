@@ -18,9 +18,10 @@ import {MulDivFast} from "./libraries/MulDivFast.sol";
 /// @title ClearingHouse
 /// @notice Vault, isolated-margin positions, trading, margin, liquidation and bad debt (SPEC §3).
 /// @dev A position takes one slot (SPEC §8: size exact, margin and open notional on the collateral's
-/// 1e-6 grid, funding as an epoch); a market's registration, funding epoch and cumulative funding
-/// indices share one slot, so the trade path reads one ClearingHouse slot besides the trader's own
-/// (plus one funding checkpoint when the position was last touched in an earlier funding epoch).
+/// 1e-6 grid, funding as an epoch); a market's registration, funding epoch and collateral account
+/// share one slot, so the trade path reads one ClearingHouse slot besides the trader's own and the
+/// trader's free collateral (plus two funding-history slots when the position was last touched in an
+/// earlier funding epoch: the indices of that epoch and of the current one).
 /// The global pause is mirrored into every market's hot slot, so trades check it without an extra
 /// read here.
 contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTransient {
@@ -45,15 +46,18 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         uint32 fundingEpoch;
     }
 
-    /// @dev One slot. `epoch` counts funding settlements from 1 (0 = not listed); the indices are
-    /// the current cumulative ones (SPEC §5).
+    /// @dev One slot, read by every trade. `epoch` counts funding epochs from 1 (0 = not listed);
+    /// `collateral` is the collateral backing the market (SPEC §3, per-market collateral), WAD exact:
+    /// every payout from a market is capped by it, so Σ free + Σ collateral ≤ the vault's balance and no
+    /// market pays out of another's. uint224 holds 2.7e49 tokens at 18 decimals (SafeCast on credit).
+    /// Sharing this slot saves the trade path a cold read (SPEC §8, width analysis).
     struct MarketEntry {
         uint32 epoch;
-        int112 cumFundingLong;
-        int112 cumFundingShort;
+        uint224 collateral;
     }
 
-    /// @dev The cumulative indices that held during one funding epoch (written when it ends).
+    /// @dev The cumulative funding indices in force during one funding epoch, written when the epoch
+    /// starts (SPEC §5); an all-zero pair is the mapping's default and is not written.
     struct FundingCheckpoint {
         int128 cumFundingLong;
         int128 cumFundingShort;
@@ -78,10 +82,6 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     uint256 public override uncoveredBadDebt;
     mapping(address market => uint256) private _uncoveredOf;
     mapping(address market => uint256) private _unsocialized;
-    /// @dev Collateral backing each market (SPEC §3, per-market collateral): every payout from a market
-    /// is capped by it, so Σ free + Σ _marketCollateral ≤ the vault's balance and no market pays out of
-    /// another's.
-    mapping(address market => uint256) private _marketCollateral;
     mapping(address market => mapping(address account => uint256)) private _claims;
     mapping(address market => uint256) private _claimsTotal;
 
@@ -131,7 +131,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         Position memory p = _load(market, msg.sender);
         if (marginToAdd != 0) {
             _debitFree(msg.sender, marginToAdd);
-            _marketCollateral[market] += marginToAdd;
+            _creditMarket(market, entry, marginToAdd);
             p.margin += marginToAdd.toInt256();
         }
         _settleFunding(p, entry, market, msg.sender);
@@ -191,7 +191,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         Position memory p = _loadExisting(market, msg.sender);
         _settleFunding(p, entry, market, msg.sender);
         _debitFree(msg.sender, amount);
-        _marketCollateral[market] += amount;
+        _creditMarket(market, entry, amount);
         p.margin += amount.toInt256();
         _store(market, msg.sender, p);
         emit MarginChanged(msg.sender, market, amount.toInt256(), p.margin);
@@ -327,12 +327,12 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// creditors (its open positions' margins and its claims), never from another market's.
     function redeemClaim(address market) external nonReentrant returns (uint256 paid) {
         uint256 claim = _claims[market][msg.sender];
-        uint256 held = _marketCollateral[market];
+        uint256 held = _marketEntries[market].collateral;
         paid = claim <= held ? claim : held;
         if (paid == 0) revert CH_NoClaim(market, claim, held);
         unchecked {
             // paid ≤ held, paid ≤ claim ≤ _claimsTotal (every claim was added to the total too).
-            _marketCollateral[market] = held - paid;
+            _marketEntries[market].collateral = uint224(held - paid); // ≤ held, which fits
             _claims[market][msg.sender] = claim - paid;
             _claimsTotal[market] -= paid;
         }
@@ -345,9 +345,9 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @inheritdoc IClearingHouse
     function fundBudget(address market, uint256 amount6) external nonReentrant {
         if (amount6 == 0) revert CH_ZeroAmount();
-        _listed(market);
+        MarketEntry memory entry = _listed(market);
+        _creditMarket(market, entry, amount6 * COLLATERAL_SCALE);
         collateral.safeTransferFrom(msg.sender, address(this), amount6);
-        _marketCollateral[market] += amount6 * COLLATERAL_SCALE;
         IVammMarket(market).creditBudget(amount6 * COLLATERAL_SCALE);
         emit BudgetFunded(market, msg.sender, amount6);
     }
@@ -406,23 +406,20 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         _advanceFunding(msg.sender, fLong, fShort);
     }
 
-    /// @dev Ends the market's current funding epoch (checkpoint) and adds the rates to the indices.
+    /// @dev Starts the market's next funding epoch with the current indices plus the rates.
     function _advanceFunding(address market, int256 fLong, int256 fShort) private {
-        MarketEntry memory e = _marketEntries[market];
-        // An all-zero checkpoint is the mapping's default: no write.
-        if (e.cumFundingLong != 0 || e.cumFundingShort != 0) {
-            _fundingHistory[market][e.epoch] =
-                FundingCheckpoint({cumFundingLong: e.cumFundingLong, cumFundingShort: e.cumFundingShort});
+        uint256 epoch = _marketEntries[market].epoch;
+        FundingCheckpoint memory c = _fundingHistory[market][epoch];
+        int256 cumLong = int256(c.cumFundingLong) + fLong;
+        int256 cumShort = int256(c.cumFundingShort) + fShort;
+        uint256 next = epoch + 1;
+        // Epochs only grow, so history[next] was never written: an all-zero pair is already its value.
+        if (cumLong != 0 || cumShort != 0) {
+            _fundingHistory[market][next] =
+                FundingCheckpoint({cumFundingLong: cumLong.toInt128(), cumFundingShort: cumShort.toInt128()});
         }
-        int256 cumLong = int256(e.cumFundingLong) + fLong;
-        int256 cumShort = int256(e.cumFundingShort) + fShort;
-        uint256 epoch = uint256(e.epoch) + 1;
-        _marketEntries[market] = MarketEntry({
-            epoch: epoch.toUint32(),
-            cumFundingLong: cumLong.toInt112(),
-            cumFundingShort: cumShort.toInt112()
-        });
-        emit FundingIndicesUpdated(market, cumLong, cumShort, epoch);
+        _marketEntries[market].epoch = next.toUint32();
+        emit FundingIndicesUpdated(market, cumLong, cumShort, next);
     }
 
     // =================================================================== views
@@ -478,7 +475,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
 
     /// @inheritdoc IClearingHouse
     function marketCollateral(address market) external view returns (uint256) {
-        return _marketCollateral[market];
+        return _marketEntries[market].collateral;
     }
 
     /// @inheritdoc IClearingHouse
@@ -493,15 +490,15 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
 
     /// @inheritdoc IClearingHouse
     function fundingIndices(address market) external view returns (int256, int256, uint256) {
-        MarketEntry memory e = _marketEntries[market];
-        return (e.cumFundingLong, e.cumFundingShort, e.epoch);
+        uint256 epoch = _marketEntries[market].epoch;
+        FundingCheckpoint memory c = _fundingHistory[market][epoch];
+        return (c.cumFundingLong, c.cumFundingShort, epoch);
     }
 
     /// @inheritdoc IClearingHouse
     function fundingIndicesAt(address market, uint256 epoch) external view returns (int256, int256) {
-        MarketEntry memory e = _marketEntries[market];
-        if (epoch == 0 || epoch > e.epoch) revert CH_UnknownFundingEpoch(market, epoch, e.epoch);
-        if (epoch == e.epoch) return (e.cumFundingLong, e.cumFundingShort);
+        uint256 current = _marketEntries[market].epoch;
+        if (epoch == 0 || epoch > current) revert CH_UnknownFundingEpoch(market, epoch, current);
         FundingCheckpoint memory c = _fundingHistory[market][epoch];
         return (c.cumFundingLong, c.cumFundingShort);
     }
@@ -545,7 +542,8 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (block.timestamp > deadline) revert CH_DeadlinePassed(deadline, block.timestamp);
     }
 
-    /// @dev One SLOAD (epoch bits 0–31, cumFundingLong bits 32–143, cumFundingShort bits 144–255).
+    /// @dev One SLOAD (epoch bits 0–31, collateral bits 32–255, as MarketEntry declares); leaves the
+    /// slot warm for the collateral update of the same call.
     function _listed(address market) private view returns (MarketEntry memory e) {
         MarketEntry storage ref = _marketEntries[market];
         uint256 w;
@@ -554,8 +552,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         }
         if (uint32(w) == 0) revert CH_UnknownMarket(market);
         e.epoch = uint32(w);
-        e.cumFundingLong = int112(uint112(w >> 32));
-        e.cumFundingShort = int112(uint112(w >> 144));
+        e.collateral = uint224(w >> 32);
     }
 
     /// @dev One SLOAD, unpacked by hand (size bits 0–95, margin6 96–159, openNotional6 160–223,
@@ -676,10 +673,10 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// holds it. The rest becomes the account's claim on this market (never paid from another market's
     /// collateral): event MarketPayoutShort, and the market goes reduce-only (it cannot pay its traders).
     function _payFromMarket(address market, address account, uint256 amount) private {
-        uint256 held = _marketCollateral[market];
+        uint256 held = _marketEntries[market].collateral;
         uint256 paid = amount <= held ? amount : held;
         unchecked {
-            _marketCollateral[market] = held - paid; // paid ≤ held
+            _marketEntries[market].collateral = uint224(held - paid); // paid ≤ held, which fits
         }
         _free[account] += paid;
         if (paid == amount) return;
@@ -693,10 +690,23 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @dev Takes `amount` out of the market's collateral or reverts CH_MarketCollateralShort (margin
     /// removals and reserve withdrawals are refused rather than turned into claims).
     function _debitMarket(address market, uint256 amount) private {
-        uint256 held = _marketCollateral[market];
+        uint256 held = _marketEntries[market].collateral;
         if (held < amount) revert CH_MarketCollateralShort(market, held, amount);
         unchecked {
-            _marketCollateral[market] = held - amount; // held ≥ amount checked above
+            _marketEntries[market].collateral = uint224(held - amount); // held ≥ amount checked above; fits
+        }
+    }
+
+    /// @dev Adds `amount` to the market's collateral (range-checked: uint224) with one whole-word
+    /// SSTORE of the entry `e` that this call loaded by {_listed} (no call in between can change the
+    /// slot: the callers make none but view calls), keeping `e` in step.
+    function _creditMarket(address market, MarketEntry memory e, uint256 amount) private {
+        uint224 c = (uint256(e.collateral) + amount).toUint224();
+        e.collateral = c;
+        uint256 w = uint256(e.epoch) | (uint256(c) << 32);
+        MarketEntry storage ref = _marketEntries[market];
+        assembly ("memory-safe") {
+            sstore(ref.slot, w)
         }
     }
 
@@ -720,13 +730,16 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     }
 
     /// @dev Funding owed since the position's epoch (> 0 pays): size · (index now − index of that
-    /// epoch). A position already settled in the current epoch owes nothing and reads no history.
+    /// epoch), both read from the epoch history. A position already settled in the current epoch owes
+    /// nothing and reads no history.
     function _owedFunding(Position memory p, MarketEntry memory e, address market) private view returns (int256) {
         if (p.size == 0 || p.fundingEpoch == e.epoch) return 0;
-        FundingCheckpoint memory c = _fundingHistory[market][p.fundingEpoch];
+        mapping(uint256 => FundingCheckpoint) storage history = _fundingHistory[market];
+        FundingCheckpoint memory now_ = history[e.epoch];
+        FundingCheckpoint memory then_ = history[p.fundingEpoch];
         return p.size > 0
-            ? FundingMathWad.positionFunding(p.size, e.cumFundingLong, c.cumFundingLong)
-            : FundingMathWad.positionFunding(p.size, e.cumFundingShort, c.cumFundingShort);
+            ? FundingMathWad.positionFunding(p.size, now_.cumFundingLong, then_.cumFundingLong)
+            : FundingMathWad.positionFunding(p.size, now_.cumFundingShort, then_.cumFundingShort);
     }
 
     /// @dev Applies a curve result to the position: realised PnL on the closed part (cost basis

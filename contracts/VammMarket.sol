@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {DammRoles} from "./access/DammRoles.sol";
 import {IVammMarket} from "./interfaces/IVammMarket.sol";
@@ -25,13 +24,15 @@ import {
     FundingParams
 } from "./libraries/MarketStorage.sol";
 import {VammMarketLib} from "./libraries/VammMarketLib.sol";
+import {HookPath} from "./libraries/HookPath.sol";
 
 /// @title VammMarket
 /// @notice One perpetual market (SPEC §1–§7). The ClearingHouse holds the tokens and the positions;
 /// this contract holds the curve, the budget / reserved share ledgers, OI, TWAPs, guards and hooks.
-/// @dev Storage layout and packing: see MarketStorage. The hot paths (trade, hooks) are inline; the
-/// cold ones (funding settlement, marketState, setParameter) live in the linked library
-/// VammMarketLib, which keeps this contract under the 24 KB limit.
+/// @dev Storage layout and packing: see MarketStorage. The hot paths (trade, keeper hooks) are inline;
+/// the cold ones (funding settlement, marketState, setParameter, the hook previews, observeOracle,
+/// maxLiquidationBase, setReduceOnly, creditBudget, debitReserve, absorbBadDebt) live in
+/// the linked library VammMarketLib, which keeps this contract under the 24 KB limit.
 contract VammMarket is IVammMarket, DammRoles {
     using SafeCast for uint256;
 
@@ -325,10 +326,7 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function creditBudget(uint256 amount) external onlyClearingHouse {
-        uint256 old = _s.pool.budget;
-        uint256 next = old + amount;
-        _s.pool.budget = next.toUint96();
-        emit BudgetChanged(old, next, BudgetChangeReason.Funded);
+        VammMarketLib.creditBudget(_s, amount);
     }
 
     /// @inheritdoc IVammMarket
@@ -341,26 +339,12 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function debitReserve(uint256 amount) external onlyClearingHouse {
-        uint256 old = _s.ledger.reservedShare;
-        if (amount > old) revert Vamm_InsufficientReserve(amount, old);
-        unchecked {
-            _s.ledger.reservedShare = uint96(old - amount); // amount ≤ old checked above; fits as old did
-        }
-        emit ReservedShareChanged(old, old - amount, ReserveChangeReason.Withdrawn);
+        VammMarketLib.debitReserve(_s, amount);
     }
 
     /// @inheritdoc IVammMarket
     function absorbBadDebt(uint256 amount) external onlyClearingHouse returns (uint256 fromReserve, uint256 fromBudget) {
-        uint256 reserved = _s.ledger.reservedShare;
-        uint256 budget = _s.pool.budget;
-        fromReserve = amount < reserved ? amount : reserved;
-        uint256 rest = amount - fromReserve;
-        fromBudget = rest < budget ? rest : budget;
-        // Both take at most what the slot holds, so the new values fit.
-        _s.ledger.reservedShare = uint96(reserved - fromReserve);
-        _s.pool.budget = uint96(budget - fromBudget);
-        if (fromReserve != 0) emit ReservedShareChanged(reserved, reserved - fromReserve, ReserveChangeReason.BadDebt);
-        if (fromBudget != 0) emit BudgetChanged(budget, budget - fromBudget, BudgetChangeReason.BadDebt);
+        return VammMarketLib.absorbBadDebt(_s, amount);
     }
 
     /// @inheritdoc IVammMarket
@@ -380,26 +364,51 @@ contract VammMarket is IVammMarket, DammRoles {
 
     // =================================================================== keeper hooks
     //
-    // The market checks KEEPER_ROLE; the hook runs in the linked VammMarketLib (DELEGATECALL, this
-    // storage), whose HookPath reads the slots as typed MarketStorage structs, checks them with the pure
+    // The market checks KEEPER_ROLE and runs the hook here (no DELEGATECALL into the cold library: −2.6k
+    // per hook): HookPath reads the slots as typed MarketStorage structs, checks them with the pure
     // HookGuards library (one function per keeper/sim/guards.ts check) and writes them back (SPEC §6, §8).
+    // The previews run the same HookPath code in VammMarketLib.
 
     /// @inheritdoc IVammMarket
     function repeg(uint256 newPeg) external returns (int256 cost) {
         _checkKeeper();
-        return VammMarketLib.repeg(_s, oracle, _oracleScale, newPeg);
+        return _repeg(HookPath.load(_s, oracle, _oracleScale), newPeg);
     }
 
     /// @inheritdoc IVammMarket
     function repegToward(uint256 targetPeg, uint256 minPeg) external returns (int256 cost, uint256 newPeg) {
         _checkKeeper();
-        return VammMarketLib.repegToward(_s, oracle, _oracleScale, targetPeg, minPeg);
+        HookPath.Hook memory h = HookPath.load(_s, oracle, _oracleScale);
+        newPeg = HookPath.fitRepeg(h, targetPeg);
+        uint256 oldPeg = h.curve.peg;
+        if (newPeg > oldPeg ? newPeg < minPeg : newPeg > minPeg) revert Vamm_RepegBelowMinimum(newPeg, minPeg);
+        cost = _repeg(h, newPeg);
     }
 
     /// @inheritdoc IVammMarket
     function updateK(uint256 newSqrtK) external returns (int256 cost) {
         _checkKeeper();
-        return VammMarketLib.updateK(_s, oracle, _oracleScale, newSqrtK);
+        HookPath.Hook memory h = HookPath.load(_s, oracle, _oracleScale);
+        uint256 x1;
+        uint256 y1;
+        (cost, x1, y1) = HookPath.checkUpdateK(h, newSqrtK);
+        uint256 oldSqrtK = h.curve.sqrtK;
+        h.res.base = x1.toUint112();
+        h.res.quote = y1.toUint112();
+        h.curve.sqrtK = newSqrtK.toUint96();
+        MarketStorage.storeReserves(_s, h.res);
+        HookPath.commit(_s, h, cost);
+        emit KUpdated(oldSqrtK, newSqrtK, cost, (y1 * h.curve.peg) / x1);
+    }
+
+    /// @dev The repeg checks on the loaded hook state, then the commit (SPEC §6).
+    function _repeg(HookPath.Hook memory h, uint256 newPeg) private returns (int256 cost) {
+        uint256 newMark;
+        (cost, newMark) = HookPath.checkRepeg(h, newPeg);
+        uint256 oldPeg = h.curve.peg;
+        h.curve.peg = newPeg.toUint96();
+        HookPath.commit(_s, h, cost);
+        emit PegUpdated(oldPeg, newPeg, cost, newMark);
     }
 
     /// @inheritdoc IVammMarket
@@ -426,8 +435,7 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function observeOracle() external returns (uint256 price, uint256 oracleTwap) {
-        price = OracleLib.readWad(oracle, _oracleScale, _s.curve.maxOracleAgeMargin);
-        oracleTwap = MarketStorage.observeOracle(_s, price);
+        return VammMarketLib.observeOracle(_s, oracle, _oracleScale);
     }
 
     // =================================================================== admin
@@ -439,10 +447,7 @@ contract VammMarket is IVammMarket, DammRoles {
 
     /// @inheritdoc IVammMarket
     function setReduceOnly(bool reduceOnly) external onlyRole(PARAM_ADMIN_ROLE) {
-        uint8 flags = _s.book.flags;
-        bool old = flags & FLAG_REDUCE_ONLY != 0;
-        _s.book.flags = reduceOnly ? flags | FLAG_REDUCE_ONLY : flags & ~FLAG_REDUCE_ONLY;
-        emit ReduceOnlySet(old, reduceOnly);
+        VammMarketLib.setReduceOnly(_s, reduceOnly);
     }
 
     /// @inheritdoc IVammMarket
@@ -501,19 +506,9 @@ contract VammMarket is IVammMarket, DammRoles {
     }
 
     /// @inheritdoc IVammMarket
-    /// @dev The mark is `y·P/x` with `y ≈ sqrtK²/x`, so the base reserve at which the mark reaches a
-    /// bound `m` is `x_m = sqrtK·sqrt(P/m)`: closing a long adds base (mark falls) up to `x_m − x` for
-    /// `m = price·(1 − bps)`; closing a short removes base (mark rises) up to `x − x_m` for
-    /// `m = price·(1 + bps)`. Floors throughout (the bound is a soft one: ≤ 1 wei of base either way).
+    /// @dev In the linked library (cold, liquidation only): keeps the hooks inline under 24 KB.
     function maxLiquidationBase(bool closeLong, uint256 price) external view returns (uint256) {
-        uint256 bps = _s.params.maxLiquidationSlippageBps;
-        uint256 bound = closeLong ? (price * (BPS - bps)) / BPS : (price * (BPS + bps)) / BPS;
-        if (bound == 0) return type(uint256).max;
-        Curve memory c = _s.curve;
-        uint256 x = _s.reserves.base;
-        uint256 xm = Math.mulDiv(c.sqrtK, Math.sqrt(Math.mulDiv(c.peg, WAD * WAD, bound)), WAD);
-        if (closeLong) return xm > x ? xm - x : 0;
-        return x > xm ? x - xm : 0;
+        return VammMarketLib.maxLiquidationBase(_s, closeLong, price);
     }
 
     /// @inheritdoc IVammMarket

@@ -1,18 +1,18 @@
 /**
- * `npm run evaluate:release`: judges policies on the sealed test split and records the look (commit,
- * policy checksums, running count, figures) in docs/test-looks.json — commit that file afterwards.
- * The lead decides when to look.
- *   /work/bin/cpu-slot npm run evaluate:release -- --policies learned,drift,depth-seeking,threshold,formulaic,static
+ * `npm run evaluate:release`: judges the shipped policy on the sealed test split against the best
+ * tuned rule (DESIGN §9 "The goal") — per scenario family, overall and on the real-price windows on
+ * their own, paired, with the sandwich bot present in every scenario — and records the look (commit,
+ * policy checksums, running count, figures per family) in docs/test-looks.json — commit that file
+ * afterwards. The lead decides when to look.
+ *   /work/bin/cpu-slot npm run evaluate:release -- --policies default,drift,depth-seeking,threshold,formulaic,static
  */
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { runRelease, LOOKS_FILE } from "../keeper/policy/eval/release";
+import { runRelease, LOOKS_FILE, MIN_PER_FAMILY } from "../keeper/policy/eval/release";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { formatMetricsTable } from "../keeper/policy/eval/textTable";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
-import { formatFamilyTable } from "../keeper/policy/eval/familyTable";
-import { bestRuleOnValidation, LEARNED_NAME } from "../keeper/policy/defaultSelection";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -22,26 +22,25 @@ const int = (name: string, min: number) => (v: string) => {
 
 const o = new Command()
   .name("evaluate:release")
-  .option("--policies <list>", "comma-separated policies (learned = policies/default.json; default = the one selected on validation)", [LEARNED_NAME, ...BASELINE_NAMES].join(","))
-  .option("--reference <policy>", "rule the learned policy is compared with per family (default: the best rule on validation, policies/selection.json)")
-  .option("--count <n>", "test scenarios (one seed each)", int("--count", 20), 40)
+  .option("--policies <list>", "comma-separated policies: the judged one and the tuned rules", ["default", ...BASELINE_NAMES].join(","))
+  .option("--judge <policy>", "the policy the goal verdict judges", "default")
+  .option("--per-family <n>", `test scenarios per family (one seed each; ≥ ${MIN_PER_FAMILY})`, int("--per-family", MIN_PER_FAMILY), 30)
   .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
   .parse()
-  .opts<{ policies: string; count: number; threads: number; reference?: string }>();
+  .opts<{ policies: string; judge: string; perFamily: number; threads: number }>();
 
 async function main(): Promise<void> {
   const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
-  const { look, out } = await runRelease({ policies, count: o.count, threads: o.threads, projectRoot: REPO_ROOT, looksFile: resolve(REPO_ROOT, LOOKS_FILE) });
+  const t0 = Date.now();
+  const { look, out } = await runRelease({ policies, judged: o.judge, perFamily: o.perFamily, threads: o.threads, projectRoot: REPO_ROOT, looksFile: resolve(REPO_ROOT, LOOKS_FILE) });
   console.log(`LOOK #${look.look} at the test split (commit ${look.commit}); recorded in ${LOOKS_FILE} — commit it.`);
+  console.log(`${look.scenarios}; ${look.adversaries}; ${out.episodes.length} episodes in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`\nevery metric, all scenarios (mean [95 % t-interval over ${out.pairedUnits} seeds]):`);
   console.log(formatMetricsTable(out.report.metrics, policies));
   console.log(`\npaired against ${out.reference}:`);
-  console.log(formatPairedTable(out.paired.filter((r) => r.metric === "netRevenue" || r.metric === "meanGapBps")));
-  for (const l of out.report.verdict) console.log(l);
-  const reference = o.reference ?? bestRuleOnValidation(REPO_ROOT);
-  if (reference && policies.includes(LEARNED_NAME) && policies.includes(reference)) {
-    console.log(`\nper family (test; mean net revenue / mean gap bps; real = the real-price windows):`);
-    console.log(formatFamilyTable(out.episodes, policies, LEARNED_NAME, reference));
-  }
+  console.log(formatPairedTable(out.paired.filter((r) => r.metric === "netRevenue" || r.metric === "meanGapBps" || r.metric === "sandwichTake")));
+  console.log("");
+  console.log(out.goalText);
 }
 
 main().catch((e: unknown) => {

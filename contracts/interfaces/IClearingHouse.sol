@@ -111,8 +111,8 @@ interface IClearingHouse is IClearingHouseErrors {
     function pause() external;
     function unpause() external;
 
-    /// @notice Called by a market when funding settles: checkpoints the current indices under the
-    /// current epoch, starts the next epoch and adds the period's rates to the indices.
+    /// @notice Called by a market when funding settles: starts the next epoch with the current indices
+    /// plus the period's rates (recorded under the new epoch; the ending epoch's stay readable).
     function recordFunding(int256 fLong, int256 fShort) external;
 
     // ---------------------------------------------------------------- views

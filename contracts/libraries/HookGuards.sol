@@ -2,13 +2,15 @@
 pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {MulDivFast} from "./MulDivFast.sol";
 import {IVammMarketErrors} from "../interfaces/IVammMarketErrors.sol";
 
 /// @title HookGuards
 /// @notice The hook guard rails of SPEC §6 as pure functions, one for one with `keeper/sim/guards.ts`
 /// (same names, same check order: oracle (OracleLib), divergence, shape, spend (budget, cooldown,
 /// daily cost cap), k-decrease cap, move cap). Each reverts with the refusal the simulator reports.
-/// @dev Operands are the market's stored widths (prices, reserves, spends < 2^112), so plain checked
+/// @dev Ceil divisions use MulDivFast (exact: full precision only when a product overflows).
+/// Operands are the market's stored widths (prices, reserves, spends < 2^112), so plain checked
 /// arithmetic cannot overflow; rounding of reported bps is stated per function.
 library HookGuards {
     uint256 internal constant BPS = 10_000;
@@ -112,7 +114,7 @@ library HookGuards {
     /// @notice `ceil((sqrtK − sqrtK')·1e4/sqrtK)` for a decrease, 0 otherwise.
     function kDecreaseBps(uint256 sqrtK, uint256 newSqrtK) internal pure returns (uint256) {
         if (newSqrtK >= sqrtK) return 0;
-        return Math.mulDiv(sqrtK - newSqrtK, BPS, sqrtK, Math.Rounding.Ceil);
+        return MulDivFast.mulDivUp(sqrtK - newSqrtK, BPS, sqrtK);
     }
 
     /// @notice Rolling-24 h cap on k decreases: prev + cur + bps ≤ maxDailyKDecreaseBps.
@@ -126,14 +128,14 @@ library HookGuards {
     /// @notice A repeg's mark move `ceil(|P' − P|·1e4/P)`.
     function pegMoveBps(uint256 peg, uint256 newPeg) internal pure returns (uint256) {
         uint256 dp = newPeg > peg ? newPeg - peg : peg - newPeg;
-        return Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil);
+        return MulDivFast.mulDivUp(dp, BPS, peg);
     }
 
     /// @notice A k increase's value transfer to the net position per unit of notional, doubled for
     /// the marginal position (SPEC §6): `ceil(2·|d|·(sqrtK' − sqrtK)·1e4 / (x·sqrtK'))`; 0 for a decrease.
     function kIncreaseMoveBps(uint256 x, uint256 sqrtK, uint256 newSqrtK, uint256 absD) internal pure returns (uint256) {
         if (newSqrtK <= sqrtK || absD == 0) return 0;
-        return Math.mulDiv(2 * absD * (newSqrtK - sqrtK), BPS, x * newSqrtK, Math.Rounding.Ceil);
+        return MulDivFast.mulDivUp(2 * absD * (newSqrtK - sqrtK), BPS, x * newSqrtK);
     }
 
     /// @notice Sandwich bound: prev + cur + moveBps ≤ maxPegChangeBps over the rolling hook window.

@@ -18,7 +18,7 @@ import {
     Curve,
     HookWindow,
     WindowStart,
-    FundingParams,
+    HookParams,
     HookLimits
 } from "./MarketStorage.sol";
 
@@ -42,7 +42,7 @@ library HookPath {
         Curve curve;
         HookWindow hw;
         WindowStart ws;
-        FundingParams fp;
+        HookParams fp;
         HookLimits lim;
         uint256 oraclePrice;
         uint256 oracleTwap;
@@ -72,7 +72,7 @@ library HookPath {
         h.curve = MarketStorage.loadCurve(s);
         h.pool = MarketStorage.loadPool(s);
         h.ws = MarketStorage.loadWindowStart(s);
-        h.fp = MarketStorage.loadParams(s);
+        h.fp = MarketStorage.loadHookParams(s);
         h.mark = CurveMathWad.markPrice(h.res.base, h.res.quote, h.curve.peg);
         h.d = int256(uint256(h.book.longOI)) - int256(uint256(h.book.shortOI));
         h.absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
@@ -203,6 +203,7 @@ library HookPath {
         // uint32 block numbers and timestamps: the cooldown compares them; they hold until 2106.
         c.lastHookBlock = uint32(block.number);
         MarketStorage.storeCurve(s, c);
-        MarketStorage.setBreaker(s, h.oraclePrice, h.oracleTwap);
+        // Nothing between load and here changes the flags: the loaded byte is current.
+        MarketStorage.setBreaker(s, h.book.flags, h.fp.oracleBreakerBps, h.oraclePrice, h.oracleTwap);
     }
 }

@@ -89,6 +89,13 @@ struct FundingParams {
     uint16 maxLiquidationSlippageBps;
 }
 
+/// @dev The hook's view of FundingParams (slot 7): only the fields a hook reads, decoded from one word.
+struct HookParams {
+    uint256 maxDailyKDecreaseBps;
+    uint256 hookWindowSeconds;
+    uint256 oracleBreakerBps;
+}
+
 /// @dev Slot 9. Read and written by hooks and oracle observations (SPEC §5, §6): the last valid oracle
 /// answer the market observed (the value the oracle TWAP folds next, and the margin price's fallback),
 /// the rolling day window of budget spends (hooks and funding) with its k-decrease sums, and the
@@ -234,15 +241,10 @@ library MarketStorage {
     uint256 private constant OFF_HW_PARAMS_A = 224;
     uint256 private constant OFF_WS_BUDGET_AT_START = 96;
     uint256 private constant OFF_WS_PARAMS_B = 192;
-    uint256 private constant OFF_FP_CAP = 32;
-    uint256 private constant OFF_FP_BUDGET_SHARE = 48;
-    uint256 private constant OFF_FP_MM = 64;
-    uint256 private constant OFF_FP_LIQ_FEE = 80;
-    uint256 private constant OFF_FP_LAST_FUNDING = 96;
+    // FundingParams: only the fields a hook reads (loadHookParams); funding and liquidation read the struct.
     uint256 private constant OFF_FP_K_DEC_CAP = 128;
     uint256 private constant OFF_FP_HOOK_WINDOW = 144;
     uint256 private constant OFF_FP_BREAKER = 176;
-    uint256 private constant OFF_FP_LIQ_SLIPPAGE = 192;
     uint256 private constant OFF_LIM_SPEND_WINDOW = 96;
     uint256 private constant OFF_LIM_MOVE_WINDOW = 128;
     uint256 private constant OFF_LIM_PREV_MOVE = 160;
@@ -333,18 +335,13 @@ library MarketStorage {
             | (uint256(ws.hookParamsB) << OFF_WS_PARAMS_B));
     }
 
-    function loadParams(MarketLayout storage s) internal view returns (FundingParams memory fp) {
+    /// @dev The three FundingParams fields a hook reads (slot 7): the rolling k-decrease cap, the move
+    /// window's length and the volatility breaker's band.
+    function loadHookParams(MarketLayout storage s) internal view returns (HookParams memory hp) {
         uint256 w = word(s, SLOT_PARAMS);
-        fp.fundingPeriod = uint32(w);
-        fp.fundingCapBps = uint16(w >> OFF_FP_CAP);
-        fp.fundingBudgetShareBps = uint16(w >> OFF_FP_BUDGET_SHARE);
-        fp.mmBps = uint16(w >> OFF_FP_MM);
-        fp.liquidationFeeBps = uint16(w >> OFF_FP_LIQ_FEE);
-        fp.lastFundingTime = uint32(w >> OFF_FP_LAST_FUNDING);
-        fp.maxDailyKDecreaseBps = uint16(w >> OFF_FP_K_DEC_CAP);
-        fp.hookWindowSeconds = uint32(w >> OFF_FP_HOOK_WINDOW);
-        fp.oracleBreakerBps = uint16(w >> OFF_FP_BREAKER);
-        fp.maxLiquidationSlippageBps = uint16(w >> OFF_FP_LIQ_SLIPPAGE);
+        hp.maxDailyKDecreaseBps = uint16(w >> OFF_FP_K_DEC_CAP);
+        hp.hookWindowSeconds = uint32(w >> OFF_FP_HOOK_WINDOW);
+        hp.oracleBreakerBps = uint16(w >> OFF_FP_BREAKER);
     }
 
     function loadLimits(MarketLayout storage s) internal view returns (HookLimits memory l) {
@@ -391,14 +388,14 @@ library MarketStorage {
         hw.oracleTwapTs = uint32(block.timestamp);
         s.hookWindow = hw;
         s.limits.lastOraclePrice = SafeCast.toUint96(price);
-        setBreaker(s, price, twap);
+        setBreaker(s, s.book.flags, s.params.oracleBreakerBps, price, twap);
     }
 
-    /// @dev Sets FLAG_VOLATILE when `price` is more than oracleBreakerBps from `twap`, clears it otherwise.
-    function setBreaker(MarketLayout storage s, uint256 price, uint256 twap) internal {
+    /// @dev Sets FLAG_VOLATILE when `price` is more than `breakerBps` (oracleBreakerBps) from `twap`,
+    /// clears it otherwise. `flags` is the book's current flags byte (the caller has it loaded).
+    function setBreaker(MarketLayout storage s, uint8 flags, uint256 breakerBps, uint256 price, uint256 twap) internal {
         uint256 diff = price > twap ? price - twap : twap - price;
-        bool volatile_ = diff * 10_000 > uint256(s.params.oracleBreakerBps) * twap;
-        uint8 flags = s.book.flags;
+        bool volatile_ = diff * 10_000 > breakerBps * twap;
         bool was = flags & FLAG_VOLATILE != 0;
         if (volatile_ == was) return;
         s.book.flags = volatile_ ? flags | FLAG_VOLATILE : flags & ~FLAG_VOLATILE;

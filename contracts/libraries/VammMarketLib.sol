@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IVammMarket} from "../interfaces/IVammMarket.sol";
 import {IVammMarketErrors} from "../interfaces/IVammMarketErrors.sol";
@@ -27,12 +28,15 @@ import {HookGuards} from "./HookGuards.sol";
 import {HookPath} from "./HookPath.sol";
 
 /// @title VammMarketLib
-/// @notice The market's cold paths — funding settlement, parameter changes and the full state view —
-/// as external functions, deployed once and linked (they run by DELEGATECALL in the market's
-/// storage). Keeps VammMarket under the 24 KB limit without touching the gas of trades and hooks.
+/// @notice The market's cold paths — funding settlement, parameter changes, the full state view, the
+/// hook previews, the ClearingHouse's rare ledger calls (budget funding, reserve withdrawal, bad debt),
+/// oracle observation, reduce-only and the liquidation bound — as external functions, deployed once and
+/// linked (they run by DELEGATECALL in the market's storage). Keeps VammMarket, with its trade path and
+/// keeper hooks inline, under the 24 KB limit; a liquidation pays one call here (maxLiquidationBase).
 library VammMarketLib {
     using SafeCast for uint256;
 
+    uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant DAY = 86_400;
 
@@ -134,62 +138,9 @@ library VammMarketLib {
         }
     }
 
-    // =================================================================== keeper hooks (SPEC §6)
-    // The market checks KEEPER_ROLE, then runs these in its storage (DELEGATECALL).
-
-    /// @notice Moves the peg to `newPeg`, paying the cost from the budget.
-    function repeg(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newPeg)
-        external
-        returns (int256 cost)
-    {
-        HookPath.Hook memory h = HookPath.load(s, feed, scale);
-        uint256 newMark;
-        (cost, newMark) = HookPath.checkRepeg(h, newPeg);
-        uint256 oldPeg = h.curve.peg;
-        h.curve.peg = newPeg.toUint96();
-        HookPath.commit(s, h, cost);
-        emit IVammMarket.PegUpdated(oldPeg, newPeg, cost, newMark);
-    }
-
-    /// @notice Repegs toward `targetPeg` as far as the caps allow; refuses when short of `minPeg`.
-    function repegToward(
-        MarketLayout storage s,
-        AggregatorV3Interface feed,
-        uint256 scale,
-        uint256 targetPeg,
-        uint256 minPeg
-    ) external returns (int256 cost, uint256 newPeg) {
-        HookPath.Hook memory h = HookPath.load(s, feed, scale);
-        newPeg = HookPath.fitRepeg(h, targetPeg);
-        uint256 oldPeg = h.curve.peg;
-        if (newPeg > oldPeg ? newPeg < minPeg : newPeg > minPeg) {
-            revert IVammMarketErrors.Vamm_RepegBelowMinimum(newPeg, minPeg);
-        }
-        uint256 newMark;
-        (cost, newMark) = HookPath.checkRepeg(h, newPeg);
-        h.curve.peg = newPeg.toUint96();
-        HookPath.commit(s, h, cost);
-        emit IVammMarket.PegUpdated(oldPeg, newPeg, cost, newMark);
-    }
-
-    /// @notice Changes sqrtK to `newSqrtK`, scaling both reserves, paying the cost.
-    function updateK(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newSqrtK)
-        external
-        returns (int256 cost)
-    {
-        HookPath.Hook memory h = HookPath.load(s, feed, scale);
-        uint256 x1;
-        uint256 y1;
-        (cost, x1, y1) = HookPath.checkUpdateK(h, newSqrtK);
-        uint256 oldSqrtK = h.curve.sqrtK;
-        h.res.base = x1.toUint112();
-        h.res.quote = y1.toUint112();
-        h.curve.sqrtK = newSqrtK.toUint96();
-        MarketStorage.storeReserves(s, h.res);
-        HookPath.commit(s, h, cost);
-        emit IVammMarket.KUpdated(oldSqrtK, newSqrtK, cost, (y1 * h.curve.peg) / x1);
-    }
-
+    // =================================================================== keeper hook previews (SPEC §6)
+    // The hooks themselves run in VammMarket (HookPath inlined there, no DELEGATECALL on the keeper's
+    // path); the previews run the same HookPath code here.
 
     /// @notice What `repeg(newPeg)` would do now (HookPath, the same checks); reverts with the refusal.
     function previewRepeg(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale, uint256 newPeg)
@@ -209,6 +160,82 @@ library VammMarketLib {
         HookPath.Hook memory h = HookPath.load(s, feed, scale);
         (int256 c, uint256 x1, uint256 y1) = HookPath.checkUpdateK(h, newSqrtK);
         return (c, (y1 * h.curve.peg) / x1);
+    }
+
+    // =================================================================== ledgers and oracle (cold paths)
+    // Called by VammMarket after its own access check (ClearingHouse only, or anyone for observeOracle).
+
+    /// @notice Adds `amount` (WAD) to the budget (fundBudget).
+    function creditBudget(MarketLayout storage s, uint256 amount) external {
+        uint256 old = s.pool.budget;
+        uint256 next = old + amount;
+        s.pool.budget = next.toUint96();
+        emit IVammMarket.BudgetChanged(old, next, IVammMarket.BudgetChangeReason.Funded);
+    }
+
+    /// @notice Takes `amount` out of the reserved share (withdrawReserve).
+    function debitReserve(MarketLayout storage s, uint256 amount) external {
+        uint256 old = s.ledger.reservedShare;
+        if (amount > old) revert IVammMarketErrors.Vamm_InsufficientReserve(amount, old);
+        unchecked {
+            s.ledger.reservedShare = uint96(old - amount); // amount ≤ old checked above; fits as old did
+        }
+        emit IVammMarket.ReservedShareChanged(old, old - amount, IVammMarket.ReserveChangeReason.Withdrawn);
+    }
+
+    /// @notice Covers bad debt from the reserved share, then the budget; returns what each paid.
+    function absorbBadDebt(MarketLayout storage s, uint256 amount)
+        external
+        returns (uint256 fromReserve, uint256 fromBudget)
+    {
+        uint256 reserved = s.ledger.reservedShare;
+        uint256 budget = s.pool.budget;
+        fromReserve = amount < reserved ? amount : reserved;
+        uint256 rest = amount - fromReserve;
+        fromBudget = rest < budget ? rest : budget;
+        // Both take at most what the slot holds, so the new values fit.
+        s.ledger.reservedShare = uint96(reserved - fromReserve);
+        s.pool.budget = uint96(budget - fromBudget);
+        if (fromReserve != 0) {
+            emit IVammMarket.ReservedShareChanged(reserved, reserved - fromReserve, IVammMarket.ReserveChangeReason.BadDebt);
+        }
+        if (fromBudget != 0) {
+            emit IVammMarket.BudgetChanged(budget, budget - fromBudget, IVammMarket.BudgetChangeReason.BadDebt);
+        }
+    }
+
+    /// @notice Permissionless oracle observation (SPEC §5): reads the feed (max age maxOracleAgeMargin)
+    /// and folds it into the oracle TWAP, setting or clearing the volatility breaker.
+    function observeOracle(MarketLayout storage s, AggregatorV3Interface feed, uint256 scale)
+        external
+        returns (uint256 price, uint256 oracleTwap)
+    {
+        price = OracleLib.readWad(feed, scale, s.curve.maxOracleAgeMargin);
+        oracleTwap = MarketStorage.observeOracle(s, price);
+    }
+
+    /// @notice The largest base a liquidation may close at `price` within maxLiquidationSlippageBps
+    /// (SPEC §3). The mark is `y·P/x` with `y ≈ sqrtK²/x`, so the base reserve at which the mark reaches a
+    /// bound `m` is `x_m = sqrtK·sqrt(P/m)`: closing a long adds base (mark falls) up to `x_m − x` for
+    /// `m = price·(1 − bps)`; closing a short removes base (mark rises) up to `x − x_m` for
+    /// `m = price·(1 + bps)`. Floors throughout (the bound is a soft one: ≤ 1 wei of base either way).
+    function maxLiquidationBase(MarketLayout storage s, bool closeLong, uint256 price) external view returns (uint256) {
+        uint256 bps = s.params.maxLiquidationSlippageBps;
+        uint256 bound = closeLong ? (price * (BPS - bps)) / BPS : (price * (BPS + bps)) / BPS;
+        if (bound == 0) return type(uint256).max;
+        Curve memory c = s.curve;
+        uint256 x = s.reserves.base;
+        uint256 xm = Math.mulDiv(c.sqrtK, Math.sqrt(Math.mulDiv(c.peg, WAD * WAD, bound)), WAD);
+        if (closeLong) return xm > x ? xm - x : 0;
+        return x > xm ? x - xm : 0;
+    }
+
+    /// @notice Sets or clears reduce-only (PARAM_ADMIN, checked by the market).
+    function setReduceOnly(MarketLayout storage s, bool reduceOnly) external {
+        uint8 flags = s.book.flags;
+        bool old = flags & MarketStorage.FLAG_REDUCE_ONLY != 0;
+        s.book.flags = reduceOnly ? flags | MarketStorage.FLAG_REDUCE_ONLY : flags & ~MarketStorage.FLAG_REDUCE_ONLY;
+        emit IVammMarket.ReduceOnlySet(old, reduceOnly);
     }
 
     // =================================================================== parameters

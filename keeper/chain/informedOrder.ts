@@ -1,10 +1,14 @@
 /**
- * The informed trader's decision rule (DESIGN §7), one implementation for the on-chain episode
- * (runChain.ts) and the oracle feed's arbitrageur (scripts/traders.ts): trade toward the oracle
- * when |oracle − mark| beats the fee plus the informed edge, sized to move the mark to the oracle
- * less that threshold, inside 95 % of the block's fluctuation band and capped by free collateral
- * times leverage; close when the gap is gone.
+ * The informed trader of the simulator (keeper/sim/traders.ts: `informedTargetMark`,
+ * `informedQuote`, `informedMargin`, `informedShouldClose`, DESIGN §7) turned into an order for one
+ * on-chain account: the on-chain episode (runChain.ts) and the oracle feed's arbitrageur
+ * (feedArbitrageur.ts) send it as `openPosition`. Only the account's own facts are added here: its
+ * capital is what it holds free (less a margin of safety), and an order too small to be worth a
+ * transaction is not sent.
  */
+import { informedMargin, informedQuote, informedTargetMark } from "../sim/traders";
+
+export { informedShouldClose } from "../sim/traders";
 
 export interface InformedView {
   readonly oracle: number;
@@ -25,30 +29,23 @@ export interface InformedOrder {
 
 /** Minimum order (quote units): below it the fee-round-trip is not worth a transaction. */
 const MIN_QUOTE = 10;
+/**
+ * Share of the account's free collateral it commits as margin: the mirror's float ledger may sit a
+ * little off the exact WAD one (runChain.ts), and a margin above the free balance reverts.
+ */
+const FREE_COLLATERAL_SHARE = 0.9;
 
 /**
  * The order an informed trader holding `heldSize` (signed base, 0 = flat) sends now, or null.
+ * Each transaction is mined in its own block, so the block-start mark is the current mark.
  * A holder on the wrong side sends nothing: its close (`informedShouldClose`) comes first.
  */
 export function informedOrder(s: InformedView, heldSize: number, trader: { edgeBps: number; leverage: number }, freeCollateral: number): InformedOrder | null {
-  const gap = s.oracle - s.mark;
-  const thr = (s.oracle * (s.feeBps + trader.edgeBps)) / 1e4;
-  if (Math.abs(gap) <= thr) return null;
-  const isLong = gap > 0;
+  const target = informedTargetMark(s.oracle, s.mark, s.mark, s.feeBps, trader.edgeBps, s.fluctuationLimitBps);
+  if (Number.isNaN(target)) return null;
+  const isLong = target > s.mark;
   if (heldSize !== 0 && heldSize > 0 !== isLong) return null;
-  // Stay inside the block's fluctuation band (95 % of it).
-  const band = (s.mark * s.fluctuationLimitBps * 0.95) / 1e4;
-  let target = isLong ? s.oracle - thr : s.oracle + thr;
-  target = isLong ? Math.min(target, s.mark + band) : Math.max(target, s.mark - band);
-  const y1 = Math.sqrt((s.sqrtK * s.sqrtK * target) / s.peg);
-  let q = Math.abs(y1 - s.y) * s.peg;
-  const lev = trader.leverage;
-  q = Math.min(q, freeCollateral * lev * 0.9);
+  const q = informedQuote(s.sqrtK * s.sqrtK, s.peg, s.y, target, freeCollateral * FREE_COLLATERAL_SHARE, trader.leverage);
   if (q < MIN_QUOTE) return null;
-  return { isLong, quote: q, margin: (q / lev) * 1.05 };
-}
-
-/** An informed holder closes once the mark has reached (or crossed) the oracle. */
-export function informedShouldClose(size: number, mark: number, oracle: number): boolean {
-  return size > 0 ? oracle <= mark : oracle >= mark;
+  return { isLong, quote: q, margin: informedMargin(q, trader.leverage) };
 }

@@ -1,10 +1,12 @@
 /**
  * One on-chain episode (DESIGN §7 traders against the real contracts), every op mirrored into
  * MarketCore through Lockstep so the budget and the books can be compared at the end:
- * - ≥ 20 trader accounts, each informed with probability λ_i: informed traders trade toward the
- *   oracle when the gap beats the fee (size that moves the mark to the oracle, capped by capital
- *   and the block's fluctuation band) and close when the gap is gone; uninformed ones pick a side
- *   50/50, a lognormal notional (median growing with depth) and an exponential holding time;
+ * - ≥ 20 trader accounts, each informed with probability λ_i. The agents are the simulator's
+ *   (keeper/sim/traders.ts, demand.ts), converted to transactions: informed traders trade toward the
+ *   oracle when the gap beats fee + edge (`informedOrder`: size that moves the mark to the oracle,
+ *   capped by capital and the block's fluctuation band) and close when the gap is gone; uninformed
+ *   ones send `uninformedOrder` (side 50/50, lognormal notional growing with depth, margin =
+ *   notional/leverage) capped by what the account holds, and close after an exponential holding time;
  * - liquidators close accounts under maintenance margin; funding is settled when due;
  * - the mock oracle follows a scenario path (keeper/sim/oracle), optionally overridden;
  * - the real keeper (keeper/service MarketJob) ticks every decision interval when a policy is given.
@@ -254,9 +256,10 @@ async function runEpisodeBody(
   const uninformedOpen = async (t: TraderState): Promise<void> => {
     const u = sc.traders.uninformed;
     const order = uninformedOrder(sc.traders, core.state().sqrtK, sqrtKRef, rng.normal(), rng.next());
+    // The account's own cap: 90 % of its free collateral as margin (the mirror's float ledger vs the exact one).
     const qq = Math.min(order.quote, core.freeCollateral(t.address) * u.leverage * 0.9);
     if (qq < 10) return;
-    const r = await run({ kind: "open", account: t.address, isLong: order.isLong, quote: toWad(qq), margin: toWad((qq / u.leverage) * 1.02), baseLimit: 0n });
+    const r = await run({ kind: "open", account: t.address, isLong: order.isLong, quote: toWad(qq), margin: toWad((order.margin * qq) / order.quote), baseLimit: 0n });
     if (r.chain.ok) {
       trades++;
       t.closeAt = ls.time + -Math.log(1 - rng.next()) * u.holdingMeanSec;

@@ -34,6 +34,8 @@ export class FastCounters {
   refusedReduceOnly = 0;
   /** Opens refused by the volatility breaker (Vamm_VolatilityBreaker). */
   refusedVolatility = 0;
+  /** Opens refused for a bad oracle answer (Oracle_NonPositiveAnswer / IncompleteRound / StaleAnswer). */
+  refusedOracle = 0;
   /** Uncovered bad debt charged to the profitable side (BadDebtSocialized), and what found no OI. */
   badDebtSocialised = 0;
   badDebtUnsocialised = 0;

@@ -1,26 +1,33 @@
 /**
  * The fast market for learning: the same curve / fee / funding / guard math as `MarketCore`, with
- * the traders held in typed arrays so the event loop allocates nothing.
+ * the positions held in typed arrays so the event loop allocates nothing. Its jobs are the market's
+ * only: the curve ledger (reserves, budget, TWAPs, funding, hooks), the uninformed position slots and
+ * the informed pools. Who trades and when is the trader module's (traders.ts); who is liquidated and
+ * when is the liquidator's (liquidationScan.ts); the waterfall and the TWAP are shared with MarketCore
+ * (badDebt.ts, twap.ts). `test/keeper/sim/fastMarket.differential.test.ts` holds the two engines
+ * together (SPEC §9).
  *
  * Where it differs from the exact per-trader core (on purpose, for speed):
  * - Uninformed positions live in Float64Array slots (one per position, swap-removed on close);
  *   informed traders are pooled into one long and one short position (size, notional, margin,
  *   funding snapshot), reduced pro rata.
- * - Margin and liquidation are judged at the margin price, the oracle (SPEC §3; the env's oracle is
- *   always valid, so its last answer is never the fallback); a pool under maintenance is liquidated
+ * - Margin and liquidation are judged at the margin price (SPEC §3: the oracle, or its last valid
+ *   answer while the oracle is bad; opens refuse a bad answer); a pool under maintenance is liquidated
  *   a quarter per sweep (it stands for many traders; partial liquidation), whole when what would be
  *   left of its margin is ≤ 0.
- * - Liquidations are full (never partial) and are found by a sweep over all positions that runs
- *   (at oracle ticks and decision steps, not on every trade) when the oracle comes within
- *   `scanMoveBps` (default 100) of the liquidation-price envelope. A trader's own close that would
- *   leave negative margin is handed to the liquidator when it is liquidatable, else it closes into
- *   bad debt (SPEC §8).
- * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit).
+ * - Uninformed slots are liquidated whole (or wait for a later sweep when the execution band cannot
+ *   hold the close). A trader's own close that would leave negative margin is handed to the
+ *   liquidator when it is liquidatable, else it closes into bad debt (SPEC §8).
+ * - Refused trades are simply dropped (nothing to roll back: every check precedes the commit, and a
+ *   refused trade does not start the block, as a reverted transaction).
+ * - No per-market collateral account (SPEC §9 says why it changes none of the compared state).
  * - The fluctuation rule, OI cap, reduce-only, IM check, fee split, funding and all hook guards
  *   follow SPEC exactly; hooks call the same pure functions (curve.ts, guards.ts, funding.ts).
  */
 import { kCostDirect, markPrice, maxLiquidationBase, repegCostClosedForm, reservesAfterK } from "./curve";
+import { coverBadDebt } from "./badDebt";
 import type { Refusal } from "./errors";
+import { LiquidationScanner } from "./liquidationScan";
 import { FastCounters } from "./fastCounters";
 import { computeFunding } from "./funding";
 import {
@@ -33,6 +40,7 @@ import {
   checkRepegShape,
   checkSpend,
   commitSpend,
+  fitRepegPeg,
   type HookLedger,
   kDecreaseBps,
   kIncreaseMoveBps,
@@ -41,6 +49,7 @@ import {
   spendRoom,
 } from "./guards";
 import type { MarketParams } from "./params";
+import { updateTwap } from "./twap";
 
 export interface FastMarketConfig {
   readonly params: MarketParams;
@@ -102,6 +111,9 @@ export class FastMarket implements HookLedger {
   lastFundingTime = 0;
   oracle = 0;
   oracleTs = 0;
+  /** The answer's round is incomplete (answeredInRound < roundId). */
+  oracleIncomplete = false;
+  private readonly maxOracleAgeMargin: number = 0;
   // blocks & circuit breaker
   readonly startTime: number = 0;
   readonly blockTimeSec: number = 0;
@@ -109,8 +121,8 @@ export class FastMarket implements HookLedger {
   blockStartMark = 0;
   reduceUsed = false;
   reduceOnly = false;
-  lastScanMark = 0;
-  private readonly scanMoveBps: number = 0;
+  /** The liquidator bot's sweep and its trigger. */
+  private readonly scanner: LiquidationScanner;
   /** Share of an informed pool a liquidator closes per sweep (partial liquidation). */
   private readonly poolLiquidationChunk: number = 0;
   private readonly liqBandBps: number = 0;
@@ -144,9 +156,6 @@ export class FastMarket implements HookLedger {
   argBase = 0;
   argMark = 0;
   argMargin = 0;
-  informedCapital = 0;
-  informedLeverage = 1;
-  informedEdgeBps = 0;
   // informed pools
   iLongSize = 0;
   iLongNotional = 0;
@@ -180,9 +189,8 @@ export class FastMarket implements HookLedger {
     this.startTime = cfg.time;
     this.blockTimeSec = cfg.blockTimeSec;
     this.blockStartMark = mark;
-    this.lastScanMark = mark;
     this.now = cfg.time;
-    this.scanMoveBps = cfg.scanMoveBps ?? 100;
+    this.scanner = new LiquidationScanner(this, p.mmBps, cfg.scanMoveBps ?? 100);
     this.poolLiquidationChunk = cfg.poolLiquidationChunk ?? 0.25;
     this.liqBandBps = p.maxLiquidationSlippageBps;
     this.feeBps = p.feeBps;
@@ -197,6 +205,7 @@ export class FastMarket implements HookLedger {
     this.fluctBps = p.fluctuationLimitBps;
     this.maxOI = p.maxOpenInterest;
     this.twapWindow = p.twapWindow;
+    this.maxOracleAgeMargin = p.maxOracleAgeMargin;
     this.capacity = cfg.capacity;
     this.uSize = new Float64Array(cfg.capacity);
     this.uNotional = new Float64Array(cfg.capacity);
@@ -223,13 +232,20 @@ export class FastMarket implements HookLedger {
     }
   }
 
-  /** Fluctuation rule; for a reducing trade it consumes the once-per-block allowance. */
+  /**
+   * Fluctuation rule (SPEC §6) for a trade to `argMark` at `now`, against the block-start mark it
+   * sees. A refused trade reverts on-chain, so it neither starts the block nor uses the reducing
+   * trade's once-per-block allowance: only a reducing trade that passes on the allowance commits
+   * here (the caller starts the block when the trade goes through).
+   */
   private fluctuationOk(reducing: boolean): boolean {
+    const fresh = Math.floor((this.now - this.startTime) / this.blockTimeSec) !== this.tradeBlock;
+    const bsm = fresh ? (this.y * this.peg) / this.x : this.blockStartMark;
     const newMark = this.argMark;
-    const bsm = this.blockStartMark;
     const move = newMark > bsm ? newMark - bsm : bsm - newMark;
     if (move * 1e4 <= this.fluctBps * bsm) return true;
-    if (reducing && !this.reduceUsed) {
+    if (reducing && (fresh || !this.reduceUsed)) {
+      this.beginTrade();
       this.reduceUsed = true;
       return true;
     }
@@ -237,14 +253,11 @@ export class FastMarket implements HookLedger {
     return false;
   }
 
+  /** Folds the mark that held since the last update into the mark TWAP (twap.ts, SPEC §5). */
   private updateMarkTwap(): void {
     const t = this.now;
-    const dt = t - this.markTwapTs;
-    if (dt > 0) {
-      const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
-      this.markTwap = (this.markTwap * w + ((this.y * this.peg) / this.x) * dt) / (w + dt);
-      this.markTwapTs = t;
-    }
+    this.markTwap = updateTwap(this.markTwap, this.markTwapTs, (this.y * this.peg) / this.x, t, this.twapWindow);
+    this.markTwapTs = t;
   }
 
   /** Charges the taker fee on `argQ` and splits it (the caller recomputes the fee: no double crosses the call). */
@@ -281,7 +294,11 @@ export class FastMarket implements HookLedger {
       this.c.refusedVolatility++;
       return false;
     }
-    this.beginTrade();
+    // Opens need a valid oracle (SPEC §3, attack 9); closes, reduces and liquidations never read it.
+    if (!this.oracleValid()) {
+      this.c.refusedOracle++;
+      return false;
+    }
     let y1: number;
     if (isLong) y1 = this.y + q / this.peg;
     else {
@@ -303,6 +320,7 @@ export class FastMarket implements HookLedger {
       this.c.refusedInitialMargin++;
       return false;
     }
+    this.beginTrade();
     this.updateMarkTwap();
     this.x = x1;
     this.y = y1;
@@ -337,10 +355,11 @@ export class FastMarket implements HookLedger {
 
   /** Would closing `b` pass the fluctuation rule? (consumes the reduce allowance if needed) */
   private closeAllowed(isLong: boolean, b: number): boolean {
-    this.beginTrade();
     const x1 = isLong ? this.x + b : this.x - b;
     this.argMark = ((this.k / x1) * this.peg) / x1;
-    return this.fluctuationOk(true);
+    if (!this.fluctuationOk(true)) return false;
+    this.beginTrade();
+    return true;
   }
 
   // ───────────── uninformed slots ─────────────
@@ -362,7 +381,7 @@ export class FastMarket implements HookLedger {
     this.uNotional[i] = q;
     this.uMargin[i] = margin - fee;
     this.uSnap[i] = isLong ? this.cumLong : this.cumShort;
-    this.noteLiquidationPrice(isLong, b, q, margin - fee);
+    this.scanner.noteLiquidationPrice(isLong, b, q, margin - fee);
     this.c.uFees += fee;
     this.c.volumeUninformed += q;
     return true;
@@ -392,13 +411,13 @@ export class FastMarket implements HookLedger {
     const left = this.uMargin[i] - owed + pnl - fee;
     if (left < 0) {
       // Liquidatable at the oracle: the liquidator takes it; else the trader's own close ends in bad debt.
-      const v = b * this.oracle;
+      const v = b * this.marginPrice();
       const eq = this.uMargin[i] - owed + (isLong ? v - n : n - v);
       if (eq * 1e4 < this.mmBps * v) return this.liquidateUninformed(i);
     }
-    this.beginTrade();
     this.argMark = (y1 * this.peg) / x1;
     if (!this.fluctuationOk(true)) return false;
+    this.beginTrade();
     this.argBase = b;
     this.applyClose(isLong);
     this.argQ = quote;
@@ -417,35 +436,23 @@ export class FastMarket implements HookLedger {
     return true;
   }
 
-  /**
-   * Bad-debt waterfall (SPEC §3): reserved share, then budget; the rest is this market's uncovered
-   * bad debt — the market goes reduce-only and the amount is charged to the side opposite the
-   * bankrupt position through its funding index (`amount/OI_side` per base), or stays unsocialised
-   * when that side has no open interest. The caller counts the debt itself.
-   */
+  /** Bad-debt waterfall (badDebt.ts, SPEC §3) applied to this market; the caller counts the debt itself. */
   private coverBadDebt(debt: number, wasLong: boolean): void {
+    const r = coverBadDebt(debt, this.reservedShare, this.budget, wasLong, this.longOI, this.shortOI);
     const c = this.c;
-    const fromReserve = debt < this.reservedShare ? debt : this.reservedShare;
-    this.reservedShare -= fromReserve;
-    const rest = debt - fromReserve;
-    const fromBudget = rest < this.budget ? rest : this.budget;
-    this.budget -= fromBudget;
-    const uncovered = rest - fromBudget;
-    c.badDebtFromReserve += fromReserve;
-    c.badDebtFromBudget += fromBudget;
-    if (uncovered > 0) {
-      this.uncoveredBadDebt += uncovered;
-      c.badDebtUncovered += uncovered;
+    this.reservedShare -= r.fromReserve;
+    this.budget -= r.fromBudget;
+    c.badDebtFromReserve += r.fromReserve;
+    c.badDebtFromBudget += r.fromBudget;
+    if (r.uncovered > 0) {
+      this.uncoveredBadDebt += r.uncovered;
+      c.badDebtUncovered += r.uncovered;
       this.reduceOnly = true;
-      const oi = wasLong ? this.shortOI : this.longOI;
-      if (oi > 0) {
-        if (wasLong) this.cumShort -= uncovered / oi;
-        else this.cumLong += uncovered / oi;
-        c.badDebtSocialised += uncovered;
-      } else {
-        this.unsocializedBadDebt += uncovered;
-        c.badDebtUnsocialised += uncovered;
-      }
+      this.cumLong += r.longIndexCharge;
+      this.cumShort += r.shortIndexCharge;
+      this.unsocializedBadDebt += r.unsocialized;
+      c.badDebtSocialised += r.uncovered - r.unsocialized;
+      c.badDebtUnsocialised += r.unsocialized;
     }
   }
 
@@ -462,13 +469,13 @@ export class FastMarket implements HookLedger {
   /**
    * Full liquidation of slot i (exempt from the fluctuation limit). Beyond the execution band
    * (maxLiquidationSlippageBps around the oracle) it waits for a later sweep — the contract would
-   * close the part that fits; the fast engine closes slots whole.
+   * close the part that fits; the fast engine closes slots whole. The caller checked eligibility.
    */
-  private liquidateUninformed(i: number): boolean {
+  liquidateUninformed(i: number): boolean {
     const s = this.uSize[i];
     const isLong = s > 0;
     const b = isLong ? s : -s;
-    if (b > maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps)) return false;
+    if (b > maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.marginPrice(), this.liqBandBps)) return false;
     const x1 = isLong ? this.x + b : this.x - b;
     if (!(x1 > 0)) return false;
     const quote = (isLong ? this.y - this.k / x1 : this.k / x1 - this.y) * this.peg;
@@ -522,49 +529,22 @@ export class FastMarket implements HookLedger {
   // ───────────── informed pools ─────────────
 
   /**
-   * An informed arrival: trades toward the oracle when the gap beats fee + edge, sized to move the
-   * mark to the oracle less fee + edge (where the marginal unit stops paying), capped by
-   * capital·leverage and by the fluctuation limit. With the opposite
-   * pool open it closes that first (its gap is gone, it has reversed).
+   * The block-start mark the next trade at `now` would see (SPEC §6: the mark before the block's
+   * first trade), without starting the block: a refused or idle order does not start it.
    */
-  informedArrival(): void {
-    const capital = this.informedCapital;
-    const leverage = this.informedLeverage;
-    const edgeBps = this.informedEdgeBps;
+  blockStartMarkNow(): number {
+    return Math.floor((this.now - this.startTime) / this.blockTimeSec) === this.tradeBlock ? this.blockStartMark : (this.y * this.peg) / this.x;
+  }
+
+  /**
+   * Adds an informed order of quote `argQ` with margin `argMargin` at `now` to the pool of its side
+   * (the decision is the trader module's: traders.ts); false when refused.
+   */
+  openInformed(isLong: boolean): boolean {
+    const q = this.argQ;
+    const margin = this.argMargin;
     const o = this.oracle;
-    const mark = (this.y * this.peg) / this.x;
-    const gap = o - mark;
-    const thr = (o * (this.feeBps + edgeBps)) / 1e4;
-    if (gap <= thr && -gap <= thr) {
-      this.c.informedIdle++;
-      return;
-    }
-    const isLong = gap > 0;
-    this.beginTrade();
-    // Target: the oracle less the threshold (the marginal unit must still beat fee + edge), and
-    // inside the block's fluctuation band (a bigger order would revert).
-    const band = (this.blockStartMark * this.fluctBps * 0.999) / 1e4;
-    let target = isLong ? o - thr : o + thr;
-    if (isLong && target > this.blockStartMark + band) target = this.blockStartMark + band;
-    if (!isLong && target < this.blockStartMark - band) target = this.blockStartMark - band;
-    if (isLong ? target <= mark : target >= mark) {
-      this.c.informedIdle++;
-      return;
-    }
-    // y1 with y1·P/x1 = target and x1·y1 = k.
-    const y1 = Math.sqrt((this.k * target) / this.peg);
-    let q = (isLong ? y1 - this.y : this.y - y1) * this.peg;
-    const cap = capital * leverage;
-    if (q > cap) q = cap;
-    const oppSize = isLong ? this.iShortSize : this.iLongSize;
-    if (oppSize > 0) {
-      this.argQ = q;
-      this.reduceInformedPool(!isLong);
-      return;
-    }
-    this.argQ = q;
-    this.argMargin = q / leverage;
-    if (!this.increase(isLong)) return;
+    if (!this.increase(isLong)) return false;
     const b = this.lastBase;
     this.takeFee();
     const fee = q * this.feeRate;
@@ -572,16 +552,17 @@ export class FastMarket implements HookLedger {
     if (isLong) {
       this.iLongSize += b;
       this.iLongNotional += q;
-      this.iLongMargin += q / leverage - fee;
+      this.iLongMargin += margin - fee;
     } else {
       this.iShortSize += b;
       this.iShortNotional += q;
-      this.iShortMargin += q / leverage - fee;
+      this.iShortMargin += margin - fee;
     }
     const c = this.c;
     c.iFees += fee;
     c.iMarkout += isLong ? b * o - q : q - b * o;
     c.volumeInformed += q;
+    return true;
   }
 
   private settlePoolFunding(isLong: boolean): void {
@@ -598,8 +579,11 @@ export class FastMarket implements HookLedger {
     }
   }
 
-  /** Reduces the informed pool on side `poolLong` by the base an opposite trade of q moves (pro rata). */
-  private reduceInformedPool(poolLong: boolean): void {
+  /**
+   * Reduces the informed pool on side `poolLong` by the base an opposite trade of `argQ` moves (pro
+   * rata; never reverses it).
+   */
+  reduceInformedPool(poolLong: boolean): void {
     const q = this.argQ;
     const o = this.oracle;
     const size = poolLong ? this.iLongSize : this.iShortSize;
@@ -637,85 +621,28 @@ export class FastMarket implements HookLedger {
     c.volumeInformed += quote;
   }
 
-  // ───────────── liquidation scan ─────────────
+  // ───────────── liquidations (found by the scanner, liquidationScan.ts) ─────────────
 
   /** Liquidates every position under maintenance margin (a liquidator bot's sweep). */
   liquidationScan(t: number): number {
-    this.now = t;
-    let n = 0;
-    const mm = this.mmBps;
-    const uSize = this.uSize;
-    const uNotional = this.uNotional;
-    const uMargin = this.uMargin;
-    const uSnap = this.uSnap;
-    this.envLong = -Infinity;
-    this.envShort = Infinity;
-    const o = this.oracle;
-    for (let i = this.uN - 1; i >= 0; i--) {
-      // Inlined margin value at the oracle and pending funding (this loop runs over every open position).
-      const s = uSize[i];
-      const isLong = s > 0;
-      const v = (isLong ? s : -s) * o;
-      const upnl = isLong ? v - uNotional[i] : uNotional[i] - v;
-      const pending = isLong ? s * (this.cumLong - uSnap[i]) : s * (this.cumShort - uSnap[i]);
-      if ((uMargin[i] + upnl - pending) * 1e4 < mm * v) {
-        if (this.liquidateUninformed(i)) n++;
-      } else this.noteLiquidationPrice(isLong, isLong ? s : -s, uNotional[i], uMargin[i] - pending);
-    }
-    // Slots moved by swap-removal were visited already; their envelope entries stay valid.
-    n += this.liquidatePoolIfUnder(true) + this.liquidatePoolIfUnder(false);
-    this.lastScanMark = this.mark();
-    this.lastScanCumLong = this.cumLong;
-    this.lastScanCumShort = this.cumShort;
-    return n;
+    return this.scanner.scan(t);
   }
 
-  private lastScanCumLong = 0;
-  private lastScanCumShort = 0;
-  /**
-   * Liquidation-price envelopes: max over longs / min over shorts of the mark at which the position
-   * reaches maintenance, stored minus its side's funding index (a position's liquidation mark moves
-   * by exactly the funding accrued per base, so `env + cum` stays exact as funding accrues).
-   * Closes leave the envelope conservative; every scan rebuilds it.
-   */
-  private envLong = -Infinity;
-  private envShort = Infinity;
-
-  /** Liquidation price at the oracle: long `(N − M)/(s(1 − mm))`, short `(N + M)/(s(1 + mm))`. */
-  private noteLiquidationPrice(isLong: boolean, size: number, notional: number, marginNet: number): void {
-    if (isLong) {
-      const px = (notional - marginNet) / (size * (1 - this.mmBps / 1e4)) - this.cumLong;
-      if (px > this.envLong) this.envLong = px;
-    } else {
-      const px = (notional + marginNet) / (size * (1 + this.mmBps / 1e4)) - this.cumShort;
-      if (px < this.envShort) this.envShort = px;
-    }
-  }
-
-  /**
-   * Scans only when some position may be under maintenance: the oracle (the margin price) is within
-   * scanMoveBps of a liquidation envelope, or an informed pool is near its own.
-   */
+  /** Sweeps only when the oracle is near some position's liquidation price. */
   maybeScan(t: number): void {
-    const m = this.oracle;
-    const buf = this.scanMoveBps / 1e4;
-    let need = m <= (this.envLong + this.cumLong) * (1 + buf) || m >= (this.envShort + this.cumShort) * (1 - buf);
-    if (!need && this.iLongSize > 0) {
-      const pending = this.iLongSize * (this.cumLong - this.iLongSnap);
-      need = m <= ((this.iLongNotional - this.iLongMargin + pending) / (this.iLongSize * (1 - this.mmBps / 1e4))) * (1 + buf);
-    }
-    if (!need && this.iShortSize > 0) {
-      const pending = -this.iShortSize * (this.cumShort - this.iShortSnap);
-      need = m >= ((this.iShortNotional + this.iShortMargin - pending) / (this.iShortSize * (1 + this.mmBps / 1e4))) * (1 - buf);
-    }
-    if (need) this.liquidationScan(t);
+    this.scanner.maybeScan(t);
   }
 
-  private liquidatePoolIfUnder(isLong: boolean): number {
+  /**
+   * Liquidates (part of) the informed pool of a side when it is under maintenance at the oracle;
+   * returns 1 when a liquidation ran, else 0.
+   */
+  liquidatePoolIfUnder(isLong: boolean): number {
     const size = isLong ? this.iLongSize : this.iShortSize;
     if (!(size > 0)) return 0;
     // Valued at the margin price (the oracle), as every position (SPEC §3).
-    const atMark = size * this.oracle;
+    const price = this.marginPrice();
+    const atMark = size * price;
     const notional = isLong ? this.iLongNotional : this.iShortNotional;
     const pending = isLong ? size * (this.cumLong - this.iLongSnap) : -size * (this.cumShort - this.iShortSnap);
     const margin = isLong ? this.iLongMargin : this.iShortMargin;
@@ -727,7 +654,7 @@ export class FastMarket implements HookLedger {
     let b = size * this.poolLiquidationChunk;
     if (b > 0.95 * size) b = size;
     // Execution band (SPEC §3): cut to what keeps the mark within maxLiquidationSlippageBps of the oracle.
-    const bMax = maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, this.oracle, this.liqBandBps);
+    const bMax = maxLiquidationBase(this.x, this.sqrtK, this.peg, isLong, price, this.liqBandBps);
     if (!(bMax > 0)) return 0;
     if (b > bMax) b = bMax;
     let cv = this.closeQuote(isLong, b);
@@ -775,23 +702,39 @@ export class FastMarket implements HookLedger {
 
   // ───────────── oracle, funding ─────────────
 
-  setOracle(price: number, t: number): void {
+  /** MockAggregator.setAnswer / setRound: the answer the next read sees, updated at t (`incomplete`: a lagging round). */
+  setOracle(price: number, t: number, incomplete = false): void {
     this.oracle = price;
     this.oracleTs = t;
+    this.oracleIncomplete = incomplete;
+  }
+
+  /** The answer is valid for margin (SPEC §3): positive, complete, not older than maxOracleAgeMargin at `now`. */
+  oracleValid(): boolean {
+    return this.oracle > 0 && !this.oracleIncomplete && this.now - this.oracleTs <= this.maxOracleAgeMargin;
+  }
+
+  /** `marginPrice()` (SPEC §3): the oracle when valid, else the last valid answer the market observed. */
+  marginPrice(): number {
+    return this.oracleValid() ? this.oracle : this.lastOraclePrice;
   }
 
   /**
    * `observeOracle()`: folds the answer that held since the last observation (the previous one) into
    * the oracle TWAP, stores the new answer, then sets or clears the volatility breaker (SPEC §5, §6).
+   * False (nothing observed, as the contract's revert) when the answer is not valid for margin.
    */
-  observeOracle(t: number): void {
+  observeOracle(t: number): boolean {
     this.now = t;
-    const dt = t - this.oracleTwapTs;
-    if (dt > 0) {
-      const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
-      this.oracleTwap = (this.oracleTwap * w + this.lastOraclePrice * dt) / (w + dt);
-      this.oracleTwapTs = t;
-    }
+    if (!this.oracleValid()) return false;
+    this.foldOracle(t);
+    return true;
+  }
+
+  /** The observation's commit (also a hook's, after its own oracle checks). */
+  private foldOracle(t: number): void {
+    this.oracleTwap = this.foldedOracleTwap(t);
+    this.oracleTwapTs = t;
     this.lastOraclePrice = this.oracle;
     this.setBreaker();
   }
@@ -806,10 +749,9 @@ export class FastMarket implements HookLedger {
     return t >= this.lastFundingTime + this.params.fundingPeriod;
   }
 
-  /** `settleFunding()` (caller checks fundingDue). */
-  settleFunding(t: number): void {
-    this.observeOracle(t);
-    this.now = t;
+  /** `settleFunding()` (caller checks fundingDue); false (nothing settled) when the oracle is not valid for margin. */
+  settleFunding(t: number): boolean {
+    if (!this.observeOracle(t)) return false;
     this.updateMarkTwap();
     const r = computeFunding(this.markTwap, this.oracleTwap, this.longOI, this.shortOI, this.budget, spendRoom(this, t, this.params), this.params);
     recordFundingSpend(this, t, r.ammPaid);
@@ -820,20 +762,18 @@ export class FastMarket implements HookLedger {
     this.c.fundingPaid += r.ammPaid;
     this.c.fundingSettlements++;
     this.lastFundingTime = t;
+    return true;
   }
 
   // ───────────── keeper hooks (same guards as the core) ─────────────
 
   /** The oracle TWAP folded through t with the previous answer (what a hook compares the answer with). */
   private foldedOracleTwap(t: number): number {
-    const dt = t - this.oracleTwapTs;
-    if (!(dt > 0)) return this.oracleTwap;
-    const w = this.twapWindow - dt > 0 ? this.twapWindow - dt : 0;
-    return (this.oracleTwap * w + this.lastOraclePrice * dt) / (w + dt);
+    return updateTwap(this.oracleTwap, this.oracleTwapTs, this.lastOraclePrice, t, this.twapWindow);
   }
 
   private oracleRefusal(t: number): Refusal | null {
-    const bad = checkOracle(this.oracle, this.oracleTs, false, t, this.params.maxOracleAgeHooks);
+    const bad = checkOracle(this.oracle, this.oracleTs, this.oracleIncomplete, t, this.params.maxOracleAgeHooks);
     if (bad) return bad;
     // As the contract: the TWAP folded through now with the previous answer, then compared.
     return checkDivergence(this.oracle, this.foldedOracleTwap(t), this.params);
@@ -853,7 +793,7 @@ export class FastMarket implements HookLedger {
   repeg(newPeg: number, t: number): { cost: number; refusal: Refusal | null } {
     const r = this.previewRepeg(newPeg, t);
     if (r.refusal) return r;
-    this.observeOracle(t);
+    this.foldOracle(t);
     this.now = t;
     this.updateMarkTwap();
     const oldPeg = this.peg;
@@ -863,6 +803,20 @@ export class FastMarket implements HookLedger {
     this.c.adjustmentCost += r.cost;
     this.c.repegs++;
     return r;
+  }
+
+  /**
+   * `repegToward(targetPeg, minPeg)` (SPEC §6): repegs toward `targetPeg` as far as the oracle, the
+   * move cap, the budget and the rolling cost cap allow (`fitRepegPeg`, as MarketCore); refuses
+   * `Vamm_RepegBelowMinimum(fittedPeg, minPeg)` when that is short of `minPeg`, then runs `repeg`.
+   */
+  repegToward(targetPeg: number, minPeg: number, t: number): { cost: number; refusal: Refusal | null; newPeg: number } {
+    const bad = this.oracleRefusal(t);
+    if (bad) return { cost: 0, refusal: bad, newPeg: this.peg };
+    const a = this.y - this.k / (this.x + (this.longOI - this.shortOI));
+    const newPeg = fitRepegPeg(this.x, this.y, this.peg, targetPeg, this.oracle, a, this, t, this.params);
+    if (newPeg > this.peg ? newPeg < minPeg : newPeg > minPeg) return { cost: 0, refusal: { name: "Vamm_RepegBelowMinimum", args: [newPeg, minPeg] }, newPeg };
+    return { ...this.repeg(newPeg, t), newPeg };
   }
 
   previewUpdateK(newSqrtK: number, t: number): { cost: number; refusal: Refusal | null } {
@@ -880,7 +834,7 @@ export class FastMarket implements HookLedger {
   updateK(newSqrtK: number, t: number): { cost: number; refusal: Refusal | null } {
     const r = this.previewUpdateK(newSqrtK, t);
     if (r.refusal) return r;
-    this.observeOracle(t);
+    this.foldOracle(t);
     this.now = t;
     this.updateMarkTwap();
     const kDec = kDecreaseBps(this.sqrtK, newSqrtK);

@@ -6,6 +6,7 @@
  * Every entry point is atomic: a revert restores the state, as the EVM does.
  */
 import type { MarketObservation } from "../core/policyTypes";
+import { type BadDebtCover, coverBadDebt } from "./badDebt";
 import {
   closeLongQuote,
   closeShortQuote,
@@ -239,7 +240,7 @@ export class MarketCore {
         if (pos.margin < required) throw new SimRevert("CH_BelowInitialMargin", pos.margin, required);
       } else if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: a partial reduce may not leave negative margin
       if (pos.size !== 0) storePosition(pos);
-      const marginReturned = this.finishIfClosed(trader, pos, !isLong); // ends at 0 only by closing the other side
+      const { marginReturned } = this.finishIfClosed(trader, pos, !isLong); // ends at 0 only by closing the other side
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta, fee, realisedPnl: pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
   }
@@ -262,7 +263,7 @@ export class MarketCore {
       if (pos.size !== 0) roundForStorage(pos); // the margin check sees the stored value (SPEC §8)
       if (pos.size !== 0 && pos.margin < 0) throw new SimRevert("CH_NegativeMargin", pos.margin); // SPEC §8: partial close
       if (pos.size !== 0) storePosition(pos);
-      const marginReturned = this.finishIfClosed(trader, pos, r.wasLong);
+      const { marginReturned } = this.finishIfClosed(trader, pos, r.wasLong);
       return { trader, baseDelta: pos.size - sizeBefore, quoteDelta: r.quoteDelta, fee: r.fee, realisedPnl: r.pnl, fundingPaid, newSize: pos.size, newMargin: pos.margin, marginReturned };
     });
   }
@@ -335,23 +336,12 @@ export class MarketCore {
       pos.margin -= liquidationFee;
       this.payFromMarket(liquidator, toLiquidator);
       this.s.reservedShare += toReserve;
-      let badDebt = 0;
-      let fromReserve = 0;
-      let fromBudget = 0;
-      let uncovered = 0;
-      let marginReturned = 0;
       const fullyClosed = pos.size === 0;
-      if (fullyClosed) {
-        if (pos.margin < 0) {
-          badDebt = -pos.margin;
-          ({ fromReserve, fromBudget, uncovered } = this.coverBadDebt(badDebt, r.wasLong));
-          pos.margin = 0;
-        }
-        marginReturned = this.finishIfClosed(trader, pos, r.wasLong);
-      } else {
-        storePosition(pos);
-      }
-      return { trader, liquidator, baseClosed: base, quoteClosed, realisedPnl: r.pnl, takerFee: r.fee, liquidationFee, toLiquidator, toReserve, marginReturned, fullyClosed, badDebt, fromReserve, fromBudget, uncovered };
+      const badDebt = fullyClosed && pos.margin < 0 ? -pos.margin : 0;
+      if (!fullyClosed) storePosition(pos);
+      const done = this.finishIfClosed(trader, pos, r.wasLong);
+      const cover = done.cover ?? { fromReserve: 0, fromBudget: 0, uncovered: 0 };
+      return { trader, liquidator, baseClosed: base, quoteClosed, realisedPnl: r.pnl, takerFee: r.fee, liquidationFee, toLiquidator, toReserve, marginReturned: done.marginReturned, fullyClosed, badDebt, fromReserve: cover.fromReserve, fromBudget: cover.fromBudget, uncovered: cover.uncovered };
     });
   }
 
@@ -703,29 +693,20 @@ export class MarketCore {
     this.s.volatile = breakerTripped(price, twap, this.params);
   }
 
-  /**
-   * Reserved share, then budget; what remains is this market's uncovered bad debt: the market goes
-   * reduce-only and the amount is charged to the side opposite the bankrupt position (it holds the
-   * gain) through a funding step `amount/OI_side` per base; with no OI there it stays unsocialised.
-   */
-  private coverBadDebt(debt: number, wasLong: boolean): { fromReserve: number; fromBudget: number; uncovered: number } {
+  /** Bad-debt waterfall (badDebt.ts, SPEC §3) applied to this market. */
+  private coverBadDebt(debt: number, wasLong: boolean): BadDebtCover {
     const s = this.s;
-    const fromReserve = Math.min(s.reservedShare, debt);
-    s.reservedShare -= fromReserve;
-    const fromBudget = Math.min(s.hook.budget, debt - fromReserve);
-    s.hook.budget -= fromBudget;
-    const uncovered = debt - fromReserve - fromBudget;
-    if (uncovered > 0) {
-      s.uncoveredBadDebt += uncovered;
+    const r = coverBadDebt(debt, s.reservedShare, s.hook.budget, wasLong, s.longOI, s.shortOI);
+    s.reservedShare -= r.fromReserve;
+    s.hook.budget -= r.fromBudget;
+    if (r.uncovered > 0) {
+      s.uncoveredBadDebt += r.uncovered;
       s.reduceOnly = true;
-      const oi = wasLong ? s.shortOI : s.longOI;
-      if (oi > 0) {
-        // fLong is paid by longs; fShort is received by shorts (so a negative one is paid).
-        if (wasLong) s.cumFundingShort -= uncovered / oi;
-        else s.cumFundingLong += uncovered / oi;
-      } else s.unsocializedBadDebt += uncovered;
+      s.cumFundingLong += r.longIndexCharge;
+      s.cumFundingShort += r.shortIndexCharge;
+      s.unsocializedBadDebt += r.unsocialized;
     }
-    return { fromReserve, fromBudget, uncovered };
+    return r;
   }
 
   private updateMarkTwap(): void {
@@ -860,17 +841,13 @@ export class MarketCore {
    * On a full close, returns the margin to free collateral. Negative margin is bad debt, as in a
    * liquidation (SPEC §8): from the reserved share, then the budget, the rest recorded as uncovered.
    */
-  private finishIfClosed(trader: string, pos: Position, wasLong: boolean): number {
-    if (pos.size !== 0) return 0;
-    if (pos.margin < 0) {
-      this.coverBadDebt(-pos.margin, wasLong);
-      this.positions.delete(trader);
-      return 0;
-    }
+  private finishIfClosed(trader: string, pos: Position, wasLong: boolean): { marginReturned: number; cover: BadDebtCover | null } {
+    if (pos.size !== 0) return { marginReturned: 0, cover: null };
+    this.positions.delete(trader);
+    if (pos.margin < 0) return { marginReturned: 0, cover: this.coverBadDebt(-pos.margin, wasLong) };
     const m = pos.margin;
     if (m > 0) this.payFromMarket(trader, m);
-    this.positions.delete(trader);
-    return m;
+    return { marginReturned: m, cover: null };
   }
 
   /** Hook guard chain in SPEC order (HookPath.checkRepeg); commits the oracle observation only for the real hook. */

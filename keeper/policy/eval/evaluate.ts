@@ -9,7 +9,7 @@ import { actionLabel } from "../mdpConfig";
 import { isBaseline, loadLearned, policyFamilyModules, policyKind, resolvePolicy } from "../policyRegistry";
 import { createStateSpace } from "../stateIndex";
 import { listScenarios, replayScenarios, type ScenarioSet } from "../simAdapter";
-import { evalSeed, type EvalCase, type ResolvedSource } from "./scenarioSource";
+import { evalSeed, REAL_FAMILY, scenarioFamily, type EvalCase, type ResolvedSource } from "./scenarioSource";
 import { pairedComparison, type PairedRow } from "./paired";
 import { METRICS, type EpisodeMetricKey } from "./metricSpec";
 import { findScenario } from "../simAdapter";
@@ -17,7 +17,8 @@ import type { QHeatmap, ReportData } from "../report/reportData";
 import { aggregateMetrics, aggregateRewardParts } from "./aggregate";
 import type { EvalJob, EvalJobResult } from "./evalJob";
 import { runEvalJob } from "./evalJob";
-import { judge } from "./verdict";
+import { formatGoal, judgeGoal, type Verdict } from "./verdict";
+import { FAMILIES } from "../../sim/scenarios/generatorConfig";
 import { runPool } from "./workerPool";
 
 export interface EvaluateOptions {
@@ -35,6 +36,8 @@ export interface EvaluateOptions {
   readonly replay: boolean;
   /** Policy the paired intervals are taken against (default: "static" when evaluated, else the first). */
   readonly reference?: string;
+  /** The policy the goal verdict judges (default: the first learned policy file evaluated). */
+  readonly judged?: string;
   readonly onProgress?: (done: number, total: number, last: EvalJobResult) => void;
 }
 
@@ -42,6 +45,12 @@ export interface EvaluateOutput {
   readonly report: ReportData;
   readonly episodes: readonly EvalJobResult[];
   readonly goalMet: boolean | null;
+  /** The goal verdict (DESIGN §9): judged policy vs the best rule per family and overall; null without a judged policy and a rule. */
+  readonly goal: Verdict | null;
+  /** The whole judgement as text (tables per family, overall, real-price windows, verdict lines). */
+  readonly goalText: string | null;
+  /** The real-price windows judged ("file from start"), for the report. */
+  readonly realWindows: string[];
   readonly paired: PairedRow[];
   readonly reference: string;
   /** Independent paired units (seeds) behind every interval. */
@@ -108,8 +117,16 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
   const episodes = results.slice(0, jobs.length);
   const replay = results.slice(jobs.length);
   const metrics = aggregateMetrics(episodes, o.policies);
-  const baselines = o.policies.filter(isBaseline);
-  const verdict = learned.length > 0 ? judge(metrics, learned[0], baselines) : null;
+  const judged = o.judged ?? learned[0];
+  if (judged !== undefined && !o.policies.includes(judged)) throw new Error(`judged policy "${judged}" is not among the evaluated policies (${o.policies.join(", ")})`);
+  const rules = o.policies.filter((p) => isBaseline(p) && p !== judged);
+  const family = new Map(cases.map((c) => [c.scenario.name, scenarioFamily(c.scenario)]));
+  const realWindows = [...new Set(cases.filter((c) => family.get(c.scenario.name) === REAL_FAMILY).map((c) => windowLabel(c.scenario)))];
+  const goal =
+    judged !== undefined && rules.length > 0
+      ? judgeGoal(episodes, { judged, rules, familyOf: (name) => family.get(name) ?? "unknown", familyOrder: FAMILIES })
+      : null;
+  const goalText = goal ? formatGoal(goal, REAL_FAMILY, realWindows) : null;
   const heatmap = learned.length > 0 ? heatmapOf(learned[0]) : null;
   const report: ReportData = {
     title: `dAMM keeper policies on ${setLabel.split(" ")[0]}`,
@@ -124,14 +141,19 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
     replayName: replayName ?? "(no replay)",
     heatmap,
     trainingCurve: learned.length > 0 ? [...loadLearned(learned[0]).trainingCurve] : [],
-    verdict: verdict?.lines ?? ["no learned policy evaluated"],
+    verdict: goalText ? goalText.split("\n") : ["no judged (learned) policy and rule evaluated together: no goal verdict"],
   };
   const reference = o.reference ?? (o.policies.includes("static") ? "static" : o.policies[0]);
   if (!o.policies.includes(reference)) throw new Error(`reference policy "${reference}" is not among the evaluated policies (${o.policies.join(", ")})`);
   const pairedMetrics: { key: EpisodeMetricKey; better: "higher" | "lower" }[] = [];
   for (const m of METRICS) if (m.key !== "cvar5NetRevenue" && m.better !== "none") pairedMetrics.push({ key: m.key, better: m.better });
   const paired = pairedComparison(episodes, reference, o.policies, pairedMetrics);
-  return { report, episodes, goalMet: verdict ? verdict.met : null, paired, reference, pairedUnits: units };
+  return { report, episodes, goalMet: goal ? goal.met : null, goal, goalText, realWindows, paired, reference, pairedUnits: units };
+}
+
+function windowLabel(sc: EvalCase["scenario"]): string {
+  const o = sc.oracle;
+  return o.kind === "replay" ? `${o.file.split("/").pop()} from ${String(o.start)}` : sc.name;
 }
 
 export const defaultThreads = (): number => Math.max(1, cpus().length);

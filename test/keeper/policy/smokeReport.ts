@@ -3,7 +3,7 @@
  * from a small deterministic set of episodes (no simulator run, so the test stays fast).
  */
 import { aggregateMetrics, aggregateRewardParts, type EpisodeResult } from "../../../keeper/policy/eval/aggregate";
-import { judge } from "../../../keeper/policy/eval/verdict";
+import { formatGoal, judgeGoal } from "../../../keeper/policy/eval/verdict";
 import { actionLabel, DEFAULT_MDP } from "../../../keeper/policy/mdpConfig";
 import { createStateSpace } from "../../../keeper/policy/stateIndex";
 import { createRng } from "../../../keeper/policy/rng";
@@ -68,6 +68,6 @@ export async function buildSmokeReport(): Promise<ReportData> {
     replayName: "replay-sol <script>alert(1)</script>",
     heatmap: { policy: "default", stateLabels: Array.from({ length: space.size }, (_, s) => space.label(s)), actionLabels: DEFAULT_MDP.actions.map(actionLabel), q, visits },
     trainingCurve: Array.from({ length: 50 }, (_, i) => ({ episode: i * 5, reward: Math.log(i + 1), epsilon: Math.pow(0.95, i) })),
-    verdict: judge(metrics, "default", ["static", "formulaic", "threshold"]).lines,
+    verdict: formatGoal(judgeGoal(episodes, { judged: "default", rules: ["static", "formulaic", "threshold"], familyOf: (s) => (s === "a" ? "gbm" : "real") }), "real").split("\n"),
   };
 }

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { runEpisode } from "../../../keeper/sim/episode";
 import { holdPolicy, repegPolicy } from "../../../keeper/sim/simplePolicies";
+import { markPrice } from "../../../keeper/sim/curve";
+import { INFORMED_BAND_SHARE, informedMargin, informedQuote, informedTargetMark } from "../../../keeper/sim/traders";
+import { informedOrder } from "../../../keeper/chain/informedOrder";
 import { testScenario } from "./fixtures";
 
 describe("sim traders (DESIGN §7)", () => {
@@ -24,6 +27,42 @@ describe("sim traders (DESIGN §7)", () => {
       const s = testScenario({}, { informedProb: 1 });
       const { metrics } = runEpisode(s, holdPolicy);
       expect(metrics.volumeInformed).to.equal(0);
+    });
+  });
+
+  describe("informed strategy (one definition for the simulator and the on-chain runner)", () => {
+    // Curve x = y = sqrtK = 10,000, peg 2000: mark 2000; fee 10 bps, edge 40 bps, band 200 bps.
+    const K = 1e8;
+    it("stays idle while the gap does not beat fee + edge", () => {
+      expect(informedTargetMark(2009.9, 2000, 2000, 10, 40, 200)).to.be.NaN; // 49.3 bps < 50 bps of 2009.9
+      expect(informedTargetMark(1990.1, 2000, 2000, 10, 40, 200)).to.be.NaN;
+    });
+
+    it("targets the oracle less fee + edge, and sizes the quote to move the mark exactly there", () => {
+      const target = informedTargetMark(2020, 2000, 2000, 10, 40, 200);
+      expect(target).to.be.closeTo(2020 * (1 - 50 / 1e4), 1e-9);
+      const q = informedQuote(K, 2000, 10_000, target, 1e9, 5);
+      const y1 = 10_000 + q / 2000;
+      expect(markPrice(K / y1, y1, 2000)).to.be.closeTo(target, 1e-9);
+      expect(informedMargin(q, 5)).to.equal(q / 5);
+    });
+
+    it("stops inside the block's fluctuation band around the block-start mark, and is capped by capital × leverage", () => {
+      const up = informedTargetMark(2200, 2000, 2000, 10, 40, 200);
+      expect(up).to.be.closeTo(2000 * (1 + (200 * INFORMED_BAND_SHARE) / 1e4), 1e-9);
+      // Trades earlier in the block already used the band that way: idle.
+      expect(informedTargetMark(2200, 2040, 2000, 10, 40, 200)).to.be.NaN;
+      expect(informedQuote(K, 2000, 10_000, up, 1_000, 5)).to.equal(5_000);
+    });
+
+    it("is what the on-chain runner sends (informedOrder converts the same decision into an order)", () => {
+      const view = { oracle: 2100, mark: 2000, sqrtK: 10_000, peg: 2000, y: 10_000, feeBps: 10, fluctuationLimitBps: 200 };
+      const order = informedOrder(view, 0, { edgeBps: 40, leverage: 5 }, 1e9)!;
+      const target = informedTargetMark(2100, 2000, 2000, 10, 40, 200);
+      expect(order.isLong).to.equal(true);
+      expect(order.quote).to.equal(informedQuote(K, 2000, 10_000, target, 1e9 * 0.9, 5));
+      expect(order.margin).to.equal(informedMargin(order.quote, 5));
+      expect(informedOrder(view, -1, { edgeBps: 40, leverage: 5 }, 1e9), "a short holder closes first").to.equal(null);
     });
   });
 

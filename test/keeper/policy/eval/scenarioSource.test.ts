@@ -3,7 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { resolveScenarioSource, SealedSplitError } from "../../../../keeper/policy/eval/scenarioSource";
+import { resolveScenarioSource, scenarioFamily, SealedSplitError } from "../../../../keeper/policy/eval/scenarioSource";
+import { generateScenario, seedOf } from "../../../../keeper/sim/scenarios/generator";
+import { FAMILIES } from "../../../../keeper/sim/scenarios/generatorConfig";
 import { evaluate } from "../../../../keeper/policy/eval/evaluate";
 import { generateOraclePath } from "../../../../keeper/sim/oracle/paths";
 
@@ -54,6 +56,26 @@ describe("evaluate --scenarios", () => {
     it("refuses the sealed test split unless the release command opens it", () => {
       expect(() => resolveScenarioSource("test", { count: 2, seeds: 2, projectRoot: root })).to.throw(SealedSplitError, /evaluate:release/);
       expect(resolveScenarioSource("test", { count: 2, seeds: 2, projectRoot: root, allowTest: true }).cases.length).to.equal(2);
+    });
+    it("takes the first n scenarios of every family, in seed order, with --per-family", () => {
+      const s = resolveScenarioSource("validation", { count: 5, perFamily: 3, seeds: 20, projectRoot: root });
+      const fams = s.scenarios.map(scenarioFamily);
+      for (const f of FAMILIES) expect(fams.filter((x) => x === f), f).to.have.length(3);
+      const seeds = s.scenarios.map((x) => x.seed);
+      expect(seeds).to.deep.equal([...seeds].sort((a, b) => a - b));
+      // No scenario of a family is skipped before that family's last chosen one.
+      const chosen = new Set(seeds);
+      for (let i = 0; seedOf("validation", i) <= seeds[seeds.length - 1]; i++) {
+        const sc = generateScenario(seedOf("validation", i));
+        const lastOfFamily = Math.max(...s.scenarios.filter((x) => scenarioFamily(x) === scenarioFamily(sc)).map((x) => x.seed));
+        if (sc.seed < lastOfFamily) expect(chosen.has(sc.seed), sc.name).to.equal(true);
+      }
+      expect(s.cases.every((c) => c.seed === c.scenario.seed && c.scenario.adversaries.sandwich !== undefined)).to.equal(true);
+      expect(s.label).to.match(/3 generated scenarios per family × 7 families = 21/);
+    });
+    it("keeps the test split sealed with --per-family, and refuses --per-family on a file", () => {
+      expect(() => resolveScenarioSource("test", { count: 2, perFamily: 20, seeds: 2, projectRoot: root })).to.throw(SealedSplitError);
+      expect(() => resolveScenarioSource(path.join(root, "package.json"), { count: 2, perFamily: 2, seeds: 2, projectRoot: root })).to.throw(/--per-family applies to the generated splits/);
     });
     it("names an unknown source", () => {
       expect(() => resolveScenarioSource("nope/none.json", { count: 2, seeds: 2, projectRoot: root })).to.throw(/"nope\/none.json" is neither train, validation, test nor an existing file or directory/);
