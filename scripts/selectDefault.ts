@@ -3,7 +3,9 @@
  * validation split and writes policies/selection.json, from which the policy registry resolves
  * "default" (keeper/policy/defaultSelection.ts: the highest mean protocol net revenue among the
  * candidates tracking no worse than static). The keeper, evaluate and the demo pick it up by name.
- *   /work/bin/cpu-slot npm run select:default -- --count 24 --threads 2
+ * Judged on the first `--per-family` validation scenarios of every family (as the release judges the
+ * test split), so a rule that wins the common families but loses the crashes is not chosen by the mix.
+ *   /work/bin/cpu-slot npm run select:default -- --per-family 20 --threads 2
  */
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -24,15 +26,15 @@ const int = (name: string, min: number) => (v: string) => {
 };
 const o = new Command()
   .name("select:default")
-  .option("--count <n>", "validation scenarios", int("--count", 2), 24)
+  .option("--per-family <n>", "validation scenarios per family", int("--per-family", 2), 20)
   .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
   .option("--candidates <list>", "comma-separated candidates", [LEARNED_NAME, ...BASELINE_NAMES].join(","))
   .parse()
-  .opts<{ count: number; threads: number; candidates: string }>();
+  .opts<{ perFamily: number; threads: number; candidates: string }>();
 
 async function main(): Promise<void> {
   const policies = o.candidates.split(",").map((s) => s.trim()).filter(Boolean);
-  const source = resolveScenarioSource("validation", { count: o.count, seeds: 2, projectRoot: REPO_ROOT });
+  const source = resolveScenarioSource("validation", { count: 2, perFamily: o.perFamily, seeds: 2, projectRoot: REPO_ROOT });
   const out = await evaluate({ policies, source, seeds: 2, threads: o.threads, replay: false });
   const metric = (p: string, key: string) => out.report.metrics.find((m) => m.key === key)!.rows.find((r) => r.policy === p)!.mean;
   const candidates = policies.map((p) => ({ policy: p, netRevenue: metric(p, "netRevenue"), meanGapBps: metric(p, "meanGapBps"), cvar5NetRevenue: metric(p, "cvar5NetRevenue") }));
@@ -40,10 +42,10 @@ async function main(): Promise<void> {
   const selection: Selection = {
     kind: SELECTION_KIND,
     schemaVersion: 1,
-    command: `npm run select:default -- --count ${o.count}`,
+    command: `npm run select:default -- --per-family ${o.perFamily}`,
     commit,
     split: "validation",
-    scenarios: o.count,
+    scenarios: source.cases.length,
     candidates,
   };
   const chosen = chooseDefault(candidates);
