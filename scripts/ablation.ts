@@ -1,65 +1,134 @@
 /**
- * Ablation of the state (DESIGN §8: extra dimensions only where an ablation shows they help):
- * imbalance-only vs imbalance + mark–oracle gap bucket (both with the default tracking shield),
- * and of the shield itself (imbalance + gap without it). All are trained on the train set with the
- * same learner and seed, compared on the train set (the tuning figures) and reported on the test
- * set. Writes out/ablation/ablation.json.
- *   npm run ablation -- [--seeds 8] [--episodes N]
+ * Ablation on validation (issue 16, DESIGN §8: a state dimension or reward part stays only where it
+ * helps): every variant is the default MDP with one change — a candidate state dimension added
+ * (mark–oracle gap, budget level, volatility regime, time since the last update) or taken away
+ * (depth relative to the reference depth), a reward part switched off (tracking penalty,
+ * drawdown term), or the k decreases removed — trained like the default run at a small budget on
+ * generated train scenarios (`--seeds` training seeds each), then all are scored on the same
+ * validation scenarios. Paired 95 % intervals are against the base (the default MDP), per training
+ * seed pooled over seeds × scenarios. Writes out/ablation/ablation.json.
+ *   /work/bin/cpu-slot npm run ablation -- --episodes 300 --seeds 1 --count 24 [--variants base,+budget]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { DEFAULT_TRAIN_CONFIG, DEFAULT_TRAIN_MDP } from "../keeper/policy/training/defaultRun";
-import { runTraining } from "../keeper/policy/training/runTraining";
+import { DEFAULT_PARALLEL, DEFAULT_TRAIN_MDP, defaultTrainConfig } from "../keeper/policy/training/defaultRun";
+import { trainParallel } from "../keeper/policy/training/parallelTrainer";
 import { savePolicyFile } from "../keeper/policy/policyFile";
-import { IMBALANCE_ONLY_STATE, type MdpConfig } from "../keeper/policy/mdpConfig";
-import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
-import { formatMetricsTable } from "../keeper/policy/eval/textTable";
-import type { ScenarioSet } from "../keeper/policy/simAdapter";
+import { createStateSpace } from "../keeper/policy/stateIndex";
+import type { MdpConfig } from "../keeper/policy/mdpConfig";
+import { evaluate } from "../keeper/policy/eval/evaluate";
+import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
+import { meanInterval, cvar } from "../keeper/policy/eval/stats";
+import { REPO_ROOT } from "../keeper/resolve/policyResolver";
 
-const int = (name: string) => (v: string) => {
+const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError(`${name} must be an integer ≥ 2, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
   return n;
 };
-const o = new Command()
-  .option("--seeds <n>", "evaluation seeds per scenario", int("--seeds"), 8)
-  .option("--episodes <n>", "training episodes", int("--episodes"), DEFAULT_TRAIN_CONFIG.episodes)
-  .option("--threads <n>", "worker threads", (v) => Number(v), defaultThreads())
-  .parse()
-  .opts<{ seeds: number; episodes: number; threads: number }>();
 
-const gapState = { ...IMBALANCE_ONLY_STATE, gapBps: DEFAULT_TRAIN_MDP.state.gapBps ?? { edges: [-50, -15, -5, 5, 15, 50] } };
-const { trackingShield: _shield, ...unshielded } = DEFAULT_TRAIN_MDP;
-const variants: { name: string; mdp: MdpConfig }[] = [
-  { name: "imbalance-only", mdp: { ...DEFAULT_TRAIN_MDP, state: IMBALANCE_ONLY_STATE } },
-  { name: "imbalance+gap", mdp: { ...DEFAULT_TRAIN_MDP, state: gapState } },
-  { name: "imbalance+gap-noshield", mdp: { ...unshielded, state: gapState } },
+const base = DEFAULT_TRAIN_MDP;
+const { depth: _depth, ...noDepthState } = base.state;
+/** Candidate buckets: gap in bps, budget / (oracle·sqrtK) in bps (budgets are 3–20 bps of depth), volatility per √day, hours since an update. */
+const GAP_EDGES = [-50, -15, -5, 5, 15, 50];
+const BUDGET_EDGES = [5, 10, 20];
+const VOL_EDGES = [0.03, 0.06];
+const SINCE_EDGES = [2, 8];
+export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
+  { name: "base", what: "default MDP (imbalance × depth)", mdp: base },
+  { name: "-depth", what: "imbalance only", mdp: { ...base, state: noDepthState as MdpConfig["state"] } },
+  { name: "+gap", what: "+ mark–oracle gap", mdp: { ...base, state: { ...base.state, gapBps: { edges: GAP_EDGES } } } },
+  { name: "+budget", what: "+ budget level (budget / depth)", mdp: { ...base, state: { ...base.state, budgetBps: { edges: BUDGET_EDGES } } } },
+  { name: "+volatility", what: "+ volatility regime", mdp: { ...base, state: { ...base.state, volatility: { edges: VOL_EDGES } } } },
+  { name: "+sinceUpdate", what: "+ hours since the last update", mdp: { ...base, state: { ...base.state, sinceUpdateHours: { edges: SINCE_EDGES } } } },
+  { name: "-tracking", what: "reward without the tracking penalty", mdp: { ...base, reward: { ...base.reward, trackingPenaltyPerBps: 0 } } },
+  { name: "-drawdown", what: "reward without the drawdown term", mdp: { ...base, reward: { ...base.reward, drawdownPenalty: 0 } } },
+  { name: "-kDown", what: "no k decrease actions", mdp: { ...base, actions: base.actions.filter((a) => a.kind !== "kDown") } },
 ];
 
+const o = new Command()
+  .option("--episodes <n>", "training episodes per variant and seed", int("--episodes", 1), 300)
+  .option("--seeds <n>", "training seeds per variant", int("--seeds", 1), 1)
+  .option("--count <n>", "validation scenarios", int("--count", 2), 24)
+  .option("--threads <n>", "worker threads", int("--threads", 1), DEFAULT_PARALLEL.threads)
+  .option("--variants <list>", "comma-separated subset of variants", VARIANTS.map((v) => v.name).join(","))
+  .parse()
+  .opts<{ episodes: number; seeds: number; count: number; threads: number; variants: string }>();
+
+interface Row {
+  readonly variant: string;
+  readonly what: string;
+  readonly states: number;
+  readonly actions: number;
+  readonly seconds: number;
+  readonly netRevenue: number;
+  readonly meanGapBps: number;
+  readonly cvar5: number;
+  readonly vsBase: { diff: number; lo: number; hi: number; n: number } | null;
+  readonly gapVsBase: { diff: number; lo: number; hi: number; n: number } | null;
+}
+
 async function main(): Promise<void> {
-  const dir = resolve(__dirname, "../out/ablation");
+  const chosen = o.variants.split(",").map((s) => s.trim());
+  for (const c of chosen) if (!VARIANTS.some((v) => v.name === c)) throw new Error(`--variants: no variant "${c}" (${VARIANTS.map((v) => v.name).join(", ")})`);
+  const variants = VARIANTS.filter((v) => chosen.includes(v.name));
+  const dir = resolve(REPO_ROOT, "out/ablation");
   mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
+  const files = new Map<string, string[]>();
+  const seconds = new Map<string, number>();
   for (const v of variants) {
-    const run = runTraining({ name: v.name, set: "train", mdp: v.mdp, config: { ...DEFAULT_TRAIN_CONFIG, episodes: o.episodes } });
-    const path = resolve(dir, `${v.name}.json`);
-    savePolicyFile(path, run.file);
-    files.push(relative(process.cwd(), path));
-    console.log(`trained ${v.name}: ${run.file.nStates} states, ${run.totalSteps} steps in ${run.seconds.toFixed(2)} s → ${path}`);
+    for (let seed = 1; seed <= o.seeds; seed++) {
+      const run = await trainParallel({ name: `${v.name}-s${seed}`, mdp: v.mdp, config: defaultTrainConfig(o.episodes, seed), threads: o.threads, rounds: 1, curveScenarios: 0 });
+      const path = resolve(dir, `${v.name}-s${seed}.json`);
+      savePolicyFile(path, run.file);
+      files.set(v.name, [...(files.get(v.name) ?? []), relative(process.cwd(), path)]);
+      seconds.set(v.name, (seconds.get(v.name) ?? 0) + run.seconds);
+      console.log(`trained ${v.name} seed ${seed}: ${createStateSpace(v.mdp.state).size} states × ${v.mdp.actions.length} actions, ${run.totalSteps} steps in ${run.seconds.toFixed(1)} s`);
+    }
   }
-  const result: Record<string, unknown> = {
-    variants: variants.map((v, i) => ({ name: v.name, file: files[i], state: v.mdp.state, trackingShield: v.mdp.trackingShield ?? null })),
+  const source = resolveScenarioSource("validation", { count: o.count, seeds: 2, projectRoot: REPO_ROOT });
+  const all = [...files.values()].flat();
+  const out = await evaluate({ policies: all, source, seeds: 2, threads: o.threads, replay: false });
+  const byPolicy = (p: string) => out.episodes.filter((e) => e.policy === p);
+  /** Per variant: its episodes keyed by training seed × scenario. */
+  const keyed = (name: string) => {
+    const m = new Map<string, { rev: number; gap: number }>();
+    files.get(name)!.forEach((f, si) => byPolicy(f).forEach((e) => m.set(`${si}:${e.scenario}`, { rev: e.metrics.netRevenue, gap: e.metrics.meanGapBps })));
+    return m;
   };
-  for (const set of ["train", "test"] as ScenarioSet[]) {
-    const out = await evaluate({ policies: files, set, seeds: o.seeds, threads: o.threads, replay: false });
-    const rows = out.report.metrics.filter((m) => ["netRevenue", "meanGapBps", "p95GapBps", "updates", "cvar5NetRevenue"].includes(m.key));
-    console.log(`\nablation on the ${set} set (${o.seeds} seeds; ${set === "train" ? "tuning" : "reported"}):`);
-    console.log(formatMetricsTable(rows, files));
-    result[set] = out.report.metrics;
-  }
+  const baseEp = files.has("base") ? keyed("base") : null;
+  const rows: Row[] = variants.map((v) => {
+    const mine = keyed(v.name);
+    const revs = [...mine.values()].map((x) => x.rev);
+    const paired = (k: "rev" | "gap") => {
+      if (!baseEp || v.name === "base") return null;
+      const d = [...mine].map(([key, x]) => x[k] - baseEp.get(key)![k]);
+      const i = meanInterval(d);
+      return { diff: i.mean, lo: i.lo, hi: i.hi, n: i.n };
+    };
+    return {
+      variant: v.name,
+      what: v.what,
+      states: createStateSpace(v.mdp.state).size,
+      actions: v.mdp.actions.length,
+      seconds: seconds.get(v.name)!,
+      netRevenue: revs.reduce((a, b) => a + b, 0) / revs.length,
+      meanGapBps: [...mine.values()].reduce((a, b) => a + b.gap, 0) / mine.size,
+      cvar5: cvar(revs),
+      vsBase: paired("rev"),
+      gapVsBase: paired("gap"),
+    };
+  });
+  const f = (x: number) => x.toExponential(3);
+  const iv = (p: Row["vsBase"], g = f) => (p ? `${g(p.diff)} [${g(p.lo)}, ${g(p.hi)}]` : "—");
+  console.log(`\nablation on validation (${o.count} scenarios × ${o.seeds} training seed(s), ${o.episodes} training episodes each):`);
+  console.log("| variant | change | states × actions | net revenue | vs base (paired 95 %) | mean gap (bps) | gap vs base | CVaR 5 % |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const r of rows)
+    console.log(`| ${r.variant} | ${r.what} | ${r.states} × ${r.actions} | ${f(r.netRevenue)} | ${iv(r.vsBase)} | ${r.meanGapBps.toFixed(2)} | ${iv(r.gapVsBase, (x) => x.toFixed(2))} | ${f(r.cvar5)} |`);
   const path = resolve(dir, "ablation.json");
-  writeFileSync(path, JSON.stringify(result, null, 1) + "\n");
+  writeFileSync(path, JSON.stringify({ episodes: o.episodes, seeds: o.seeds, count: o.count, rows, variants: variants.map((v) => ({ name: v.name, mdp: v.mdp, files: files.get(v.name) })) }, null, 1) + "\n");
   console.log(`wrote ${path}`);
 }
 

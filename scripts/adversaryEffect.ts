@@ -19,7 +19,7 @@ const int = (name: string, min: number) => (v: string) => {
 
 const o = new Command()
   .name("evaluate:adversaries")
-  .option("--policies <list>", "comma-separated policies", ["default", ...BASELINE_NAMES].join(","))
+  .option("--policies <list>", "comma-separated policies", ["learned", ...BASELINE_NAMES].join(","))
   .option("--scenarios <source>", "train | validation | FILE | DIR", "validation")
   .option("--count <n>", "generated scenarios of a split", int("--count", 2), 24)
   .option("--seeds <n>", "seeds per scenario file", int("--seeds", 2), 20)

@@ -1,75 +1,83 @@
 /**
- * Trains the tabular Q-policy on a scenario set and writes a checksummed policy file.
- *   npm run train -- --scenarios train --seed 1 --out policies/NAME.json
+ * Trains the tabular Q-policy on generated train scenarios (a fresh one every episode, sandwich
+ * bot on) on worker threads, scores the merged policy on validation after every round (the
+ * learning curve) and writes a checksummed policy file.
+ *   npm run train -- --seed 1 --out out/policies/mine.json [--episodes N] [--threads 2] [--rounds 10]
  * A file already in policies/ (the shipped policies) is never overwritten without --force; the
  * default output is out/policies/trained.json. The check runs before training, not after.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { SingleBar, Presets } from "cli-progress";
-import { DEFAULT_TRAIN_CONFIG, DEFAULT_TRAIN_MDP } from "../keeper/policy/training/defaultRun";
-import { runTraining } from "../keeper/policy/training/runTraining";
+import { DEFAULT_PARALLEL, DEFAULT_TRAIN_CONFIG, DEFAULT_TRAIN_MDP, defaultTrainConfig } from "../keeper/policy/training/defaultRun";
+import { trainParallel } from "../keeper/policy/training/parallelTrainer";
 import { savePolicyFile } from "../keeper/policy/policyFile";
-import type { MdpConfig } from "../keeper/policy/mdpConfig";
-import type { TrainConfig } from "../keeper/policy/training/trainConfig";
-import { parseScenarioSet } from "../keeper/policy/simAdapter";
+import { parseMdpConfig, type MdpConfig } from "../keeper/policy/mdpConfig";
+import { TrainConfigSchema, type TrainConfig } from "../keeper/policy/training/trainConfig";
 
-const int = (name: string) => (v: string) => {
+const int = (name: string, min = 0) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
   return n;
 };
 
-const program = new Command()
+const o = new Command()
   .name("train")
-  .description("train the tabular Q-learning repeg/k policy")
-  .option("--scenarios <set>", "scenario set to train on (train|test)", "train")
-  .option("--episodes <n>", "episodes", int("--episodes"), DEFAULT_TRAIN_CONFIG.episodes)
-  .option("--seed <s>", "seed", int("--seed"), DEFAULT_TRAIN_CONFIG.seed)
+  .description("train the tabular Q-learning repeg/k policy on generated train scenarios")
+  .option("--episodes <n>", "episodes (one generated train scenario each)", int("--episodes", 1), DEFAULT_TRAIN_CONFIG.episodes)
+  .option("--seed <s>", "training seed (learner streams and which train scenarios)", int("--seed"), DEFAULT_TRAIN_CONFIG.seed)
+  .option("--threads <n>", "worker threads", int("--threads", 1), DEFAULT_PARALLEL.threads)
+  .option("--rounds <n>", "merge rounds (one learning-curve point each)", int("--rounds", 1), DEFAULT_PARALLEL.rounds)
+  .option("--curve <n>", "validation scenarios scored after every round (0 = no curve)", int("--curve"), DEFAULT_PARALLEL.curveScenarios)
   .option("--out <path>", "policy file to write", "out/policies/trained.json")
   .option("--force", "allow overwriting a shipped policy (an existing file in policies/)")
   .option("--name <name>", "policy name (default: the output file's base name)")
-  .option("--config <json>", "JSON file with { mdp?, learner? } overriding the defaults")
-  .option("--quiet", "no progress bar")
-  .parse();
+  .option("--config <json>", "JSON file with { mdp?, learner?, replay? } overriding the defaults")
+  .option("--quiet", "no per-round lines")
+  .parse()
+  .opts<{ episodes: number; seed: number; threads: number; rounds: number; curve: number; out: string; name?: string; config?: string; quiet?: boolean; force?: boolean }>();
 
-const o = program.opts<{ scenarios: string; episodes: number; seed: number; out: string; name?: string; config?: string; quiet?: boolean; force?: boolean }>();
-const set = parseScenarioSet(o.scenarios);
-if (set === "test") console.warn("WARNING: training on the held-out TEST set; figures from it are no longer a fair test");
-
-let mdp: MdpConfig = DEFAULT_TRAIN_MDP;
-let config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, episodes: o.episodes, seed: o.seed };
-if (o.config) {
-  const over = JSON.parse(readFileSync(o.config, "utf8")) as { mdp?: MdpConfig; learner?: TrainConfig["learner"] };
-  if (over.mdp) mdp = over.mdp;
-  if (over.learner) config = { ...config, learner: over.learner };
+async function main(): Promise<void> {
+  let mdp: MdpConfig = DEFAULT_TRAIN_MDP;
+  let config: TrainConfig = defaultTrainConfig(o.episodes, o.seed);
+  if (o.config) {
+    const over = JSON.parse(readFileSync(o.config, "utf8")) as { mdp?: unknown; learner?: TrainConfig["learner"]; replay?: TrainConfig["replay"] };
+    if (over.mdp) mdp = parseMdpConfig(over.mdp, `${o.config} mdp`);
+    if (over.learner) config = { ...config, learner: over.learner };
+    if (over.replay) config = { ...config, replay: over.replay };
+  }
+  const parsed = TrainConfigSchema.safeParse(config);
+  if (!parsed.success) throw new Error(`invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const out = resolve(o.out);
+  const shippedDir = resolve(__dirname, "..", "policies");
+  const rel = relative(shippedDir, out);
+  if (!o.force && existsSync(out) && !rel.startsWith("..") && !rel.startsWith("/")) {
+    console.error(`train: refusing to overwrite the shipped policy ${relative(process.cwd(), out)}; choose another --out (e.g. out/policies/mine.json) or pass --force`);
+    process.exit(2);
+  }
+  const name = o.name ?? basename(out, ".json");
+  const run = await trainParallel({
+    name,
+    mdp,
+    config: parsed.data,
+    threads: o.threads,
+    rounds: o.rounds,
+    curveScenarios: o.curve,
+    command: ["npm run train --", ...process.argv.slice(2)].join(" "),
+    onRound: (p) => {
+      if (!o.quiet)
+        console.log(
+          `round ${p.round + 1}/${o.rounds}: ${p.episodes} episodes, ${p.steps} steps, ${p.seconds.toFixed(1)} s, ε ${p.epsilon.toFixed(3)}, train reward ${p.trainReward.toFixed(2)}` +
+            (o.curve > 0 ? ` | validation (${o.curve}) net revenue ${p.validationNetRevenue.toExponential(4)}, mean gap ${p.validationMeanGapBps.toFixed(2)} bps` : ""),
+        );
+    },
+  });
+  savePolicyFile(out, run.file);
+  console.log(`trained "${name}": ${config.episodes} episodes, ${run.totalSteps} decision steps in ${run.seconds.toFixed(1)} s (${(run.totalSteps / run.seconds).toFixed(0)} steps/s, ${o.threads} threads)`);
+  console.log(`wrote ${out} (${run.file.checksum})`);
 }
-const out = resolve(o.out);
-const shippedDir = resolve(__dirname, "..", "policies");
-const rel = relative(shippedDir, out);
-if (!o.force && existsSync(out) && !rel.startsWith("..") && !rel.startsWith("/")) {
-  console.error(`train: refusing to overwrite the shipped policy ${relative(process.cwd(), out)}; choose another --out (e.g. out/policies/mine.json) or pass --force`);
-  process.exit(2);
-}
-const name = o.name ?? basename(out, ".json");
 
-const bar = o.quiet
-  ? null
-  : new SingleBar({ format: "train |{bar}| {value}/{total} episodes | reward {reward} | ε {eps} | {scenario}", hideCursor: true }, Presets.shades_classic);
-bar?.start(config.episodes, 0, { reward: "-", eps: "-", scenario: "" });
-const run = runTraining({
-  name,
-  set,
-  mdp,
-  config,
-  command: ["npm run train --", ...process.argv.slice(2)].join(" "),
-  onEpisode: (r) => bar?.update(r.episode + 1, { reward: r.reward.toFixed(2), eps: r.epsilon.toFixed(3), scenario: r.scenario }),
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
 });
-bar?.stop();
-savePolicyFile(out, run.file);
-const last = run.file.trainingCurve.at(-1);
-console.log(
-  `trained "${name}" on ${set}: ${config.episodes} episodes, ${run.totalSteps} steps in ${run.seconds.toFixed(2)} s; last curve point reward ${last?.reward.toFixed(2)}, ε ${last?.epsilon.toFixed(3)}`,
-);
-console.log(`wrote ${out} (${run.file.checksum})`);

@@ -27,6 +27,17 @@ export interface MarketObservation {
   readonly volatility: number;
   /** Seconds since the last repeg or k update; Infinity when none. */
   readonly sinceLastUpdate: number;
+  /**
+   * What the guard rails leave at this instant (SPEC §6): bps of hook-induced mark move under the
+   * move cap, and bps of k decrease under the rolling daily k-decrease cap. Optional: where it is
+   * absent, no action is masked by the guards (the chain refuses, the planner skips).
+   */
+  readonly hookRoom?: { readonly moveBps: number; readonly kDecreaseBps: number };
+  /**
+   * The market's reference depth (sqrtK at deployment, where its demand was sized): a policy reads
+   * depth as sqrtK / depthRef. Optional: absent = the current sqrtK (depth ratio 1).
+   */
+  readonly depthRef?: number;
 }
 
 export type ActionKind = "hold" | "repeg" | "kUp" | "kDown";

@@ -1,13 +1,15 @@
 /**
  * The allowed-action set of an MDP (mdpConfig `trackingShield`) as a bit mask over action
  * indices: bit i set = action i allowed. Beyond the shield's limit only repegs; inside it every
- * action, or every action but the repegs when `repegOnlyWhenShielded` is set. With an exposure
+ * action, or every action but the repegs when `repegOnlyWhenShielded` is set; then intersected with
+ * what the guard rails leave (move cap, k-decrease cap). With an exposure
  * guard, a repeg that would lock in the net user position is removed from those sets (up to the
  * guard's gap cap; beyond the limit that leaves hold alone). Computed from the
  * observation (not the state bucket), so training, QPolicy.decide and the keeper apply exactly the
  * same rule.
  */
-import type { MarketObservation } from "../core/policyTypes";
+import type { Action, MarketObservation } from "../core/policyTypes";
+import { kIncreaseMoveBps } from "../sim/guards";
 import type { ExposureGuard, MdpConfig, TrackingShield } from "./mdpConfig";
 import { gapBps } from "./stateIndex";
 
@@ -22,8 +24,60 @@ export function isAllowed(mask: number, action: number): boolean {
   return ((mask >>> action) & 1) === 1;
 }
 
-/** The mask function of an MDP; without a shield every action is always allowed. */
+/**
+ * The mask function of an MDP: the tracking shield's set (below) intersected with what the guard
+ * rails allow now (guardMask). When the guards leave none of the shield's actions, hold (the
+ * planner would skip them anyway); without a hold action, the shield's set (the chain refuses).
+ */
 export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShield">): ActionMaskFn {
+  const shield = createShieldMask(mdp);
+  const guards = createGuardMask(mdp.actions);
+  const hold = mdp.actions.findIndex((a) => a.kind === "hold");
+  return (obs) => {
+    const s = shield(obs);
+    const both = s & guards(obs);
+    if (both !== 0) return both;
+    return hold >= 0 ? 1 << hold : s;
+  };
+}
+
+/**
+ * Actions for which the planner (core/hookPlanner.ts) has no call at `obs.hookRoom` (SPEC §6),
+ * masked out: the planner fits a step to the room that is left, so an action is masked only when no
+ * room is left for it — a k decrease when the k-decrease cap has no bp left; a repeg when the move
+ * cap has none; a k increase when even a 1 bp step would shift the mark against the net position
+ * (guards.ts kIncreaseMoveBps) beyond the move cap's room. Hold is always allowed. Without
+ * `hookRoom` every action is allowed.
+ */
+export function createGuardMask(actions: readonly Action[]): ActionMaskFn {
+  const all = allActionsMask(actions.length);
+  return (obs) => {
+    const room = obs.hookRoom;
+    if (!room) return all;
+    const absD = Math.abs(obs.longOI - obs.shortOI);
+    let mask = 0;
+    actions.forEach((a, i) => {
+      if (guardAllows(a, obs, room, absD)) mask |= 1 << i;
+    });
+    return mask;
+  };
+}
+
+function guardAllows(a: Action, obs: MarketObservation, room: NonNullable<MarketObservation["hookRoom"]>, absD: number): boolean {
+  switch (a.kind) {
+    case "hold":
+      return true;
+    case "repeg":
+      return room.moveBps >= 1;
+    case "kDown":
+      return room.kDecreaseBps >= 1;
+    case "kUp":
+      return kIncreaseMoveBps(obs.baseReserve, obs.sqrtK, obs.sqrtK * (1 + 1e-4), absD) <= room.moveBps;
+  }
+}
+
+/** The tracking shield's allowed set; without a shield every action is always allowed. */
+function createShieldMask(mdp: Pick<MdpConfig, "actions" | "trackingShield">): ActionMaskFn {
   const all = allActionsMask(mdp.actions.length);
   const shield = mdp.trackingShield;
   if (!shield) return () => all;

@@ -31,28 +31,25 @@ export const StateConfigSchema = z
     budgetBps: z.object({ edges: BucketEdgesSchema }).strict().optional(),
     /** Realised oracle volatility (per √day). */
     volatility: z.object({ edges: BucketEdgesSchema }).strict().optional(),
+    /** Depth relative to the market's reference depth: sqrtK / depthRef (1 without a reference). */
+    depth: z.object({ edges: BucketEdgesSchema }).strict().optional(),
+    /** Hours since the last repeg or k update (never updated = the last bucket). */
+    sinceUpdateHours: z.object({ edges: BucketEdgesSchema }).strict().optional(),
   })
   .strict();
 
-/** Non-negative weights; costs are subtracted, so every weight reads "how much this part counts". */
+/**
+ * Weights of the reward's parts (keeper/policy/reward.ts): protocol net revenue counts 1, the
+ * others are penalties. `per` is the reward's unit: "depthBps" (bps of the episode's starting
+ * quote depth; the penalties are in that unit too) or "quote".
+ */
 export const RewardWeightsSchema = z
   .object({
-    feeInflow: z.number().finite().min(0),
-    fundingReceived: z.number().finite().min(0),
-    adjustmentCost: z.number().finite().min(0),
-    fundingPaid: z.number().finite().min(0),
-    gasCost: z.number().finite().min(0),
-    badDebt: z.number().finite().min(0),
-    /** Quote units charged per bp of |mark/oracle − 1| per step. */
+    per: z.enum(["depthBps", "quote"]),
+    /** Reward units charged per bp of mean |mark/oracle − 1| per step. */
     trackingPenaltyPerBps: z.number().finite().min(0),
-    /**
-     * Quote units credited per bp of curve-depth change (Δ ln sqrtK · 1e4) in the step. Depth is
-     * not in the tabular state, so a k change's lasting effect on fees (volume grows with sqrtK)
-     * is invisible to bootstrapping; this credits it when it happens (an estimate of the episode
-     * value of one bp of depth). A deepening costs now and pays later; a shallowing earns now and
-     * costs later. Optional (older policy files have none), default 0.
-     */
-    depthCreditPerBps: z.number().finite().min(0).optional(),
+    /** Multiplier on the step's increase of the worst budget drawdown (0 = no tail-risk term). */
+    drawdownPenalty: z.number().finite().min(0),
   })
   .strict();
 
@@ -148,15 +145,8 @@ export const DEFAULT_ACTIONS: readonly Action[] = [
   { kind: "kDown", stepBps: 100 },
 ];
 
-export const DEFAULT_REWARD_WEIGHTS: RewardWeights = {
-  feeInflow: 1,
-  fundingReceived: 1,
-  adjustmentCost: 1,
-  fundingPaid: 1,
-  gasCost: 1,
-  badDebt: 1,
-  trackingPenaltyPerBps: 0,
-};
+/** Net revenue alone, in quote (toy MDPs in tests). */
+export const DEFAULT_REWARD_WEIGHTS: RewardWeights = { per: "quote", trackingPenaltyPerBps: 0, drawdownPenalty: 0 };
 
 /** Imbalance-only state: the minimal state of seed 002. */
 export const IMBALANCE_ONLY_STATE: StateConfig = {

@@ -11,7 +11,8 @@ import { createStateSpace } from "./stateIndex";
 import { QTable } from "./qTable";
 import { canonicalJson, sha256Hex } from "./canonicalJson";
 
-export const POLICY_SCHEMA_VERSION = 1;
+/** 2: the reward of issue 16 (net revenue, tracking, drawdown; no depth credit). */
+export const POLICY_SCHEMA_VERSION = 2;
 export const POLICY_FILE_KIND = "damm-q-policy";
 
 export const TrainingPointSchema = z

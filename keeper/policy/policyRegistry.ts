@@ -1,7 +1,8 @@
 /**
  * Policy names as used on the command line: a rule ("static", "formulaic", "threshold", "drift",
  * "depth-seeking", with tuned options from baselines/tuned.json, or with overrides as
- * `threshold{"repegAboveBps":20}`), "default" (policies/default.json), another name under policies/,
+ * `threshold{"repegAboveBps":20}`), "learned" (the shipped Q-policy, policies/default.json), "default"
+ * (whichever policies/selection.json shows best on validation: "learned" or a rule), another name under policies/,
  * or a path to a policy file. Every registered rule is a baseline. Layers above this one add
  * policies through registerPolicyFactory (a named rule) or registerPolicyFamily (names that wrap
  * other policies, e.g. the supervised "ensemble:<inner>"); keeper/resolve/policyResolver.ts is the
@@ -13,6 +14,7 @@ import type { Policy } from "../core/policyTypes";
 import { RULES, buildRule, parseRuleSpec } from "./baselines/ruleCatalog";
 import { loadPolicyFile, type LoadedPolicy } from "./policyFile";
 import { QPolicy } from "./qPolicy";
+import { LEARNED_NAME, selectedDefault } from "./defaultSelection";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
 
@@ -24,13 +26,24 @@ export function baselineNames(): string[] {
 /** The built-in rules (kept for callers that print the list). */
 export const BASELINE_NAMES: readonly string[] = [...RULES.keys()];
 
-export function isBaseline(name: string): boolean {
-  return FACTORIES.has(name) || parseRuleSpec(name) !== null;
+/**
+ * "default" → the policy selected on validation (defaultSelection.ts: a rule's name or "learned");
+ * every other name is itself.
+ */
+export function canonicalPolicyName(name: string, root = REPO_ROOT): string {
+  return name === "default" ? selectedDefault(root) : name;
 }
 
+export function isBaseline(name: string): boolean {
+  const n = canonicalPolicyName(name);
+  return FACTORIES.has(n) || parseRuleSpec(n) !== null;
+}
+
+/** A policy file's path: "learned" (and "default" when it selects the learned policy) is policies/default.json. */
 export function policyFilePath(name: string, root = REPO_ROOT): string {
   if (name.endsWith(".json")) return isAbsolute(name) ? name : resolve(process.cwd(), name);
-  return resolve(root, "policies", `${name}.json`);
+  const n = canonicalPolicyName(name, root);
+  return resolve(root, "policies", `${n === LEARNED_NAME ? "default" : n}.json`);
 }
 
 export function loadLearned(name: string, root = REPO_ROOT): LoadedPolicy {
@@ -95,6 +108,7 @@ export type PolicyKind = "baseline" | "family" | "file";
 
 export function policyKind(name: string): PolicyKind {
   if (familyOf(name)) return "family";
+  if (name === "default") return policyKind(canonicalPolicyName(name));
   return isBaseline(name) ? "baseline" : "file";
 }
 
@@ -103,6 +117,10 @@ export function policyKind(name: string): PolicyKind {
  * resolver; the keeper passes its own, which accepts policy file paths only).
  */
 export function resolvePolicy(name: string, root = REPO_ROOT, resolveInner: (inner: string) => Policy = (inner) => resolvePolicy(inner, root)): Policy {
+  if (name === "default") {
+    const chosen = canonicalPolicyName(name, root);
+    if (chosen !== LEARNED_NAME) return resolvePolicy(chosen, root, resolveInner);
+  }
   const family = familyOf(name);
   if (family) return family.build(name, resolveInner);
   const factory = FACTORIES.get(name);

@@ -47,6 +47,18 @@ export class QLearner {
     this.visits = new Uint32Array(nStates * nActions);
   }
 
+  /**
+   * Replaces the learned values and visit counts (a merged table from parallel training);
+   * under double Q both tables take the values.
+   */
+  load(q: Float64Array, visits: Uint32Array): void {
+    if (q.length !== this.a.q.length || visits.length !== this.visits.length) throw new Error(`table of ${q.length} entries loaded into a ${this.nStates}×${this.nActions} learner`);
+    this.a.q.set(q);
+    this.b?.q.set(q);
+    this.visits.set(visits);
+    this.a.visits.set(visits);
+  }
+
   setEpisode(episode: number): void {
     this.episode = episode;
   }

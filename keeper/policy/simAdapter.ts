@@ -7,6 +7,7 @@ import type { Policy } from "../core/policyTypes";
 import { MarketEnv } from "../sim/env";
 import { runEpisode } from "../sim/episode";
 import { loadScenarioSet, type Scenario } from "../sim/scenario";
+import { generateScenario, seedOf } from "../sim/scenarios/generator";
 import type { EnvFactory, PolicyEnv } from "./training/envPort";
 import type { EpisodeMetrics } from "./eval/metricSpec";
 import type { RewardParts } from "./reward";
@@ -50,19 +51,25 @@ export function replayScenarios(): string[] {
   return r.map((s) => s.name);
 }
 
-/** The sim's per-step parts mapped onto the policy's reward parts. */
-function partsOf(p: import("../sim/env").RewardParts, sc: Scenario, gapNow: number): RewardParts {
-  const coef = sc.reward.trackingPenaltyCoef;
-  return {
-    feeInflow: p.feeInflow,
-    fundingReceived: p.fundingReceived,
-    adjustmentCost: p.adjustmentCost,
-    fundingPaid: p.fundingPaid,
-    gasCost: p.gasCost,
-    badDebt: p.badDebt,
-    // Mean |gap| over the interval when the sim prices it; the end-of-step gap otherwise.
-    trackingErrorBps: coef > 0 ? (p.trackingPenalty / coef) * 1e4 : gapNow,
-  };
+/** The sim's per-step report mapped onto the reward's parts (keeper/policy/reward.ts). */
+function partsOf(p: import("../sim/env").RewardParts): RewardParts {
+  return { netRevenue: p.netRevenue, trackingBps: p.trackingBps, drawdownIncrease: p.drawdownIncrease };
+}
+
+/** A scenario name training accepts: a project file's name or a generated one ("train-17-gbm"). */
+export function trainingScenario(name: string): Scenario {
+  const m = /^(train|validation)-(\d+)-[a-z-]+$/.exec(name);
+  if (m) {
+    const sc = generateScenario(seedOf(m[1] as "train" | "validation", Number(m[2])));
+    if (sc.name !== name) throw new Error(`generated scenario ${m[1]} #${m[2]} is "${sc.name}", not "${name}"`);
+    return sc;
+  }
+  return findScenario(name);
+}
+
+/** Names of the generated scenarios `from … from+count−1` of a split (train or validation). */
+export function generatedScenarioNames(split: "train" | "validation", count: number, from = 0): string[] {
+  return Array.from({ length: count }, (_, i) => generateScenario(seedOf(split, from + i)).name);
 }
 
 /**
@@ -72,20 +79,12 @@ function partsOf(p: import("../sim/env").RewardParts, sc: Scenario, gapNow: numb
 export function makeEnvFactory(): EnvFactory {
   const env = new MarketEnv({ projectRoot: REPO_ROOT });
   return (name: string, seed: number): PolicyEnv => {
-    const sc = findScenario(name);
-    let sqrtK = 0;
+    const sc = trainingScenario(name);
     return {
-      reset: () => {
-        const obs = env.reset(sc, seed);
-        sqrtK = obs.sqrtK;
-        return obs;
-      },
+      reset: () => env.reset(sc, seed),
       step: (action) => {
         const r = env.step(action);
-        const gapNow = Math.abs(r.obs.mark / r.obs.oracle - 1) * 1e4;
-        const depthChangeBps = Math.log(r.obs.sqrtK / sqrtK) * 1e4;
-        sqrtK = r.obs.sqrtK;
-        return { obs: r.obs, parts: { ...partsOf(r.rewardParts, sc, gapNow), depthChangeBps }, done: r.done, terminal: false };
+        return { obs: r.obs, parts: partsOf(r.rewardParts), done: r.done, terminal: false };
       },
     };
   };
@@ -120,21 +119,14 @@ export function runScenarioEpisode(sc: Scenario, policy: Policy, seed: number, w
     gasSpent: m.gasSpent,
     worstDrawdown: m.worstBudgetDrawdown,
   };
-  const rewardParts: RewardParts = {
-    feeInflow: m.feesToBudget,
-    fundingReceived: m.fundingReceived,
-    adjustmentCost: m.adjustmentCost,
-    fundingPaid: m.fundingPaid,
-    gasCost: m.gasSpent,
-    badDebt: m.badDebt,
-    trackingErrorBps: m.meanGapBps,
-  };
+  // The episode's summed parts (mean gap × steps ≈ the sum of the steps' mean gaps).
+  const rewardParts: RewardParts = { netRevenue: m.protocolNetRevenue, trackingBps: m.meanGapBps * m.steps, drawdownIncrease: m.worstBudgetDrawdown };
   if (!wantTrace) return { metrics, rewardParts, trace: null };
   const hours = (t: number) => (t - sc.startTime) / 3600;
   let cum = 0;
   const cumNetRevenue = trace.time.map((_, i) => {
     const p = trace.rewardParts;
-    cum += p.feeInflow[i] + p.fundingReceived[i] - p.adjustmentCost[i] - p.fundingPaid[i] - p.badDebt[i];
+    cum += p.netRevenue[i];
     return cum;
   });
   return {

@@ -37,6 +37,11 @@ export function budgetBps(obs: MarketObservation): number {
   return depth > 0 ? (obs.budget / depth) * 1e4 : 0;
 }
 
+/** sqrtK relative to the market's reference depth (1 when the observation has none). */
+export function depthRatio(obs: MarketObservation): number {
+  return obs.depthRef && obs.depthRef > 0 ? obs.sqrtK / obs.depthRef : 1;
+}
+
 interface Dimension {
   readonly name: string;
   readonly edges: BucketEdges;
@@ -50,6 +55,8 @@ function dimensions(cfg: StateConfig): Dimension[] {
   if (cfg.gapBps) dims.push({ name: "gapBps", edges: cfg.gapBps.edges, feature: gapBps });
   if (cfg.budgetBps) dims.push({ name: "budgetBps", edges: cfg.budgetBps.edges, feature: budgetBps });
   if (cfg.volatility) dims.push({ name: "volatility", edges: cfg.volatility.edges, feature: (o) => o.volatility });
+  if (cfg.depth) dims.push({ name: "depth", edges: cfg.depth.edges, feature: depthRatio });
+  if (cfg.sinceUpdateHours) dims.push({ name: "sinceUpdateHours", edges: cfg.sinceUpdateHours.edges, feature: (o) => o.sinceLastUpdate / 3600 });
   return dims;
 }
 

@@ -2,13 +2,14 @@
  * RL environment over the fast market. `reset(scenario, seed)` builds the oracle path and the
  * market; `step(action)` applies the keeper's action through the same guard rails as on-chain
  * (refusals are reported, never partly applied) and then runs the traders for one decision
- * interval, returning the DESIGN §8 reward with each part.
+ * interval, returning what the step did (the parts keeper/policy/reward.ts weighs).
  */
 import { planHookCall, type NoCallReason, type PlanSettings } from "../core/hookPlanner";
 import type { Action, MarketObservation } from "../core/policyTypes";
 import { VolatilityEstimator } from "../core/volatility";
 import { FastMarket } from "./fastMarket";
-import { GapHistogram } from "./metrics";
+import { GapHistogram, protocolNetRevenue } from "./metrics";
+import { rolledKDecrease, rolledMove } from "./guards";
 import { generateOraclePath, type OraclePath } from "./oracle/paths";
 import { makeParams } from "./params";
 import { deriveSeed, SimRng } from "./rng";
@@ -19,7 +20,13 @@ import { StolenKeyActor } from "./adversaries/stolenKey";
 import { TraderFlow } from "./traders";
 import { planInputFromMarket, wadToFloat } from "./planInput";
 
+/**
+ * What one step did, in quote units (costs positive), for keeper/policy/reward.ts to weigh: the
+ * learner's reward is defined there, once, from these parts.
+ */
 export interface RewardParts {
+  /** Change of protocol net revenue in the step (metrics.ts protocolNetRevenue: fees and funding in; hook costs, funding paid, bad debt out). */
+  netRevenue: number;
   /** Budget share of taker fees. */
   feeInflow: number;
   /** AMM side of funding received into the budget. */
@@ -28,17 +35,18 @@ export interface RewardParts {
   adjustmentCost: number;
   /** AMM side of funding paid from the budget. */
   fundingPaid: number;
+  /** Keeper gas (not protocol revenue). */
   gasCost: number;
-  /** coef · mean |mark/oracle − 1| over the interval's oracle ticks. */
-  trackingPenalty: number;
-  /** Bad debt charged to the budget (after the reserved share). */
+  /** Bad debt in the step (all of it, as in netRevenue). */
   badDebt: number;
+  /** Mean |mark/oracle − 1| over the interval's oracle ticks, in bps. */
+  trackingBps: number;
+  /** Increase of the episode's worst budget drawdown (peak budget − budget) in the step, ≥ 0; sums to worstBudgetDrawdown. */
+  drawdownIncrease: number;
 }
 
 export interface StepResult {
   readonly obs: MarketObservation;
-  /** feeInflow + fundingReceived − adjustmentCost − fundingPaid − gasCost − trackingPenalty − badDebt. */
-  readonly reward: number;
   readonly rewardParts: RewardParts;
   readonly done: boolean;
   readonly applied: boolean;
@@ -161,6 +169,8 @@ export class MarketEnv {
       reservedShare: m.reservedShare,
       volatility: this.vol.value,
       sinceLastUpdate: this.t - m.lastHookTime,
+      hookRoom: hookRoomOf(m, this.t),
+      depthRef: this.sc.market.sqrtK,
     };
   }
 
@@ -169,7 +179,7 @@ export class MarketEnv {
     if (this.t >= this.tEnd) throw new Error("MarketEnv.step after done: call reset()");
     const m = this.market;
     const c = m.c;
-    const before = { fees: c.feesToBudget, fr: c.fundingReceived, fp: c.fundingPaid, bd: c.badDebtFromBudget, ev: c.events };
+    const before = { net: protocolNetRevenue(c), fees: c.feesToBudget, fr: c.fundingReceived, fp: c.fundingPaid, bd: c.badDebt, ev: c.events, dd: this.worstDrawdown };
     if (this.opts.observeOracleEachStep ?? true) m.observeOracle(this.t);
     const act = this.applyAction(action);
     if (act.applied) {
@@ -185,18 +195,18 @@ export class MarketEnv {
     this.trackBudget();
     const meanGap = this.stepGapN > 0 ? this.stepGapSum / this.stepGapN : Math.abs(m.mark() / m.oracle - 1);
     const parts: RewardParts = {
+      netRevenue: protocolNetRevenue(c) - before.net,
       feeInflow: c.feesToBudget - before.fees,
       fundingReceived: c.fundingReceived - before.fr,
       adjustmentCost: act.cost,
       fundingPaid: c.fundingPaid - before.fp,
       gasCost: act.applied ? this.sc.reward.gasPerUpdate : 0,
-      trackingPenalty: this.sc.reward.trackingPenaltyCoef * meanGap,
-      badDebt: c.badDebtFromBudget - before.bd,
+      badDebt: c.badDebt - before.bd,
+      trackingBps: meanGap * 1e4,
+      drawdownIncrease: this.worstDrawdown - before.dd,
     };
-    const reward = parts.feeInflow + parts.fundingReceived - parts.adjustmentCost - parts.fundingPaid - parts.gasCost - parts.trackingPenalty - parts.badDebt;
     return {
       obs: this.observation(),
-      reward,
       rewardParts: parts,
       done: this.t >= this.tEnd,
       applied: act.applied,
@@ -278,4 +288,12 @@ export class MarketEnv {
     if (b > this.peakBudget) this.peakBudget = b;
     else if (this.peakBudget - b > this.worstDrawdown) this.worstDrawdown = this.peakBudget - b;
   }
+}
+
+/** The move-cap and k-decrease-cap room the market's ledger leaves at `t` (windows rolled to `t`). */
+function hookRoomOf(m: FastMarket, t: number): { moveBps: number; kDecreaseBps: number } {
+  const p = m.params;
+  const mv = rolledMove(m, t, p);
+  const kd = rolledKDecrease(m, t);
+  return { moveBps: Math.max(0, p.maxPegChangeBps - mv.prev - mv.cur), kDecreaseBps: Math.max(0, p.maxDailyKDecreaseBps - kd.prev - kd.cur) };
 }

@@ -5,7 +5,7 @@
  */
 import type { Policy } from "../core/policyTypes";
 import { MarketEnv, type EnvOptions, type RewardParts } from "./env";
-import type { EpisodeMetrics } from "./metrics";
+import { protocolNetRevenue, type EpisodeMetrics } from "./metrics";
 import type { Scenario } from "./scenario";
 
 export interface TraceMarker {
@@ -23,7 +23,8 @@ export interface EpisodeTrace {
   readonly imbalance: number[];
   readonly budget: number[];
   readonly sqrtK: number[];
-  readonly reward: number[];
+  /** Protocol net revenue earned per step. */
+  readonly netRevenue: number[];
   readonly rewardParts: { [K in keyof RewardParts]: number[] };
   readonly markers: TraceMarker[];
 }
@@ -34,13 +35,13 @@ export interface RunEpisodeOptions extends EnvOptions {
   readonly trace?: boolean;
 }
 
-const PART_KEYS: (keyof RewardParts)[] = ["feeInflow", "fundingReceived", "adjustmentCost", "fundingPaid", "gasCost", "trackingPenalty", "badDebt"];
+const PART_KEYS: (keyof RewardParts)[] = ["netRevenue", "feeInflow", "fundingReceived", "adjustmentCost", "fundingPaid", "gasCost", "badDebt", "trackingBps", "drawdownIncrease"];
 
 export function runEpisode(scenario: Scenario, policy: Policy, seed: number = scenario.seed, opts: RunEpisodeOptions = {}): { metrics: EpisodeMetrics; trace: EpisodeTrace } {
   const env = new MarketEnv(opts);
   let obs = env.reset(scenario, seed);
   const wantTrace = opts.trace ?? true;
-  const raw = { time: [] as number[], mark: [] as number[], oracle: [] as number[], imbalance: [] as number[], budget: [] as number[], sqrtK: [] as number[], reward: [] as number[] };
+  const raw = { time: [] as number[], mark: [] as number[], oracle: [] as number[], imbalance: [] as number[], budget: [] as number[], sqrtK: [] as number[], netRevenue: [] as number[] };
   const rawParts = Object.fromEntries(PART_KEYS.map((k) => [k, [] as number[]])) as { [K in keyof RewardParts]: number[] };
   const markers: TraceMarker[] = [];
   let steps = 0;
@@ -55,7 +56,7 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
       raw.imbalance.push(r.obs.longOI - r.obs.shortOI);
       raw.budget.push(r.obs.budget);
       raw.sqrtK.push(r.obs.sqrtK);
-      raw.reward.push(r.reward);
+      raw.netRevenue.push(r.rewardParts.netRevenue);
       for (const k of PART_KEYS) rawParts[k].push(r.rewardParts[k]);
       if (r.applied && decision.action.kind !== "hold") markers.push({ time: obs.time, kind: decision.action.kind, cost: r.rewardParts.adjustmentCost, target: r.target });
     }
@@ -80,7 +81,7 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
     steps,
     events: c.events,
     horizonSec: scenario.horizonSec,
-    protocolNetRevenue: c.feesToBudget + c.feesToReserve + (c.liquidationFees - c.liquidationFeesToLiquidators) + c.fundingReceived - c.adjustmentCost - c.fundingPaid - c.badDebt,
+    protocolNetRevenue: protocolNetRevenue(c),
     feesToBudget: c.feesToBudget,
     feesToReserve: c.feesToReserve,
     liquidationFeesToReserve: c.liquidationFees - c.liquidationFeesToLiquidators,
@@ -128,7 +129,7 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
 }
 
 function downsample(
-  raw: { time: number[]; mark: number[]; oracle: number[]; imbalance: number[]; budget: number[]; sqrtK: number[]; reward: number[] },
+  raw: { time: number[]; mark: number[]; oracle: number[]; imbalance: number[]; budget: number[]; sqrtK: number[]; netRevenue: number[] },
   parts: { [K in keyof RewardParts]: number[] },
   markers: TraceMarker[],
   maxPoints: number,
@@ -157,7 +158,7 @@ function downsample(
     imbalance: last(raw.imbalance),
     budget: last(raw.budget),
     sqrtK: last(raw.sqrtK),
-    reward: sum(raw.reward),
+    netRevenue: sum(raw.netRevenue),
     rewardParts: Object.fromEntries(PART_KEYS.map((k) => [k, sum(parts[k])])) as { [K in keyof RewardParts]: number[] },
     markers: markers.filter((_, i) => i % mStride === 0),
   };

@@ -53,6 +53,27 @@ export interface EpisodeMetrics {
   readonly tradeRefusals: { readonly fluctuation: number; readonly openInterest: number; readonly capacity: number; readonly initialMargin: number; readonly reduceOnly: number; readonly liquidity: number };
 }
 
+/** The counters protocol net revenue is made of (FastCounters has them all). */
+export interface RevenueCounters {
+  readonly feesToBudget: number;
+  readonly feesToReserve: number;
+  readonly liquidationFees: number;
+  readonly liquidationFeesToLiquidators: number;
+  readonly fundingReceived: number;
+  readonly adjustmentCost: number;
+  readonly fundingPaid: number;
+  readonly badDebt: number;
+}
+
+/**
+ * Protocol net revenue so far (DESIGN §9): fees (budget and reserve shares) + liquidation fees kept
+ * + funding received − hook costs − funding paid − bad debt. The one definition: the episode metric
+ * is its final value and the learner's reward (keeper/policy/reward.ts) its change per step.
+ */
+export function protocolNetRevenue(c: RevenueCounters): number {
+  return c.feesToBudget + c.feesToReserve + (c.liquidationFees - c.liquidationFeesToLiquidators) + c.fundingReceived - c.adjustmentCost - c.fundingPaid - c.badDebt;
+}
+
 export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
 }

@@ -149,7 +149,10 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       /** Quote cost of one applied on-chain update. */
       gasPerUpdate: nonneg.default(2),
-      /** Penalty per step = coef · mean |mark/oracle − 1| over the interval (quote units). */
+      /**
+       * Accepted for older scenario files and ignored: the tracking penalty is a weight of the
+       * learner's reward (keeper/policy/reward.ts, the policy's MDP config), not of the world.
+       */
       trackingPenaltyCoef: nonneg.default(1000),
     })
     .default({ gasPerUpdate: 2, trackingPenaltyCoef: 1000 }),

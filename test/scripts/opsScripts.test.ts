@@ -34,8 +34,8 @@ describe("operator scripts", function () {
       expect(record.keeper).to.not.equal(record.guardian);
       const keeperFile = path.join(dir, "hardhat.keeper.json");
       const cfg = parseConfig(JSON.parse(fs.readFileSync(keeperFile, "utf8")), keeperFile, { DAMM_KEEPER_KEY: `0x${"11".repeat(32)}`, DAMM_RPC_URL: "http://127.0.0.1:8545" });
-      // A relative policyPath resolves against the config's folder: the shipped policy.
-      expect(cfg.policyPath).to.equal(path.join(ROOT, "policies", "default.json"));
+      // The shipped default by name: the policy selected on validation (policies/selection.json).
+      expect(cfg.policyPath).to.equal("default");
       const example = JSON.parse(fs.readFileSync(path.join(ROOT, "keeper.config.example.json"), "utf8")) as { markets: unknown };
       expect(cfg.markets).to.deep.equal(example.markets);
       expect(r.out).to.contain("timelock");

@@ -88,3 +88,51 @@ export function serveJobs<J, R>(handler: (job: J) => R | Promise<R>): void {
     }
   });
 }
+
+/**
+ * Long-lived workers for stateful jobs (a learner that keeps its table and replay buffer between
+ * rounds): `run(i, job)` posts to worker i and resolves with its answer; `close()` ends them all.
+ */
+export class WorkerSet<J, R> {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+
+  constructor(entry: string, threads: number, preload: readonly string[] = []) {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`worker count must be a positive integer, got ${threads}`);
+    const project = resolve(__dirname, "../../../tsconfig.json");
+    this.workers = Array.from({ length: threads }, () => {
+      const w = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, project, preload } });
+      w.on("message", (m: { id: number; result?: R; error?: string }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.error !== undefined) p.reject(new Error(`worker job ${m.id} failed: ${m.error}`));
+        else p.resolve(m.result as R);
+      });
+      w.on("error", (e) => this.failAll(new Error(`worker crashed: ${e.message}`)));
+      return w;
+    });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  run(i: number, job: J): Promise<R> {
+    const id = this.nextId++;
+    return new Promise<R>((resolveJob, reject) => {
+      this.pending.set(id, { resolve: resolveJob, reject });
+      this.workers[i].postMessage({ id, job });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

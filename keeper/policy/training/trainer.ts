@@ -1,14 +1,16 @@
 /**
- * The training loop: episodes cycle through the scenarios (each with its own derived seed), the
- * learner acts ε-greedily on the discretised state and learns from the weighted reward.
+ * The training loop: a TrainingSession plays episodes (each a scenario with its own seed), acting
+ * ε-greedily on the discretised state under the action mask (tracking shield ∩ guard rails) and
+ * learning from the reward of keeper/policy/reward.ts, with experience replay after each episode.
+ * `train` runs one session over a scenario list; parallelTrainer.ts runs one per worker thread.
  */
 import type { MdpConfig } from "../mdpConfig";
 import { QLearner } from "../qLearning";
 import type { QTable } from "../qTable";
-import { weightedReward } from "../reward";
+import { quotePerRewardUnit, rewardOf } from "../reward";
 import { createRng, deriveSeed, type Rng } from "../rng";
-import { createStateSpace } from "../stateIndex";
-import { createActionMask } from "../actionShield";
+import { createStateSpace, type StateSpace } from "../stateIndex";
+import { createActionMask, type ActionMaskFn } from "../actionShield";
 import type { TrainingPoint } from "../policyFile";
 import type { EnvFactory } from "./envPort";
 import type { TrainConfig } from "./trainConfig";
@@ -27,6 +29,57 @@ export interface TrainResult {
   readonly totalSteps: number;
 }
 
+/** One learner with its replay buffer; `stream` separates the random streams of parallel sessions. */
+export class TrainingSession {
+  readonly space: StateSpace;
+  readonly learner: QLearner;
+  private readonly maskOf: ActionMaskFn;
+  private readonly buffer: ReplayBuffer | null;
+  private readonly replayRng: Rng;
+
+  constructor(
+    private readonly mdp: MdpConfig,
+    private readonly config: Pick<TrainConfig, "seed" | "learner" | "replay">,
+    private readonly makeEnv: EnvFactory,
+    stream = 0,
+  ) {
+    this.space = createStateSpace(mdp.state);
+    this.maskOf = createActionMask(mdp);
+    this.learner = new QLearner(this.space.size, mdp.actions.length, config.learner, createRng(deriveSeed(config.seed, 0xa11ce + stream)));
+    this.buffer = config.replay && config.replay.sweeps > 0 ? new ReplayBuffer(config.replay.capacity) : null;
+    this.replayRng = createRng(deriveSeed(config.seed, 0x5eed + stream));
+  }
+
+  /** Plays one episode (learning online), then the replay sweeps; `episode` sets ε. */
+  runEpisode(episode: number, scenario: string, seed: number): EpisodeReport {
+    const { mdp, learner, space } = this;
+    learner.setEpisode(episode);
+    const env = this.makeEnv(scenario, seed);
+    const obs0 = env.reset();
+    const unit = quotePerRewardUnit(mdp.reward, obs0.oracle * obs0.sqrtK);
+    let s = space.index(obs0);
+    let mask = this.maskOf(obs0);
+    let total = 0;
+    let steps = 0;
+    for (;;) {
+      const a = learner.act(s, mask);
+      const out = env.step(mdp.actions[a]);
+      const r = rewardOf(out.parts, mdp.reward, unit);
+      const s2 = space.index(out.obs);
+      const mask2 = this.maskOf(out.obs);
+      learner.update(s, a, r, s2, out.terminal, mask2);
+      this.buffer?.push(s, a, r, s2, out.terminal, mask2);
+      total += r;
+      steps++;
+      s = s2;
+      mask = mask2;
+      if (out.done) break;
+    }
+    if (this.buffer) for (let k = 0; k < this.config.replay!.sweeps; k++) this.buffer.sweep(learner, this.replayRng);
+    return { episode, scenario, reward: total, epsilon: learner.epsilon, steps };
+  }
+}
+
 export function train(args: {
   mdp: MdpConfig;
   config: TrainConfig;
@@ -36,52 +89,24 @@ export function train(args: {
 }): TrainResult {
   const { mdp, config, scenarios, makeEnv } = args;
   if (scenarios.length === 0) throw new Error("training needs at least one scenario");
-  const space = createStateSpace(mdp.state);
-  // The shield's allowed actions at each observation; without one, undefined (= all) costs nothing.
-  const maskOf = mdp.trackingShield ? createActionMask(mdp) : null;
-  const learner = new QLearner(space.size, mdp.actions.length, config.learner, createRng(deriveSeed(config.seed, 0xa11ce)));
+  const session = new TrainingSession(mdp, config, makeEnv);
   const curve: TrainingPoint[] = [];
   let blockSum = 0;
   let blockN = 0;
   let totalSteps = 0;
-  const buffer = config.replay && config.replay.sweeps > 0 ? new ReplayBuffer(config.replay.capacity) : null;
-  const replayRng = createRng(deriveSeed(config.seed, 0x5eed));
   for (let ep = 0; ep < config.episodes; ep++) {
-    learner.setEpisode(ep);
-    const scenario = scenarios[ep % scenarios.length];
-    const env = makeEnv(scenario, deriveSeed(config.seed, ep + 1));
-    const obs0 = env.reset();
-    let s = space.index(obs0);
-    let mask = maskOf ? maskOf(obs0) : undefined;
-    let total = 0;
-    let steps = 0;
-    for (;;) {
-      const a = learner.act(s, mask);
-      const out = env.step(mdp.actions[a]);
-      const r = weightedReward(out.parts, mdp.reward);
-      const s2 = space.index(out.obs);
-      const mask2 = maskOf ? maskOf(out.obs) : undefined;
-      learner.update(s, a, r, s2, out.terminal, mask2);
-      buffer?.push(s, a, r, s2, out.terminal, mask2);
-      total += r;
-      steps++;
-      s = s2;
-      mask = mask2;
-      if (out.done) break;
-    }
-    totalSteps += steps;
-    if (buffer) for (let k = 0; k < config.replay!.sweeps; k++) buffer.sweep(learner, replayRng);
-    const epsilon = learner.epsilon;
-    args.onEpisode?.({ episode: ep, scenario, reward: total, epsilon, steps });
-    blockSum += total;
+    const rep = session.runEpisode(ep, scenarios[ep % scenarios.length], deriveSeed(config.seed, ep + 1));
+    totalSteps += rep.steps;
+    args.onEpisode?.(rep);
+    blockSum += rep.reward;
     blockN++;
     if (blockN === config.curveEvery || ep === config.episodes - 1) {
-      curve.push({ episode: ep, reward: blockSum / blockN, epsilon });
+      curve.push({ episode: ep, reward: blockSum / blockN, epsilon: rep.epsilon });
       blockSum = 0;
       blockN = 0;
     }
   }
-  return { table: learner.table(), curve, totalSteps };
+  return { table: session.learner.table(), curve, totalSteps };
 }
 
 /** Ring buffer of transitions in typed arrays (no per-step allocation). */

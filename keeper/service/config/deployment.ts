@@ -49,7 +49,8 @@ export function keeperConfigForDeployment(rec: DeploymentRecord, configDir: stri
     ...(localRpcUrl ? { rpcUrl: localRpcUrl } : {}),
     chainId: rec.chainId,
     markets: rec.markets,
-    policyPath: rel("policies/default.json"),
+    // By name: the policy selected on validation (policies/selection.json), learned or a rule.
+    policyPath: "default",
     intervalMs: localRpcUrl ? 2_000 : 12_000,
     gas: { maxGasPerTx: 500_000, maxFeePerGasGwei: 50, maxPriorityFeePerGasGwei: 1 },
     txReceiptTimeoutMs: 120_000,

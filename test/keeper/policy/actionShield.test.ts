@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { allActionsMask, createActionMask, guardForbidsRepeg, isAllowed, isTrackingShieldActive } from "../../../keeper/policy/actionShield";
+import { allActionsMask, createActionMask, createGuardMask, guardForbidsRepeg, isAllowed, isTrackingShieldActive } from "../../../keeper/policy/actionShield";
 import { DEFAULT_REWARD_WEIGHTS, parseMdpConfig, type MdpConfig } from "../../../keeper/policy/mdpConfig";
 import { buildPolicyFile, parsePolicyFile, serialisePolicyFile, checksumOf } from "../../../keeper/policy/policyFile";
 import { QLearner, type LearnerConfig } from "../../../keeper/policy/qLearning";
@@ -13,6 +13,7 @@ import type { PolicyEnv } from "../../../keeper/policy/training/envPort";
 import type { RewardParts } from "../../../keeper/policy/reward";
 import type { Action } from "../../../keeper/core/policyTypes";
 import { makeObs } from "./fixtures";
+import { kIncreaseMoveBps } from "../../../keeper/sim/guards";
 
 // Actions: 0 hold, 1 repeg ½, 2 repeg all, 3 k up. Repeg mask = 0b0110.
 const shielded: MdpConfig = {
@@ -22,7 +23,7 @@ const shielded: MdpConfig = {
   trackingShield: { gapBps: 20 },
 };
 const REPEGS = 0b0110;
-const NO_PARTS: RewardParts = { feeInflow: 0, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 };
+const NO_PARTS: RewardParts = { netRevenue: 0, trackingBps: 0, drawdownIncrease: 0 };
 const learnerCfg = (eps: number): LearnerConfig => ({
   gamma: 0.9,
   epsilon: { kind: "constant", value: eps },
@@ -209,7 +210,7 @@ describe("tracking shield (action masking)", () => {
           step: (a) => {
             taken.push({ gap: gapAt(t), a });
             t++;
-            return { obs: makeObs({ gapBps: gapAt(t) }), parts: { ...NO_PARTS, feeInflow: a.kind === "kUp" ? 10 : 0 }, done: t >= 30, terminal: false };
+            return { obs: makeObs({ gapBps: gapAt(t) }), parts: { ...NO_PARTS, netRevenue: a.kind === "kUp" ? 10 : 0 }, done: t >= 30, terminal: false };
           },
         };
       };
@@ -256,6 +257,65 @@ describe("tracking shield (action masking)", () => {
       const old = parsePolicyFile(serialisePolicyFile(buildPolicyFile({ name: "old", mdp: plain, table, training: {}, trainingCurve: [] })));
       expect(old.mdp.trackingShield).to.equal(undefined);
       expect(new QPolicy(old).decide(makeObs({ gapBps: -40 })).action.kind).to.equal("kUp");
+    });
+  });
+});
+
+describe("guard-rail masking (createGuardMask, inside createActionMask)", () => {
+  // 0 hold, 1 repeg all, 2 k +100, 3 k −50, 4 k −100.
+  const actions: Action[] = [{ kind: "hold" }, { kind: "repeg", fraction: 1 }, { kind: "kUp", stepBps: 100 }, { kind: "kDown", stepBps: 50 }, { kind: "kDown", stepBps: 100 }];
+  const mdp: MdpConfig = { state: { imbalance: { normaliseBy: "totalOI", edges: [0] } }, actions: actions as MdpConfig["actions"], reward: { ...DEFAULT_REWARD_WEIGHTS } };
+  const mask = createGuardMask(actions);
+  const withRoom = (o: Parameters<typeof makeObs>[0], moveBps: number, kDecreaseBps: number) => ({ ...makeObs(o), hookRoom: { moveBps, kDecreaseBps } });
+
+  describe("with room everywhere", () => {
+    it("allows every action", () => {
+      expect(mask(withRoom({ longOI: 1000 }, 19, 500))).to.equal(allActionsMask(5));
+      expect(mask(makeObs({}))).to.equal(allActionsMask(5)); // no hookRoom: nothing masked
+    });
+  });
+  describe("when the k-decrease cap is spent", () => {
+    it("masks every k decrease; with some room left the planner fits them, so they stay", () => {
+      const spent = mask(withRoom({}, 19, 0));
+      expect(isAllowed(spent, 3)).to.equal(false);
+      expect(isAllowed(spent, 4)).to.equal(false);
+      expect(isAllowed(spent, 2)).to.equal(true);
+      const some = mask(withRoom({}, 19, 40));
+      expect(isAllowed(some, 3)).to.equal(true);
+      expect(isAllowed(some, 4)).to.equal(true);
+    });
+  });
+  describe("when the move cap is spent", () => {
+    it("masks repegs and a k increase that shifts the mark against a net position, keeps hold and a k increase with no net position", () => {
+      const spent = mask(withRoom({ longOI: 50_000 }, 0, 500));
+      expect(isAllowed(spent, 0)).to.equal(true);
+      expect(isAllowed(spent, 1)).to.equal(false);
+      expect(isAllowed(spent, 2)).to.equal(false);
+      expect(isAllowed(mask(withRoom({}, 0, 500)), 2)).to.equal(true);
+    });
+    it("allows a k increase exactly when a 1 bp step fits the room (guards.ts kIncreaseMoveBps), as the planner fits it", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 0, max: 19 }), (net, room) => {
+          const o = withRoom({ longOI: net }, room, 500);
+          const move = kIncreaseMoveBps(o.baseReserve, o.sqrtK, o.sqrtK * 1.0001, net);
+          expect(isAllowed(mask(o), 2)).to.equal(move <= room);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+  describe("with the tracking shield", () => {
+    it("falls back to hold when the guards refuse every action the shield allows", () => {
+      const both = createActionMask({ ...mdp, trackingShield: { gapBps: 20 } });
+      expect(both(withRoom({ gapBps: 30 }, 19, 500))).to.equal(1 << 1); // only the repeg
+      expect(both(withRoom({ gapBps: 30 }, 0, 500))).to.equal(1 << 0); // repeg refused → hold
+    });
+    it("applies in QPolicy.decide: a k decrease is never chosen when the cap has no room", () => {
+      const table = new QTable(2, 5);
+      table.q.set([0, 0, 0, 0, 10, 0, 0, 0, 0, 10]); // k −100 best everywhere
+      const p = new QPolicy({ name: "t", mdp, table, training: {}, trainingCurve: [], checksum: "" });
+      expect(p.decide(withRoom({}, 19, 500)).actionIndex).to.equal(4);
+      expect(p.decide(withRoom({}, 19, 0)).actionIndex).to.equal(0);
     });
   });
 });

@@ -37,7 +37,7 @@ export function makeObs(o: { gapBps?: number; longOI?: number; shortOI?: number;
   };
 }
 
-export const NO_PARTS: RewardParts = { feeInflow: 0, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 };
+export const NO_PARTS: RewardParts = { netRevenue: 0, trackingBps: 0, drawdownIncrease: 0 };
 
 /**
  * Two-state chain, γ = 0.9. Action 0 "stay", action 1 "move"; returns [next state, reward].
@@ -53,7 +53,7 @@ export function chain(s: number, a: number): [number, number] {
 
 /**
  * The chain behind the env port, `steps` steps an episode: state 0/1 is imbalance < 0 / ≥ 0
- * (an MDP with imbalance edges [0]), hold = stay, any other action = move, reward as fee inflow.
+ * (an MDP with imbalance edges [0]), hold = stay, any other action = move, reward as net revenue.
  */
 export function makeChainEnv(steps: number): () => PolicyEnv {
   const obsOf = (s: number) => makeObs(s === 0 ? { shortOI: 1 } : { longOI: 1 });
@@ -66,7 +66,7 @@ export function makeChainEnv(steps: number): () => PolicyEnv {
         const [s2, r] = chain(s, a.kind === "hold" ? 0 : 1);
         s = s2;
         t++;
-        return { obs: obsOf(s2), parts: { ...NO_PARTS, feeInflow: r }, done: t >= steps, terminal: false };
+        return { obs: obsOf(s2), parts: { ...NO_PARTS, netRevenue: r }, done: t >= steps, terminal: false };
       },
     };
   };

@@ -92,7 +92,7 @@ describe("policy file", () => {
     });
     it("another schema version", () => {
       const f = sample() as unknown as Record<string, unknown>;
-      expect(() => parsePolicyFile(resign({ ...f, schemaVersion: 2 }), "v.json")).to.throw(/schema version 2 is not supported \(this build reads version 1\)/);
+      expect(() => parsePolicyFile(resign({ ...f, schemaVersion: 1 }), "v.json")).to.throw(/schema version 1 is not supported \(this build reads version 2\)/);
     });
     it("a table whose size does not match the action set", () => {
       const f = sample();

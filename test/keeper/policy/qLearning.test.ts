@@ -77,7 +77,7 @@ describe("tabular Q-learning", () => {
       const mdp: MdpConfig = {
         state: { imbalance: { normaliseBy: "totalOI", edges: [0] } },
         actions: [{ kind: "hold" }, { kind: "repeg", fraction: 1 }],
-        reward: { feeInflow: 1, fundingReceived: 1, adjustmentCost: 1, fundingPaid: 1, gasCost: 1, badDebt: 1, trackingPenaltyPerBps: 0 },
+        reward: { per: "quote", trackingPenaltyPerBps: 0, drawdownPenalty: 0 },
       };
       const makeEnv = makeChainEnv(50);
       const res = train({

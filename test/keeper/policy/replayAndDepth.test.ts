@@ -4,12 +4,12 @@ import { createRng } from "../../../keeper/policy/rng";
 import { ReplayBuffer, train } from "../../../keeper/policy/training/trainer";
 import { TrainConfigSchema } from "../../../keeper/policy/training/trainConfig";
 import { DEFAULT_TRAIN_CONFIG, DEFAULT_TRAIN_MDP } from "../../../keeper/policy/training/defaultRun";
-import { weightedReward, type RewardParts } from "../../../keeper/policy/reward";
+import { quotePerRewardUnit, rewardOf } from "../../../keeper/policy/reward";
 import { DEFAULT_REWARD_WEIGHTS, parseMdpConfig, type MdpConfig } from "../../../keeper/policy/mdpConfig";
 import { buildPolicyFile, parsePolicyFile, serialisePolicyFile } from "../../../keeper/policy/policyFile";
 import { QTable } from "../../../keeper/policy/qTable";
-import { makeEnvFactory, listScenarios } from "../../../keeper/policy/simAdapter";
-import { makeChainEnv, NO_PARTS } from "./fixtures";
+import { makeEnvFactory, generatedScenarioNames } from "../../../keeper/policy/simAdapter";
+import { makeChainEnv } from "./fixtures";
 
 const base: LearnerConfig = {
   gamma: 0.9,
@@ -82,30 +82,53 @@ describe("experience replay", () => {
   });
 });
 
-describe("depth credit", () => {
-  it("credits depthCreditPerBps per bp of sqrtK change, and nothing when absent", () => {
-    const p: RewardParts = { ...NO_PARTS, depthChangeBps: 50 };
-    expect(weightedReward(p, { ...DEFAULT_REWARD_WEIGHTS, depthCreditPerBps: 400 })).to.equal(20_000);
-    expect(weightedReward({ ...p, depthChangeBps: -100 }, { ...DEFAULT_REWARD_WEIGHTS, depthCreditPerBps: 400 })).to.equal(-40_000);
-    expect(weightedReward(p, DEFAULT_REWARD_WEIGHTS)).to.equal(0);
-    expect(weightedReward(NO_PARTS, { ...DEFAULT_REWARD_WEIGHTS, depthCreditPerBps: 400 })).to.equal(0);
+describe("the reward (keeper/policy/reward.ts)", () => {
+  const w = { per: "quote" as const, trackingPenaltyPerBps: 2, drawdownPenalty: 0.5 };
+  it("is net revenue minus the tracking penalty and the weighted drawdown increase", () => {
+    expect(rewardOf({ netRevenue: 100, trackingBps: 0, drawdownIncrease: 0 }, w, 1)).to.equal(100);
+    expect(rewardOf({ netRevenue: 100, trackingBps: 10, drawdownIncrease: 0 }, w, 1)).to.equal(80);
+    expect(rewardOf({ netRevenue: 100, trackingBps: 10, drawdownIncrease: 40 }, w, 1)).to.equal(60);
+    // Revenue lost is a negative reward, whatever the action that lost it.
+    expect(rewardOf({ netRevenue: -30, trackingBps: 0, drawdownIncrease: 30 }, w, 1)).to.equal(-45);
   });
-  it("rejects a negative weight, naming the field", () => {
-    expect(() => parseMdpConfig({ ...DEFAULT_TRAIN_MDP, reward: { ...DEFAULT_TRAIN_MDP.reward, depthCreditPerBps: -1 } })).to.throw(/reward\.depthCreditPerBps/);
+  it("is in bps of the starting quote depth under per depthBps (tracking weight in the same unit)", () => {
+    const d = { ...w, per: "depthBps" as const };
+    const unit = quotePerRewardUnit(d, 1e8);
+    expect(unit).to.equal(1e4);
+    expect(rewardOf({ netRevenue: 2e4, trackingBps: 10, drawdownIncrease: 2e4 }, d, unit)).to.equal(2 - 20 - 1);
+    expect(quotePerRewardUnit(w, 1e8)).to.equal(1);
+    expect(() => quotePerRewardUnit(d, 0)).to.throw(/positive starting depth/);
   });
-  it("round-trips through a policy file, and a file without it still loads", () => {
-    const mk = (mdp: MdpConfig) =>
-      parsePolicyFile(serialisePolicyFile(buildPolicyFile({ name: "t", mdp, table: new QTable(2, 2), training: {}, trainingCurve: [] })));
-    expect(mk({ ...chainMdp, reward: { ...chainMdp.reward, depthCreditPerBps: 400 } }).mdp.reward.depthCreditPerBps).to.equal(400);
-    expect(mk(chainMdp).mdp.reward.depthCreditPerBps).to.equal(undefined);
+  it("is linear: the reward of summed parts is the sum of the step rewards", () => {
+    const steps = [
+      { netRevenue: 5, trackingBps: 3, drawdownIncrease: 0 },
+      { netRevenue: -7, trackingBps: 1, drawdownIncrease: 7 },
+      { netRevenue: 11, trackingBps: 8, drawdownIncrease: 0 },
+    ];
+    const total = { netRevenue: 9, trackingBps: 12, drawdownIncrease: 7 };
+    const sum = steps.reduce((s, p) => s + rewardOf(p, w, 3), 0);
+    expect(rewardOf(total, w, 3)).to.be.closeTo(sum, 1e-12);
   });
-  it("is reported by the simulator's env port as Δ ln sqrtK in bps", () => {
-    const env = makeEnvFactory()(listScenarios("train")[0], 11);
-    env.reset();
-    const up = env.step({ kind: "kUp", stepBps: 100 });
-    expect(up.parts.depthChangeBps).to.be.closeTo(Math.log(1.01) * 1e4, 1e-6);
-    const hold = env.step({ kind: "hold" });
-    expect(hold.parts.depthChangeBps).to.equal(0);
+  it("has no term that pays an action for itself: the old depth credit is refused by name, as is a negative weight", () => {
+    expect(() => parseMdpConfig({ ...DEFAULT_TRAIN_MDP, reward: { ...DEFAULT_TRAIN_MDP.reward, depthCreditPerBps: 400 } })).to.throw(/reward.*depthCreditPerBps/);
+    expect(() => parseMdpConfig({ ...DEFAULT_TRAIN_MDP, reward: { ...DEFAULT_TRAIN_MDP.reward, drawdownPenalty: -1 } })).to.throw(/reward\.drawdownPenalty/);
+  });
+  it("round-trips through a policy file", () => {
+    const mk = (mdp: MdpConfig) => parsePolicyFile(serialisePolicyFile(buildPolicyFile({ name: "t", mdp, table: new QTable(2, 2), training: {}, trainingCurve: [] })));
+    expect(mk({ ...chainMdp, reward: w }).mdp.reward).to.deep.equal(w);
+  });
+  it("gets its parts from the simulator's env port: a k step's cost is in netRevenue, nothing credits the step itself", () => {
+    const name = generatedScenarioNames("train", 1)[0];
+    const holdEnv = makeEnvFactory()(name, 11);
+    holdEnv.reset();
+    const held = holdEnv.step({ kind: "hold" });
+    const upEnv = makeEnvFactory()(name, 11);
+    upEnv.reset();
+    const up = upEnv.step({ kind: "kUp", stepBps: 100 });
+    expect(Object.keys(up.parts).sort()).to.deep.equal(["drawdownIncrease", "netRevenue", "trackingBps"]);
+    expect(up.obs.sqrtK).to.be.greaterThan(held.obs.sqrtK);
+    expect(up.parts.drawdownIncrease).to.be.at.least(0);
+    expect(held.parts.trackingBps).to.be.greaterThan(0);
   });
 });
 

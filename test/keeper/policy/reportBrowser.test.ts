@@ -74,7 +74,7 @@ describe("evaluation report in headless Chromium", function () {
       // Time axes start at the first sample (hour 0), not at a padded value before it.
       for (const p of [...byChart("mark-oracle"), ...byChart("budget")]) expect(p.ticks[0][0]).to.equal("0");
       // Reward parts: the x axis names the parts.
-      expect(byChart("reward-parts")[0].ticks[0]).to.include("feeInflow");
+      expect(byChart("reward-parts")[0].ticks[0]).to.include("netRevenue");
 
       // Zoom: dragging across the first mark-vs-oracle chart narrows its x range.
       const over = page.locator("[data-chart='mark-oracle'] .u-over").first();

@@ -10,7 +10,7 @@ import { planInputFromMarket, wadToFloat } from "../../../keeper/sim/planInput";
 import { testScenario } from "./fixtures";
 
 describe("sim MarketEnv and runEpisode", () => {
-  it("steps one decision interval and reports the reward as the sum of its parts", () => {
+  it("steps one decision interval and reports what it did: net revenue, tracking and drawdown", () => {
     const env = new MarketEnv();
     const s = testScenario({ oracle: { kind: "gbm", initialPrice: 2000, driftPerDay: 0.02, volPerSqrtDay: 0.03 } });
     const o0 = env.reset(s);
@@ -19,7 +19,8 @@ describe("sim MarketEnv and runEpisode", () => {
     const r = env.step({ kind: "repeg", fraction: 1 });
     expect(r.obs.time).to.equal(o0.time + 3600);
     const p = r.rewardParts;
-    expect(r.reward).to.be.closeTo(p.feeInflow + p.fundingReceived - p.adjustmentCost - p.fundingPaid - p.gasCost - p.trackingPenalty - p.badDebt, 1e-9);
+    expect(p.trackingBps).to.be.at.least(0);
+    expect(p.drawdownIncrease).to.be.at.least(0);
     expect(p.feeInflow).to.be.greaterThan(0);
     expect(r.events).to.be.greaterThan(0);
     let done = r.done;
@@ -103,6 +104,28 @@ describe("sim MarketEnv and runEpisode", () => {
     expect(metrics.p95GapBps).to.be.at.least(0);
     const feeSum = trace.rewardParts.feeInflow.reduce((a, b) => a + b, 0);
     expect(feeSum).to.be.closeTo(metrics.feesToBudget, 1e-6 * metrics.feesToBudget);
+  });
+
+  it("the steps' net revenue and drawdown increases sum to the episode's protocol net revenue and worst drawdown (one definition)", () => {
+    const s = testScenario({ horizonSec: 2 * 86400, oracle: { kind: "gbm", initialPrice: 2000, driftPerDay: -0.05, volPerSqrtDay: 0.05 } });
+    const policy = scriptedPolicy([{ kind: "repeg", fraction: 1 }, { kind: "kUp", stepBps: 100 }, HOLD, { kind: "kDown", stepBps: 100 }]);
+    const { metrics, trace } = runEpisode(s, policy);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(trace.rewardParts.netRevenue)).to.be.closeTo(metrics.protocolNetRevenue, 1e-6 * Math.abs(metrics.protocolNetRevenue) + 1e-6);
+    expect(sum(trace.netRevenue)).to.be.closeTo(metrics.protocolNetRevenue, 1e-6 * Math.abs(metrics.protocolNetRevenue) + 1e-6);
+    expect(sum(trace.rewardParts.drawdownIncrease)).to.be.closeTo(metrics.worstBudgetDrawdown, 1e-6 * metrics.worstBudgetDrawdown + 1e-9);
+    expect(metrics.updates).to.be.greaterThan(0);
+  });
+
+  it("reports the guard rails' room in the observation: a k decrease uses the k-decrease cap, a repeg the move cap", () => {
+    const env = new MarketEnv();
+    const s = testScenario({ oracle: { kind: "gbm", initialPrice: 2000, driftPerDay: 0.5, volPerSqrtDay: 0.01 } });
+    const o0 = env.reset(s);
+    const p = env.market.params;
+    expect(o0.hookRoom).to.deep.equal({ moveBps: p.maxPegChangeBps, kDecreaseBps: p.maxDailyKDecreaseBps });
+    const down = env.step({ kind: "kDown", stepBps: 100 });
+    expect(down.applied).to.equal(true);
+    expect(down.obs.hookRoom!.kDecreaseBps).to.equal(p.maxDailyKDecreaseBps - 100);
   });
 
   describe("seed 002 volume regression", () => {

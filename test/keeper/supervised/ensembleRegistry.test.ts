@@ -117,7 +117,8 @@ describe("ensemble policy in the policy registry, evaluate and the keeper", func
     it("knows the ensemble as a registered family: neither a baseline nor a policy file", function () {
       expect(["ensemble", `ensemble:default@${passAll}`, "ensemble:threshold"].map(policyKind)).to.deep.equal(["family", "family", "family"]);
       expect(["static", "depth-seeking", 'threshold{"repegAboveBps":20}'].map(policyKind)).to.deep.equal(["baseline", "baseline", "baseline"]);
-      expect(["default", "policies/default.json"].map(policyKind)).to.deep.equal(["file", "file"]);
+      // "learned" is the shipped file; "default" is what policies/selection.json chose (a rule today).
+      expect(["learned", "policies/default.json"].map(policyKind)).to.deep.equal(["file", "file"]);
     });
   });
 

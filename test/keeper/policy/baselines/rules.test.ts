@@ -8,7 +8,8 @@ import { ammFundingRevenue, kStepCost } from "../../../../keeper/policy/baseline
 import { kCostDirect } from "../../../../keeper/sim/curve";
 import fs from "node:fs";
 import { parseRuleSpec, validateTuned, RULES, TUNED_FILE } from "../../../../keeper/policy/baselines/ruleCatalog";
-import { BASELINE_NAMES, isBaseline, registerPolicyFactory, resolvePolicy } from "../../../../keeper/policy/policyRegistry";
+import { BASELINE_NAMES, REPO_ROOT, isBaseline, registerPolicyFactory, resolvePolicy } from "../../../../keeper/policy/policyRegistry";
+import { selectedDefault } from "../../../../keeper/policy/defaultSelection";
 
 const at = (obs: MarketObservation, time: number, budget = obs.budget): MarketObservation => ({ ...obs, time, budget });
 
@@ -105,7 +106,9 @@ describe("rule-based policies", () => {
         expect(isBaseline(n)).to.equal(true);
         expect(resolvePolicy(n).name).to.equal(n);
       }
-      expect(isBaseline("default")).to.equal(false);
+      expect(isBaseline("learned")).to.equal(false);
+      // "default" is whatever policies/selection.json chose: a baseline exactly when that is a rule.
+      expect(isBaseline("default")).to.equal(RULES.has(selectedDefault(REPO_ROOT)));
     });
     it("counts a rule registered later as a baseline", () => {
       registerPolicyFactory("test-rule-later", (name) => ({ name, decide: () => ({ action: { kind: "hold" }, actionIndex: 0, stateIndex: -1, qValues: [] }) }));

@@ -9,7 +9,7 @@ function ep(policy: string, scenario: string, seed: number, netRevenue: number, 
     scenario,
     seed,
     metrics: { netRevenue, meanGapBps, p95GapBps: 0, informedProfit: 0, sandwichTake: 0, hunterTake: 0, uninformedLoss: 0, volume: 0, updates: 0, gasSpent: 0, worstDrawdown: 0 },
-    rewardParts: { feeInflow: 0, fundingReceived: 0, adjustmentCost: 0, fundingPaid: 0, gasCost: 0, badDebt: 0, trackingErrorBps: 0 },
+    rewardParts: { netRevenue, trackingBps: 0, drawdownIncrease: 0 },
   };
 }
 

@@ -1,0 +1,32 @@
+/**
+ * Per scenario family (a generated scenario's name ends in its family: "validation-3-crash-slide"):
+ * every policy's mean net revenue / mean gap, and `subject − reference` net revenue paired over the
+ * family's scenarios (mean [95 % t-interval]). Real-price windows are the "real" row.
+ */
+import type { EpisodeResult } from "./aggregate";
+import { meanInterval } from "./stats";
+
+export function familyOf(scenario: string): string {
+  return scenario.replace(/^(train|validation|test)-\d+-/, "");
+}
+
+export function formatFamilyTable(episodes: readonly EpisodeResult[], policies: readonly string[], subject: string, reference: string): string {
+  const families = [...new Set(episodes.map((e) => familyOf(e.scenario)))].sort();
+  const lines = [`| family | n | ${policies.join(" | ")} | ${subject} − ${reference} (paired) |`, `|---|---|${policies.map(() => "---").join("|")}|---|`];
+  for (const fam of families) {
+    const eps = episodes.filter((e) => familyOf(e.scenario) === fam);
+    const of = (p: string) => eps.filter((e) => e.policy === p);
+    const cells = policies.map((p) => {
+      const xs = of(p);
+      const rev = xs.reduce((a, e) => a + e.metrics.netRevenue, 0) / xs.length;
+      const gap = xs.reduce((a, e) => a + e.metrics.meanGapBps, 0) / xs.length;
+      return `${rev.toExponential(3)} / ${gap.toFixed(1)}`;
+    });
+    const ref = new Map(of(reference).map((e) => [`${e.scenario}:${e.seed}`, e.metrics.netRevenue]));
+    const diffs = of(subject).map((e) => e.metrics.netRevenue - (ref.get(`${e.scenario}:${e.seed}`) ?? Number.NaN));
+    const i = diffs.length > 1 ? meanInterval(diffs) : null;
+    const d = i ? `${i.mean.toExponential(2)} [${i.lo.toExponential(2)}, ${i.hi.toExponential(2)}]` : diffs.length === 1 ? diffs[0].toExponential(2) : "—";
+    lines.push(`| ${fam} | ${of(policies[0]).length} | ${cells.join(" | ")} | ${d} |`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,51 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chooseDefault, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
+import { canonicalPolicyName, policyFilePath, resolvePolicy } from "../../../keeper/policy/policyRegistry";
+
+const cand = (policy: string, netRevenue: number, meanGapBps: number) => ({ policy, netRevenue, meanGapBps, cvar5NetRevenue: 0 });
+
+function rootWith(selection: Selection | string | null): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-sel-"));
+  fs.mkdirSync(path.join(root, "policies"));
+  if (selection !== null) fs.writeFileSync(path.join(root, "policies", "selection.json"), typeof selection === "string" ? selection : JSON.stringify(selection));
+  return root;
+}
+const selection = (candidates: ReturnType<typeof cand>[]): Selection => ({ kind: SELECTION_KIND, schemaVersion: 1, command: "test", commit: "x", split: "validation", scenarios: 24, candidates });
+
+describe("the default policy (policies/selection.json)", () => {
+  describe("chooseDefault", () => {
+    it("picks the highest validation net revenue", () => {
+      expect(chooseDefault([cand("static", 1, 40), cand(LEARNED_NAME, 3, 38), cand("depth-seeking", 2, 38)])).to.equal(LEARNED_NAME);
+      expect(chooseDefault([cand("static", 1, 40), cand(LEARNED_NAME, 2, 38), cand("depth-seeking", 3, 38)])).to.equal("depth-seeking");
+    });
+    it("passes over a candidate that tracks worse than no keeper, however much it earns", () => {
+      expect(chooseDefault([cand("static", 1, 40), cand(LEARNED_NAME, 9, 41), cand("drift", 2, 39)])).to.equal("drift");
+    });
+    it("breaks a tie toward the earlier candidate", () => {
+      expect(chooseDefault([cand("formulaic", 2, 38), cand(LEARNED_NAME, 2, 38)])).to.equal("formulaic");
+    });
+  });
+
+  describe("resolving \"default\"", () => {
+    it("resolves to the winning rule, deciding as that rule does", () => {
+      const root = rootWith(selection([cand("static", 1, 40), cand(LEARNED_NAME, 2, 38), cand("depth-seeking", 3, 38)]));
+      expect(selectedDefault(root)).to.equal("depth-seeking");
+      expect(canonicalPolicyName("default", root)).to.equal("depth-seeking");
+      expect(resolvePolicy("default", root).name).to.equal("depth-seeking");
+    });
+    it("resolves to the learned file (policies/default.json) when the learned policy wins, or when there is no selection", () => {
+      const root = rootWith(selection([cand("static", 1, 40), cand(LEARNED_NAME, 3, 38)]));
+      expect(policyFilePath("default", root)).to.equal(path.join(root, "policies", "default.json"));
+      expect(policyFilePath(LEARNED_NAME, root)).to.equal(path.join(root, "policies", "default.json"));
+      expect(selectedDefault(rootWith(null))).to.equal(LEARNED_NAME);
+    });
+    it("refuses a malformed selection, naming the file and the field", () => {
+      const bad = rootWith(JSON.stringify({ ...selection([cand("static", 1, 40)]), candidates: [{ policy: "static", netRevenue: "lots", meanGapBps: 1, cvar5NetRevenue: 0 }] }));
+      expect(() => selectedDefault(bad)).to.throw(/selection\.json is malformed: candidates\.0\.netRevenue/);
+      expect(() => selectedDefault(rootWith("{"))).to.throw(/selection\.json is not valid JSON/);
+    });
+  });
+});
