@@ -3,11 +3,12 @@
  * Three runs on the same seed, oracle path and trader flow, each from the same chain state, each with
  * the on-chain sandwich bot watching the keeper's mempool:
  *   (a) the shipped keeper: the policy the resolver returns for "default" (keeper/resolve/
- *       policyResolver.ts; policies/default.json today — a short one is trained into out/demo/ if
- *       it is missing);
+ *       policyResolver.ts: the winner in policies/selection.json, the tuned threshold rule today; when
+ *       it is the learned policy and policies/default.json is missing, a short one is trained into out/demo/);
  *   (b) no keeper;
- *   (c) the best rule on validation (keeper/onchain/demo/bestRule.ts: the project's evaluator on the
- *       generated validation split, the tuned.json objective), named in the output.
+ *   (c) the alternative that was not shipped (keeper/onchain/demo/bestRule.ts): the best rule on
+ *       validation as policies/selection.json records it (`npm run select:default`, the same file
+ *       that makes the default), or — when the shipped keeper IS that rule — the learned policy.
  * Each run: 24 on-chain trader accounts, the real keeper service ticking every decision interval,
  * every op mirrored into the simulator (chain ↔ simulator parity checked), the protocol's flows read
  * back from the contracts' events. Prints one table with a column per run, the consistency checks,
@@ -21,8 +22,7 @@
  * Environment knobs (hardhat run takes no flags): DEMO_DAYS (default 3), DEMO_SCENARIO (default
  * scenarios/train/gbm-calm.json), DEMO_SEED (default 7), DEMO_ARRIVALS_PER_DAY (default 1200),
  * DEMO_INFORMED_PROB (default 0.3), DEMO_INFORMED_CAPITAL (default 1000000), DEMO_RULE (a rule
- * name: skip the validation choice), DEMO_RULE_SCENARIOS (validation scenarios for the choice,
- * default 24), DEMO_START_PHASE (seconds after the chain's next whole day at which every line starts,
+ * name instead of the selection's best rule), DEMO_START_PHASE (seconds after the chain's next whole day at which every line starts,
  * default 0: the hook windows are absolute, so this phase is part of the experiment; see
  * keeper/onchain/demo/demoLines.ts startTime).
  */
@@ -33,10 +33,10 @@ import hre from "hardhat";
 import { hardhatRunEnv } from "../keeper/onchain/hardhatRunEnv";
 import { loadScenario } from "../keeper/sim/scenario";
 import type { Policy } from "../keeper/core/policyTypes";
-import { policyKind, resolvePolicy, baselineNames } from "../keeper/resolve/policyResolver";
+import { policyKind, resolvePolicy } from "../keeper/resolve/policyResolver";
 import { writeDemoReport } from "../keeper/onchain/demoReport";
 import { alignedStartTime, runDemoLines, type DemoLineSpec } from "../keeper/onchain/demo/demoLines";
-import { chooseBestRule, candidateRules } from "../keeper/onchain/demo/bestRule";
+import { demoBestRule, demoLineSpecs } from "../keeper/onchain/demo/bestRule";
 import { LEGEND, lineChecks, summaryRows } from "../keeper/onchain/demo/demoSummary";
 import { TABLE_CORNER, buildDemoReport, verdictLines } from "../keeper/onchain/demo/demoReportSpec";
 
@@ -53,7 +53,7 @@ function envNumber(name: string, dflt: number): number {
 /** The shipped keeper: whatever the resolver returns for "default" (a learned file today, maybe a rule tomorrow). */
 async function shippedPolicy(): Promise<{ policy: Policy; source: string }> {
   const file = path.join(ROOT, "policies", "default.json");
-  if (policyKind("default") !== "file") return { policy: resolvePolicy("default"), source: `"default" (${policyKind("default")})` };
+  if (policyKind("default") !== "file") return { policy: resolvePolicy("default"), source: `"default" = ${resolvePolicy("default").name}, the ${policyKind("default")} policies/selection.json chose (npm run select:default)` };
   if (existsSync(file)) return { policy: resolvePolicy("default"), source: "policies/default.json" };
   console.log("policies/default.json not found: training a short policy (10 episodes) …");
   const { runTraining } = await import("../keeper/policy/training/runTraining");
@@ -64,22 +64,6 @@ async function shippedPolicy(): Promise<{ policy: Policy; source: string }> {
   mkdirSync(path.dirname(out), { recursive: true });
   savePolicyFile(out, run.file);
   return { policy: resolvePolicy(out), source: `${path.relative(ROOT, out)} (trained in ${run.seconds.toFixed(1)} s)` };
-}
-
-/** The best rule: DEMO_RULE if given (a registered rule), else chosen on validation. */
-async function bestRule(): Promise<{ rule: string; why: string }> {
-  const named = process.env.DEMO_RULE;
-  if (named) {
-    if (!baselineNames().includes(named) || named === "static") throw new Error(`DEMO_RULE=${named}: not a keeper rule (${candidateRules().join(", ")})`);
-    return { rule: named, why: "named by DEMO_RULE (not chosen here)" };
-  }
-  const count = envNumber("DEMO_RULE_SCENARIOS", 24);
-  if (!Number.isInteger(count) || count < 2) throw new Error(`DEMO_RULE_SCENARIOS=${count}: must be an integer ≥ 2`);
-  process.stdout.write(`choosing the best rule on ${count} validation scenarios (${candidateRules().join(", ")} vs no keeper, simulator) … `);
-  const c = await chooseBestRule({ count });
-  console.log(`${c.rule} (${c.seconds.toFixed(1)} s)`);
-  for (const s of c.scores) console.log(`  ${s.rule.padEnd(14)} net revenue ${s.netRevenue.toExponential(4)}, mean gap ${s.meanGapBps.toFixed(2)} bps${s.feasible ? "" : " (tracks worse than no keeper)"}`);
-  return { rule: c.rule, why: c.why };
 }
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
@@ -105,14 +89,9 @@ async function main(): Promise<void> {
   const botCfg = scenario.adversaries?.sandwich ?? { capital, leverage: 5 };
 
   const { policy: shipped, source } = await shippedPolicy();
-  const best = await bestRule();
-  const bestPolicy = resolvePolicy(best.rule);
-  const shippedIsBest = shipped.name === bestPolicy.name;
-  const specs: DemoLineSpec[] = [
-    { role: "shipped", label: `shipped keeper (${shipped.name})`, policy: shipped },
-    { role: "none", label: "no keeper", policy: null },
-    { role: "best-rule", label: `best rule (${best.rule})`, policy: bestPolicy },
-  ];
+  const best = demoBestRule(process.env.DEMO_RULE);
+  const specs: DemoLineSpec[] = demoLineSpecs(shipped, best.rule, (name) => resolvePolicy(name));
+  const third = specs[2];
 
   const env = await hardhatRunEnv(hre);
   const signers = await hre.ethers.getSigners();
@@ -121,7 +100,7 @@ async function main(): Promise<void> {
   if (!botSigner) throw new Error(`network ${hre.network.name}: no account left for the sandwich bot (needs 28)`);
   const setup = `scenario ${scenario.name} (${base.description}), ${days} simulated days, seed ${seed}; ${env.traders.length} trader accounts, ${arrivalsPerDay} arrivals/day, ${informedProb * 100} % informed (capital ${capital.toLocaleString("en-US")} quote each, ${scenario.traders.informed.leverage}× leverage); sandwich bot with ${botCfg.capital.toLocaleString("en-US")} quote at ${botCfg.leverage}×; keeper decides every ${scenario.decisionIntervalSec / 60} min; every line starts ${process.env.DEMO_START_PHASE ?? 0} s after a whole day of chain time`;
   console.log(`dAMM demo: ${setup}`);
-  console.log(`shipped keeper: ${shipped.name} from ${source}; best rule: ${best.rule} — ${best.why}${shippedIsBest ? "; the shipped keeper IS the best rule (both lines shown)" : ""}`);
+  console.log(`shipped keeper: ${shipped.name} from ${source}; best rule on validation: ${best.rule} — ${best.why}${third.role === "learned" ? `; the shipped keeper IS the best rule, so the third line is the ${third.label}` : ""}`);
 
   const phase = Number(process.env.DEMO_START_PHASE ?? 0);
   if (!Number.isInteger(phase) || phase < 0 || phase >= 86_400) throw new Error(`DEMO_START_PHASE=${process.env.DEMO_START_PHASE}: must be an integer number of seconds in [0, 86400)`);

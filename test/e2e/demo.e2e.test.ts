@@ -1,8 +1,10 @@
 /**
  * `npm run demo`'s three lines on the in-process Hardhat network (keeper/onchain/demo/), shortened to
- * half a simulated day with the demo's market and flow: the shipped keeper (the resolver's
- * "default"), no keeper, and a rule, each from the same chain state with the on-chain sandwich bot
- * in front of the keeper. Asserted: the report's structure (a column per line, every row, three
+ * half a simulated day with the demo's market and flow: the shipped keeper, no keeper, and the
+ * alternative, each from the same chain state with the on-chain sandwich bot in front of the keeper.
+ * Both cases of the third line, built as the demo builds them (bestRule.ts demoLineSpecs): shipped =
+ * the best rule on validation → third line the learned policy; shipped = the learned policy → third
+ * line the best rule. Asserted for each: the report's structure (a column per line, every row, three
  * series per chart) and each line's internal consistency (budget = start + its flows from the
  * events, exactly; the runner's figures = the events'; the bot's take = its balance change; chain =
  * simulator), never who wins. A bot made to trade every repeg (fees ignored) checks that its legs
@@ -12,9 +14,10 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { resolvePolicy } from "../../keeper/resolve/policyResolver";
+import { demoBestRule, demoLineSpecs, LEARNED_LABEL } from "../../keeper/onchain/demo/bestRule";
 import { runDemoLines, runDemoLine, trackingOf, type DemoLine, type DemoLineSpec, type DemoRunOptions } from "../../keeper/onchain/demo/demoLines";
 import { lineChecks, summaryRows } from "../../keeper/onchain/demo/demoSummary";
-import { TABLE_CORNER, buildDemoReport, lineOf } from "../../keeper/onchain/demo/demoReportSpec";
+import { TABLE_CORNER, alternativeLine, buildDemoReport, lineOf, verdictLines } from "../../keeper/onchain/demo/demoReportSpec";
 import { renderDemoReport } from "../../keeper/onchain/demoReport";
 import { budgetAgrees } from "../../keeper/onchain/runChain";
 import { inProcessEnv, scenario } from "./helpers";
@@ -30,16 +33,27 @@ async function demoOptions(): Promise<DemoRunOptions> {
 }
 
 const RULE = "formulaic";
+/** The best rule on validation, as the demo takes it (policies/selection.json). */
+const BEST = demoBestRule(undefined).rule;
 
-async function threeLines(): Promise<{ lines: DemoLine[]; specs: DemoLineSpec[] }> {
-  const specs: DemoLineSpec[] = [
-    { role: "shipped", label: "shipped keeper", policy: resolvePolicy("default") },
-    { role: "none", label: "no keeper", policy: null },
-    { role: "best-rule", label: `best rule (${RULE})`, policy: resolvePolicy(RULE) },
-  ];
+async function linesShipping(shipped: string): Promise<{ lines: DemoLine[]; specs: DemoLineSpec[] }> {
+  const specs = demoLineSpecs(resolvePolicy(shipped), BEST, (n) => resolvePolicy(n));
   const lines = await runDemoLines(await inProcessEnv(), hre.network.provider as never, await demoOptions(), specs);
   return { lines, specs };
 }
+/** Shipped = the best rule: third line the learned policy. */
+async function shippingBestRule() {
+  return linesShipping(BEST);
+}
+/** Shipped = the learned policy: third line the best rule. */
+async function shippingLearned() {
+  return linesShipping("learned");
+}
+
+const CASES = [
+  { name: `shipped = the best rule (${BEST}) → third line the learned policy`, fixture: shippingBestRule, third: "learned" as const, thirdPolicy: "learned", thirdLabel: LEARNED_LABEL },
+  { name: `shipped = the learned policy → third line the best rule (${BEST})`, fixture: shippingLearned, third: "best-rule" as const, thirdPolicy: BEST, thirdLabel: `best rule (${BEST})` },
+];
 
 /** One formulaic-keeper line with a bot that trades every repeg as if fees were nothing. */
 async function forcedSandwichLine(): Promise<DemoLine> {
@@ -50,11 +64,14 @@ async function forcedSandwichLine(): Promise<DemoLine> {
 describe("e2e: npm run demo — shipped keeper, no keeper and a rule on-chain with the sandwich bot", function () {
   this.timeout(600_000);
 
-  describe("three lines from the same chain state (half a day, demo flow)", function () {
+  for (const k of CASES) describe(`three lines from the same chain state (half a day, demo flow): ${k.name}`, function () {
+    const threeLines = k.fixture;
     it("each line runs its policy on the same oracle path and trader set", async () => {
       const { lines } = await loadFixture(threeLines);
-      expect(lines.map((l) => l.spec.role)).to.deep.equal(["shipped", "none", "best-rule"]);
-      expect(lineOf(lines, "shipped").spec.policy!.name).to.equal(resolvePolicy("default").name);
+      expect(lines.map((l) => l.spec.role)).to.deep.equal(["shipped", "none", k.third]);
+      expect(alternativeLine(lines).spec.policy!.name).to.equal(k.thirdPolicy);
+      expect(alternativeLine(lines).spec.label).to.equal(k.thirdLabel);
+      expect(lineOf(lines, "shipped").spec.policy!.name).to.not.equal(k.thirdPolicy);
       expect(lineOf(lines, "none").run.updatesSent).to.equal(0);
       expect(lineOf(lines, "none").run.journal).to.deep.equal([]);
       for (const l of lines.filter((x) => x.spec.policy)) expect(l.run.journal.length, l.spec.label).to.be.greaterThan(0);
@@ -108,7 +125,7 @@ describe("e2e: npm run demo — shipped keeper, no keeper and a rule on-chain wi
 
     it("the report has a column per line, every summary row, and a series per line in every chart", async () => {
       const { lines, specs } = await loadFixture(threeLines);
-      const report = buildDemoReport(lines, { setup: "test setup", shippedSource: "policies/default.json", bestRule: RULE, bestRuleWhy: "named by the test" });
+      const report = buildDemoReport(lines, { setup: "test setup", shippedSource: "test", bestRule: BEST, bestRuleWhy: "the selection's" });
       expect(report.table.header).to.deep.equal([TABLE_CORNER, ...specs.map((s) => s.label)]);
       const rows = summaryRows(lines);
       expect(report.table.rows).to.deep.equal(rows);
@@ -119,8 +136,11 @@ describe("e2e: npm run demo — shipped keeper, no keeper and a rule on-chain wi
       }
       expect(report.charts.map((c) => c.key)).to.deep.equal(["mark-oracle", "gap", "budget", "imbalance"]);
       for (const c of report.charts) expect(c.series.filter((s) => s.label !== "oracle").map((s) => s.label), c.key).to.deep.equal(specs.map((s) => s.label));
-      expect(report.notes.some((n) => n.startsWith("shipped keeper vs no keeper — "))).to.equal(true);
-      expect(report.notes.some((n) => n.startsWith(`best rule (${RULE}) vs no keeper — `))).to.equal(true);
+      for (const c of report.charts) expect(new Set(c.series.map((s) => s.color)).size, `${c.key}: a colour per series`).to.equal(c.series.length);
+      expect(report.notes.some((n) => n.startsWith(`${specs[0].label} vs no keeper — `))).to.equal(true);
+      expect(report.notes.some((n) => n.startsWith(`${k.thirdLabel} vs no keeper — `))).to.equal(true);
+      expect(verdictLines(lines).some((n) => n.startsWith(`shipped keeper vs ${k.thirdLabel}: `))).to.equal(true);
+      expect(report.title).to.include(k.third === "learned" ? "the learned policy" : "the best rule");
       const html = renderDemoReport(report);
       for (const s of specs) expect(html).to.include(s.label);
       expect(html).to.not.match(/<script[^>]+src=|<link[^>]+href=/); // inlined, offline

@@ -1,5 +1,6 @@
 /**
- * The demo's three lines on one chain: the shipped keeper, no keeper, and the best rule, each on
+ * The demo's three lines on one chain: the shipped keeper, no keeper, and the alternative (the best
+ * rule, or the learned policy when the best rule is shipped), each on
  * the same seed and oracle path from the same chain state (evm_snapshot / evm_revert between runs),
  * each with the on-chain sandwich bot present, each starting at the same chain time. A line is one runner episode (keeper/onchain/runChain.ts,
  * trader agents untouched) plus what the demo reads around it: the protocol ledger from the
@@ -14,8 +15,11 @@ import { runChainEpisode, type ChainRunEnv, type ChainRunOptions, type ChainRunR
 import { markLedgerStart, readProtocolLedger, type LedgerMark, type ProtocolLedger } from "./protocolLedger";
 import { SandwichOnKeeper, type SandwichBotConfig, type SandwichBotReport } from "./sandwichOnKeeper";
 
-/** Which of the three a line is. */
-export type DemoRole = "shipped" | "none" | "best-rule";
+/**
+ * Which of the three a line is: the third is the best rule on validation, or the learned policy
+ * when the shipped keeper is that rule (keeper/onchain/demo/bestRule.ts demoLineSpecs).
+ */
+export type DemoRole = "shipped" | "none" | "best-rule" | "learned";
 
 export interface DemoLineSpec {
   readonly role: DemoRole;

@@ -15,7 +15,7 @@ export interface DemoMeta {
   readonly bestRuleWhy: string;
 }
 
-const COLORS: Record<DemoLineSpec["role"], string> = { shipped: "#c0392b", none: "#2874a6", "best-rule": "#27ae60" };
+const COLORS: Record<DemoLineSpec["role"], string> = { shipped: "#c0392b", none: "#2874a6", "best-rule": "#27ae60", learned: "#d68910" };
 
 export const TABLE_CORNER = "metric (same seed, same oracle path, bot present)";
 
@@ -25,12 +25,14 @@ export function lineOf(lines: readonly DemoLine[], role: DemoLineSpec["role"]): 
   return l;
 }
 
-/** Does the shipped keeper resolve to the best rule itself? */
-export function shippedIsBestRule(lines: readonly DemoLine[]): boolean {
-  return lineOf(lines, "shipped").spec.policy?.name === lineOf(lines, "best-rule").spec.policy?.name;
+/** The third line: the best rule, or the learned policy when the best rule is the shipped keeper. */
+export function alternativeLine(lines: readonly DemoLine[]): DemoLine {
+  const alt = lines.filter((x) => x.spec.role === "best-rule" || x.spec.role === "learned");
+  if (alt.length !== 1) throw new Error(`demo: want one "best-rule" or "learned" line, got roles ${lines.map((x) => x.spec.role).join(", ")}`);
+  return alt[0];
 }
 
-/** Each keeper against no keeper, and the shipped keeper against the best rule, in words. */
+/** Each keeper against no keeper, and the shipped keeper against the third line, in words. */
 export function verdictLines(lines: readonly DemoLine[]): string[] {
   const none = lineOf(lines, "none");
   const out: string[] = [];
@@ -38,9 +40,9 @@ export function verdictLines(lines: readonly DemoLine[]): string[] {
     out.push(`${k.spec.label} vs no keeper — ${aheadOfNoKeeper(k, none) ? "AHEAD on budget and mean tracking" : "NOT ahead on both budget and mean tracking"}:`, ...versusNoKeeper(k, none).map((s) => `  ${s}`));
   }
   const s = lineOf(lines, "shipped");
-  const b = lineOf(lines, "best-rule");
+  const b = alternativeLine(lines);
   out.push(
-    `shipped keeper vs best rule: budget ${s.ledger.budgetEnd.toFixed(0)} vs ${b.ledger.budgetEnd.toFixed(0)}, net revenue ${s.ledger.netRevenue.toFixed(0)} vs ${b.ledger.netRevenue.toFixed(0)}, mean gap ${s.tracking.meanBps.toFixed(1)} vs ${b.tracking.meanBps.toFixed(1)} bps${shippedIsBestRule(lines) ? " (the shipped keeper IS the best rule)" : ""}`,
+    `shipped keeper vs ${b.spec.label}: budget ${s.ledger.budgetEnd.toFixed(0)} vs ${b.ledger.budgetEnd.toFixed(0)}, net revenue ${s.ledger.netRevenue.toFixed(0)} vs ${b.ledger.netRevenue.toFixed(0)}, mean gap ${s.tracking.meanBps.toFixed(1)} vs ${b.tracking.meanBps.toFixed(1)} bps`,
   );
   return out;
 }
@@ -62,9 +64,10 @@ export function buildDemoReport(lines: readonly DemoLine[], meta: DemoMeta): Dem
   const checks = lineChecks(lines);
   const failed = checks.filter((c) => !c.ok);
   const shipped = lineOf(lines, "shipped");
+  const alt = alternativeLine(lines);
   return {
-    title: "dAMM demo — shipped keeper, no keeper and the best rule, on-chain, sandwich bot present",
-    subtitle: `${meta.setup[0].toUpperCase()}${meta.setup.slice(1)}. Shipped keeper: ${shipped.spec.policy?.name} (${meta.shippedSource}). Best rule: ${meta.bestRule} — ${meta.bestRuleWhy}${shippedIsBestRule(lines) ? "; it is the shipped keeper" : ""}. In-process Hardhat network; every run replays the same seed and oracle path from the same chain state, and every transaction is mirrored into the simulator and compared.`,
+    title: `dAMM demo — shipped keeper, no keeper and the ${alt.spec.role === "learned" ? "learned policy" : "best rule"}, on-chain, sandwich bot present`,
+    subtitle: `${meta.setup[0].toUpperCase()}${meta.setup.slice(1)}. Shipped keeper: ${shipped.spec.policy?.name} (${meta.shippedSource}). Best rule on validation: ${meta.bestRule} — ${meta.bestRuleWhy}${alt.spec.role === "learned" ? "; it is the shipped keeper, so the third line is the learned policy that lost to it" : ""}. In-process Hardhat network; every run replays the same seed and oracle path from the same chain state, and every transaction is mirrored into the simulator and compared.`,
     table: { header: [TABLE_CORNER, ...lines.map((l) => l.spec.label)], rows: summaryRows(lines) },
     notes: [
       ...verdictLines(lines),

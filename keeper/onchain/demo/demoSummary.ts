@@ -51,7 +51,7 @@ export const LEGEND: readonly string[] = [
   "Protocol net revenue (the simulator's definition): all trading fees + liquidation fees kept + funding received − hook costs − funding paid − bad debt.",
   "Sandwich bot: reads the keeper's pending repeg from the mempool and trades before and after it in the same block when the simulator's plan says the move pays its two fees; its take is its free collateral after minus before (PnL after fees), checked against its whole balance change. Its deposit sits in the vault too (vault ≥ owed counts the traders, liquidators and the market only).",
   "Trader PnL: what each group withdrew minus what it deposited, after fees, funding and price moves. Informed traders arbitrage the mark toward the oracle once the gap beats the fee; uninformed ones trade random sides.",
-  "One seed, one oracle path, one start time: a budget difference of a few thousand quote can change sign with the chain time the runs start at (DEMO_START_PHASE; BENCHMARKS.md, \"Demo, three lines\"), so read it as noise; the validation figures behind the best-rule choice average 24 scenarios.",
+  "One seed, one oracle path, one start time: a budget difference of a few thousand quote can change sign with the chain time the runs start at (DEMO_START_PHASE; BENCHMARKS.md, \"Demo, three lines\"), so read it as noise; the validation figures behind the shipped keeper and the best rule (policies/selection.json, npm run select:default) average many scenarios per family.",
 ];
 
 export interface LineCheck {

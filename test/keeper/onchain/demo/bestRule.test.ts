@@ -1,45 +1,81 @@
 /**
- * The demo's best-rule choice (keeper/onchain/demo/bestRule.ts): the tuned.json objective (highest
- * mean net revenue among rules tracking no worse than no keeper) on validation, every registered
- * rule but static a candidate.
+ * The demo's third line (keeper/onchain/demo/bestRule.ts): the best rule comes from the one
+ * selection (policies/selection.json via bestRuleOnValidation), DEMO_RULE overrides it, a missing
+ * selection is refused by name; and the third line is the learned policy when the shipped keeper is
+ * the best rule, the best rule when the shipped keeper is the learned policy.
  */
 import { expect } from "chai";
-import { candidateRules, chooseBestRule, pickBestRule, type RuleScore } from "../../../../keeper/onchain/demo/bestRule";
-import { baselineNames } from "../../../../keeper/resolve/policyResolver";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { LEARNED_LABEL, candidateRules, demoBestRule, demoLineSpecs } from "../../../../keeper/onchain/demo/bestRule";
+import { bestRuleOnValidation, SELECTION_KIND } from "../../../../keeper/policy/defaultSelection";
+import { REPO_ROOT, baselineNames, resolvePolicy } from "../../../../keeper/resolve/policyResolver";
 
-const score = (rule: string, netRevenue: number, feasible: boolean): RuleScore => ({ rule, netRevenue, meanGapBps: feasible ? 30 : 50, feasible });
+const candidate = (policy: string, netRevenue: number, meanGapBps = 100) => ({ policy, netRevenue, meanGapBps, cvar5NetRevenue: 0 });
 
-describe("demo best rule", () => {
-  describe("pickBestRule", () => {
-    it("takes the highest net revenue among rules tracking no worse than no keeper, even when an infeasible one earns more", () => {
-      expect(pickBestRule([score("a", 10, true), score("b", 30, false), score("c", 20, true)]).rule).to.equal("c");
+/** A project root holding only policies/selection.json with these candidates. */
+function rootWithSelection(candidates: ReturnType<typeof candidate>[]): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-demo-rule-"));
+  fs.mkdirSync(path.join(root, "policies"));
+  const selection = { kind: SELECTION_KIND, schemaVersion: 1, command: "test", commit: "test", split: "validation", scenarios: 2, candidates };
+  fs.writeFileSync(path.join(root, "policies", "selection.json"), JSON.stringify(selection));
+  return root;
+}
+
+describe("demo third line", () => {
+  describe("demoBestRule", () => {
+    it("is the project's selection's best rule (policies/selection.json), a keeper rule", () => {
+      const c = demoBestRule(undefined);
+      expect(c.rule).to.equal(bestRuleOnValidation(REPO_ROOT));
+      expect(candidateRules()).to.include(c.rule);
+      expect(c.why).to.include("policies/selection.json");
     });
 
-    it("falls back to the highest net revenue when no rule tracks as well as no keeper", () => {
-      expect(pickBestRule([score("a", 10, false), score("b", 30, false)]).rule).to.equal("b");
+    it("takes the highest net revenue among the rules, never the learned policy or static, whatever they earned", () => {
+      const root = rootWithSelection([candidate("learned", 9e6), candidate("static", 8e6), candidate("drift", 3e6), candidate("formulaic", 5e6)]);
+      expect(demoBestRule(undefined, root).rule).to.equal("formulaic");
     });
 
-    it("refuses an empty candidate list by name", () => {
-      expect(() => pickBestRule([])).to.throw(/no candidate rule/);
+    it("refuses a project without a selection, naming npm run select:default", () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-demo-norule-"));
+      expect(() => demoBestRule(undefined, root)).to.throw(/policies\/selection\.json is missing.*npm run select:default/);
+    });
+
+    it("DEMO_RULE overrides the selection; static and unknown names are refused by name", () => {
+      const root = rootWithSelection([candidate("formulaic", 5e6)]);
+      expect(demoBestRule("drift", root)).to.deep.equal({ rule: "drift", why: "named by DEMO_RULE (not the selection's choice)" });
+      expect(() => demoBestRule("static", root)).to.throw(/DEMO_RULE=static: not a keeper rule/);
+      expect(() => demoBestRule("nope", root)).to.throw(/DEMO_RULE=nope: not a keeper rule/);
+    });
+
+    it("candidates are every registered rule but static and default", () => {
+      expect(candidateRules()).to.deep.equal(baselineNames().filter((n) => n !== "static" && n !== "default"));
     });
   });
 
-  describe("chooseBestRule on 2 validation scenarios (in-process)", function () {
-    this.timeout(120_000);
+  describe("demoLineSpecs", () => {
+    const resolve = (n: string) => resolvePolicy(n);
 
-    it("scores every registered rule but static, and picks by the objective from those scores", async () => {
-      expect(candidateRules()).to.deep.equal(baselineNames().filter((n) => n !== "static" && n !== "default"));
-      expect(candidateRules()).to.not.include("static");
-      const c = await chooseBestRule({ count: 2, threads: 0 });
-      expect(c.scenarios).to.equal(2);
-      expect(c.scores.map((s) => s.rule)).to.deep.equal(candidateRules());
-      for (const s of c.scores) {
-        expect(Number.isFinite(s.netRevenue) && Number.isFinite(s.meanGapBps), s.rule).to.equal(true);
-        expect(s.feasible).to.equal(s.meanGapBps <= c.staticGapBps);
-      }
-      expect(c.rule).to.equal(pickBestRule(c.scores).rule);
-      const pool = c.scores.some((s) => s.feasible) ? c.scores.filter((s) => s.feasible) : c.scores;
-      expect(c.scores.find((s) => s.rule === c.rule)!.netRevenue).to.equal(Math.max(...pool.map((s) => s.netRevenue)));
+    it("shipped = the best rule: the third line is the learned policy, not a second copy of the rule", () => {
+      const specs = demoLineSpecs(resolvePolicy("threshold"), "threshold", resolve);
+      expect(specs.map((s) => s.role)).to.deep.equal(["shipped", "none", "learned"]);
+      expect(specs.map((s) => s.policy?.name ?? null)).to.deep.equal(["threshold", null, "learned"]);
+      expect(specs[2].label).to.equal(LEARNED_LABEL);
+      expect(specs[0].label).to.equal("shipped keeper (threshold)");
+    });
+
+    it("shipped = the learned policy: the third line is the best rule", () => {
+      const specs = demoLineSpecs(resolvePolicy("learned"), "threshold", resolve);
+      expect(specs.map((s) => s.role)).to.deep.equal(["shipped", "none", "best-rule"]);
+      expect(specs.map((s) => s.policy?.name ?? null)).to.deep.equal(["learned", null, "threshold"]);
+      expect(specs[2].label).to.equal("best rule (threshold)");
+    });
+
+    it("shipped = another rule than the best: the third line is the best rule", () => {
+      const specs = demoLineSpecs(resolvePolicy("drift"), "threshold", resolve);
+      expect(specs.map((s) => s.role)).to.deep.equal(["shipped", "none", "best-rule"]);
+      expect(specs[2].policy?.name).to.equal("threshold");
     });
   });
 });
