@@ -128,7 +128,8 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         _checkDeadline(deadline);
         if (quoteNotional == 0) revert CH_ZeroAmount();
         MarketEntry memory entry = _listed(market);
-        Position memory p = _load(market, msg.sender);
+        StoredPosition storage slot = _positions[market][msg.sender];
+        Position memory p = _load(slot);
         if (marginToAdd != 0) {
             _debitFree(msg.sender, marginToAdd);
             _creditMarket(market, entry, marginToAdd);
@@ -139,8 +140,10 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             _trade(market, p.size, isLong, quoteNotional, IVammMarket.TradeKind.OpenQuote);
         Delta memory d = _apply(p, r, isLong);
 
-        uint256 moved = r.closedBase + r.openedBase;
-        if (isLong ? moved < baseLimit : (baseLimit != 0 && moved > baseLimit)) revert CH_BaseLimitExceeded(moved, baseLimit);
+        {
+            uint256 moved = r.closedBase + r.openedBase;
+            if (isLong ? moved < baseLimit : (baseLimit != 0 && moved > baseLimit)) revert CH_BaseLimitExceeded(moved, baseLimit);
+        }
         // The margin checks see the values that will be stored.
         if (p.size != 0) _roundForStorage(p);
         if (r.openedBase != 0) {
@@ -149,7 +152,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         } else if (p.size != 0 && p.margin < 0) {
             revert CH_NegativeMargin(p.margin);
         }
-        _finish(market, msg.sender, p, !isLong); // ends at 0 only by closing the other side
+        _finish(slot, market, msg.sender, p, !isLong); // ends at 0 only by closing the other side
         emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
         return p.size;
     }
@@ -162,7 +165,8 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     {
         _checkDeadline(deadline);
         MarketEntry memory entry = _listed(market);
-        Position memory p = _loadExisting(market, msg.sender);
+        StoredPosition storage slot = _positions[market][msg.sender];
+        Position memory p = _loadExisting(slot, market, msg.sender);
         uint256 s = _abs(p.size);
         uint256 b = baseSize == 0 ? s : baseSize;
         if (b > s) revert CH_SizeExceedsPosition(b, s);
@@ -178,7 +182,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             _roundForStorage(p); // the margin check sees the value that will be stored
             if (p.margin < 0) revert CH_NegativeMargin(p.margin);
         }
-        _finish(market, msg.sender, p, wasLong);
+        _finish(slot, market, msg.sender, p, wasLong);
         emit PositionChanged(msg.sender, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
         return p.size;
     }
@@ -188,12 +192,13 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         if (amount == 0) revert CH_ZeroAmount();
         MarketEntry memory entry = _listed(market);
         IVammMarket(market).requireActive();
-        Position memory p = _loadExisting(market, msg.sender);
+        StoredPosition storage slot = _positions[market][msg.sender];
+        Position memory p = _loadExisting(slot, market, msg.sender);
         _settleFunding(p, entry, market, msg.sender);
         _debitFree(msg.sender, amount);
         _creditMarket(market, entry, amount);
         p.margin += amount.toInt256();
-        _store(market, msg.sender, p);
+        _store(slot, p);
         emit MarginChanged(msg.sender, market, amount.toInt256(), p.margin);
     }
 
@@ -205,7 +210,8 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         m.requireActive();
         // Needs a valid oracle (SPEC §3): reverts Oracle_* otherwise.
         uint256 price = m.validMarginPrice();
-        Position memory p = _loadExisting(market, msg.sender);
+        StoredPosition storage slot = _positions[market][msg.sender];
+        Position memory p = _loadExisting(slot, market, msg.sender);
         _settleFunding(p, entry, market, msg.sender);
         p.margin -= amount.toInt256();
         if (p.margin < 0) revert CH_NegativeMargin(p.margin);
@@ -217,7 +223,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         _requireInitialMargin(p, _marginValue(p, price), imBps);
         _debitMarket(market, amount);
         _free[msg.sender] += amount;
-        _store(market, msg.sender, p);
+        _storeRounded(slot, p); // rounded before the equity checks
         emit MarginChanged(msg.sender, market, -amount.toInt256(), p.margin);
     }
 
@@ -237,10 +243,11 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @inheritdoc IClearingHouse
     function liquidate(address trader, address market, uint256 baseSize) external nonReentrant returns (uint256) {
         MarketEntry memory entry = _listed(market);
-        Position memory p = _loadExisting(market, trader);
+        StoredPosition storage slot = _positions[market][trader];
+        Position memory p = _loadExisting(slot, market, trader);
         _settleFunding(p, entry, market, trader);
         (uint256 b, uint256 liqBps) = _liquidationSize(IVammMarket(market), p, baseSize);
-        _executeLiquidation(market, trader, p, b, liqBps);
+        _executeLiquidation(slot, market, trader, p, b, liqBps);
         return b;
     }
 
@@ -275,6 +282,7 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @dev Closes b via the curve (exempt from the fluctuation limit), pays the liquidation fee and
     /// settles the position (a full close releases the margin or records bad debt).
     function _executeLiquidation(
+        StoredPosition storage slot,
         address market,
         address trader,
         Position memory p,
@@ -286,7 +294,8 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             _trade(market, p.size, closeWithLong, b, IVammMarket.TradeKind.LiquidateBase);
         Delta memory d = _apply(p, r, closeWithLong);
         _payLiquidationFee(market, trader, p, b, r.closedQuote, liqBps);
-        _finish(market, trader, p, !closeWithLong);
+        if (p.size != 0) _roundForStorage(p); // a remainder is stored on the grid (_finish)
+        _finish(slot, market, trader, p, !closeWithLong);
         emit PositionChanged(trader, market, d.base, d.quote, r.fee, d.pnl, p.size, p.margin);
     }
 
@@ -558,7 +567,11 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     /// @dev One SLOAD, unpacked by hand (size bits 0–95, margin6 96–159, openNotional6 160–223,
     /// fundingEpoch 224–255, as StoredPosition declares); margin and notional scaled back to WAD.
     function _load(address market, address trader) private view returns (Position memory p) {
-        StoredPosition storage ref = _positions[market][trader];
+        return _load(_positions[market][trader]);
+    }
+
+    /// @dev {_load} from the slot the caller already located (the trade path hashes the mapping key once).
+    function _load(StoredPosition storage ref) private view returns (Position memory p) {
         uint256 w;
         assembly ("memory-safe") {
             w := sload(ref.slot)
@@ -572,16 +585,26 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         p.fundingEpoch = uint32(w >> 224);
     }
 
-    function _loadExisting(address market, address trader) private view returns (Position memory p) {
-        p = _load(market, trader);
+    function _loadExisting(StoredPosition storage ref, address market, address trader)
+        private
+        view
+        returns (Position memory p)
+    {
+        p = _load(ref);
         if (p.size == 0) revert CH_NoPosition(trader, market);
     }
 
     /// @dev One whole-word SSTORE. Rounds margin and notional onto the storage grid first (in memory
     /// too, so events report what is stored); every field is range-checked (CH_PositionTooLarge for
     /// the size, SafeCast for the rest) before it is packed.
-    function _store(address market, address trader, Position memory p) private {
+    function _store(StoredPosition storage ref, Position memory p) private {
         _roundForStorage(p);
+        _storeRounded(ref, p);
+    }
+
+    /// @dev {_store} for a position its caller already put on the storage grid (_roundForStorage ran
+    /// after the last change to margin and notional: the trade paths round before their margin checks).
+    function _storeRounded(StoredPosition storage ref, Position memory p) private {
         int256 size = p.size;
         if (_abs(size) > MAX_POSITION_SIZE) revert CH_PositionTooLarge(size, MAX_POSITION_SIZE);
         // Exact divisions: _roundForStorage left both on the 1e12 grid.
@@ -589,7 +612,6 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         uint64 openNotional6 = (p.openNotional / COLLATERAL_SCALE).toUint64();
         uint256 w = uint256(uint96(int96(size))) | (uint256(uint64(margin6)) << 96) | (uint256(openNotional6) << 160)
             | (uint256(p.fundingEpoch.toUint32()) << 224);
-        StoredPosition storage ref = _positions[market][trader];
         assembly ("memory-safe") {
             sstore(ref.slot, w)
         }
@@ -622,14 +644,19 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
         }
     }
 
-    /// @dev Writes the position, or on a full close releases its margin (or records bad debt).
+    /// @dev Writes the position (already on the storage grid: callers round a remaining position first),
+    /// or on a full close releases its margin (or records bad debt).
     /// The funding epoch was moved by _settleFunding, which every caller runs first.
-    function _finish(address market, address trader, Position memory p, bool wasLong) private {
+    function _finish(StoredPosition storage ref, address market, address trader, Position memory p, bool wasLong)
+        private
+    {
         if (p.size != 0) {
-            _store(market, trader, p);
+            _storeRounded(ref, p); // every caller rounded a remaining position already
             return;
         }
-        delete _positions[market][trader];
+        assembly ("memory-safe") {
+            sstore(ref.slot, 0) // delete: the whole position slot
+        }
         if (p.margin > 0) {
             _payFromMarket(market, trader, uint256(p.margin));
         } else if (p.margin < 0) {

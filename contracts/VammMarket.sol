@@ -133,15 +133,23 @@ contract VammMarket is IVammMarket, DammRoles {
         assembly ("memory-safe") {
             base := _s.slot
         }
-        uint256 book = _sload(base + SLOT_BOOK);
+        uint256 book;
+        uint256 pool;
+        uint256 ledger;
+        uint256 curve;
+        uint256 res;
+        // Cannot overflow: the layout's base slot plus an offset below 10.
+        unchecked {
+            book = _sload(base + SLOT_BOOK);
+            pool = _sload(base + SLOT_POOL);
+            ledger = _sload(base + SLOT_LEDGER);
+            curve = _sload(base + SLOT_CURVE);
+            res = _sload(base + SLOT_RESERVES);
+        }
         _requireActive(uint8(book >> 224));
-        uint256 pool = _sload(base + SLOT_POOL);
-        uint256 ledger = _sload(base + SLOT_LEDGER);
         Amm memory a;
         uint256 blockStartMark;
-        uint256 curve = _sload(base + SLOT_CURVE);
         {
-            uint256 res = _sload(base + SLOT_RESERVES);
             a = Amm(uint112(res), uint112(res >> 112), uint96(curve >> 96), uint96(curve), uint96(book), uint96(book >> 96));
             uint256 markBefore = CurveMathWad.markPrice(a.x, a.y, a.peg);
             uint256 markTwapTs = uint32(pool >> 192);
@@ -202,13 +210,16 @@ contract VammMarket is IVammMarket, DammRoles {
         }
         if (kind != TradeKind.LiquidateBase) _checkFluctuation(a, blockStartMark, uint16(book >> 208), r.openedBase);
 
-        _sstore(
-            base + SLOT_RESERVES,
-            uint256(a.x.toUint112()) | (uint256(a.y.toUint112()) << 112) | (uint256(uint32(block.number)) << 224)
-        );
-        _sstore(base + SLOT_BOOK, (book & ~MASK192) | a.longOI.toUint96() | (uint256(a.shortOI.toUint96()) << 96));
-        _sstore(base + SLOT_POOL, pool);
-        _sstore(base + SLOT_LEDGER, (ledger & ~(MASK96 << 96)) | (blockStartMark << 96));
+        res = uint256(a.x.toUint112()) | (uint256(a.y.toUint112()) << 112) | (uint256(uint32(block.number)) << 224);
+        book = (book & ~MASK192) | a.longOI.toUint96() | (uint256(a.shortOI.toUint96()) << 96);
+        ledger = (ledger & ~(MASK96 << 96)) | (blockStartMark << 96);
+        // Cannot overflow: as for the reads above.
+        unchecked {
+            _sstore(base + SLOT_RESERVES, res);
+            _sstore(base + SLOT_BOOK, book);
+            _sstore(base + SLOT_POOL, pool);
+            _sstore(base + SLOT_LEDGER, ledger);
+        }
         r.imBps = uint16(pool >> 240);
     }
 
