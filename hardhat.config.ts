@@ -31,7 +31,7 @@ function remoteNetwork(chainId?: number) {
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
-    settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+    settings: { optimizer: { enabled: true, runs: 10_000 }, viaIR: true, evmVersion: "cancun" },
   },
   networks: {
     hardhat: { initialBaseFeePerGas: 0, accounts: { count: 40 } },
