@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { DEFAULT_PARALLEL, DEFAULT_TRAIN_MDP, defaultTrainConfig } from "../keeper/policy/training/defaultRun";
 import { trainParallel } from "../keeper/policy/training/parallelTrainer";
 import { savePolicyFile } from "../keeper/policy/policyFile";
@@ -21,12 +21,8 @@ import { evaluate } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { meanInterval, cvar } from "../keeper/policy/eval/stats";
 import { REPO_ROOT } from "../keeper/resolve/policyResolver";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 const base = DEFAULT_TRAIN_MDP;
 const { depth: _depth, ...noDepthState } = base.state;
@@ -48,10 +44,10 @@ export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
 ];
 
 const o = new Command()
-  .option("--episodes <n>", "training episodes per variant and seed", int("--episodes", 1), 300)
-  .option("--seeds <n>", "training seeds per variant", int("--seeds", 1), 1)
-  .option("--count <n>", "validation scenarios", int("--count", 2), 24)
-  .option("--threads <n>", "worker threads", int("--threads", 1), DEFAULT_PARALLEL.threads)
+  .option("--episodes <n>", "training episodes per variant and seed", intOption("--episodes", 1), 300)
+  .option("--seeds <n>", "training seeds per variant", intOption("--seeds", 1), 1)
+  .option("--count <n>", "validation scenarios", intOption("--count", 2), 24)
+  .option("--threads <n>", "worker threads", intOption("--threads", 1), DEFAULT_PARALLEL.threads)
   .option("--variants <list>", "comma-separated subset of variants", VARIANTS.map((v) => v.name).join(","))
   .parse()
   .opts<{ episodes: number; seeds: number; count: number; threads: number; variants: string }>();

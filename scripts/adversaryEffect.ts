@@ -4,26 +4,22 @@
  * cost the protocol (net revenue with − without) next to the bot's take.
  *   /work/bin/cpu-slot npm run evaluate:adversaries -- --scenarios validation --count 24 --threads 2
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { meanInterval } from "../keeper/policy/eval/stats";
 import { fmtNum } from "../keeper/policy/report/htmlReport";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 const o = new Command()
   .name("evaluate:adversaries")
   .option("--policies <list>", "comma-separated policies", ["learned", ...BASELINE_NAMES].join(","))
   .option("--scenarios <source>", "train | validation | FILE | DIR", "validation")
-  .option("--count <n>", "generated scenarios of a split", int("--count", 2), 24)
-  .option("--seeds <n>", "seeds per scenario file", int("--seeds", 2), 20)
-  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .option("--count <n>", "generated scenarios of a split", intOption("--count", 2), 24)
+  .option("--seeds <n>", "seeds per scenario file", intOption("--seeds", 2), 20)
+  .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
   .parse()
   .opts<{ policies: string; scenarios: string; count: number; seeds: number; threads: number }>();
 

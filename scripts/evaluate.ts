@@ -12,7 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { formatMetricsTable } from "../keeper/policy/eval/textTable";
@@ -20,12 +20,8 @@ import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { writeReport } from "../keeper/policy/report/htmlReport";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 /** Tables the project reports rest on at least this many paired seeds (DESIGN §9). */
 const REPORTABLE_SEEDS = 20;
@@ -34,13 +30,13 @@ const o = new Command()
   .name("evaluate")
   .option("--policies <list>", "comma-separated policy names or policy files", ["learned", ...BASELINE_NAMES].join(","))
   .option("--scenarios <source>", "train | validation (generated splits) | FILE | DIR of scenario JSON files", "validation")
-  .option("--count <n>", "generated scenarios taken from a split (one seed each)", int("--count", 2), 20)
-  .option("--per-family <n>", "instead of --count: the first n scenarios of every family of the split (as the release judges)", int("--per-family", 2))
-  .option("--seeds <n>", "seeds per scenario file", int("--seeds", 2), 20)
+  .option("--count <n>", "generated scenarios taken from a split (one seed each)", intOption("--count", 2), 20)
+  .option("--per-family <n>", "instead of --count: the first n scenarios of every family of the split (as the release judges)", intOption("--per-family", 2))
+  .option("--seeds <n>", "seeds per scenario file", intOption("--seeds", 2), 20)
   .option("--reference <policy>", "policy the paired intervals are taken against (default: static)")
   .option("--judge <policy>", "the policy the goal verdict judges (default: the first learned policy)")
   .option("--verdict", "print the goal judgement in full: a table per family, overall, the real-price windows, the verdict lines")
-  .option("--threads <n>", "worker threads (0 = in-process)", int("--threads", 0), defaultThreads())
+  .option("--threads <n>", "worker threads (0 = in-process)", intOption("--threads", 0), defaultThreads())
   .option("--json <path>", "JSON output (default out/eval/<source>.json)")
   .option("--report <path>", "HTML report", "out/report/index.html")
   .option("--no-adversaries", "take the adversaries (sandwich bot) out of every scenario")

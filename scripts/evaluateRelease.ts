@@ -7,25 +7,21 @@
  *   /work/bin/cpu-slot npm run evaluate:release -- --policies default,drift,depth-seeking,threshold,formulaic,static
  */
 import { resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { runRelease, LOOKS_FILE, MIN_PER_FAMILY } from "../keeper/policy/eval/release";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { formatMetricsTable } from "../keeper/policy/eval/textTable";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 const o = new Command()
   .name("evaluate:release")
   .option("--policies <list>", "comma-separated policies: the judged one and the tuned rules", ["default", ...BASELINE_NAMES].join(","))
   .option("--judge <policy>", "the policy the goal verdict judges", "default")
-  .option("--per-family <n>", `test scenarios per family (one seed each; ≥ ${MIN_PER_FAMILY})`, int("--per-family", MIN_PER_FAMILY), 30)
-  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .option("--per-family <n>", `test scenarios per family (one seed each; ≥ ${MIN_PER_FAMILY})`, intOption("--per-family", MIN_PER_FAMILY), 30)
+  .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
   .parse()
   .opts<{ policies: string; judge: string; perFamily: number; threads: number }>();
 

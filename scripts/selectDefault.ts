@@ -10,7 +10,7 @@
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
@@ -18,16 +18,12 @@ import { pairedComparison } from "../keeper/policy/eval/paired";
 import { formatFamilyTable } from "../keeper/policy/eval/familyTable";
 import { chooseDefault, LEARNED_NAME, SELECTION_KIND, selectionPath, type Selection } from "../keeper/policy/defaultSelection";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 const o = new Command()
   .name("select:default")
-  .option("--per-family <n>", "validation scenarios per family", int("--per-family", 2), 20)
-  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .option("--per-family <n>", "validation scenarios per family", intOption("--per-family", 2), 20)
+  .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
   .option("--candidates <list>", "comma-separated candidates", [LEARNED_NAME, ...BASELINE_NAMES].join(","))
   .parse()
   .opts<{ perFamily: number; threads: number; candidates: string }>();

@@ -5,26 +5,22 @@
  * traders' loss, liquidations; next to the thief's own figures (budget its hooks spent, calls, depth cut).
  *   /work/bin/cpu-slot npm run evaluate:stolen-key -- --scenarios validation --count 20
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { meanInterval } from "../keeper/policy/eval/stats";
 import { fmtNum } from "../keeper/policy/report/htmlReport";
 import { BASELINE_NAMES, REPO_ROOT, resolvePolicy } from "../keeper/policy/policyRegistry";
 import { runEpisode } from "../keeper/sim/episode";
 import type { EpisodeMetrics } from "../keeper/sim/metrics";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 const o = new Command()
   .name("evaluate:stolen-key")
   .option("--policies <list>", "comma-separated policies", ["static", ...BASELINE_NAMES.filter((n) => n !== "static")].join(","))
   .option("--scenarios <source>", "train | validation | FILE | DIR", "validation")
-  .option("--count <n>", "generated scenarios of a split", int("--count", 2), 20)
-  .option("--seeds <n>", "seeds per scenario file", int("--seeds", 1), 20)
+  .option("--count <n>", "generated scenarios of a split", intOption("--count", 2), 20)
+  .option("--seeds <n>", "seeds per scenario file", intOption("--seeds", 1), 20)
   .parse()
   .opts<{ policies: string; scenarios: string; count: number; seeds: number }>();
 

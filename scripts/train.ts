@@ -8,27 +8,23 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, relative, resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { DEFAULT_PARALLEL, DEFAULT_TRAIN_CONFIG, DEFAULT_TRAIN_MDP, defaultTrainConfig } from "../keeper/policy/training/defaultRun";
 import { trainParallel } from "../keeper/policy/training/parallelTrainer";
 import { savePolicyFile } from "../keeper/policy/policyFile";
 import { parseMdpConfig, type MdpConfig } from "../keeper/policy/mdpConfig";
 import { TrainConfigSchema, type TrainConfig } from "../keeper/policy/training/trainConfig";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min = 0) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 const o = new Command()
   .name("train")
   .description("train the tabular Q-learning repeg/k policy on generated train scenarios")
-  .option("--episodes <n>", "episodes (one generated train scenario each)", int("--episodes", 1), DEFAULT_TRAIN_CONFIG.episodes)
-  .option("--seed <s>", "training seed (learner streams and which train scenarios)", int("--seed"), DEFAULT_TRAIN_CONFIG.seed)
-  .option("--threads <n>", "worker threads", int("--threads", 1), DEFAULT_PARALLEL.threads)
-  .option("--rounds <n>", "merge rounds (one learning-curve point each)", int("--rounds", 1), DEFAULT_PARALLEL.rounds)
-  .option("--curve <n>", "validation scenarios scored after every round (0 = no curve)", int("--curve"), DEFAULT_PARALLEL.curveScenarios)
+  .option("--episodes <n>", "episodes (one generated train scenario each)", intOption("--episodes", 1), DEFAULT_TRAIN_CONFIG.episodes)
+  .option("--seed <s>", "training seed (learner streams and which train scenarios)", intOption("--seed"), DEFAULT_TRAIN_CONFIG.seed)
+  .option("--threads <n>", "worker threads", intOption("--threads", 1), DEFAULT_PARALLEL.threads)
+  .option("--rounds <n>", "merge rounds (one learning-curve point each)", intOption("--rounds", 1), DEFAULT_PARALLEL.rounds)
+  .option("--curve <n>", "validation scenarios scored after every round (0 = no curve)", intOption("--curve"), DEFAULT_PARALLEL.curveScenarios)
   .option("--out <path>", "policy file to write", "out/policies/trained.json")
   .option("--force", "allow overwriting a shipped policy (an existing file in policies/)")
   .option("--name <name>", "policy name (default: the output file's base name)")

@@ -7,24 +7,20 @@
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { tuneBaselines, type TuneResult } from "../keeper/policy/baselines/tune";
 import { TUNED_FILE } from "../keeper/policy/baselines/ruleCatalog";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { fmtNum } from "../keeper/policy/report/htmlReport";
+import { intOption } from "./cliOptions";
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 
 const o = new Command()
   .name("tune:baselines")
   .option("--split <split>", "train (the only split tuning may use; validation for a check)", "train")
-  .option("--count <n>", "generated scenarios of the split", int("--count", 2), 16)
-  .option("--threads <n>", "worker threads", int("--threads", 0), defaultThreads())
+  .option("--count <n>", "generated scenarios of the split", intOption("--count", 2), 16)
+  .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
   .option("--rules <list>", "comma-separated rules (default: every rule with a grid)")
   .option("--out <path>", "tuned options file", TUNED_FILE)
   .parse()
