@@ -35,6 +35,10 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     uint256 private constant MAX_POSITION_SIZE = uint256(uint96(type(int96).max));
     uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 10_000;
+    /// @dev Largest socialisation charge per base (WAD quote per WAD base: 1e12 quote per base, far above
+    /// any price). Keeps a dust opposite side from overflowing the int128 funding index (SPEC §3):
+    /// type(int128).max / 1e30 ≈ 1.7e8 capped socialisations, each a bankrupt liquidation, before it could.
+    uint256 private constant MAX_SOCIALIZED_PER_BASE = 1e30;
 
     /// @dev One slot. `size` WAD base (exact); `margin6` / `openNotional6` in 1e-6 quote (margin
     /// rounded down, notional against the trader: see _roundForStorage); `fundingEpoch` the market's
@@ -679,8 +683,9 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
     }
 
     /// @dev Charges `amount` to the side opposite the bankrupt position (it holds the gain) through a
-    /// funding epoch: `ceil(amount·WAD/OI_side)` per base, paid at each position's next settlement.
-    /// With no open interest on that side the amount stays in {unsocializedBadDebt}.
+    /// funding epoch: `ceil(amount·WAD/OI_side)` per base, at most MAX_SOCIALIZED_PER_BASE, paid at each
+    /// position's next settlement. What a capped (dust) side or an empty side cannot bear stays in
+    /// {unsocializedBadDebt}.
     function _socializeBadDebt(address market, uint256 amount, bool bankruptWasLong) private {
         (uint256 longOI, uint256 shortOI) = IVammMarket(market).openInterest();
         uint256 oi = bankruptWasLong ? shortOI : longOI;
@@ -689,11 +694,19 @@ contract ClearingHouse is IClearingHouse, DammRoles, Pausable, ReentrancyGuardTr
             emit BadDebtSocialized(market, 0, amount, 0, 0);
             return;
         }
-        int256 perBase = Math.mulDiv(amount, WAD, oi, Math.Rounding.Ceil).toInt256();
+        uint256 perBaseU = Math.mulDiv(amount, WAD, oi, Math.Rounding.Ceil);
+        uint256 socialized = amount;
+        if (perBaseU > MAX_SOCIALIZED_PER_BASE) {
+            // A dust side bears at most the cap per base; the rest stays unsocialised (SPEC §3).
+            perBaseU = MAX_SOCIALIZED_PER_BASE;
+            socialized = Math.mulDiv(MAX_SOCIALIZED_PER_BASE, oi, WAD); // < amount: perBase was above the cap
+            _unsocialized[market] += amount - socialized;
+        }
+        int256 perBase = perBaseU.toInt256();
         // fLong is paid by longs; fShort is received by shorts (so a negative one is paid).
         (int256 fLong, int256 fShort) = bankruptWasLong ? (int256(0), -perBase) : (perBase, int256(0));
         _advanceFunding(market, fLong, fShort);
-        emit BadDebtSocialized(market, amount, 0, fLong, fShort);
+        emit BadDebtSocialized(market, socialized, amount - socialized, fLong, fShort);
     }
 
     /// @dev Moves `amount` of the market's collateral to `account`'s free collateral, as far as the market

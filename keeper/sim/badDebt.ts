@@ -3,9 +3,13 @@
  * `FastMarket`; a cold path): the reserved share pays first, then the budget; what remains is the
  * market's uncovered bad debt — the market goes reduce-only and the amount is charged to the side
  * opposite the bankrupt position (it holds the gain) through its funding index, `amount/OI_side` per
- * base, or stays unsocialised when that side has no open interest. The position is closed before
+ * base (at most MAX_SOCIALIZED_PER_BASE; a dust side's excess stays unsocialised), or stays
+ * unsocialised when that side has no open interest. The position is closed before
  * the waterfall (its open interest is gone), as in the contract's `_finish`.
  */
+
+/** Largest socialisation charge per base, quote (the contract's MAX_SOCIALIZED_PER_BASE = 1e30 WAD, SPEC §3). */
+export const MAX_SOCIALIZED_PER_BASE = 1e12;
 
 export interface BadDebtCover {
   readonly fromReserve: number;
@@ -31,8 +35,16 @@ export function coverBadDebt(debt: number, reservedShare: number, budget: number
   if (uncovered > 0) {
     const oi = wasLong ? shortOI : longOI;
     if (!(oi > 0)) unsocialized = uncovered;
-    else if (wasLong) shortIndexCharge = -(uncovered / oi);
-    else longIndexCharge = uncovered / oi;
+    else {
+      // A dust side bears at most the cap per base; the rest stays unsocialised.
+      let perBase = uncovered / oi;
+      if (perBase > MAX_SOCIALIZED_PER_BASE) {
+        perBase = MAX_SOCIALIZED_PER_BASE;
+        unsocialized = uncovered - perBase * oi;
+      }
+      if (wasLong) shortIndexCharge = -perBase;
+      else longIndexCharge = perBase;
+    }
   }
   return { fromReserve, fromBudget, uncovered, longIndexCharge, shortIndexCharge, unsocialized };
 }
