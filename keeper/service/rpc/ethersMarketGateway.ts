@@ -4,7 +4,7 @@ import { IVammMarket__factory } from "../../../typechain-types/factories/contrac
 import { DAY_SECONDS, rolledWindow, windowIndexAt } from "../../core/math/HookGuards";
 import { spendRoom } from "../../core/math/wad/HookGuards";
 import type { MarketConfig } from "../config/schema";
-import type { HookCall, HookPreview, MarketGateway, MarketSnapshot } from "./types";
+import type { HookCall, HookPreview, MarketCurveFields, MarketGateway, MarketSnapshot } from "./types";
 
 /**
  * One VammMarket over ethers (TypeChain-typed IVammMarket): a tick reads marketState() and
@@ -151,18 +151,7 @@ function rpcTx(tx: { to: string; data: string; from?: string }): { to: string; d
 }
 
 /** The fields of `marketState()` the snapshot reads (the typechain struct has them all). */
-export interface ChainMarketState {
-  readonly baseReserve: bigint;
-  readonly quoteReserve: bigint;
-  readonly peg: bigint;
-  readonly sqrtK: bigint;
-  readonly mark: bigint;
-  readonly markTwap: bigint;
-  readonly oracleTwap: bigint;
-  readonly longOI: bigint;
-  readonly shortOI: bigint;
-  readonly budget: bigint;
-  readonly reservedShare: bigint;
+export interface ChainMarketState extends MarketCurveFields {
   readonly lastHookTimestamp: bigint;
   readonly lastHookBlock: bigint;
   readonly paused: boolean;

@@ -9,10 +9,8 @@ import type { HookCall, HookLimits } from "../../core/hookPlanner";
 /** The planner's types (keeper/core/hookPlanner.ts), re-exported where the chain code has always found them. */
 export type { HookCall, HookLimits };
 
-/** One consistent read of a market at one block (WAD bigints as on-chain). */
-export interface MarketSnapshot {
-  readonly blockNumber: number;
-  readonly blockTimestamp: number;
+/** The curve and ledger fields `marketState()` returns and a snapshot keeps as they are (WAD bigints). */
+export interface MarketCurveFields {
   readonly baseReserve: bigint;
   readonly quoteReserve: bigint;
   readonly peg: bigint;
@@ -24,6 +22,12 @@ export interface MarketSnapshot {
   readonly shortOI: bigint;
   readonly budget: bigint;
   readonly reservedShare: bigint;
+}
+
+/** One consistent read of a market at one block (WAD bigints as on-chain). */
+export interface MarketSnapshot extends MarketCurveFields {
+  readonly blockNumber: number;
+  readonly blockTimestamp: number;
   /** Oracle answer scaled to WAD, and when it was updated (seconds). */
   readonly oracle: bigint;
   readonly oracleUpdatedAt: number;
