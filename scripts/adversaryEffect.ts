@@ -2,7 +2,7 @@
  * `npm run evaluate:adversaries`: every policy on the same scenarios and seeds twice — with the
  * adversaries (sandwich bot) and without — and per policy the paired 95 % interval of what they
  * cost the protocol (net revenue with − without) next to the bot's take.
- *   /work/bin/cpu-slot npm run evaluate:adversaries -- --scenarios validation --count 24 --threads 2
+ *   npm run evaluate:adversaries -- --scenarios validation --count 24 --threads 2
  */
 import { Command } from "commander";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";

@@ -4,7 +4,7 @@
  * their own, paired, with the sandwich bot present in every scenario — and records the look (commit,
  * policy checksums, running count, figures per family) in docs/test-looks.json — commit that file
  * afterwards. The lead decides when to look.
- *   /work/bin/cpu-slot npm run evaluate:release -- --policies default,drift,depth-seeking,threshold,formulaic,static
+ *   npm run evaluate:release -- --policies default,drift,depth-seeking,threshold,formulaic,static
  */
 import { resolve } from "node:path";
 import { Command } from "commander";

@@ -5,7 +5,7 @@
  * candidates tracking no worse than static). The keeper, evaluate and the demo pick it up by name.
  * Judged on the first `--per-family` validation scenarios of every family (as the release judges the
  * test split), so a rule that wins the common families but loses the crashes is not chosen by the mix.
- *   /work/bin/cpu-slot npm run select:default -- --per-family 20 --threads 2
+ *   npm run select:default -- --per-family 20 --threads 2
  */
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";

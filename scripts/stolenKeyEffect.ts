@@ -3,7 +3,7 @@
  * (scenario option adversaries.stolenKey; the other adversaries taken out to isolate it) and without —
  * and per policy the paired 95 % intervals of what it costs: protocol net revenue, budget, uninformed
  * traders' loss, liquidations; next to the thief's own figures (budget its hooks spent, calls, depth cut).
- *   /work/bin/cpu-slot npm run evaluate:stolen-key -- --scenarios validation --count 20
+ *   npm run evaluate:stolen-key -- --scenarios validation --count 20
  */
 import { Command } from "commander";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";

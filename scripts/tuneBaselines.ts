@@ -2,7 +2,7 @@
  * `npm run tune:baselines`: grid search of the rules' options on the train split (keeper/policy/
  * baselines/tune.ts), printed and written to keeper/policy/baselines/tuned.json, which the policy
  * registry loads: the tuned values ship.
- *   /work/bin/cpu-slot npm run tune:baselines -- --count 16 --threads 2
+ *   npm run tune:baselines -- --count 16 --threads 2
  */
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";

@@ -3,7 +3,7 @@
  * cores, worker threads): the run `npm run train` does, learning curve included. Prints a table
  * and writes out/bench/train.json. The load average is recorded: on a shared machine the wall
  * time is what the other processes left.
- *   /work/bin/cpu-slot npm run bench:train
+ *   npm run bench:train
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
