@@ -35,6 +35,19 @@ export const StateConfigSchema = z
     depth: z.object({ edges: BucketEdgesSchema }).strict().optional(),
     /** Hours since the last repeg or k update (never updated = the last bucket). */
     sinceUpdateHours: z.object({ edges: BucketEdgesSchema }).strict().optional(),
+    /**
+     * The funding premium the AMM receives, in bps: the TWAP premium signed by the AMM's side (it
+     * holds −(longOI − shortOI)), positive when its exposure is paid. 0 when the book is balanced
+     * within `minImbalance` of total OI (the AMM's side is then noise).
+     */
+    ammFundingBps: z.object({ edges: BucketEdgesSchema, minImbalance: z.number().finite().min(0).max(1) }).strict().optional(),
+    /**
+     * What a repeg to the oracle would earn, as a signed gap in bps: the mark–oracle gap signed by
+     * the users' net side, positive when the repeg's cost `(y − y_t)·(P' − P)` is negative (the
+     * protocol gains: users net long and the mark above the oracle, or net short and below).
+     * 0 below `minImbalance` of total OI, where the repeg's cost is small either way.
+     */
+    repegGainBps: z.object({ edges: BucketEdgesSchema, minImbalance: z.number().finite().min(0).max(1) }).strict().optional(),
   })
   .strict();
 

@@ -42,6 +42,36 @@ export function depthRatio(obs: MarketObservation): number {
   return obs.depthRef && obs.depthRef > 0 ? obs.sqrtK / obs.depthRef : 1;
 }
 
+/**
+ * The users' net side: the sign of longOI − shortOI, or 0 when the imbalance is below
+ * `minImbalance` of total OI (the side is then noise). The AMM holds the other side.
+ */
+export function usersNetSide(obs: MarketObservation, minImbalance: number): -1 | 0 | 1 {
+  const net = obs.longOI - obs.shortOI;
+  const total = obs.longOI + obs.shortOI;
+  if (!(total > 0) || net === 0 || Math.abs(net) / total < minImbalance) return 0;
+  return net > 0 ? 1 : -1;
+}
+
+/**
+ * The funding premium (TWAP, bps) the AMM receives: positive when the users' larger side pays it
+ * (longs pay shorts when the premium is positive, and the AMM is short when users are net long).
+ */
+export function ammFundingBps(obs: MarketObservation, minImbalance: number): number {
+  const side = usersNetSide(obs, minImbalance);
+  if (side === 0 || !(obs.oracleTwap > 0)) return 0;
+  return side * ((obs.markTwap - obs.oracleTwap) / obs.oracleTwap) * 1e4;
+}
+
+/**
+ * The mark–oracle gap (bps) signed by the users' net side: positive when a repeg toward the oracle
+ * costs the protocol less than nothing (it lowers the value of the users' net position).
+ */
+export function repegGainBps(obs: MarketObservation, minImbalance: number): number {
+  const side = usersNetSide(obs, minImbalance);
+  return side === 0 ? 0 : side * gapBps(obs);
+}
+
 interface Dimension {
   readonly name: string;
   readonly edges: BucketEdges;
@@ -57,6 +87,10 @@ function dimensions(cfg: StateConfig): Dimension[] {
   if (cfg.volatility) dims.push({ name: "volatility", edges: cfg.volatility.edges, feature: (o) => o.volatility });
   if (cfg.depth) dims.push({ name: "depth", edges: cfg.depth.edges, feature: depthRatio });
   if (cfg.sinceUpdateHours) dims.push({ name: "sinceUpdateHours", edges: cfg.sinceUpdateHours.edges, feature: (o) => o.sinceLastUpdate / 3600 });
+  const funding = cfg.ammFundingBps;
+  if (funding) dims.push({ name: "ammFundingBps", edges: funding.edges, feature: (o) => ammFundingBps(o, funding.minImbalance) });
+  const gain = cfg.repegGainBps;
+  if (gain) dims.push({ name: "repegGainBps", edges: gain.edges, feature: (o) => repegGainBps(o, gain.minImbalance) });
   return dims;
 }
 

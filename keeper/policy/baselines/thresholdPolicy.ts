@@ -5,7 +5,8 @@
  */
 import { HOLD, type Decision, type MarketObservation, type Policy } from "../../core/policyTypes";
 import { gapBps } from "../../core/math/float/gap";
-import { affordableFraction, fundingPremium, netPosition } from "./curveMath";
+import { affordableFraction } from "./curveMath";
+import { ammFundingBps } from "../stateIndex";
 
 export interface ThresholdOptions {
   readonly repegAboveBps: number;
@@ -35,14 +36,10 @@ export class ThresholdPolicy implements Policy {
       const fraction = affordableFraction(obs);
       return fraction > 0 ? { action: { kind: "repeg", fraction }, actionIndex: 1, stateIndex: -1, qValues: [] } : none;
     }
-    const d = netPosition(obs);
-    const total = obs.longOI + obs.shortOI;
-    const premium = fundingPremium(obs);
-    if (total <= 0 || Math.abs(d) / total < this.opts.minImbalance) return none;
-    if (Math.abs(premium) * 1e4 < this.opts.fundingPremiumBps) return none;
-    // The AMM holds −d: it receives when the users' side pays, i.e. when d and the premium agree in sign.
-    const ammReceives = Math.sign(d) === Math.sign(premium);
-    return ammReceives
+    // The premium the AMM's side receives (0 for a book balanced within minImbalance).
+    const received = ammFundingBps(obs, this.opts.minImbalance);
+    if (received === 0 || Math.abs(received) < this.opts.fundingPremiumBps) return none;
+    return received > 0
       ? { action: { kind: "kUp", stepBps: this.opts.kUpStepBps }, actionIndex: 2, stateIndex: -1, qValues: [] }
       : { action: { kind: "kDown", stepBps: this.opts.kDownStepBps }, actionIndex: 3, stateIndex: -1, qValues: [] };
   }
