@@ -74,6 +74,29 @@ export function protocolNetRevenue(c: RevenueCounters): number {
   return c.feesToBudget + c.feesToReserve + (c.liquidationFees - c.liquidationFeesToLiquidators) + c.fundingReceived - c.adjustmentCost - c.fundingPaid - c.badDebt;
 }
 
+/**
+ * An episode's protocol net revenue split into what it is made of (issue 16's "why"): fees, the
+ * liquidation fees the protocol kept, net funding, the hooks' PnL (−hook costs) and bad debt (as a
+ * loss). The parts add up to `protocolNetRevenue`.
+ */
+export interface RevenueParts {
+  readonly fees: number;
+  readonly liquidationFeesKept: number;
+  readonly netFunding: number;
+  readonly hookPnl: number;
+  readonly badDebt: number;
+}
+
+export function revenuePartsOf(m: EpisodeMetrics): RevenueParts {
+  return {
+    fees: m.feesToBudget + m.feesToReserve,
+    liquidationFeesKept: m.liquidationFeesToReserve,
+    netFunding: m.fundingReceived - m.fundingPaid,
+    hookPnl: -m.adjustmentCost,
+    badDebt: -m.badDebt,
+  };
+}
+
 export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
 }

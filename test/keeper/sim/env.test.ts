@@ -8,6 +8,7 @@ import { planHookCall } from "../../../keeper/core/hookPlanner";
 import type { Action } from "../../../keeper/core/policyTypes";
 import { planInputFromMarket, wadToFloat } from "../../../keeper/sim/planInput";
 import { testScenario } from "./fixtures";
+import { revenuePartsOf } from "../../../keeper/sim/metrics";
 
 describe("sim MarketEnv and runEpisode", () => {
   it("steps one decision interval and reports what it did: net revenue, tracking and drawdown", () => {
@@ -115,6 +116,18 @@ describe("sim MarketEnv and runEpisode", () => {
     expect(sum(trace.netRevenue)).to.be.closeTo(metrics.protocolNetRevenue, 1e-6 * Math.abs(metrics.protocolNetRevenue) + 1e-6);
     expect(sum(trace.rewardParts.drawdownIncrease)).to.be.closeTo(metrics.worstBudgetDrawdown, 1e-6 * metrics.worstBudgetDrawdown + 1e-9);
     expect(metrics.updates).to.be.greaterThan(0);
+  });
+
+  it("splits net revenue into fees, liquidation fees kept, net funding, hook PnL and bad debt that add up to it", () => {
+    const s = testScenario({ horizonSec: 2 * 86400, oracle: { kind: "gbm", initialPrice: 2000, driftPerDay: -0.05, volPerSqrtDay: 0.05 } });
+    const policy = scriptedPolicy([{ kind: "repeg", fraction: 1 }, { kind: "kUp", stepBps: 100 }, HOLD, { kind: "kDown", stepBps: 100 }]);
+    const { metrics } = runEpisode(s, policy);
+    const p = revenuePartsOf(metrics);
+    expect(p.fees).to.be.greaterThan(0);
+    expect(p.hookPnl).to.not.equal(0);
+    expect(p.hookPnl).to.equal(-metrics.adjustmentCost);
+    const total = p.fees + p.liquidationFeesKept + p.netFunding + p.hookPnl + p.badDebt;
+    expect(total).to.be.closeTo(metrics.protocolNetRevenue, 1e-9 * Math.abs(metrics.protocolNetRevenue) + 1e-9);
   });
 
   it("reports the guard rails' room in the observation: a k decrease uses the k-decrease cap, a repeg the move cap", () => {
