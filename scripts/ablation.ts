@@ -1,13 +1,13 @@
 /**
  * Ablation on validation (issue 16, DESIGN §8: a state dimension or reward part stays only where it
  * helps): every variant is the default MDP with one change — a candidate state dimension added
- * (mark–oracle gap, budget level, volatility regime, time since the last update) or taken away
- * (depth relative to the reference depth), a reward part switched off (tracking penalty,
- * drawdown term), or the k decreases removed — trained like the default run at a small budget on
+ * (mark–oracle gap, budget level, volatility regime, time since the last update) or one of the
+ * default's taken away (repeg gain, AMM funding, depth), a reward part switched off (tracking
+ * penalty, drawdown term), the k decreases removed or half repegs added — trained like the default run at a small budget on
  * generated train scenarios (`--seeds` training seeds each), then all are scored on the same
  * validation scenarios. Paired 95 % intervals are against the base (the default MDP), per training
  * seed pooled over seeds × scenarios. Writes out/ablation/ablation.json.
- *   /work/bin/cpu-slot npm run ablation -- --episodes 300 --seeds 1 --count 24 [--variants base,+budget]
+ *   npm run ablation -- --episodes 900 --seeds 3 --per-family 10 [--variants base,+budget]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
@@ -25,15 +25,21 @@ import { intOption } from "./cliOptions";
 
 
 const base = DEFAULT_TRAIN_MDP;
-const { depth: _depth, ...noDepthState } = base.state;
+/** The default MDP without one state dimension. */
+function without(dim: keyof MdpConfig["state"]): MdpConfig["state"] {
+  const { [dim]: _dropped, ...rest } = base.state;
+  return rest as MdpConfig["state"];
+}
 /** Candidate buckets: gap in bps, budget / (oracle·sqrtK) in bps (budgets are 3–20 bps of depth), volatility per √day, hours since an update. */
 const GAP_EDGES = [-50, -15, -5, 5, 15, 50];
 const BUDGET_EDGES = [5, 10, 20];
 const VOL_EDGES = [0.03, 0.06];
 const SINCE_EDGES = [2, 8];
 export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
-  { name: "base", what: "default MDP (imbalance × depth)", mdp: base },
-  { name: "-depth", what: "imbalance only", mdp: { ...base, state: noDepthState as MdpConfig["state"] } },
+  { name: "base", what: "default MDP (imbalance × repeg gain × AMM funding × depth)", mdp: base },
+  { name: "-repegGain", what: "without what a repeg would earn", mdp: { ...base, state: without("repegGainBps") } },
+  { name: "-ammFunding", what: "without the funding the AMM receives", mdp: { ...base, state: without("ammFundingBps") } },
+  { name: "-depth", what: "without depth", mdp: { ...base, state: without("depth") } },
   { name: "+gap", what: "+ mark–oracle gap", mdp: { ...base, state: { ...base.state, gapBps: { edges: GAP_EDGES } } } },
   { name: "+budget", what: "+ budget level (budget / depth)", mdp: { ...base, state: { ...base.state, budgetBps: { edges: BUDGET_EDGES } } } },
   { name: "+volatility", what: "+ volatility regime", mdp: { ...base, state: { ...base.state, volatility: { edges: VOL_EDGES } } } },
@@ -41,16 +47,18 @@ export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
   { name: "-tracking", what: "reward without the tracking penalty", mdp: { ...base, reward: { ...base.reward, trackingPenaltyPerBps: 0 } } },
   { name: "-drawdown", what: "reward without the drawdown term", mdp: { ...base, reward: { ...base.reward, drawdownPenalty: 0 } } },
   { name: "-kDown", what: "no k decrease actions", mdp: { ...base, actions: base.actions.filter((a) => a.kind !== "kDown") } },
+  { name: "+halfRepeg", what: "+ repeg half of the gap", mdp: { ...base, actions: [...base.actions, { kind: "repeg", fraction: 0.5 }] } },
 ];
 
 const o = new Command()
   .option("--episodes <n>", "training episodes per variant and seed", intOption("--episodes", 1), 300)
   .option("--seeds <n>", "training seeds per variant", intOption("--seeds", 1), 1)
   .option("--count <n>", "validation scenarios", intOption("--count", 2), 24)
+  .option("--per-family <n>", "instead of --count: the first n validation scenarios of every family", intOption("--per-family", 1))
   .option("--threads <n>", "worker threads", intOption("--threads", 1), DEFAULT_PARALLEL.threads)
   .option("--variants <list>", "comma-separated subset of variants", VARIANTS.map((v) => v.name).join(","))
   .parse()
-  .opts<{ episodes: number; seeds: number; count: number; threads: number; variants: string }>();
+  .opts<{ episodes: number; seeds: number; count: number; perFamily?: number; threads: number; variants: string }>();
 
 interface Row {
   readonly variant: string;
@@ -83,7 +91,7 @@ async function main(): Promise<void> {
       console.log(`trained ${v.name} seed ${seed}: ${createStateSpace(v.mdp.state).size} states × ${v.mdp.actions.length} actions, ${run.totalSteps} steps in ${run.seconds.toFixed(1)} s`);
     }
   }
-  const source = resolveScenarioSource("validation", { count: o.count, seeds: 2, projectRoot: REPO_ROOT });
+  const source = resolveScenarioSource("validation", { count: o.count, perFamily: o.perFamily, seeds: 2, projectRoot: REPO_ROOT });
   const all = [...files.values()].flat();
   const out = await evaluate({ policies: all, source, seeds: 2, threads: o.threads, replay: false });
   const byPolicy = (p: string) => out.episodes.filter((e) => e.policy === p);
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
   });
   const f = (x: number) => x.toExponential(3);
   const iv = (p: Row["vsBase"], g = f) => (p ? `${g(p.diff)} [${g(p.lo)}, ${g(p.hi)}]` : "—");
-  console.log(`\nablation on validation (${o.count} scenarios × ${o.seeds} training seed(s), ${o.episodes} training episodes each):`);
+  console.log(`\nablation on ${source.label} × ${o.seeds} training seed(s), ${o.episodes} training episodes each:`);
   console.log("| variant | change | states × actions | net revenue | vs base (paired 95 %) | mean gap (bps) | gap vs base | CVaR 5 % |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows)

@@ -4,7 +4,10 @@
  * validation figures, written by `npm run select:default`; the choice is computed from them here,
  * so the file cannot claim a winner its own figures do not show:
  * the highest mean protocol net revenue among the candidates that track no worse than no keeper
- * (static, when it is a candidate); ties go to the earlier candidate.
+ * (static, when it is a candidate); ties go to the earlier candidate. The learned policy replaces
+ * the best rule only where it beats it on all three of the issue's conditions (without the 1.2
+ * margin): more net revenue, a mean gap no wider and a CVaR 5 % no lower; a learned policy that
+ * earns more on average by losing the tail is not shipped over the rule.
  * "learned" names the shipped Q-policy file, policies/default.json.
  */
 import fs from "node:fs";
@@ -44,9 +47,14 @@ export function chooseDefault(candidates: readonly SelectionCandidate[]): string
   if (candidates.length === 0) throw new Error("policy selection: no candidates");
   const noKeeper = candidates.find((c) => c.policy === "static");
   const eligible = noKeeper ? candidates.filter((c) => c.meanGapBps <= noKeeper.meanGapBps) : [...candidates];
-  let best = eligible[0];
-  for (const c of eligible) if (c.netRevenue > best.netRevenue) best = c;
-  return best.policy;
+  const highest = (cs: readonly SelectionCandidate[]) => cs.reduce((best, c) => (c.netRevenue > best.netRevenue ? c : best), cs[0]);
+  const best = highest(eligible);
+  if (best.policy !== LEARNED_NAME) return best.policy;
+  const rules = eligible.filter((c) => c.policy !== LEARNED_NAME && c.policy !== "static");
+  if (rules.length === 0) return best.policy;
+  const rule = highest(rules);
+  const beatsRule = best.meanGapBps <= rule.meanGapBps && best.cvar5NetRevenue >= rule.cvar5NetRevenue;
+  return beatsRule ? best.policy : rule.policy;
 }
 
 export function selectionPath(root: string): string {

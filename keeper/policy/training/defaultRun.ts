@@ -2,15 +2,24 @@
  * The default training run (what `npm run train` does without flags and what
  * policies/default.json was trained with; issue 16). Every choice below was made on train and
  * validation only (BENCHMARKS.md, "A learned keeper judged honestly"):
- * - State: imbalance × depth relative to the reference depth (54 states). Depth is what a k step
- *   changes and what the fees grow with, so without it the value of a k step is invisible to
- *   bootstrapping; the mark–oracle gap bucket did not help on validation (ablation).
- * - Actions: hold, repeg ½ / all of the gap (fitted by the planner to budget and move cap), k +50 /
- *   +100 bp and k −50 / −100 bp; an action the guard rails leave no room for is masked.
+ * - State: imbalance × what a repeg would earn × the funding the AMM receives × depth relative to
+ *   the reference depth (9 × 5 × 3 × 6 = 810 states). Net revenue is mostly fees; what a keeper's
+ *   choice moves is the hooks' PnL and the funding side (`npm run evaluate:parts`). A repeg's
+ *   PnL has the sign of the gap times the users' net side (stateIndex.repegGainBps) and the
+ *   funding the AMM's exposure earns has the sign of the premium times that side (ammFundingBps,
+ *   what the threshold rule reads to step k); depth is what a k step changes.
+ * - Actions: hold, repeg the whole gap (fitted by the planner to budget and move cap), k +100 /
+ *   +200 bp and k −100 / −200 bp; an action the guard rails leave no room for is masked. Under the
+ *   default maxKIncreaseBps (100) the planner clips +200 to +100, so the two k-up actions then act
+ *   alike (a market may raise the guard to 1,000 bp); without the +200 action three training
+ *   seeds earned less on validation (0.972× vs 0.988× threshold, mean of seeds). Half repegs were
+ *   dropped: with them one crash-slide validation market lost its budget to bad debt and its
+ *   mark stayed 300 % off the oracle.
  * - Reward (reward.ts): change of protocol net revenue in bps of the starting quote depth, a
  *   tracking penalty per bp of mean |gap|, and the worst-drawdown increase as a tail-risk term.
  *   No term pays an action for itself (the old depth credit is gone).
- * - Tracking shield at 30 bps with the exposure guard (tuned in the earlier rounds, kept).
+ * - Tracking shield at 30 bps (beyond it only the repeg is allowed), no exposure guard: at 10 bps
+ *   (the threshold rule's trigger) three training seeds each earned less on validation.
  * - Learner: γ 0.99 (a k step pays over the rest of the episode, ~77 hourly steps; 0.95 learned
  *   less on validation), ε linear 1 → 0.05 over
  *   60 % of the episodes, α = max(0.01, 1/visits^0.7), one replay sweep of 20,000 transitions
@@ -22,21 +31,31 @@ import type { TrainConfig } from "./trainConfig";
 
 /** Depth buckets: sqrtK / depthRef. */
 export const DEPTH_EDGES = [0.97, 1.01, 1.05, 1.15, 1.3];
+/** What a repeg would earn (bps of gap signed by the users' net side). */
+export const REPEG_GAIN_EDGES = [-10, -3, 3, 10];
+/** Beyond this |mark − oracle| (bps) only the repeg is allowed (the tracking shield). */
+export const SHIELD_BPS = 30;
+/** Funding premium the AMM receives (bps); the threshold rule's tuned premium is 2 bps. */
+export const AMM_FUNDING_EDGES = [-2, 2];
 
 export const DEFAULT_TRAIN_MDP: MdpConfig = {
   ...DEFAULT_MDP,
-  state: { ...IMBALANCE_ONLY_STATE, depth: { edges: DEPTH_EDGES } },
+  state: {
+    ...IMBALANCE_ONLY_STATE,
+    repegGainBps: { edges: REPEG_GAIN_EDGES, minImbalance: 0.02 },
+    ammFundingBps: { edges: AMM_FUNDING_EDGES, minImbalance: 0.05 },
+    depth: { edges: DEPTH_EDGES },
+  },
   actions: [
     { kind: "hold" },
-    { kind: "repeg", fraction: 0.5 },
     { kind: "repeg", fraction: 1 },
-    { kind: "kUp", stepBps: 50 },
     { kind: "kUp", stepBps: 100 },
-    { kind: "kDown", stepBps: 50 },
+    { kind: "kUp", stepBps: 200 },
     { kind: "kDown", stepBps: 100 },
+    { kind: "kDown", stepBps: 200 },
   ],
   reward: { per: "depthBps", trackingPenaltyPerBps: 0.005, drawdownPenalty: 0.5 },
-  trackingShield: { gapBps: 30, exposureGuard: { minImbalance: 0.05, maxGapBps: 100 } },
+  trackingShield: { gapBps: SHIELD_BPS },
 };
 
 /** Episodes of the default run: ≥ 200,000 decision steps (a generated scenario averages ≈ 77 hourly steps). */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { chooseDefault, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
 import { canonicalPolicyName, policyFilePath, resolvePolicy } from "../../../keeper/policy/policyRegistry";
 
-const cand = (policy: string, netRevenue: number, meanGapBps: number) => ({ policy, netRevenue, meanGapBps, cvar5NetRevenue: 0 });
+const cand = (policy: string, netRevenue: number, meanGapBps: number, cvar5NetRevenue = 0) => ({ policy, netRevenue, meanGapBps, cvar5NetRevenue });
 
 function rootWith(selection: Selection | string | null): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-sel-"));
@@ -23,6 +23,15 @@ describe("the default policy (policies/selection.json)", () => {
     });
     it("passes over a candidate that tracks worse than no keeper, however much it earns", () => {
       expect(chooseDefault([cand("static", 1, 40), cand(LEARNED_NAME, 9, 41), cand("drift", 2, 39)])).to.equal("drift");
+    });
+    it("ships the learned policy over the best rule only when it also tracks no worse and has no lower CVaR 5 %", () => {
+      // The figures of the 2026-12-02 validation run: learned +1 % on revenue, the same gap, a lower CVaR.
+      const run = [cand("static", 2.88e6, 165, 1.95e5), cand(LEARNED_NAME, 4.68e6, 135.46, 3.67e5), cand("threshold", 4.634e6, 135.54, 3.715e5), cand("formulaic", 4.46e6, 137, 3.68e5)];
+      expect(chooseDefault(run)).to.equal("threshold");
+      expect(chooseDefault(run.map((c) => (c.policy === LEARNED_NAME ? { ...c, cvar5NetRevenue: 3.8e5 } : c)))).to.equal(LEARNED_NAME);
+      expect(chooseDefault(run.map((c) => (c.policy === LEARNED_NAME ? { ...c, cvar5NetRevenue: 3.8e5, meanGapBps: 136 } : c)))).to.equal("threshold");
+      // Against the best rule, not any rule: formulaic's lower CVaR does not let the learned policy through.
+      expect(chooseDefault([cand(LEARNED_NAME, 5, 30, 1), cand("formulaic", 4, 30, 0), cand("threshold", 4.5, 30, 2)])).to.equal("threshold");
     });
     it("breaks a tie toward the earlier candidate", () => {
       expect(chooseDefault([cand("formulaic", 2, 38), cand(LEARNED_NAME, 2, 38)])).to.equal("formulaic");
