@@ -39,7 +39,8 @@ export function demoBestRule(named: string | undefined, root = REPO_ROOT): BestR
   return { rule, why: `highest validation net revenue among the rules in policies/selection.json (npm run select:default)` };
 }
 
-export const LEARNED_LABEL = "learned policy (not shipped: lost on validation)";
+/** Not shipped: on validation it did not beat the best rule on revenue, tracking and CVaR together (defaultSelection.ts). */
+export const LEARNED_LABEL = "learned policy (not shipped: not ahead of the best rule on validation)";
 
 /**
  * The three lines: shipped, no keeper, and the alternative — the learned policy when the shipped
