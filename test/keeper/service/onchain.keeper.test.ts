@@ -10,6 +10,7 @@ import { silentLogger } from "../../../keeper/service/logger";
 import { ScriptedPolicy } from "./helpers/fakes";
 import { ROOT, deployKeeperFixture, deployTinyBudgetWithLongFixture, deployWithLargeNetLongFixture, deployWithLongFixture, setOracle, startRpcServer, testKeeperConfig, WAD } from "./helpers/onchain";
 import { loadPolicyFile } from "../../../keeper/policy/policyFile";
+import { QPolicy } from "../../../keeper/policy/qPolicy";
 
 type Fixture = Awaited<ReturnType<typeof deployKeeperFixture>>;
 type App = Awaited<ReturnType<typeof createKeeperApp>>;
@@ -172,24 +173,28 @@ describe("keeper service on the in-process Hardhat network", function () {
     });
   });
 
-  describe("the shipped policy's exposure guard on-chain", () => {
-    const shield = loadPolicyFile(path.join(ROOT, "policies/default.json")).mdp.trackingShield;
-    const guard = shield?.exposureGuard;
+  describe("a Q-policy's exposure guard on-chain", () => {
+    // The shipped learned file has had no exposure guard since its retraining (issue 16, second round);
+    // the guard is still a policy option, so it is checked on that file's table with the guard the
+    // previous default shipped with added to its shield.
+    const GUARD = { minImbalance: 0.05, maxGapBps: 100 };
+    const loaded = loadPolicyFile(path.join(ROOT, "policies/default.json"));
+    const shield = { ...(loaded.mdp.trackingShield ?? { gapBps: 30 }), exposureGuard: GUARD };
+    const guarded = new QPolicy({ ...loaded, mdp: { ...loaded.mdp, trackingShield: shield } }, "guarded");
     // A gap between the shield's limit and the guard's cap: without the guard only a repeg is allowed.
-    const gapBps = shield && guard ? (shield.gapBps + guard.maxGapBps) / 2 : NaN;
+    const gapBps = (shield.gapBps + GUARD.maxGapBps) / 2;
 
     async function netLongAtGap(signedGapBps: number): Promise<Fixture> {
-      expect(guard, "policies/default.json has an exposure guard").to.not.equal(undefined);
       const f = await loadFixture(deployWithLargeNetLongFixture);
       const s = await f.market.marketState();
-      expect(Number(s.longOI - s.shortOI) / Number(s.sqrtK)).to.be.greaterThan(guard!.minImbalance);
+      expect(Number(s.longOI - s.shortOI) / Number(s.sqrtK)).to.be.greaterThan(GUARD.minImbalance);
       await setOracle(f.oracle, Number(s.mark) / 1e18 / (1 + signedGapBps / 1e4));
       return f;
     }
 
     it("holds, sending nothing, when a repeg would lock in the net long that informed shorts would shrink", async () => {
       const f = await netLongAtGap(gapBps); // mark above the oracle: informed traders sell
-      const row = await tickOnce(await keeperFor(f));
+      const row = await tickOnce(await keeperFor(f, { policy: guarded }));
       expect([row.status, row.skipReason, row.action]).to.deep.equal(["skipped", "hold", { kind: "hold" }]);
       expect(Math.abs(row.observation.mark / row.observation.oracle - 1) * 1e4).to.be.closeTo(gapBps, 0.5);
       expect(await hookEvents(f)).to.have.length(0);
@@ -198,7 +203,7 @@ describe("keeper service on the in-process Hardhat network", function () {
     it("repegs at the same gap on the other side, where informed buying would grow the long", async () => {
       const f = await netLongAtGap(-gapBps); // mark below the oracle: informed traders buy
       const before = await f.market.marketState();
-      const row = await tickOnce(await keeperFor(f));
+      const row = await tickOnce(await keeperFor(f, { policy: guarded }));
       expect(row.action.kind).to.equal("repeg");
       expect(row.status).to.equal("confirmed");
       const after = await f.market.marketState();
