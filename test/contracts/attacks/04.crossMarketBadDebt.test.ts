@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployDammFixture, deployVammMarket, COLLATERAL_SCALE, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { MockAggregator__factory, type MockAggregator, type VammMarket } from "../../../typechain-types";
-import { answerOf, findEvent, show } from "./attackKit";
+import { deployDammFixture, COLLATERAL_SCALE, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
+import { addThinMarket, type ThinMarket, answerOf, findEvent, show } from "./attackKit";
 
 // Issue 13, attack 4 (cross-market bad debt). A thin second market with no budget; a 10× long there is
 // pushed under water on the curve, 2 % a block, and nobody liquidates it for 8 blocks. On main the bad
@@ -12,11 +11,8 @@ import { answerOf, findEvent, show } from "./attackKit";
 // traders are still owed no more than the vault holds, i.e. not one unit of the thin market's bad debt
 // is paid from collateral that backs the other market.
 
-interface Thin {
+interface Thin extends ThinMarket {
   readonly fx: DammFixture;
-  readonly thin: VammMarket;
-  readonly thinOracle: MockAggregator;
-  readonly thinAddr: string;
 }
 
 const THIN_SQRT_K = 100_000n * WAD; // 1e7 quote of depth at peg 100: a tenth of the main market's
@@ -25,18 +21,8 @@ const PUSH_QUOTE = 90_000n * WAD; // ≈ 1.8 % of the thin market's mark per blo
 
 async function fixture(): Promise<Thin> {
   const fx = await deployDammFixture({ traderCount: 6 });
-  const { admin, clearingHouse: ch, traders } = fx;
-  const thinOracle = await new MockAggregator__factory(admin).deploy(8, 100n * 10n ** 8n);
-  const thin = await deployVammMarket(admin, fx.addresses.marketLib, {
-    clearingHouse: fx.addresses.clearingHouse,
-    oracle: await thinOracle.getAddress(),
-    admin: admin.address,
-    sqrtK: THIN_SQRT_K,
-    peg: 100n * WAD,
-    maxOpenInterest: 1_000_000n * WAD,
-  });
-  const thinAddr = await thin.getAddress();
-  await (await ch.connect(admin).addMarket(thinAddr)).wait();
+  const { clearingHouse: ch, traders } = fx;
+  const { thin, thinOracle, thinAddr } = await addThinMarket(fx, { sqrtK: THIN_SQRT_K, maxOpenInterest: 1_000_000n * WAD });
   // The main market's traders (3, 4, 5): ordinary positions, both sides.
   const m = fx.addresses.market;
   await (await ch.connect(traders[3]).openPosition(m, true, 200_000n * WAD, 40_000n * WAD, 0n, NO_DEADLINE)).wait();

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployDammFixture, deployVammMarket, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
-import { MockAggregator__factory, type MockAggregator, type VammMarket } from "../../../typechain-types";
-import { answerOf, findEvent, show } from "./attackKit";
+import { deployDammFixture, NO_DEADLINE, WAD, type DammFixture } from "../../helpers/deployFixture";
+import { addThinMarket, type ThinMarket, answerOf, findEvent, show } from "./attackKit";
 
 // Issue 13, attack 11 (socialisation onto a dust side). Uncovered bad debt is charged to the side
 // opposite the bankrupt position as perBase = ceil(amount·WAD/OI). The attacker holds the only
@@ -15,11 +14,8 @@ import { answerOf, findEvent, show } from "./attackKit";
 // Setup: 8 traders pump a thin market (no budget) one 90k-quote long a block, the victim opens a 10×
 // long at the top, the pumpers close (mark falls back), the victim is bankrupt; shorts: dust only.
 
-interface Thin {
+interface Thin extends ThinMarket {
   readonly fx: DammFixture;
-  readonly thin: VammMarket;
-  readonly thinOracle: MockAggregator;
-  readonly thinAddr: string;
 }
 
 const THIN_SQRT_K = 100_000n * WAD;
@@ -33,18 +29,8 @@ async function follow(t: Pick<Thin, "thin" | "thinOracle">): Promise<void> {
 
 async function fixture(): Promise<Thin> {
   const fx = await deployDammFixture({ traderCount: PUMPERS + 2 });
-  const { admin, clearingHouse: ch, traders } = fx;
-  const thinOracle = await new MockAggregator__factory(admin).deploy(8, 100n * 10n ** 8n);
-  const thin = await deployVammMarket(admin, fx.addresses.marketLib, {
-    clearingHouse: fx.addresses.clearingHouse,
-    oracle: await thinOracle.getAddress(),
-    admin: admin.address,
-    sqrtK: THIN_SQRT_K,
-    peg: 100n * WAD,
-    maxOpenInterest: 10_000_000n * WAD,
-  });
-  const thinAddr = await thin.getAddress();
-  await (await ch.connect(admin).addMarket(thinAddr)).wait();
+  const { clearingHouse: ch, traders } = fx;
+  const { thin, thinOracle, thinAddr } = await addThinMarket(fx, { sqrtK: THIN_SQRT_K, maxOpenInterest: 10_000_000n * WAD });
   const t = { fx, thin, thinOracle, thinAddr };
   // The attacker's dust short first: 300 wei of quote ≈ 3 wei of base.
   await (await ch.connect(traders[ATTACKER]).openPosition(thinAddr, false, 300n, 1n * WAD, 0n, NO_DEADLINE)).wait();

@@ -6,7 +6,8 @@
 import { network, ethers } from "hardhat";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { DammFixture } from "../../helpers/deployFixture";
-import { WAD } from "../../helpers/deployFixture";
+import { WAD, deployVammMarket } from "../../helpers/deployFixture";
+import { MockAggregator__factory, type MockAggregator, type VammMarket } from "../../../typechain-types";
 
 /** One transaction of a bundle; `label` names it in failure messages. */
 export interface BundleTx {
@@ -120,3 +121,26 @@ export function show(label: string, figures: Record<string, string | number | bi
 
 /** Oracle answer (8 decimals) for a WAD price. */
 export const answerOf = (priceWad: bigint): bigint => priceWad / 10n ** 10n;
+
+/** A second, thin market on the fixture's clearing house (peg 100, no budget) with its own mock oracle at 100. */
+export interface ThinMarket {
+  readonly thin: VammMarket;
+  readonly thinOracle: MockAggregator;
+  readonly thinAddr: string;
+}
+
+export async function addThinMarket(fx: DammFixture, o: { sqrtK: bigint; maxOpenInterest: bigint }): Promise<ThinMarket> {
+  const { admin, clearingHouse: ch } = fx;
+  const thinOracle = await new MockAggregator__factory(admin).deploy(8, 100n * 10n ** 8n);
+  const thin = await deployVammMarket(admin, fx.addresses.marketLib, {
+    clearingHouse: fx.addresses.clearingHouse,
+    oracle: await thinOracle.getAddress(),
+    admin: admin.address,
+    sqrtK: o.sqrtK,
+    peg: 100n * WAD,
+    maxOpenInterest: o.maxOpenInterest,
+  });
+  const thinAddr = await thin.getAddress();
+  await (await ch.connect(admin).addMarket(thinAddr)).wait();
+  return { thin, thinOracle, thinAddr };
+}
