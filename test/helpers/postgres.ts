@@ -1,21 +1,23 @@
 /**
  * PostgreSQL for the tests that need it (the redundant keepers' shared journal). In order:
  *   1. DAMM_TEST_PG_URL (a server you run; each test gets its own fresh database in it);
- *   2. a server already answering on 127.0.0.1:55432 (e.g. the one .ci/run starts);
- *   3. a throwaway cluster started here from Debian's binaries (/usr/lib/postgresql/<v>/bin) in a
- *      temporary directory on port 55432, as the `postgres` user when run as root (initdb refuses
- *      root), stopped and removed at the end of the run.
+ *   2. a throwaway cluster started here from Debian's binaries (/usr/lib/postgresql/<v>/bin) in a
+ *      temporary directory on a port the OS reports free, as the `postgres` user when run as root
+ *      (initdb refuses root), stopped and removed at the end of the run. A start that fails is
+ *      retried on a new port and directory, and if every attempt fails the error carries each
+ *      attempt's server log. (The port was once fixed, 55432: two test runs on one machine then
+ *      failed with "could not bind ... Address already in use".)
  * Without any of them a suite skips with a loud notice naming Debian's `postgresql` package,
  * except under CI, where it must run.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 
-export const TEST_PG_PORT = 55432;
-const LOCAL_ADMIN_URL = `postgres://postgres@127.0.0.1:${TEST_PG_PORT}/postgres`;
+const START_ATTEMPTS = 3;
 
 function pgBinDir(): string | undefined {
   const base = "/usr/lib/postgresql";
@@ -39,48 +41,69 @@ export function postgresAvailable(what: string): boolean {
   return false;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await c.connect();
-    await c.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
+/** A TCP port on 127.0.0.1 that the OS reports free right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port from the OS"))));
+    });
+  });
 }
 
-let cluster: { adminUrl: string; stop: () => void } | undefined;
+type Cluster = { adminUrl: string; stop: () => void };
+
+/** One attempt: initdb and start a cluster in a fresh temporary directory on `port`. */
+function startCluster(bin: string, port: number): Cluster {
+  const dir = mkdtempSync(join(tmpdir(), "damm-pg-"));
+  chmodSync(dir, 0o777);
+  const data = join(dir, "data");
+  const logFile = join(dir, "log");
+  const asRoot = process.getuid?.() === 0;
+  // initdb and postgres refuse to run as root: run them as Debian's `postgres` user.
+  const run = (cmd: string, args: string[]) =>
+    asRoot ? execFileSync("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args], { stdio: "pipe" }) : execFileSync(join(bin, cmd), args, { stdio: "pipe" });
+  const stop = () => {
+    try {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    } catch {
+      // not running (never started, or already gone)
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+    run("pg_ctl", ["-D", data, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  } catch (err) {
+    const serverLog = existsSync(logFile) ? readFileSync(logFile, "utf8").trim() : "(no server log written)";
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim() ?? "";
+    stop();
+    throw new Error(`port ${port}: ${(err as Error).message.split("\n")[0]}\n${stderr}\nserver log:\n${serverLog}`);
+  }
+  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+}
+
+let cluster: Cluster | undefined;
 
 /** Starts (once per run) or finds the server; returns an admin URL. */
 async function server(): Promise<string> {
   if (process.env.DAMM_TEST_PG_URL) return process.env.DAMM_TEST_PG_URL;
   if (cluster) return cluster.adminUrl;
-  if (await answers(LOCAL_ADMIN_URL)) return LOCAL_ADMIN_URL;
   const bin = pgBinDir();
   if (!bin) throw new Error("PostgreSQL is required under CI: install Debian's package `postgresql` (or set DAMM_TEST_PG_URL)");
-  const dir = mkdtempSync(join(tmpdir(), "damm-pg-"));
-  chmodSync(dir, 0o777);
-  const data = join(dir, "data");
-  const asRoot = process.getuid?.() === 0;
-  // initdb and postgres refuse to run as root: run them as Debian's `postgres` user.
-  const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args], { stdio: "pipe" }) : execFileSync(join(bin, cmd), args, { stdio: "pipe" });
-  run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
-  run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-t", "60", "-o", `-p ${TEST_PG_PORT} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
-  const stop = () => {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= START_ATTEMPTS && !cluster; attempt++) {
     try {
-      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
-    } catch {
-      // already gone
+      cluster = startCluster(bin, await freePort());
+    } catch (err) {
+      failures.push(`attempt ${attempt}, ${(err as Error).message}`);
     }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once("exit", stop);
-  cluster = { adminUrl: LOCAL_ADMIN_URL, stop };
-  return LOCAL_ADMIN_URL;
+  }
+  if (!cluster) throw new Error(`could not start a throwaway PostgreSQL cluster from ${bin}:\n${failures.join("\n\n")}`);
+  process.once("exit", cluster.stop);
+  return cluster.adminUrl;
 }
 
 /** A fresh, empty database for one test; `drop()` removes it. */
