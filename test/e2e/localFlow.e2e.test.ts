@@ -9,11 +9,11 @@
 import { expect } from "chai";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { IVammMarket__factory } from "../../typechain-types";
 import { Journal } from "../../keeper/service/journal/journal";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PORT = 8620;
@@ -35,7 +35,7 @@ const MAX_P90_GAP_BPS = 100;
 
 describe("README local flow: node → deploy → traders → keeper (separate processes, like a user)", function () {
   this.timeout(300_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-flow-"));
+  const dir = tempDir("damm-flow-");
   const env = { ...process.env, RPC_URL, DAMM_DEPLOY_DIR: path.join(dir, "deploy"), DAMM_JOURNAL_PATH: path.join(dir, "journal.sqlite"), DAMM_METRICS_PORT: String(METRICS_PORT) };
   const children: ChildProcess[] = [];
   let output = "";

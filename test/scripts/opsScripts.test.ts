@@ -6,9 +6,9 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "../../keeper/service/config/loadConfig";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -21,7 +21,7 @@ function run(script: string, args: string[], env: Record<string, string | undefi
 
 describe("operator scripts", function () {
   this.timeout(240_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-ops-"));
+  const dir = tempDir("damm-ops-");
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   describe("npm run deploy on the in-process network", () => {

@@ -6,7 +6,6 @@
  */
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -14,12 +13,13 @@ import DammModule from "../../ignition/modules/Damm";
 import type { DeploymentRecord } from "../../keeper/service/config/deployment";
 import { VammMarket__factory } from "../../typechain-types";
 import { RolesError, loadRolesContext, runRolesCommand, type RolesContext } from "../../scripts/roles";
+import { tempDir } from "../helpers/tempDir";
 
 async function deployedFixture() {
   const deployed = await hre.ignition.deploy(DammModule, { displayUi: false });
   const [deployer, guardian, keeper, other] = await ethers.getSigners();
   const market = VammMarket__factory.connect(await deployed.ETH_PERP_market.getAddress(), deployer);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-roles-"));
+  const dir = tempDir("damm-roles-");
   const record: DeploymentRecord = {
     network: "hardhat",
     chainId: 31337,

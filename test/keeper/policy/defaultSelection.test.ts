@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { chooseDefault, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
 import { canonicalPolicyName, policyFilePath, resolvePolicy } from "../../../keeper/policy/policyRegistry";
+import { tempDir } from "../../helpers/tempDir";
 
 const cand = (policy: string, netRevenue: number, meanGapBps: number, cvar5NetRevenue = 0) => ({ policy, netRevenue, meanGapBps, cvar5NetRevenue });
 
 function rootWith(selection: Selection | string | null): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-sel-"));
+  const root = tempDir("damm-sel-");
   fs.mkdirSync(path.join(root, "policies"));
   if (selection !== null) fs.writeFileSync(path.join(root, "policies", "selection.json"), typeof selection === "string" ? selection : JSON.stringify(selection));
   return root;

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   buildPolicyFile,
@@ -17,6 +16,7 @@ import { createStateSpace } from "../../../keeper/policy/stateIndex";
 import { QPolicy } from "../../../keeper/policy/qPolicy";
 import { DEFAULT_TRAIN_MDP } from "../../../keeper/policy/training/defaultRun";
 import { makeObs } from "./fixtures";
+import { tempDir } from "../../helpers/tempDir";
 
 function sample(): PolicyFile {
   const n = createStateSpace(DEFAULT_MDP.state).size;
@@ -44,7 +44,7 @@ describe("policy file", () => {
   describe("round trip", () => {
     it("saves and loads the same table, visits, MDP and curve bit for bit", () => {
       const f = sample();
-      const dir = mkdtempSync(join(tmpdir(), "policy-"));
+      const dir = tempDir("policy-");
       const path = join(dir, "p.json");
       savePolicyFile(path, f);
       const l = loadPolicyFile(path);
@@ -108,7 +108,7 @@ describe("policy file", () => {
       expect(() => parsePolicyFile("[]", "a.json")).to.throw(/not a JSON object/);
     });
     it("a missing file with its path", () => {
-      const dir = mkdtempSync(join(tmpdir(), "policy-"));
+      const dir = tempDir("policy-");
       expect(() => loadPolicyFile(join(dir, "nope.json"))).to.throw(/cannot read policy file .*nope\.json/);
       writeFileSync(join(dir, "empty.json"), "");
       expect(() => loadPolicyFile(join(dir, "empty.json"))).to.throw(/truncated or not valid JSON/);

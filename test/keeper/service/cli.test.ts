@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "../../../keeper/service/config/loadConfig";
+import { tempDir } from "../../helpers/tempDir";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
@@ -27,7 +27,7 @@ describe("keeper CLI", function () {
   });
 
   it("fails fast with exit code 2 and every bad field named", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-cli-"));
+    const dir = tempDir("keeper-cli-");
     const file = path.join(dir, "bad.json");
     fs.writeFileSync(file, JSON.stringify({ rpcUrl: "nope", markets: [], policyPath: "static", journalPath: "j.sqlite", privateKey: "0xabc" }));
     const r = runCli(["--config", file, "--network", "localhost"]);
@@ -42,7 +42,7 @@ describe("keeper CLI", function () {
   });
 
   it("exits 2 when the RPC cannot be reached", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-cli-"));
+    const dir = tempDir("keeper-cli-");
     const file = path.join(dir, "k.json");
     const example = JSON.parse(fs.readFileSync(path.join(ROOT, "keeper.config.example.json"), "utf8")) as Record<string, unknown>;
     fs.writeFileSync(file, JSON.stringify({ ...example, rpcUrl: "http://127.0.0.1:1", policyPath: "static", metricsPort: 0, journalPath: path.join(dir, "j.sqlite") }));
@@ -54,7 +54,7 @@ describe("keeper CLI", function () {
   describe("fails fast with a clear message and exit code 2", () => {
     const KEY = { DAMM_KEEPER_KEY: `0x${"11".repeat(32)}` };
     function configFile(over: Record<string, unknown> = {}): { dir: string; file: string } {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-cli-"));
+      const dir = tempDir("keeper-cli-");
       const file = path.join(dir, "k.json");
       const example = JSON.parse(fs.readFileSync(path.join(ROOT, "keeper.config.example.json"), "utf8")) as Record<string, unknown>;
       fs.writeFileSync(file, JSON.stringify({ ...example, rpcUrl: "http://127.0.0.1:1", policyPath: path.join(ROOT, "policies/default.json"), metricsPort: 0, journalPath: path.join(dir, "j.sqlite"), ...over }));

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ConfigError, loadConfig, parseConfig } from "../../../keeper/service/config/loadConfig";
 import { jobSettings, jobSettingsFromConfig } from "../../../keeper/service/config/jobSettings";
+import { tempDir } from "../../helpers/tempDir";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat account #1
 const VAMM = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -77,7 +77,7 @@ describe("keeper config", () => {
     });
 
     it("loads from a file on disk", () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-cfg-"));
+      const dir = tempDir("keeper-cfg-");
       const file = path.join(dir, "keeper.config.json");
       fs.writeFileSync(file, JSON.stringify(validConfig()));
       expect(loadConfig(file, env).markets[0].name).to.equal("ETH-PERP");
@@ -146,7 +146,7 @@ describe("keeper config", () => {
   describe("malformed files", () => {
     it("reports unreadable and non-JSON files", () => {
       expect(problemsOf(() => loadConfig("/nonexistent/keeper.json", env))[0]).to.match(/^file: cannot read \(ENOENT\)/);
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-cfg-"));
+      const dir = tempDir("keeper-cfg-");
       const file = path.join(dir, "bad.json");
       fs.writeFileSync(file, "{ rpcUrl: ");
       expect(problemsOf(() => loadConfig(file, env))[0]).to.match(/^file: not valid JSON/);

@@ -8,7 +8,6 @@
  */
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -19,6 +18,7 @@ import { auditJournalAgainstChain, statusHistogram } from "./helpers/audit";
 import { FaultProxy, mulberry32 } from "./helpers/faultProxy";
 import { spawnKeeperCli } from "./helpers/keeperProcess";
 import { deployKeeperFixture, setOracle, startRpcServer, testKeeperConfig } from "./helpers/onchain";
+import { tempDir } from "../../helpers/tempDir";
 
 type Fixture = Awaited<ReturnType<typeof deployKeeperFixture>>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,7 +118,7 @@ describe("keeper under faults", function () {
       const rand = mulberry32(11);
       const nonce0 = await ethers.provider.getTransactionCount(f.keeper.address);
       const fromBlock = (await ethers.provider.getBlockNumber()) + 1;
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-kill-"));
+      const dir = tempDir("keeper-kill-");
       const journalPath = path.join(dir, "journal.sqlite");
       const configFile = path.join(dir, "keeper.json");
       fs.writeFileSync(

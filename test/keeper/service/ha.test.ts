@@ -12,7 +12,6 @@
  */
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -24,6 +23,7 @@ import { auditJournalAgainstChain, statusHistogram } from "./helpers/audit";
 import { FaultProxy, mulberry32 } from "./helpers/faultProxy";
 import { logged, spawnKeeperCli, type KeeperProcess } from "./helpers/keeperProcess";
 import { deployKeeperFixture, setOracle, startRpcServer } from "./helpers/onchain";
+import { tempDir } from "../../helpers/tempDir";
 
 type Fixture = Awaited<ReturnType<typeof deployKeeperFixture>>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +78,7 @@ describe("redundant keepers sharing a PostgreSQL journal", function () {
     const proxy = new FaultProxy(rpc.url, 20_261_201);
     await proxy.start();
     const db = await freshDatabase("damm_ha");
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keeper-ha-"));
+    const dir = tempDir("keeper-ha-");
     const configOf = (replica: string): string => {
       const file = path.join(dir, `${replica}.json`);
       fs.writeFileSync(

@@ -1,10 +1,8 @@
 /** Shared set-up for the supervised tests: one quiet TF.js init, temp dirs and tiny datasets. */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { initTf, type TfRuntime } from "../../../keeper/supervised/tfBackend";
 import { createRng } from "../../../keeper/supervised/seededRng";
 import type { MarketObservation } from "../../../keeper/core/policyTypes";
+import { tempDir } from "../../helpers/tempDir";
 
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 
@@ -13,7 +11,7 @@ export function initTfQuietly(): Promise<TfRuntime> {
 }
 
 export function makeTempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `damm-${prefix}-`));
+  return tempDir(`damm-${prefix}-`);
 }
 
 /**

@@ -6,17 +6,17 @@
  */
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { LEARNED_LABEL, candidateRules, demoBestRule, demoLineSpecs } from "../../../../keeper/onchain/demo/bestRule";
 import { bestRuleOnValidation, SELECTION_KIND } from "../../../../keeper/policy/defaultSelection";
 import { REPO_ROOT, baselineNames, resolvePolicy } from "../../../../keeper/resolve/policyResolver";
+import { tempDir } from "../../../helpers/tempDir";
 
 const candidate = (policy: string, netRevenue: number, meanGapBps = 100) => ({ policy, netRevenue, meanGapBps, cvar5NetRevenue: 0 });
 
 /** A project root holding only policies/selection.json with these candidates. */
 function rootWithSelection(candidates: ReturnType<typeof candidate>[]): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-demo-rule-"));
+  const root = tempDir("damm-demo-rule-");
   fs.mkdirSync(path.join(root, "policies"));
   const selection = { kind: SELECTION_KIND, schemaVersion: 1, command: "test", commit: "test", split: "validation", scenarios: 2, candidates };
   fs.writeFileSync(path.join(root, "policies", "selection.json"), JSON.stringify(selection));
@@ -38,7 +38,7 @@ describe("demo third line", () => {
     });
 
     it("refuses a project without a selection, naming npm run select:default", () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "damm-demo-norule-"));
+      const root = tempDir("damm-demo-norule-");
       expect(() => demoBestRule(undefined, root)).to.throw(/policies\/selection\.json is missing.*npm run select:default/);
     });
 

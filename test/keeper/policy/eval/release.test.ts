@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { runRelease, readLooks, policyChecksum } from "../../../../keeper/policy/eval/release";
 import { resolveScenarioSource } from "../../../../keeper/policy/eval/scenarioSource";
 import { tuneBaselines } from "../../../../keeper/policy/baselines/tune";
 import { parseScenario } from "../../../../keeper/sim/scenario";
+import { tempDir } from "../../../helpers/tempDir";
 
 const root = path.resolve(__dirname, "../../../..");
 
@@ -16,7 +16,7 @@ const root = path.resolve(__dirname, "../../../..");
  * fresh looks record per test (never docs/test-looks.json).
  */
 async function releaseFixture() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-release-"));
+  const dir = tempDir("damm-release-");
   const scenario = {
     name: "tiny-gbm",
     split: "test",

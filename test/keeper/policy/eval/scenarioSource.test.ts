@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { resolveScenarioSource, scenarioFamily, SealedSplitError } from "../../../../keeper/policy/eval/scenarioSource";
@@ -8,6 +7,7 @@ import { generateScenario, seedOf } from "../../../../keeper/sim/scenarios/gener
 import { FAMILIES } from "../../../../keeper/sim/scenarios/generatorConfig";
 import { evaluate } from "../../../../keeper/policy/eval/evaluate";
 import { generateOraclePath } from "../../../../keeper/sim/oracle/paths";
+import { tempDir } from "../../../helpers/tempDir";
 
 const root = path.resolve(__dirname, "../../../..");
 
@@ -39,7 +39,7 @@ function csv(rows: number, bad?: { row: number; text: string }): string {
 }
 
 async function userDirFixture() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-user-scn-"));
+  const dir = tempDir("damm-user-scn-");
   fs.writeFileSync(path.join(dir, "prices.csv"), csv(200));
   fs.writeFileSync(path.join(dir, "a.json"), JSON.stringify(userScenario(), null, 2));
   fs.writeFileSync(path.join(dir, "b.json"), JSON.stringify(userScenario({ name: "my-replay-deep", market: { sqrtK: 300000, budget: 50000 } }), null, 2));
@@ -112,7 +112,7 @@ describe("evaluate --scenarios", () => {
 
   describe("bad files", () => {
     function write(name: string, text: string, csvText = csv(200)): string {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "damm-bad-scn-"));
+      const dir = tempDir("damm-bad-scn-");
       fs.writeFileSync(path.join(dir, "prices.csv"), csvText);
       const file = path.join(dir, name);
       fs.writeFileSync(file, text);

@@ -1,10 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { NewDecision } from "../../../../keeper/service/journal/journal";
+import { tempDir } from "../../../helpers/tempDir";
 
 export function tempJournalPath(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "keeper-journal-")), "journal.sqlite");
+  return path.join(tempDir("keeper-journal-"), "journal.sqlite");
 }
 
 export function newDecision(over: Partial<NewDecision> = {}): NewDecision {
