@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { meanInterval } from "../keeper/policy/eval/stats";
-import { fmtNum } from "../keeper/policy/report/htmlReport";
+import { fmtInterval, markdownTable } from "../keeper/policy/eval/textTable";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { intOption } from "./cliOptions";
 
@@ -38,15 +38,10 @@ async function main(): Promise<void> {
     const take = meanInterval(eps.map((e) => e.metrics.sandwichTake));
     const revOn = meanInterval(eps.map((e) => e.metrics.netRevenue));
     const revOff = meanInterval(eps.map((e) => offBy.get(key(e))!.metrics.netRevenue));
-    const f = (i: { mean: number; lo: number; hi: number }) => `${fmtNum(i.mean)} [${fmtNum(i.lo)}, ${fmtNum(i.hi)}]`;
-    return [p, f(revOn), f(revOff), f(diff), f(take)];
+    return [p, fmtInterval(revOn), fmtInterval(revOff), fmtInterval(diff), fmtInterval(take)];
   });
   const header = ["policy", "net revenue, bot on", "net revenue, bot off", "on − off (paired)", "bot's take"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (c: string[]) => "| " + c.map((x, i) => x.padEnd(widths[i])).join(" | ") + " |";
-  console.log(line(header));
-  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-  for (const r of rows) console.log(line(r));
+  console.log(markdownTable(header, rows));
 }
 
 main().catch((e: unknown) => {

@@ -8,7 +8,7 @@
 import { Command } from "commander";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { meanInterval } from "../keeper/policy/eval/stats";
-import { fmtNum } from "../keeper/policy/report/htmlReport";
+import { fmtInterval, markdownTable } from "../keeper/policy/eval/textTable";
 import { BASELINE_NAMES, REPO_ROOT, resolvePolicy } from "../keeper/policy/policyRegistry";
 import { runEpisode } from "../keeper/sim/episode";
 import type { EpisodeMetrics } from "../keeper/sim/metrics";
@@ -28,7 +28,6 @@ function main(): void {
   const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
   const src = resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries: false });
   console.log(`${src.label}: ${src.cases.length} paired episodes per policy; mean [95% t-interval] per episode, key thief on − off`);
-  const f = (i: { mean: number; lo: number; hi: number }) => `${fmtNum(i.mean)} [${fmtNum(i.lo)}, ${fmtNum(i.hi)}]`;
   const rows: string[][] = [];
   for (const p of policies) {
     const on: EpisodeMetrics[] = [];
@@ -40,21 +39,17 @@ function main(): void {
     const d = (g: (m: EpisodeMetrics) => number) => meanInterval(on.map((m, i) => g(m) - g(off[i])));
     rows.push([
       p,
-      f(meanInterval(off.map((m) => m.protocolNetRevenue))),
-      f(d((m) => m.protocolNetRevenue)),
-      f(d((m) => m.uninformedLoss)),
-      f(d((m) => m.liquidations)),
-      f(meanInterval(on.map((m) => m.stolenKeySpent))),
-      f(meanInterval(on.map((m) => m.stolenKeyCalls))),
-      f(meanInterval(on.map((m) => m.stolenKeyDepthCut * 100))),
+      fmtInterval(meanInterval(off.map((m) => m.protocolNetRevenue))),
+      fmtInterval(d((m) => m.protocolNetRevenue)),
+      fmtInterval(d((m) => m.uninformedLoss)),
+      fmtInterval(d((m) => m.liquidations)),
+      fmtInterval(meanInterval(on.map((m) => m.stolenKeySpent))),
+      fmtInterval(meanInterval(on.map((m) => m.stolenKeyCalls))),
+      fmtInterval(meanInterval(on.map((m) => m.stolenKeyDepthCut * 100))),
     ]);
   }
   const header = ["policy", "net revenue, no thief", "Δ net revenue", "Δ uninformed loss", "Δ liquidations", "thief's hook spend", "thief's calls", "depth cut %"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (c: string[]) => "| " + c.map((x, i) => x.padEnd(widths[i])).join(" | ") + " |";
-  console.log(line(header));
-  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-  for (const r of rows) console.log(line(r));
+  console.log(markdownTable(header, rows));
 }
 
 try {

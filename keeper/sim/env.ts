@@ -17,6 +17,7 @@ import type { Scenario } from "./scenario";
 import { SandwichBot } from "./adversaries/sandwichBot";
 import { LiquidationHunter } from "./adversaries/liquidationHunter";
 import { StolenKeyActor } from "./adversaries/stolenKey";
+import { PolicySteerer } from "./adversaries/policySteerer";
 import { TraderFlow } from "./traders";
 import { planInputFromMarket, wadToFloat } from "./planInput";
 
@@ -93,6 +94,8 @@ export class MarketEnv {
   hunter: LiquidationHunter | null = null;
   /** The scenario's key thief, if any (one harmful hook call per oracle tick). */
   thief: StolenKeyActor | null = null;
+  /** The scenario's policy steerer, if any (pushes the mark before each decision, closes after the hook). */
+  steerer: PolicySteerer | null = null;
 
   constructor(private readonly opts: EnvOptions = {}) {}
 
@@ -137,6 +140,7 @@ export class MarketEnv {
     this.sandwich = scenario.adversaries.sandwich ? new SandwichBot(this.market, scenario.adversaries.sandwich) : null;
     this.hunter = scenario.adversaries.liquidationHunter ? new LiquidationHunter(this.market, scenario.adversaries.liquidationHunter) : null;
     this.thief = scenario.adversaries.stolenKey ? new StolenKeyActor(this.market) : null;
+    this.steerer = scenario.adversaries.steerer ? new PolicySteerer(this.market, scenario.adversaries.steerer) : null;
     this.flow = new TraderFlow(this.market, new SimRng(deriveSeed(seed, 2)), scenario.traders, scenario.traders.sqrtKRef ?? scenario.market.sqrtK);
     this.t = scenario.startTime;
     this.tEnd = scenario.startTime + scenario.horizonSec;
@@ -182,6 +186,7 @@ export class MarketEnv {
     const before = { net: protocolNetRevenue(c), fees: c.feesToBudget, fr: c.fundingReceived, fp: c.fundingPaid, bd: c.badDebt, ev: c.events, dd: this.worstDrawdown };
     if (this.opts.observeOracleEachStep ?? true) m.observeOracle(this.t);
     const act = this.applyAction(action);
+    this.steerer?.unwind();
     if (act.applied) {
       this.updates++;
       this.gasSpent += this.sc.reward.gasPerUpdate;
@@ -192,6 +197,9 @@ export class MarketEnv {
     const tNext = Math.min(this.t + this.sc.decisionIntervalSec, this.tEnd);
     this.runUntil(tNext);
     m.maybeScan(tNext);
+    // The steerer trades in the block before the next decision, so the keeper observes its push.
+    const done = this.t >= this.tEnd;
+    if (!done) this.steerer?.push(this.t);
     this.trackBudget();
     const meanGap = this.stepGapN > 0 ? this.stepGapSum / this.stepGapN : Math.abs(m.mark() / m.oracle - 1);
     const parts: RewardParts = {
@@ -208,7 +216,7 @@ export class MarketEnv {
     return {
       obs: this.observation(),
       rewardParts: parts,
-      done: this.t >= this.tEnd,
+      done,
       applied: act.applied,
       refusedReason: act.refusedReason,
       target: act.target,

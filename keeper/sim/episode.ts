@@ -70,9 +70,10 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
   // The sandwich bot trades through the uninformed book; its closed trades are not uninformed demand.
   const bot = env.sandwich;
   const hunter = env.hunter;
-  const advRealised = (bot?.realised ?? 0) + (hunter?.realised ?? 0);
-  const advFees = (bot?.fees ?? 0) + (hunter?.fees ?? 0);
-  const advVolume = (bot?.volume ?? 0) + (hunter?.volume ?? 0);
+  const steerer = env.steerer;
+  const advRealised = (bot?.book.realised ?? 0) + (hunter?.realised ?? 0) + (steerer?.book.realised ?? 0);
+  const advFees = (bot?.book.fees ?? 0) + (hunter?.fees ?? 0) + (steerer?.book.fees ?? 0);
+  const advVolume = (bot?.book.volume ?? 0) + (hunter?.volume ?? 0) + (steerer?.book.volume ?? 0);
   const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (advRealised - advFees);
   const metrics: EpisodeMetrics = {
     scenario: scenario.name,
@@ -99,6 +100,8 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
     sandwiches: bot?.sandwiches ?? 0,
     hunterTake: hunter?.take ?? 0,
     hunts: hunter?.hunts ?? 0,
+    steererTake: steerer?.book.take ?? 0,
+    steererPushes: steerer?.pushes ?? 0,
     stolenKeySpent: env.thief?.spent ?? 0,
     stolenKeyCalls: env.thief?.calls ?? 0,
     stolenKeyDepthCut: env.thief ? 1 - env.thief.minSqrtK / scenario.market.sqrtK : 0,

@@ -32,6 +32,9 @@ export interface EpisodeMetrics {
   /** Net take of the liquidation hunter (quote), its trades likewise excluded. */
   readonly hunterTake: number;
   readonly hunts: number;
+  /** Net take of the policy steerer (scenario option), its trades likewise excluded, and its pushes. */
+  readonly steererTake: number;
+  readonly steererPushes: number;
   /** Key thief (scenario option): budget its hooks paid out, its applied calls, and the depth it removed (1 − min sqrtK / start). */
   readonly stolenKeySpent: number;
   readonly stolenKeyCalls: number;

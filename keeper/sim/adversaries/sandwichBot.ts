@@ -13,6 +13,7 @@
  */
 import type { FastMarket } from "../fastMarket";
 import { planSandwich } from "./plans";
+import { RoundTripBook, type OpenLeg } from "./roundTripBook";
 
 export interface SandwichConfig {
   /** Margin the bot brings to one sandwich; notional ≤ capital·leverage. */
@@ -25,27 +26,11 @@ export interface SandwichConfig {
   readonly ignoreFees?: boolean;
 }
 
-export interface SandwichHandle {
-  readonly slot: number;
-  readonly size: number;
-  readonly r0: number;
-  readonly f0: number;
-  readonly u0: number;
-  readonly v0: number;
-}
-
 export class SandwichBot {
-  /** Net profit of the closed sandwiches (quote), fees included. */
-  take = 0;
-  /** Fees, realised PnL and volume of the bot's trades, so uninformed figures can exclude them. */
-  fees = 0;
-  realised = 0;
-  volume = 0;
-  sandwiches = 0;
+  /** The bot's account: its take (net profit of the closed sandwiches, fees included), fees, realised PnL, volume. */
+  readonly book: RoundTripBook;
   /** Front-runs undone because the hook would no longer pass. */
   unwound = 0;
-  /** Back-runs the market refused (the position stays open, left to the uninformed schedule). */
-  stuck = 0;
 
   private readonly feeRate: number;
 
@@ -54,61 +39,33 @@ export class SandwichBot {
     private readonly cfg: SandwichConfig,
   ) {
     this.feeRate = m.params.feeBps / 1e4;
+    this.book = new RoundTripBook(m);
+  }
+
+  get take(): number {
+    return this.book.take;
+  }
+
+  get sandwiches(): number {
+    return this.book.trips;
   }
 
   /** Before the keeper's repeg to `newPeg` at time t: the front-run, or null when nothing pays. */
-  front(newPeg: number, t: number): SandwichHandle | null {
+  front(newPeg: number, t: number): OpenLeg | null {
     const m = this.m;
     const plan = planSandwich(m, newPeg, this.cfg.ignoreFees ? 0 : this.feeRate, this.cfg.capital, this.cfg.leverage);
     if (!plan) return null;
-    const isLong = plan.isLong;
-    let q = plan.quote;
-    m.now = t;
-    const c = m.c;
-    for (let tries = 0; tries < 5; tries++, q /= 2) {
-      const r0 = c.uRealised;
-      const f0 = c.uFees;
-      const u0 = c.uFunding;
-      const v0 = c.volumeUninformed;
-      m.argQ = q;
-      m.argMargin = q / this.cfg.leverage;
-      if (!m.openUninformed(isLong)) continue;
-      const h: SandwichHandle = { slot: m.uN - 1, size: m.uSize[m.uN - 1], r0, f0, u0, v0 };
-      if (m.previewRepeg(newPeg, t).refusal) {
-        this.unwound++;
-        this.back(h);
-        return null;
-      }
-      return h;
+    const leg = this.book.open(plan.isLong, plan.quote, this.cfg.leverage, t);
+    if (leg && m.previewRepeg(newPeg, t).refusal) {
+      this.unwound++;
+      this.book.close(leg);
+      return null;
     }
-    return null;
+    return leg;
   }
 
   /** After the hook (applied or not): close the front-run position. */
-  back(h: SandwichHandle | null): void {
-    if (!h) return;
-    const m = this.m;
-    let slot = h.slot;
-    if (slot >= m.uN || m.uSize[slot] !== h.size) {
-      slot = -1;
-      for (let i = m.uN - 1; i >= 0; i--)
-        if (m.uSize[i] === h.size) {
-          slot = i;
-          break;
-        }
-    }
-    if (slot < 0 || !m.closeUninformed(slot)) {
-      this.stuck++;
-      return;
-    }
-    const c = m.c;
-    const realised = c.uRealised - h.r0;
-    const fees = c.uFees - h.f0;
-    const funding = c.uFunding - h.u0;
-    this.realised += realised;
-    this.fees += fees;
-    this.volume += c.volumeUninformed - h.v0;
-    this.take += realised - fees - funding;
-    this.sandwiches++;
+  back(leg: OpenLeg | null): void {
+    if (leg) this.book.close(leg);
   }
 }

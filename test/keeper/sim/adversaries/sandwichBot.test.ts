@@ -63,11 +63,11 @@ describe("sandwich bot (adversary around the keeper's repeg)", () => {
       const bot = new SandwichBot(m, { ...BOT, ignoreFees: true });
       const r = sandwichedRepeg(m, 19, true, bot);
       expect(r.applied, "the front-run leaves the hook valid").to.equal(true);
-      expect([bot.sandwiches, bot.stuck]).to.deep.equal([1, 0]);
+      expect([bot.sandwiches, bot.book.stuck]).to.deep.equal([1, 0]);
       // Attacker's figures: the transfer is the protocol's repeg cost q·s = 1,900; fees 0.1 % of 1,000,000 and of 998,100.
       expect(r.cost).to.be.closeTo(1900, 0.01);
-      expect(bot.fees).to.be.closeTo(1998.1, 0.01);
-      expect(bot.take).to.be.closeTo(r.cost - bot.fees, 1e-6);
+      expect(bot.book.fees).to.be.closeTo(1998.1, 0.01);
+      expect(bot.take).to.be.closeTo(r.cost - bot.book.fees, 1e-6);
       expect(bot.take).to.be.closeTo(-98.1, 0.01);
       expect(bot.take).to.be.below(0);
     });
@@ -79,7 +79,7 @@ describe("sandwich bot (adversary around the keeper's repeg)", () => {
       expect(r.applied).to.equal(true);
       expect(bot.sandwiches).to.equal(1);
       expect(r.cost).to.be.closeTo(1900, 0.01);
-      expect(bot.fees).to.be.closeTo(2001.9, 0.01);
+      expect(bot.book.fees).to.be.closeTo(2001.9, 0.01);
       expect(bot.take).to.be.closeTo(-101.9, 0.01);
     });
   });
@@ -92,10 +92,10 @@ describe("sandwich bot (adversary around the keeper's repeg)", () => {
       const bot = new SandwichBot(m, BOT);
       const r = sandwichedRepeg(m, 20, true, bot);
       expect(r.applied).to.equal(true);
-      expect([bot.sandwiches, bot.stuck]).to.deep.equal([1, 0]);
+      expect([bot.sandwiches, bot.book.stuck]).to.deep.equal([1, 0]);
       expect(r.cost).to.be.closeTo(2000, 0.01);
-      expect(bot.fees).to.be.closeTo(1998, 0.01);
-      expect(bot.take).to.be.closeTo(r.cost - bot.fees, 1e-6);
+      expect(bot.book.fees).to.be.closeTo(1998, 0.01);
+      expect(bot.take).to.be.closeTo(r.cost - bot.book.fees, 1e-6);
       expect(bot.take).to.be.closeTo(2, 0.01);
     });
   });

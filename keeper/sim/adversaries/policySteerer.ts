@@ -1,0 +1,76 @@
+/**
+ * Policy steerer (an adversary the keeper's state invites): the keeper decides from the spot mark
+ * and the open interest, and both are public and movable. The steerer trades in the block before the
+ * keeper's decision, so the keeper observes the market with the steerer's position in it, and closes
+ * in the same block right after the keeper's hook (or its hold). Whatever the keeper then does, the
+ * steerer's profit is what a position held across that one hook earns: a repeg is bounded by SPEC §6's
+ * sandwich bound (no step pays two fees), and a k step of δ ≤ maxKIncreaseBps earns a position of b
+ * base about P·b²·δ/(2x), below its two fees unless b is a large share of the reserve x. It cannot
+ * pay; what it can do is make the keeper act differently, so its harm is measured paired (the same
+ * scenario and seed without it) on the protocol's revenue and tracking.
+ *
+ * Modes, each a side chosen from what the keeper reads:
+ * - `awayFromOracle`: widen the mark–oracle gap (invites a repeg whose cost the users' side sets);
+ * - `towardOracle`: close the gap (invites a hold while the oracle moves);
+ * - `withUsers` / `againstUsers`: add to or cut the users' net side (what the imbalance bucket,
+ *   the repeg gain and the AMM's funding side read).
+ */
+import type { FastMarket } from "../fastMarket";
+import { RoundTripBook, type OpenLeg } from "./roundTripBook";
+
+export const STEER_MODES = ["awayFromOracle", "towardOracle", "withUsers", "againstUsers"] as const;
+export type SteerMode = (typeof STEER_MODES)[number];
+
+export interface SteerConfig {
+  readonly mode: SteerMode;
+  /** Margin brought to each push; the push's notional is capital·leverage (halved while refused). */
+  readonly capital: number;
+  readonly leverage: number;
+}
+
+export class PolicySteerer {
+  readonly book: RoundTripBook;
+  /** Pushes opened (one per decision at most). */
+  pushes = 0;
+  private leg: OpenLeg | null = null;
+
+  constructor(
+    private readonly m: FastMarket,
+    private readonly cfg: SteerConfig,
+  ) {
+    this.book = new RoundTripBook(m);
+  }
+
+  /** The side a push takes in this mode now, or null when the mode has no side (no gap, no net side). */
+  sideNow(): boolean | null {
+    const m = this.m;
+    const gap = m.mark() - m.oracle;
+    const net = m.longOI - m.shortOI;
+    switch (this.cfg.mode) {
+      case "awayFromOracle":
+        return gap === 0 ? null : gap > 0;
+      case "towardOracle":
+        return gap === 0 ? null : gap < 0;
+      case "withUsers":
+        return net === 0 ? null : net > 0;
+      case "againstUsers":
+        return net === 0 ? null : net < 0;
+    }
+  }
+
+  /** In the block before the keeper's decision at `t`: open the push. */
+  push(t: number): void {
+    if (this.leg) return;
+    const isLong = this.sideNow();
+    if (isLong === null) return;
+    this.leg = this.book.open(isLong, this.cfg.capital * this.cfg.leverage, this.cfg.leverage, t);
+    if (this.leg) this.pushes++;
+  }
+
+  /** Right after the keeper's hook (or hold), in the same block: close the push. */
+  unwind(): void {
+    if (!this.leg) return;
+    this.book.close(this.leg);
+    this.leg = null;
+  }
+}

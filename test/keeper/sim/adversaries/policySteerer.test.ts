@@ -1,0 +1,115 @@
+import { expect } from "chai";
+import type { Policy } from "../../../../keeper/core/policyTypes";
+import { resolvePolicy } from "../../../../keeper/policy/policyRegistry";
+import { STEER_MODES, type SteerMode } from "../../../../keeper/sim/adversaries/policySteerer";
+import { MarketEnv } from "../../../../keeper/sim/env";
+import { runEpisode } from "../../../../keeper/sim/episode";
+import { testScenario } from "../fixtures";
+
+// The steerer pushes the mark in the block before the keeper's decision and closes right after the
+// hook. Its profit is what a position held across one hook earns; SPEC §6's sandwich bound keeps
+// every repeg step below two fees, and a k step of ≤ 1 % earns a push far less than its fees.
+
+const Q = 500_000; // capital 100,000 at 5×
+const steered = (mode: SteerMode) =>
+  testScenario(
+    {
+      name: "steering",
+      seed: 3,
+      horizonSec: 2 * 86400,
+      oracle: { kind: "gbm", initialPrice: 1000, volPerSqrtDay: 0.06 },
+      market: { sqrtK: 200000, budget: 1e7 },
+      adversaries: { sandwich: { capital: 100000, leverage: 5 }, steerer: { mode, capital: Q / 5, leverage: 5 } },
+    },
+    { informedProb: 0.05, uninformed: { notionalMedian: 3000, notionalLogSd: 1, holdingMeanSec: 14400, leverage: 5 }, informed: { capital: 100000, leverage: 5, edgeBps: 40 } },
+  );
+
+/** The keeper's full repeg with the oracle 1 % below the mark, the steerer's push in front of it. */
+function aroundRepeg(mode: SteerMode) {
+  const env = new MarketEnv({});
+  env.reset(steered(mode), 11);
+  const m = env.market;
+  const mark0 = m.mark();
+  m.setOracle(mark0 * 0.99, env.time);
+  env.steerer!.push(env.time);
+  const pushedMark = m.mark();
+  const peg0 = m.peg;
+  const r = env.step({ kind: "repeg", fraction: 1 });
+  return { applied: r.applied, mark0, pushedMark, s: m.peg / peg0 - 1, fee: m.params.feeBps / 1e4, book: env.steerer!.book };
+}
+
+describe("policy steerer (pushes the mark before the keeper decides, closes after the hook)", () => {
+  describe("around one repeg the keeper makes (the oracle 1 % below the mark)", () => {
+    it("pushing the gap wider (a long) loses the repeg's move and two fees: take = q·s − fee·q·(2 + s), s = P'/P − 1 < 0", () => {
+      const { applied, mark0, pushedMark, s, fee, book } = aroundRepeg("awayFromOracle");
+      expect(pushedMark, "the push raised the mark").to.be.greaterThan(mark0);
+      expect(applied).to.equal(true);
+      expect(book.trips).to.equal(1);
+      expect(s * 1e4).to.be.closeTo(-19, 0.01);
+      // Attacker's figures: 500,000 long across a 19 bps repeg down: −950 from the move, 999.05 of fees.
+      expect(book.take).to.be.closeTo(Q * s - fee * Q * (2 + s), 0.01);
+      expect(book.take).to.be.closeTo(-1949.05, 0.05);
+      expect(book.fees).to.be.closeTo(999.05, 0.05);
+    });
+
+    it("closing the gap (a short, the sandwich's side) still loses: q·|s| − fee·q·(2 − |s|) = 950 − 999.05", () => {
+      const { applied, mark0, pushedMark, s, fee, book } = aroundRepeg("towardOracle");
+      expect(pushedMark, "the push lowered the mark toward the oracle").to.be.lessThan(mark0);
+      expect(applied).to.equal(true);
+      expect(book.trips).to.equal(1);
+      expect(book.take).to.be.closeTo(Q * Math.abs(s) - fee * Q * (2 - Math.abs(s)), 0.01);
+      expect(book.take).to.be.closeTo(-49.05, 0.05);
+    });
+  });
+
+  describe("against the shipped keepers over two days (threshold, the learned table), sandwich bot present", () => {
+    const keepers: [string, () => Policy][] = [
+      ["threshold", () => resolvePolicy("threshold")],
+      ["learned", () => resolvePolicy("learned")],
+    ];
+    for (const [name, make] of keepers) {
+      for (const mode of STEER_MODES) {
+        it(`${name}, ${mode}: every round trip loses, hooks included`, () => {
+          const env = new MarketEnv({});
+          const policy = make();
+          let obs = env.reset(steered(mode), 11);
+          const book = env.steerer!.book;
+          let tripsAroundHooks = 0;
+          for (;;) {
+            const take0 = book.take;
+            const trips0 = book.trips;
+            const r = env.step(policy.decide(obs).action);
+            if (book.trips > trips0) {
+              expect(book.take - take0, `trip ${book.trips} at ${r.obs.time}`).to.be.lessThan(0);
+              if (r.applied) tripsAroundHooks++;
+            }
+            obs = r.obs;
+            if (r.done) break;
+          }
+          expect(env.steerer!.pushes, "pushes").to.be.greaterThan(10);
+          expect(book.trips, "every push closed in its block").to.equal(env.steerer!.pushes - book.stuck);
+          // Same block: no funding between the legs, so the take is realised PnL less fees.
+          expect(book.take).to.be.closeTo(book.realised - book.fees, 1e-6 * book.fees);
+          expect(book.take).to.be.lessThan(0);
+          if (mode === "awayFromOracle") expect(tripsAroundHooks, "the keeper acted while pushed").to.be.greaterThan(0);
+        });
+      }
+    }
+
+    it("its trades are not uninformed demand: the episode's figures take its volume out", () => {
+      const sc = steered("withUsers");
+      const env = new MarketEnv({});
+      const policy = resolvePolicy("threshold");
+      let obs = env.reset(sc, 11);
+      for (let r = env.step(policy.decide(obs).action); ; r = env.step(policy.decide(obs).action)) {
+        obs = r.obs;
+        if (r.done) break;
+      }
+      const metrics = runEpisode(sc, resolvePolicy("threshold"), 11, { trace: false }).metrics;
+      const steererVolume = env.steerer!.book.volume;
+      expect(steererVolume).to.be.greaterThan(0);
+      expect(metrics.steererTake).to.equal(env.steerer!.book.take);
+      expect(metrics.volumeUninformed).to.be.closeTo(env.market.c.volumeUninformed - steererVolume - env.sandwich!.book.volume, 1e-9 * steererVolume);
+    });
+  });
+});
