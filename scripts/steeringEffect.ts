@@ -5,7 +5,7 @@
  * both. Per policy and mode, paired on scenario and seed: what the steerer costs the protocol (net
  * revenue, mean |mark − oracle|) next to the steerer's own take. The steerer brings the informed
  * traders' capital at 5× unless --capital says otherwise. Train and validation only (the test split is sealed).
- *   npm run evaluate:steering -- --policies threshold,learned --per-family 10 [--by-family]
+ *   npm run evaluate:steering -- --policies threshold,learned --per-family 10 [--timing blockBefore] [--by-family]
  */
 import { Command } from "commander";
 import { resolveScenarioSource, scenarioFamily } from "../keeper/policy/eval/scenarioSource";
@@ -13,7 +13,7 @@ import { meanInterval } from "../keeper/policy/eval/stats";
 import { fmtInterval, markdownTable } from "../keeper/policy/eval/textTable";
 import { fmtNum } from "../keeper/policy/report/htmlReport";
 import { REPO_ROOT, resolvePolicy } from "../keeper/policy/policyRegistry";
-import { STEER_MODES, type SteerMode } from "../keeper/sim/adversaries/policySteerer";
+import { STEER_MODES, STEER_TIMINGS, type SteerMode, type SteerTiming } from "../keeper/sim/adversaries/policySteerer";
 import { runEpisode } from "../keeper/sim/episode";
 import type { EpisodeMetrics } from "../keeper/sim/metrics";
 import type { Scenario } from "../keeper/sim/scenario";
@@ -25,25 +25,28 @@ const o = new Command()
   .option("--modes <list>", `comma-separated steering modes (${STEER_MODES.join(", ")})`, STEER_MODES.join(","))
   .option("--scenarios <split>", "train | validation", "validation")
   .option("--per-family <n>", "scenarios per family", intOption("--per-family", 1), 10)
+  .option("--timing <when>", `when the push goes in (${STEER_TIMINGS.join(", ")})`, "sameBlock")
   .option("--capital <quote>", "the steerer's margin per push (default: the scenario's informed capital)")
   .option("--by-family", "also the paired Δ net revenue and the repegs per scenario family")
   .parse()
-  .opts<{ policies: string; modes: string; scenarios: string; perFamily: number; capital?: string; byFamily?: boolean }>();
+  .opts<{ policies: string; modes: string; scenarios: string; perFamily: number; timing: string; capital?: string; byFamily?: boolean }>();
 
 function main(): void {
   if (o.scenarios !== "train" && o.scenarios !== "validation") throw new Error(`--scenarios must be train or validation (the test split is sealed), got "${o.scenarios}"`);
   const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
   const modes = o.modes.split(",").map((s) => s.trim()) as SteerMode[];
   for (const m of modes) if (!STEER_MODES.includes(m)) throw new Error(`--modes: unknown mode "${m}" (one of ${STEER_MODES.join(", ")})`);
+  const timing = o.timing as SteerTiming;
+  if (!STEER_TIMINGS.includes(timing)) throw new Error(`--timing: unknown timing "${o.timing}" (one of ${STEER_TIMINGS.join(", ")})`);
   const capital = o.capital === undefined ? undefined : Number(o.capital);
   if (capital !== undefined && !(capital > 0)) throw new Error(`--capital must be a positive number, got "${o.capital}"`);
   const src = resolveScenarioSource(o.scenarios, { perFamily: o.perFamily, count: 0, seeds: 1, projectRoot: REPO_ROOT });
   const steered = (sc: Scenario, mode: SteerMode): Scenario => ({
     ...sc,
-    adversaries: { ...sc.adversaries, steerer: { mode, capital: capital ?? sc.traders.informed.capital, leverage: 5 } },
+    adversaries: { ...sc.adversaries, steerer: { mode, timing, capital: capital ?? sc.traders.informed.capital, leverage: 5 } },
   });
   const run = (sc: Scenario, p: string, seed: number) => runEpisode(sc, resolvePolicy(p), seed, { projectRoot: REPO_ROOT, trace: false }).metrics;
-  console.log(`${src.label}: ${src.cases.length} paired episodes per policy and mode; mean [95% t-interval] per episode, steerer on − off`);
+  console.log(`${src.label}: ${src.cases.length} paired episodes per policy and mode, push ${timing}; mean [95% t-interval] per episode, steerer on − off`);
   const rows: string[][] = [];
   const familyRows: string[][] = [];
   const families = [...new Set(src.cases.map((c) => scenarioFamily(c.scenario)))].sort();

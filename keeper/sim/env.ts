@@ -195,11 +195,17 @@ export class MarketEnv {
     this.stepGapSum = 0;
     this.stepGapN = 0;
     const tNext = Math.min(this.t + this.sc.decisionIntervalSec, this.tEnd);
+    const done = tNext >= this.tEnd;
+    // The steerer pushes before the next decision, so the keeper observes it: in the decision's own
+    // block, or one block earlier, with that block's traders trading against it.
+    const early = this.steerer?.timing === "blockBefore" && !done ? Math.max(this.t, tNext - this.sc.blockTimeSec) : tNext;
+    if (early < tNext) {
+      this.runUntil(early);
+      this.steerer!.push(early);
+    }
     this.runUntil(tNext);
     m.maybeScan(tNext);
-    // The steerer trades in the block before the next decision, so the keeper observes its push.
-    const done = this.t >= this.tEnd;
-    if (!done) this.steerer?.push(this.t);
+    if (!done && this.steerer?.timing !== "blockBefore") this.steerer?.push(this.t);
     this.trackBudget();
     const meanGap = this.stepGapN > 0 ? this.stepGapSum / this.stepGapN : Math.abs(m.mark() / m.oracle - 1);
     const parts: RewardParts = {

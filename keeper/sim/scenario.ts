@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { STEER_MODES } from "./adversaries/policySteerer";
+import { STEER_MODES, STEER_TIMINGS } from "./adversaries/policySteerer";
 import { CALIBRATED_DEMAND } from "./params";
 
 const pos = z.number().positive();
@@ -145,7 +145,7 @@ export const scenarioSchema = z.strictObject({
       /** An attacker holding the keeper key: one most-harmful hook call per oracle tick (keeper/sim/adversaries/stolenKey.ts). */
       stolenKey: z.boolean().optional(),
       /** A trader that pushes the mark before each keeper decision and closes right after it (keeper/sim/adversaries/policySteerer.ts). */
-      steerer: z.strictObject({ mode: z.enum(STEER_MODES), capital: pos, leverage: z.number().min(1).max(50) }).optional(),
+      steerer: z.strictObject({ mode: z.enum(STEER_MODES), timing: z.enum(STEER_TIMINGS).optional(), capital: pos, leverage: z.number().min(1).max(50) }).optional(),
     })
     .default({}),
   reward: z

@@ -1,8 +1,8 @@
 /**
  * Policy steerer (an adversary the keeper's state invites): the keeper decides from the spot mark
- * and the open interest, and both are public and movable. The steerer trades in the block before the
- * keeper's decision, so the keeper observes the market with the steerer's position in it, and closes
- * in the same block right after the keeper's hook (or its hold). Whatever the keeper then does, the
+ * and the open interest, and both are public and movable. The steerer trades before the keeper's
+ * decision (in its block, or one block earlier: `timing`), so the keeper observes the market with the
+ * steerer's position in it, and closes right after the keeper's hook (or its hold). Whatever the keeper then does, the
  * steerer's profit is what a position held across that one hook earns: a repeg is bounded by SPEC §6's
  * sandwich bound (no step pays two fees), and a k step of δ ≤ maxKIncreaseBps earns a position of b
  * base about P·b²·δ/(2x), below its two fees unless b is a large share of the reserve x. It cannot
@@ -21,8 +21,18 @@ import { RoundTripBook, type OpenLeg } from "./roundTripBook";
 export const STEER_MODES = ["awayFromOracle", "towardOracle", "withUsers", "againstUsers"] as const;
 export type SteerMode = (typeof STEER_MODES)[number];
 
+/**
+ * When the push goes in: `sameBlock`, in the keeper's own block, ahead of its decision (the keeper
+ * observes it; on-chain the keeper reads the previous block, so this is an upper bound); or
+ * `blockBefore`, one block earlier, held across the block boundary while the other traders (the
+ * informed ones arbitrage the gap) trade against it.
+ */
+export const STEER_TIMINGS = ["sameBlock", "blockBefore"] as const;
+export type SteerTiming = (typeof STEER_TIMINGS)[number];
+
 export interface SteerConfig {
   readonly mode: SteerMode;
+  readonly timing?: SteerTiming;
   /** Margin brought to each push; the push's notional is capital·leverage (halved while refused). */
   readonly capital: number;
   readonly leverage: number;
@@ -32,6 +42,7 @@ export class PolicySteerer {
   readonly book: RoundTripBook;
   /** Pushes opened (one per decision at most). */
   pushes = 0;
+  readonly timing: SteerTiming;
   private leg: OpenLeg | null = null;
 
   constructor(
@@ -39,6 +50,7 @@ export class PolicySteerer {
     private readonly cfg: SteerConfig,
   ) {
     this.book = new RoundTripBook(m);
+    this.timing = cfg.timing ?? "sameBlock";
   }
 
   /** The side a push takes in this mode now, or null when the mode has no side (no gap, no net side). */

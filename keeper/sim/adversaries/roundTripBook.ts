@@ -3,21 +3,27 @@
  * (the sandwich bot around a repeg, the policy steerer around the keeper's decision). It trades only
  * through the market's public path — the uninformed book: fee, margin, fluctuation limit, capacity —
  * and keeps its own figures so the episode metrics can take its trades out of the uninformed ones.
+ * The figures are read right around its own calls: a leg held across blocks sees other traders'
+ * closes in between, which are not its own.
  */
 import type { FastMarket } from "../fastMarket";
 
-/** An open leg: where it sits in the book, and the book's counters when it opened. */
+/** An open leg: where it sits in the book, and what opening it cost. */
 export interface OpenLeg {
   readonly slot: number;
   readonly size: number;
-  readonly r0: number;
-  readonly f0: number;
-  readonly u0: number;
-  readonly v0: number;
+  readonly openFee: number;
+  readonly openVolume: number;
+}
+
+/** The book's uninformed counters, read right around one call so other traders' trades never mix in. */
+function counters(m: FastMarket) {
+  const c = m.c;
+  return { realised: c.uRealised, fees: c.uFees, funding: c.uFunding, badDebt: c.uBadDebt, volume: c.volumeUninformed };
 }
 
 export class RoundTripBook {
-  /** Net profit of the closed round trips (quote): realised PnL less fees and funding. */
+  /** Net profit of the closed round trips (quote): realised PnL less fees and funding, plus any loss beyond the margin (left as bad debt). */
   take = 0;
   /** Fees, realised PnL and volume of the account's trades. */
   fees = 0;
@@ -37,12 +43,13 @@ export class RoundTripBook {
   open(isLong: boolean, quote: number, leverage: number, t: number): OpenLeg | null {
     const m = this.m;
     m.now = t;
-    const c = m.c;
     for (let tries = 0, q = quote; tries < 5; tries++, q /= 2) {
-      const leg = { r0: c.uRealised, f0: c.uFees, u0: c.uFunding, v0: c.volumeUninformed };
+      const before = counters(m);
       m.argQ = q;
       m.argMargin = q / leverage;
-      if (m.openUninformed(isLong)) return { slot: m.uN - 1, size: m.uSize[m.uN - 1], ...leg };
+      if (!m.openUninformed(isLong)) continue;
+      const after = counters(m);
+      return { slot: m.uN - 1, size: m.uSize[m.uN - 1], openFee: after.fees - before.fees, openVolume: after.volume - before.volume };
     }
     return null;
   }
@@ -59,18 +66,18 @@ export class RoundTripBook {
           break;
         }
     }
+    const before = counters(m);
     if (slot < 0 || !m.closeUninformed(slot)) {
       this.stuck++;
       return false;
     }
-    const c = m.c;
-    const realised = c.uRealised - leg.r0;
-    const fees = c.uFees - leg.f0;
-    const funding = c.uFunding - leg.u0;
+    const after = counters(m);
+    const realised = after.realised - before.realised;
+    const closeFee = after.fees - before.fees;
     this.realised += realised;
-    this.fees += fees;
-    this.volume += c.volumeUninformed - leg.v0;
-    this.take += realised - fees - funding;
+    this.fees += leg.openFee + closeFee;
+    this.volume += leg.openVolume + after.volume - before.volume;
+    this.take += realised - leg.openFee - closeFee - (after.funding - before.funding) + (after.badDebt - before.badDebt);
     this.trips++;
     return true;
   }

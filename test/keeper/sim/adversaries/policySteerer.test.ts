@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import type { Policy } from "../../../../keeper/core/policyTypes";
 import { resolvePolicy } from "../../../../keeper/policy/policyRegistry";
-import { STEER_MODES, type SteerMode } from "../../../../keeper/sim/adversaries/policySteerer";
+import { STEER_MODES, type SteerMode, type SteerTiming } from "../../../../keeper/sim/adversaries/policySteerer";
+import { RoundTripBook } from "../../../../keeper/sim/adversaries/roundTripBook";
 import { MarketEnv } from "../../../../keeper/sim/env";
+import { FastMarket } from "../../../../keeper/sim/fastMarket";
+import { DEFAULT_PARAMS } from "../../../../keeper/sim/params";
 import { runEpisode } from "../../../../keeper/sim/episode";
 import { testScenario } from "../fixtures";
 
@@ -11,7 +14,7 @@ import { testScenario } from "../fixtures";
 // every repeg step below two fees, and a k step of ≤ 1 % earns a push far less than its fees.
 
 const Q = 500_000; // capital 100,000 at 5×
-const steered = (mode: SteerMode) =>
+const steered = (mode: SteerMode, timing: SteerTiming = "sameBlock") =>
   testScenario(
     {
       name: "steering",
@@ -19,7 +22,7 @@ const steered = (mode: SteerMode) =>
       horizonSec: 2 * 86400,
       oracle: { kind: "gbm", initialPrice: 1000, volPerSqrtDay: 0.06 },
       market: { sqrtK: 200000, budget: 1e7 },
-      adversaries: { sandwich: { capital: 100000, leverage: 5 }, steerer: { mode, capital: Q / 5, leverage: 5 } },
+      adversaries: { sandwich: { capital: 100000, leverage: 5 }, steerer: { mode, timing, capital: Q / 5, leverage: 5 } },
     },
     { informedProb: 0.05, uninformed: { notionalMedian: 3000, notionalLogSd: 1, holdingMeanSec: 14400, leverage: 5 }, informed: { capital: 100000, leverage: 5, edgeBps: 40 } },
   );
@@ -37,6 +40,32 @@ function aroundRepeg(mode: SteerMode) {
   const r = env.step({ kind: "repeg", fraction: 1 });
   return { applied: r.applied, mark0, pushedMark, s: m.peg / peg0 - 1, fee: m.params.feeBps / 1e4, book: env.steerer!.book };
 }
+
+describe("round-trip account (the sandwich bot's and the steerer's)", () => {
+  it("books only its own legs when another trader closes between them", () => {
+    const m = new FastMarket({ params: DEFAULT_PARAMS, peg: 1000, sqrtK: 200_000, budget: 1e7, reservedShare: 0, time: 1_000_000, blockTimeSec: 12, oraclePrice: 1000, capacity: 10 });
+    const book = new RoundTripBook(m);
+    m.now = 1_000_000;
+    m.argQ = 200_000;
+    m.argMargin = 40_000;
+    expect(m.openUninformed(false), "another trader's short").to.equal(true);
+    const leg = book.open(true, Q, 5, 1_000_012)!;
+    m.now = 1_000_024;
+    expect(m.closeUninformed(0), "the other trader closes between the legs").to.equal(true);
+    // The leg's own close, priced on the curve as closeUninformed prices it.
+    const slot = m.uN - 1;
+    const base = m.uSize[slot];
+    const quote = (m.y - m.k / (m.x + base)) * m.peg;
+    const realised = quote - m.uNotional[slot];
+    const fee = m.params.feeBps / 1e4;
+    m.now = 1_000_036;
+    expect(book.close(leg)).to.equal(true);
+    expect(book.realised).to.be.closeTo(realised, 1e-6);
+    expect(book.fees).to.be.closeTo(fee * (Q + quote), 1e-6);
+    expect(book.volume).to.be.closeTo(Q + quote, 1e-6);
+    expect(book.take).to.be.closeTo(realised - fee * (Q + quote), 1e-6);
+  });
+});
 
 describe("policy steerer (pushes the mark before the keeper decides, closes after the hook)", () => {
   describe("around one repeg the keeper makes (the oracle 1 % below the mark)", () => {
@@ -95,6 +124,25 @@ describe("policy steerer (pushes the mark before the keeper decides, closes afte
         });
       }
     }
+
+    it("one block before the decision: a push before every decision, each closed after the hook", () => {
+      const sc = steered("againstUsers", "blockBefore");
+      const env = new MarketEnv({});
+      const policy = resolvePolicy("threshold");
+      let obs = env.reset(sc, 11);
+      const book = env.steerer!.book;
+      let held = 0;
+      for (;;) {
+        const pushes = env.steerer!.pushes;
+        const r = env.step(policy.decide(obs).action);
+        if (env.steerer!.pushes > pushes) held++;
+        obs = r.obs;
+        if (r.done) break;
+      }
+      expect(held, "a push before every decision it could open").to.equal(env.steerer!.pushes);
+      expect(book.trips + book.stuck).to.equal(env.steerer!.pushes);
+      expect(book.trips).to.be.greaterThan(10);
+    });
 
     it("its trades are not uninformed demand: the episode's figures take its volume out", () => {
       const sc = steered("withUsers");
