@@ -1,9 +1,10 @@
 /**
  * `npm run evaluate:steering`: every policy on the same scenarios and seeds with and without a policy
- * steerer (keeper/sim/adversaries/policySteerer.ts: a push in the block before each keeper decision,
- * closed right after the hook), one run per steering mode, the scenario's other adversaries kept in
+ * steerer (keeper/sim/adversaries/policySteerer.ts: a push ahead of each keeper decision, in its block
+ * or one block earlier (--timing), closed right after the hook), one run per steering mode, the scenario's other adversaries kept in
  * both. Per policy and mode, paired on scenario and seed: what the steerer costs the protocol (net
- * revenue, mean |mark − oracle|) next to the steerer's own take. The steerer brings the informed
+ * revenue and its hook and funding parts, mean |mark − oracle|) next to the steerer's own take, the
+ * funding its legs paid and the legs it could not close itself. The steerer brings the informed
  * traders' capital at 5× unless --capital says otherwise. Train and validation only (the test split is sealed).
  *   npm run evaluate:steering -- --policies threshold,learned --per-family 10 [--timing blockBefore] [--by-family]
  */
@@ -60,10 +61,13 @@ function main(): void {
         mode,
         fmtInterval(meanInterval(off.map((m) => m.protocolNetRevenue))),
         fmtInterval(d((m) => m.protocolNetRevenue)),
+        fmtInterval(d((m) => -m.adjustmentCost)),
+        fmtInterval(d((m) => m.fundingReceived - m.fundingPaid)),
         fmtInterval(d((m) => m.meanGapBps)),
         fmtInterval(meanInterval(on.map((m) => m.steererTake))),
         `${Math.max(...on.map((m) => m.steererTake)).toFixed(2)}`,
-        fmtInterval(meanInterval(on.map((m) => m.steererPushes))),
+        fmtNum(meanInterval(on.map((m) => m.steererFunding)).mean),
+        `${fmtNum(meanInterval(on.map((m) => m.steererPushes)).mean)} / ${on.reduce((a, m) => a + m.steererStuck, 0)}`,
       ]);
       for (const fam of families) {
         const idx = src.cases.flatMap((c, i) => (scenarioFamily(c.scenario) === fam ? [i] : []));
@@ -73,7 +77,7 @@ function main(): void {
       }
     }
   }
-  const header = ["policy", "mode", "net revenue, no steerer", "Δ net revenue", "Δ mean gap (bps)", "steerer's take", "best episode's take", "pushes"];
+  const header = ["policy", "mode", "net revenue, no steerer", "Δ net revenue", "Δ hook PnL", "Δ net funding", "Δ mean gap (bps)", "steerer's take", "best episode's take", "steerer's funding paid", "pushes / legs left open (all episodes)"];
   console.log(markdownTable(header, rows));
   if (o.byFamily) {
     console.log("\nper family, mean per episode (steerer on − off):");

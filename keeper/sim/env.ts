@@ -186,7 +186,7 @@ export class MarketEnv {
     const before = { net: protocolNetRevenue(c), fees: c.feesToBudget, fr: c.fundingReceived, fp: c.fundingPaid, bd: c.badDebt, ev: c.events, dd: this.worstDrawdown };
     if (this.opts.observeOracleEachStep ?? true) m.observeOracle(this.t);
     const act = this.applyAction(action);
-    this.steerer?.unwind();
+    this.steerer?.unwind(this.t);
     if (act.applied) {
       this.updates++;
       this.gasSpent += this.sc.reward.gasPerUpdate;
@@ -248,7 +248,7 @@ export class MarketEnv {
       // The pending hook is public: a sandwich bot trades in front of it and behind it.
       const front = this.sandwich?.front(target, t) ?? null;
       const r = m.repeg(target, t);
-      this.sandwich?.back(front);
+      this.sandwich?.back(front, t);
       return r.refusal ? { applied: false, cost: 0, refusedReason: r.refusal.name, target } : { applied: true, cost: r.cost, target };
     }
     const r = m.updateK(target, t);

@@ -73,8 +73,10 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
   const steerer = env.steerer;
   const advRealised = (bot?.book.realised ?? 0) + (hunter?.realised ?? 0) + (steerer?.book.realised ?? 0);
   const advFees = (bot?.book.fees ?? 0) + (hunter?.fees ?? 0) + (steerer?.book.fees ?? 0);
+  // Funding and bad debt of the round-trip accounts' legs (zero for a same-block round trip).
+  const advFundingLessBadDebt = (bot?.book.funding ?? 0) - (bot?.book.badDebt ?? 0) + (steerer?.book.funding ?? 0) - (steerer?.book.badDebt ?? 0);
   const advVolume = (bot?.book.volume ?? 0) + (hunter?.volume ?? 0) + (steerer?.book.volume ?? 0);
-  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (advRealised - advFees);
+  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (advRealised - advFees - advFundingLessBadDebt);
   const metrics: EpisodeMetrics = {
     scenario: scenario.name,
     policy: policy.name,
@@ -102,6 +104,8 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
     hunts: hunter?.hunts ?? 0,
     steererTake: steerer?.book.take ?? 0,
     steererPushes: steerer?.pushes ?? 0,
+    steererStuck: steerer?.book.stuck ?? 0,
+    steererFunding: steerer?.book.funding ?? 0,
     stolenKeySpent: env.thief?.spent ?? 0,
     stolenKeyCalls: env.thief?.calls ?? 0,
     stolenKeyDepthCut: env.thief ? 1 - env.thief.minSqrtK / scenario.market.sqrtK : 0,

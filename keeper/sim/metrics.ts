@@ -32,9 +32,11 @@ export interface EpisodeMetrics {
   /** Net take of the liquidation hunter (quote), its trades likewise excluded. */
   readonly hunterTake: number;
   readonly hunts: number;
-  /** Net take of the policy steerer (scenario option), its trades likewise excluded, and its pushes. */
+  /** Net take of the policy steerer (scenario option), its trades likewise excluded; its pushes, the legs it could not close itself, and the funding its legs paid (< 0: received). */
   readonly steererTake: number;
   readonly steererPushes: number;
+  readonly steererStuck: number;
+  readonly steererFunding: number;
   /** Key thief (scenario option): budget its hooks paid out, its applied calls, and the depth it removed (1 − min sqrtK / start). */
   readonly stolenKeySpent: number;
   readonly stolenKeyCalls: number;

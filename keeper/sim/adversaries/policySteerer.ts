@@ -3,11 +3,13 @@
  * and the open interest, and both are public and movable. The steerer trades before the keeper's
  * decision (in its block, or one block earlier: `timing`), so the keeper observes the market with the
  * steerer's position in it, and closes right after the keeper's hook (or its hold). Whatever the keeper then does, the
- * steerer's profit is what a position held across that one hook earns: a repeg is bounded by SPEC §6's
- * sandwich bound (no step pays two fees), and a k step of δ ≤ maxKIncreaseBps earns a position of b
- * base about P·b²·δ/(2x), below its two fees unless b is a large share of the reserve x. It cannot
- * pay; what it can do is make the keeper act differently, so its harm is measured paired (the same
- * scenario and seed without it) on the protocol's revenue and tracking.
+ * same-block steerer's profit is what a position held across that one hook earns: a repeg is bounded
+ * by SPEC §6's sandwich bound (no step pays two fees), and a k step of δ ≤ maxKIncreaseBps earns a
+ * position of b base about P·b²·δ/(2x), below its two fees unless b is a large share of the reserve x,
+ * so it cannot pay. A push held a block before is also a directional position for that block (and
+ * pays funding when a settlement falls in it), which can pay. What either can do is make the keeper act
+ * differently, so its harm is measured paired (the same scenario and seed without it) on the
+ * protocol's revenue and tracking.
  *
  * Modes, each a side chosen from what the keeper reads:
  * - `awayFromOracle`: widen the mark–oracle gap (invites a repeg whose cost the users' side sets);
@@ -79,10 +81,15 @@ export class PolicySteerer {
     if (this.leg) this.pushes++;
   }
 
-  /** Right after the keeper's hook (or hold), in the same block: close the push. */
-  unwind(): void {
+  /** Signed base size of the push now open (0 when none). */
+  get holding(): number {
+    return this.leg?.size ?? 0;
+  }
+
+  /** Right after the keeper's hook (or hold) at `t`: close the push. */
+  unwind(t: number): void {
     if (!this.leg) return;
-    this.book.close(this.leg);
+    this.book.close(this.leg, t);
     this.leg = null;
   }
 }

@@ -25,13 +25,19 @@ function counters(m: FastMarket) {
 export class RoundTripBook {
   /** Net profit of the closed round trips (quote): realised PnL less fees and funding, plus any loss beyond the margin (left as bad debt). */
   take = 0;
-  /** Fees, realised PnL and volume of the account's trades. */
+  /** Fees, realised PnL, funding paid (< 0: received), loss left as bad debt and volume of the account's trades. */
   fees = 0;
   realised = 0;
+  funding = 0;
+  badDebt = 0;
   volume = 0;
   /** Round trips closed. */
   trips = 0;
-  /** Closes the market refused (the position stays open, left to the uninformed schedule). */
+  /**
+   * Legs it could not close: the market refused the close, or the leg was already gone (closed by the
+   * uninformed schedule or liquidated while held). Such a leg is left to the uninformed book, and its
+   * open fee and later PnL count there, not here.
+   */
   stuck = 0;
 
   constructor(private readonly m: FastMarket) {}
@@ -54,9 +60,10 @@ export class RoundTripBook {
     return null;
   }
 
-  /** Closes the leg (found again by its size if the book moved it) and books the round trip. */
-  close(leg: OpenLeg): boolean {
+  /** Closes the leg at `t` (found again by its size if the book moved it) and books the round trip. */
+  close(leg: OpenLeg, t: number): boolean {
     const m = this.m;
+    m.now = t;
     let slot = leg.slot;
     if (slot >= m.uN || m.uSize[slot] !== leg.size) {
       slot = -1;
@@ -74,10 +81,14 @@ export class RoundTripBook {
     const after = counters(m);
     const realised = after.realised - before.realised;
     const closeFee = after.fees - before.fees;
+    const funding = after.funding - before.funding;
+    const badDebt = after.badDebt - before.badDebt;
     this.realised += realised;
+    this.funding += funding;
+    this.badDebt += badDebt;
     this.fees += leg.openFee + closeFee;
     this.volume += leg.openVolume + after.volume - before.volume;
-    this.take += realised - leg.openFee - closeFee - (after.funding - before.funding) + (after.badDebt - before.badDebt);
+    this.take += realised - leg.openFee - closeFee - funding + badDebt;
     this.trips++;
     return true;
   }

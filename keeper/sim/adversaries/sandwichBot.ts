@@ -58,14 +58,14 @@ export class SandwichBot {
     const leg = this.book.open(plan.isLong, plan.quote, this.cfg.leverage, t);
     if (leg && m.previewRepeg(newPeg, t).refusal) {
       this.unwound++;
-      this.book.close(leg);
+      this.book.close(leg, t);
       return null;
     }
     return leg;
   }
 
-  /** After the hook (applied or not): close the front-run position. */
-  back(leg: OpenLeg | null): void {
-    if (leg) this.book.close(leg);
+  /** After the hook at `t` (applied or not): close the front-run position. */
+  back(leg: OpenLeg | null, t: number): void {
+    if (leg) this.book.close(leg, t);
   }
 }

@@ -9,9 +9,10 @@ import { DEFAULT_PARAMS } from "../../../../keeper/sim/params";
 import { runEpisode } from "../../../../keeper/sim/episode";
 import { testScenario } from "../fixtures";
 
-// The steerer pushes the mark in the block before the keeper's decision and closes right after the
-// hook. Its profit is what a position held across one hook earns; SPEC §6's sandwich bound keeps
-// every repeg step below two fees, and a k step of ≤ 1 % earns a push far less than its fees.
+// The steerer pushes the mark ahead of the keeper's decision (in its block, or one block earlier) and
+// closes right after the hook. In the same block its profit is what a position held across one hook
+// earns; SPEC §6's sandwich bound keeps every repeg step below two fees, and a k step of ≤ 1 % earns a
+// push far less than its fees.
 
 const Q = 500_000; // capital 100,000 at 5×
 const steered = (mode: SteerMode, timing: SteerTiming = "sameBlock") =>
@@ -58,8 +59,7 @@ describe("round-trip account (the sandwich bot's and the steerer's)", () => {
     const quote = (m.y - m.k / (m.x + base)) * m.peg;
     const realised = quote - m.uNotional[slot];
     const fee = m.params.feeBps / 1e4;
-    m.now = 1_000_036;
-    expect(book.close(leg)).to.equal(true);
+    expect(book.close(leg, 1_000_036)).to.equal(true);
     expect(book.realised).to.be.closeTo(realised, 1e-6);
     expect(book.fees).to.be.closeTo(fee * (Q + quote), 1e-6);
     expect(book.volume).to.be.closeTo(Q + quote, 1e-6);
@@ -116,33 +116,41 @@ describe("policy steerer (pushes the mark before the keeper decides, closes afte
             if (r.done) break;
           }
           expect(env.steerer!.pushes, "pushes").to.be.greaterThan(10);
-          expect(book.trips, "every push closed in its block").to.equal(env.steerer!.pushes - book.stuck);
+          expect(book.stuck, "every push closed in its block").to.equal(0);
+          expect(book.trips).to.equal(env.steerer!.pushes);
           // Same block: no funding between the legs, so the take is realised PnL less fees.
           expect(book.take).to.be.closeTo(book.realised - book.fees, 1e-6 * book.fees);
           expect(book.take).to.be.lessThan(0);
-          if (mode === "awayFromOracle") expect(tripsAroundHooks, "the keeper acted while pushed").to.be.greaterThan(0);
+          expect(tripsAroundHooks, "the keeper acted while pushed").to.be.greaterThan(0);
         });
       }
     }
 
-    it("one block before the decision: a push before every decision, each closed after the hook", () => {
-      const sc = steered("againstUsers", "blockBefore");
-      const env = new MarketEnv({});
-      const policy = resolvePolicy("threshold");
-      let obs = env.reset(sc, 11);
-      const book = env.steerer!.book;
-      let held = 0;
-      for (;;) {
-        const pushes = env.steerer!.pushes;
-        const r = env.step(policy.decide(obs).action);
-        if (env.steerer!.pushes > pushes) held++;
-        obs = r.obs;
-        if (r.done) break;
-      }
-      expect(held, "a push before every decision it could open").to.equal(env.steerer!.pushes);
-      expect(book.trips + book.stuck).to.equal(env.steerer!.pushes);
-      expect(book.trips).to.be.greaterThan(10);
-    });
+    for (const timing of ["sameBlock", "blockBefore"] as const) {
+      it(`${timing}: the keeper's observation has the push in it, at every decision but the first`, () => {
+        const env = new MarketEnv({});
+        const policy = resolvePolicy("threshold");
+        let obs = env.reset(steered("againstUsers", timing), 11);
+        let steps = 0;
+        let observed = 0;
+        for (;;) {
+          const r = env.step(policy.decide(obs).action);
+          steps++;
+          obs = r.obs;
+          if (r.done) break;
+          const held = env.steerer!.holding;
+          if (held === 0) continue;
+          // The observation is the market with the push; closing it moves the mark back.
+          expect(obs.longOI - obs.shortOI).to.equal(env.market.longOI - env.market.shortOI);
+          env.steerer!.unwind(obs.time);
+          const markWithout = env.market.mark();
+          expect(Math.sign(obs.mark - markWithout), "the push moved the observed mark its way").to.equal(Math.sign(held));
+          observed++;
+        }
+        // No push after the last step; every other step ends with one (sizes halved while refused).
+        expect(observed).to.equal(steps - 1);
+      });
+    }
 
     it("its trades are not uninformed demand: the episode's figures take its volume out", () => {
       const sc = steered("withUsers");

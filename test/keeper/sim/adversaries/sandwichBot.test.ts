@@ -32,7 +32,7 @@ function sandwichedRepeg(m: FastMarket, stepBps: number, down: boolean, bot: San
   const newPeg = m.peg * (1 + ((down ? -1 : 1) * stepBps * (1 - 1e-9)) / 1e4);
   const front = bot?.front(newPeg, t) ?? null;
   const r = m.repeg(newPeg, t);
-  bot?.back(front);
+  bot?.back(front, t);
   return { cost: r.cost, applied: r.refusal === null };
 }
 
