@@ -2,8 +2,9 @@
  * Policy steerer (an adversary the keeper's state invites): the keeper decides from the spot mark
  * and the open interest, and both are public and movable. The steerer trades before the keeper's
  * decision (in its block, or one block earlier: `timing`), so the keeper observes the market with the
- * steerer's position in it, and closes right after the keeper's hook (or its hold). Whatever the keeper then does, the
- * same-block steerer's profit is what a position held across that one hook earns: a repeg is bounded
+ * steerer's position in it, and closes right after the keeper's hook (or its hold). Whatever the
+ * keeper then does, the same-block steerer's profit is what a position held across that one hook
+ * earns: a repeg is bounded
  * by SPEC §6's sandwich bound (no step pays two fees), and a k step of δ ≤ maxKIncreaseBps earns a
  * position of b base about P·b²·δ/(2x), below its two fees unless b is a large share of the reserve x,
  * so it cannot pay. A push held a block before is also a directional position for that block (and
@@ -72,7 +73,7 @@ export class PolicySteerer {
     }
   }
 
-  /** In the block before the keeper's decision at `t`: open the push. */
+  /** Ahead of the keeper's next decision, at `t` (its block, or the one before): open the push. */
   push(t: number): void {
     if (this.leg) return;
     const isLong = this.sideNow();
