@@ -19,17 +19,23 @@ async function openSide(fx: DammFixture, isLong: boolean, i: number, q: bigint):
   await (await fx.clearingHouse.connect(fx.traders[i]).openPosition(fx.addresses.market, isLong, q, q / 5n, 0n, NO_DEADLINE)).wait();
 }
 
-/** Moves block time to the start of the next hook window plus `offset` seconds. */
-async function toNextHookWindow(offset = 5n): Promise<void> {
+/**
+ * Moves block time to the start of the next hook window plus `offset` seconds, then re-posts the
+ * oracle's answer: the jump is up to an hour, and an answer older than maxOracleAgeMargin (3600 s)
+ * would refuse the next opening trade (it did, in one CI run, when the clock sat just past an hour).
+ */
+async function toNextHookWindow(fx: DammFixture, offset = 5n): Promise<void> {
   const now = BigInt(await time.latest());
   await time.setNextBlockTimestamp(((now / HOUR) + 1n) * HOUR + offset);
   await mine(1);
+  const [, answer] = await fx.aggregator.latestRoundData();
+  await (await fx.aggregator.setAnswer(answer)).wait();
 }
 
 /** A fresh market with a net long (20,000 quote) and the oracle 1 % above the mark, early in an hour. */
 async function netLongBelowOracle(): Promise<DammFixture> {
   const fx = await loadFixture(deployDammFixture);
-  await toNextHookWindow();
+  await toNextHookWindow(fx);
   await openSide(fx, true, 0, 20_000n * WAD);
   const st = await fx.market.marketState();
   await setOracle(fx, (st.mark * 101n) / 100n);
@@ -104,14 +110,14 @@ describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
       const cap = await moveCap(fx);
       const p1 = p0 + (p0 * cap) / BPS;
       await market.connect(keeper).repeg(p1);
-      await toNextHookWindow();
+      await toNextHookWindow(fx);
       await setOracle(fx, ((await market.marketState()).mark * 101n) / 100n);
       const p2 = p1 + (p1 * 1n) / BPS;
       // Next window: prev = cap, so any move is refused (an interval ≤ 1 h can straddle both).
       await expect(market.connect(keeper).repeg(p2))
         .to.be.revertedWithCustomError(market, "Vamm_HookMoveCapExceeded")
         .withArgs(cap, 1n, cap);
-      await toNextHookWindow();
+      await toNextHookWindow(fx);
       await setOracle(fx, ((await market.marketState()).mark * 101n) / 100n);
       await expect(market.connect(keeper).repeg(p2)).to.emit(market, "PegUpdated");
       const st = await market.marketState();
@@ -123,7 +129,7 @@ describe("VammMarket issue-13 guards (SPEC §5, §6)", function () {
       const { market, keeper, paramAdmin } = fx;
       await market.connect(paramAdmin).setParameter(b32("fluctuationLimitBps"), 5000n);
       await market.connect(paramAdmin).setParameter(b32("maxKIncreaseBps"), 1000n);
-      await toNextHookWindow();
+      await toNextHookWindow(fx);
       for (let i = 0; i < 5; i++) await openSide(fx, true, i, 450_000n * WAD); // |d|/x ≈ 2.3 %
       const st = await market.marketState();
       await setOracle(fx, st.mark);
