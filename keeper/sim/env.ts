@@ -198,14 +198,14 @@ export class MarketEnv {
     const done = tNext >= this.tEnd;
     // The steerer pushes before the next decision, so the keeper observes it: in the decision's own
     // block, or one block earlier, with that block's traders trading against it.
-    const early = this.steerer?.timing === "blockBefore" && !done ? Math.max(this.t, tNext - this.sc.blockTimeSec) : tNext;
-    if (early < tNext) {
-      this.runUntil(early);
-      this.steerer!.push(early);
+    const pushAt = this.steerer && !done ? this.steerer.pushTime(this.t, tNext, this.sc.blockTimeSec) : undefined;
+    if (pushAt !== undefined && pushAt < tNext) {
+      this.runUntil(pushAt);
+      this.steerer!.push(pushAt);
     }
     this.runUntil(tNext);
     m.maybeScan(tNext);
-    if (!done && this.steerer?.timing !== "blockBefore") this.steerer?.push(this.t);
+    if (pushAt === tNext) this.steerer!.push(tNext);
     this.trackBudget();
     const meanGap = this.stepGapN > 0 ? this.stepGapSum / this.stepGapN : Math.abs(m.mark() / m.oracle - 1);
     const parts: RewardParts = {

@@ -6,6 +6,7 @@
 import type { Policy } from "../core/policyTypes";
 import { MarketEnv, type EnvOptions, type RewardParts } from "./env";
 import { protocolNetRevenue, type EpisodeMetrics } from "./metrics";
+import type { RoundTripBook } from "./adversaries/roundTripBook";
 import type { Scenario } from "./scenario";
 
 export interface TraceMarker {
@@ -67,16 +68,18 @@ export function runEpisode(scenario: Scenario, policy: Policy, seed: number = sc
   const c = m.c;
   const open = m.valueOpenPositions();
   const informedProfit = c.iMarkout + open.iMarkout - c.iFunding - c.iFees;
-  // The sandwich bot trades through the uninformed book; its closed trades are not uninformed demand.
+  // The adversaries trade through the uninformed book; their closed trades are not uninformed demand.
+  // A round-trip account's take is exactly its legs' share of the uninformed PnL (realised − fees −
+  // funding + bad debt); the hunter's share is taken out as realised − fees.
   const bot = env.sandwich;
   const hunter = env.hunter;
   const steerer = env.steerer;
-  const advRealised = (bot?.book.realised ?? 0) + (hunter?.realised ?? 0) + (steerer?.book.realised ?? 0);
-  const advFees = (bot?.book.fees ?? 0) + (hunter?.fees ?? 0) + (steerer?.book.fees ?? 0);
-  // Funding and bad debt of the round-trip accounts' legs (zero for a same-block round trip).
-  const advFundingLessBadDebt = (bot?.book.funding ?? 0) - (bot?.book.badDebt ?? 0) + (steerer?.book.funding ?? 0) - (steerer?.book.badDebt ?? 0);
-  const advVolume = (bot?.book.volume ?? 0) + (hunter?.volume ?? 0) + (steerer?.book.volume ?? 0);
-  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - (advRealised - advFees - advFundingLessBadDebt);
+  const books = [bot?.book, steerer?.book].filter((b): b is RoundTripBook => b !== undefined);
+  const sum = (f: (b: RoundTripBook) => number) => books.reduce((a, b) => a + f(b), 0);
+  const advPnl = sum((b) => b.take) + (hunter ? hunter.realised - hunter.fees : 0);
+  const advFees = sum((b) => b.fees) + (hunter?.fees ?? 0);
+  const advVolume = sum((b) => b.volume) + (hunter?.volume ?? 0);
+  const uninformedPnl = c.uRealised + open.uUnrealised - c.uFunding - c.uFees + c.uBadDebt - advPnl;
   const metrics: EpisodeMetrics = {
     scenario: scenario.name,
     policy: policy.name,

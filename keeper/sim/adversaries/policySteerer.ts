@@ -2,15 +2,15 @@
  * Policy steerer (an adversary the keeper's state invites): the keeper decides from the spot mark
  * and the open interest, and both are public and movable. The steerer trades before the keeper's
  * decision (in its block, or one block earlier: `timing`), so the keeper observes the market with the
- * steerer's position in it, and closes right after the keeper's hook (or its hold). Whatever the
- * keeper then does, the same-block steerer's profit is what a position held across that one hook
- * earns: a repeg is bounded
- * by SPEC §6's sandwich bound (no step pays two fees), and a k step of δ ≤ maxKIncreaseBps earns a
- * position of b base about P·b²·δ/(2x), below its two fees unless b is a large share of the reserve x,
- * so it cannot pay. A push held a block before is also a directional position for that block (and
- * pays funding when a settlement falls in it), which can pay. What either can do is make the keeper act
- * differently, so its harm is measured paired (the same scenario and seed without it) on the
- * protocol's revenue and tracking.
+ * steerer's position in it, and closes right after the keeper's hook (or its hold).
+ *
+ * Whatever the keeper then does, the same-block steerer's profit is what a position held across that
+ * one hook earns: a repeg is bounded by SPEC §6's sandwich bound (no step pays two fees), and a k step
+ * of δ ≤ maxKIncreaseBps earns a position of b base about P·b²·δ/(2x), below its two fees unless b is
+ * a large share of the reserve x, so it cannot pay. A push held a block before is also a directional
+ * position for that block (and pays funding when a settlement falls in it), which can pay. What either
+ * can do is make the keeper act differently, so its harm is measured paired (the same scenario and
+ * seed without it) on the protocol's revenue and tracking.
  *
  * Modes, each a side chosen from what the keeper reads:
  * - `awayFromOracle`: widen the mark–oracle gap (invites a repeg whose cost the users' side sets);
@@ -45,7 +45,7 @@ export class PolicySteerer {
   readonly book: RoundTripBook;
   /** Pushes opened (one per decision at most). */
   pushes = 0;
-  readonly timing: SteerTiming;
+  private readonly timing: SteerTiming;
   private leg: OpenLeg | null = null;
 
   constructor(
@@ -71,6 +71,14 @@ export class PolicySteerer {
       case "againstUsers":
         return net === 0 ? null : net < 0;
     }
+  }
+
+  /**
+   * When to push for the decision at `decision`, the interval having begun at `from`: at the decision
+   * (its block), or one block earlier (never before `from`).
+   */
+  pushTime(from: number, decision: number, blockTimeSec: number): number {
+    return this.timing === "blockBefore" ? Math.max(from, decision - blockTimeSec) : decision;
   }
 
   /** Ahead of the keeper's next decision, at `t` (its block, or the one before): open the push. */
