@@ -43,23 +43,48 @@ library HookGuards {
         }
     }
 
-    /// @notice Repeg direction and size: toward the oracle, never past it, |ΔP|/P ≤ maxPegChangeBps.
+    /// @notice Repeg direction and size (SPEC §6): toward the oracle and never past it, judged on the
+    /// spot mark or, when the two sit across the oracle from each other, on the reference mark (the
+    /// mark TWAP folded to now, scaled with the peg), and |ΔP|/P ≤ maxPegChangeBps. The reference keeps possible a repeg that a push held for a block
+    /// hides from the spot mark; it moves at the TWAP's pace, so a push cannot move it cheaply. A repeg
+    /// neither reading allows reverts with the spot figures.
     /// @return newMark floor(y·P'/x).
-    function checkRepegShape(uint256 x, uint256 y, uint256 peg, uint256 newPeg, uint256 oracle, uint256 maxPegBps)
-        internal
-        pure
-        returns (uint256 newMark)
-    {
+    function checkRepegShape(
+        uint256 x,
+        uint256 y,
+        uint256 peg,
+        uint256 newPeg,
+        uint256 oracle,
+        uint256 referenceMark,
+        uint256 maxPegBps
+    ) internal pure returns (uint256 newMark) {
         uint256 mark = (y * peg) / x;
         newMark = (y * newPeg) / x;
         bool up = oracle > mark && newMark > mark;
         bool down = oracle < mark && newMark < mark;
-        if (!up && !down) revert IVammMarketErrors.Vamm_NotTowardOracle(mark, newMark, oracle);
-        if ((up && newMark > oracle) || (down && newMark < oracle)) revert IVammMarketErrors.Vamm_PastOracle(newMark, oracle);
+        bool spotPast = (up && newMark > oracle) || (down && newMark < oracle);
+        if ((!up && !down) || spotPast) {
+            // The reference is read only when it sits across the oracle from the spot mark (or the
+            // mark is on it): where both agree, the spot rule alone holds, so a repeg never carries
+            // the spot mark past the oracle on the reference's say-so.
+            bool across = mark == oracle || (mark > oracle) != (referenceMark > oracle);
+            if (!across || referenceMark == oracle || !_towardOnReference(peg, newPeg, oracle, referenceMark)) {
+                if (!up && !down) revert IVammMarketErrors.Vamm_NotTowardOracle(mark, newMark, oracle);
+                revert IVammMarketErrors.Vamm_PastOracle(newMark, oracle);
+            }
+        }
         uint256 dp = newPeg > peg ? newPeg - peg : peg - newPeg;
         if (dp * BPS > maxPegBps * peg) {
             revert IVammMarketErrors.Vamm_PegChangeTooLarge(Math.mulDiv(dp, BPS, peg, Math.Rounding.Ceil), maxPegBps);
         }
+    }
+
+    /// @dev The reference moves with the peg: ref' = ref·P'/P, rounded away from the reference (up
+    /// going up, down going down) so a repeg at the boundary is judged past the oracle, never short.
+    function _towardOnReference(uint256 peg, uint256 newPeg, uint256 oracle, uint256 ref) private pure returns (bool) {
+        if (oracle > ref && newPeg > peg) return Math.mulDiv(ref, newPeg, peg, Math.Rounding.Ceil) <= oracle;
+        if (oracle < ref && newPeg < peg) return Math.mulDiv(ref, newPeg, peg) >= oracle;
+        return false;
     }
 
     /// @notice k bounds: sqrtK' in [sqrtK·(1−dec), sqrtK·(1+inc)] and sqrtK' ≥ |d|.

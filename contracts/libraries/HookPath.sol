@@ -47,6 +47,9 @@ library HookPath {
         uint256 oraclePrice;
         uint256 oracleTwap;
         uint256 mark;
+        /// @dev The mark TWAP folded through now with the spot mark: the repeg's slow reference, and
+        /// the value the commit stores.
+        uint256 referenceMark;
         int256 d;
         uint256 absD;
         HookGuards.Window spend;
@@ -74,6 +77,7 @@ library HookPath {
         h.ws = MarketStorage.loadWindowStart(s);
         h.fp = MarketStorage.loadHookParams(s);
         h.mark = CurveMathWad.markPrice(h.res.base, h.res.quote, h.curve.peg);
+        h.referenceMark = TwapWad.update(h.pool.markTwap, h.pool.markTwapTs, h.mark, block.timestamp, h.book.twapWindow);
         h.d = int256(uint256(h.book.longOI)) - int256(uint256(h.book.shortOI));
         h.absD = h.d >= 0 ? uint256(h.d) : uint256(-h.d);
         uint256 day = block.timestamp / DAY;
@@ -85,11 +89,14 @@ library HookPath {
         );
     }
 
-    /// @dev SPEC §6 repeg checks in order: shape (toward, not past, size), spend, move cap.
+    /// @dev SPEC §6 repeg checks in order: shape (toward, not past, on the spot or the reference mark;
+    /// size), spend, move cap.
     function checkRepeg(Hook memory h, uint256 newPeg) internal view returns (int256 cost, uint256 newMark) {
         newPeg.toUint96();
         uint256 maxPeg = MarketStorage.maxPegChangeBps(h.ws);
-        newMark = HookGuards.checkRepegShape(h.res.base, h.res.quote, h.curve.peg, newPeg, h.oraclePrice, maxPeg);
+        newMark = HookGuards.checkRepegShape(
+            h.res.base, h.res.quote, h.curve.peg, newPeg, h.oraclePrice, h.referenceMark, maxPeg
+        );
         cost = CostMathWad.repegCost(h.res.base, h.res.quote, h.curve.sqrtK, h.d, h.curve.peg, newPeg);
         _checkSpend(h, cost);
         HookGuards.checkMoveCap(h.move, HookGuards.pegMoveBps(h.curve.peg, newPeg), maxPeg);
@@ -171,7 +178,7 @@ library HookPath {
     function commit(MarketLayout storage s, Hook memory h, int256 cost) internal {
         Pool memory pool = h.pool;
         if (block.timestamp != pool.markTwapTs) {
-            pool.markTwap = TwapWad.update(pool.markTwap, pool.markTwapTs, h.mark, block.timestamp, h.book.twapWindow).toUint96();
+            pool.markTwap = h.referenceMark.toUint96();
             pool.markTwapTs = uint32(block.timestamp);
         }
         // cost ≤ budget when positive (checked); a revenue is range-checked by the casts.

@@ -66,6 +66,11 @@ export interface PlanInput {
   readonly dailyCapHeadroom?: bigint;
   readonly moveCapRoom?: MoveCapRoom;
   readonly kDecreaseRoom?: KDecreaseRoom;
+  /**
+   * The repeg's reference mark as the hook will read it (the mark TWAP folded to the hook's time,
+   * HookPath / SPEC §6), WAD. Undefined: plan on the spot mark only.
+   */
+  readonly referenceMark?: bigint;
 }
 
 /**
@@ -140,7 +145,8 @@ export function planHookCall(action: Action, s: PlanInput, opts: PlanSettings = 
       return noCall("hold", "hold");
     case "repeg": {
       const moveFit = fitRepegToMoveCap(planRepeg(action.fraction ?? 1, s), s, opts);
-      return keepRequest(fitRepeg(moveFit, s, opts), moveFit);
+      const spot = keepRequest(fitRepeg(moveFit, s, opts), moveFit);
+      return "skip" in spot && REFERENCE_FALLBACK.has(spot.reason) ? (planReferenceRepeg(spot, s, opts) ?? spot) : spot;
     }
     case "kUp":
       return fitKToCaps(planK(+1, action.stepBps, s), s);
@@ -215,6 +221,50 @@ function fitKToCaps(plan: Plan, s: PlanInput): Plan {
   if (requested.target >= minTarget) return plan;
   if (minTarget >= s.sqrtK) return noCall("k-decrease-cap", `k-decrease cap: no room left (used ${room.usedBps} of ${room.capBps} bps over the last two day windows)`);
   return { call: { kind: "updateK", target: minTarget }, requested, note: `requested sqrtK ${requested.target} exceeds k-decrease cap room ${room.roomBps} bps: fitted to ${minTarget}` };
+}
+
+/** Spot-plan skips a repeg judged on the reference mark may replace (not cap or invalid-input skips). */
+const REFERENCE_FALLBACK: ReadonlySet<NoCallReason> = new Set<NoCallReason>(["no-budget", "below-min-step", "at-oracle"]);
+
+/**
+ * Share of the reference's gap a reference repeg closes: between the snapshot and the hook's block
+ * the reference moves toward the spot mark, which sits across the oracle, so a full step could pass it.
+ */
+export const REFERENCE_FRACTION_PPM = 900_000n;
+
+/**
+ * The repeg the reference mark allows when the spot plan cannot go (SPEC §6): when the spot mark
+ * and the reference sit on opposite sides of the oracle, as after a push held against the users
+ * (the policy steerer), the hook accepts a repeg toward the oracle judged on the reference. The
+ * planner takes it only when it earns (cost < 0): it moves the spot mark away from the oracle, so
+ * it is never paid for from the budget. Its size is the reference's gap (REFERENCE_FRACTION_PPM of
+ * it), clipped to maxPegChangeBps and the move cap, and at least minRepegBps; the action's fraction
+ * was the spot plan's.
+ */
+function planReferenceRepeg(spot: Extract<Plan, { readonly skip: string }>, s: PlanInput, opts: PlanSettings): Plan | undefined {
+  const ref = s.referenceMark;
+  if (ref === undefined || ref === 0n || s.quoteReserve === 0n || s.baseReserve === 0n) return undefined;
+  const refGap = s.oracle - ref;
+  const spotGap = s.oracle - markWad(s);
+  if (refGap === 0n || (refGap > 0n) === (spotGap > 0n) && spotGap !== 0n) return undefined;
+  const up = refGap > 0n;
+  const target = ref + (refGap * REFERENCE_FRACTION_PPM) / PPM; // truncates toward the reference
+  // ref·P'/P must not pass the target: round P' toward the current peg.
+  let newPeg = up ? (s.peg * target) / ref : ceilDiv(s.peg * target, ref);
+  const maxMove = (s.peg * BigInt(s.limits.maxPegChangeBps)) / BPS;
+  if (up && newPeg > s.peg + maxMove) newPeg = s.peg + maxMove;
+  if (!up && newPeg < s.peg - maxMove) newPeg = s.peg - maxMove;
+  if (newPeg === s.peg || (up ? newPeg < s.peg : newPeg > s.peg)) return undefined;
+  const plan = fitRepegToMoveCap({ call: { kind: "repeg", target: newPeg } }, s, opts);
+  if ("skip" in plan) return undefined;
+  const minBps = opts.minRepegBps ?? DEFAULT_MIN_REPEG_BPS;
+  if (abs(plan.call.target - s.peg) * BPS * PPM < BigInt(Math.round(minBps * 1e6)) * s.peg) return undefined;
+  const cost = repegCost(s, plan.call.target);
+  if (cost === undefined || cost >= 0n) return undefined;
+  return {
+    call: plan.call,
+    note: `spot plan skipped (${spot.reason}: ${spot.skip}); the reference mark ${ref} is across the oracle ${s.oracle} from the spot mark: repeg toward it on the reference, earning ${-cost}`,
+  };
 }
 
 function planRepeg(fraction: number, s: PlanInput): Plan {

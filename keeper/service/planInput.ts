@@ -22,6 +22,7 @@ export function planInputFromSnapshot(s: MarketSnapshot): PlanInput {
     ...(s.dailyCapHeadroom !== undefined ? { dailyCapHeadroom: s.dailyCapHeadroom } : {}),
     ...(s.moveCapRoom !== undefined ? { moveCapRoom: { ...s.moveCapRoom } } : {}),
     ...(s.kDecreaseRoom !== undefined ? { kDecreaseRoom: { ...s.kDecreaseRoom } } : {}),
+    ...(s.referenceMark !== undefined ? { referenceMark: s.referenceMark } : {}),
   };
 }
 

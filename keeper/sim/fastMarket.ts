@@ -256,7 +256,7 @@ export class FastMarket implements HookLedger {
   /** Folds the mark that held since the last update into the mark TWAP (twap.ts, SPEC §5). */
   private updateMarkTwap(): void {
     const t = this.now;
-    this.markTwap = updateTwap(this.markTwap, this.markTwapTs, (this.y * this.peg) / this.x, t, this.twapWindow);
+    this.markTwap = this.referenceMark(t);
     this.markTwapTs = t;
   }
 
@@ -779,12 +779,17 @@ export class FastMarket implements HookLedger {
     return checkDivergence(this.oracle, this.foldedOracleTwap(t), this.params);
   }
 
+  /** The mark TWAP folded through t with the spot mark: what a trade stores, and a repeg's reference mark (HookPath, SPEC §6). */
+  referenceMark(t: number): number {
+    return updateTwap(this.markTwap, this.markTwapTs, (this.y * this.peg) / this.x, t, this.twapWindow);
+  }
+
   /** Cost the repeg would charge (closed form, as the contract) or its refusal. */
   previewRepeg(newPeg: number, t: number): { cost: number; refusal: Refusal | null } {
     const cost = repegCostClosedForm(this.x, this.y, this.sqrtK, this.peg, newPeg, this.longOI - this.shortOI);
     const refusal =
       this.oracleRefusal(t) ??
-      checkRepegShape(this.x, this.y, this.peg, newPeg, this.oracle, this.params) ??
+      checkRepegShape(this.x, this.y, this.peg, newPeg, this.oracle, this.referenceMark(t), this.params) ??
       checkSpend(this, cost, t, this.blockAt(t), this.params) ??
       checkMoveCap(this, t, pegMoveBps(this.peg, newPeg), this.params);
     return { cost, refusal };

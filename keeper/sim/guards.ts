@@ -74,10 +74,27 @@ export function checkDivergence(oracle: number, oracleTwap: number, p: MarketPar
   return divBps > p.maxOracleTwapDivergenceBps ? { name: "Vamm_OracleTwapDivergence", args: [divBps, p.maxOracleTwapDivergenceBps] } : null;
 }
 
-/** Repeg direction and size: toward the oracle, never past it, |ΔP|/P ≤ maxPegChangeBps. */
-export function checkRepegShape(x: number, y: number, peg: number, newPeg: number, oracle: number, p: MarketParams): Refusal | null {
+/**
+ * Repeg direction and size (SPEC §6): toward the oracle and never past it, judged on the spot mark
+ * or, when the two sit across the oracle from each other, on the reference mark (the mark TWAP
+ * folded to now, which moves with the peg), and |ΔP|/P ≤ maxPegChangeBps. The reference keeps a
+ * repeg possible that a push held for a block hides from the spot mark (the policy steerer); it is
+ * slow, so a push cannot move it cheaply. A repeg neither reading allows is refused with the spot
+ * figures.
+ */
+export function checkRepegShape(x: number, y: number, peg: number, newPeg: number, oracle: number, referenceMark: number, p: MarketParams): Refusal | null {
   const mark = markPrice(x, y, peg);
   const newMark = markPrice(x, y, newPeg);
+  const spot = spotDirectionRefusal(mark, newMark, oracle);
+  if (spot !== null && !towardOnReference(mark, peg, newPeg, oracle, referenceMark)) return spot;
+  const changeBps = (Math.abs(newPeg - peg) * 1e4) / peg;
+  // Same 1e-12 relative slack: the keeper clips a step to the bound exactly (integer), which float64 may read a hair above.
+  if (changeBps > p.maxPegChangeBps * (1 + 1e-12)) return { name: "Vamm_PegChangeTooLarge", args: [changeBps, p.maxPegChangeBps] };
+  return null;
+}
+
+/** Toward the oracle and not past it, on the spot mark. */
+function spotDirectionRefusal(mark: number, newMark: number, oracle: number): Refusal | null {
   const towardUp = oracle > mark && newMark > mark;
   const towardDown = oracle < mark && newMark < mark;
   if (!towardUp && !towardDown) return { name: "Vamm_NotTowardOracle", args: [mark, newMark, oracle] };
@@ -86,10 +103,21 @@ export function checkRepegShape(x: number, y: number, peg: number, newPeg: numbe
   // contract's does (parity with the chain), far below any economic effect.
   const slack = oracle * 1e-12;
   if ((towardUp && newMark > oracle + slack) || (towardDown && newMark < oracle - slack)) return { name: "Vamm_PastOracle", args: [newMark, oracle] };
-  const changeBps = (Math.abs(newPeg - peg) * 1e4) / peg;
-  // Same 1e-12 relative slack: the keeper clips a step to the bound exactly (integer), which float64 may read a hair above.
-  if (changeBps > p.maxPegChangeBps * (1 + 1e-12)) return { name: "Vamm_PegChangeTooLarge", args: [changeBps, p.maxPegChangeBps] };
   return null;
+}
+
+/**
+ * HookGuards._towardOnReference: read only when the reference sits across the oracle from the spot
+ * mark (or the mark is on it); ref' = ref·P'/P toward the oracle, not past it. No slack: the keeper
+ * plans reference repegs 10 % short of the oracle, never on the boundary.
+ */
+function towardOnReference(mark: number, peg: number, newPeg: number, oracle: number, ref: number): boolean {
+  const across = mark === oracle || mark > oracle !== ref > oracle;
+  if (!across || ref === oracle) return false;
+  const newRef = (ref * newPeg) / peg;
+  if (oracle > ref && newPeg > peg) return newRef <= oracle;
+  if (oracle < ref && newPeg < peg) return newRef >= oracle;
+  return false;
 }
 
 /** k bounds: sqrtK' in [sqrtK·(1−dec), sqrtK·(1+inc)] and sqrtK' ≥ |d|. */

@@ -709,9 +709,15 @@ export class MarketCore {
     return r;
   }
 
+  /** The mark TWAP folded to now with the spot mark: what a trade stores, and a repeg's reference mark (HookPath, SPEC §6). */
+  referenceMark(): number {
+    const s = this.s;
+    return updateTwap(s.markTwap, s.markTwapTs, this.mark(), s.now, this.params.twapWindow);
+  }
+
   private updateMarkTwap(): void {
     const s = this.s;
-    s.markTwap = updateTwap(s.markTwap, s.markTwapTs, this.mark(), s.now, this.params.twapWindow);
+    s.markTwap = this.referenceMark();
     s.markTwapTs = s.now;
   }
 
@@ -855,7 +861,7 @@ export class MarketCore {
     const s = this.s;
     return (
       this.hookOracleRefusal(commitOracle) ??
-      checkRepegShape(s.x, s.y, s.peg, newPeg, s.oraclePrice, this.params) ??
+      checkRepegShape(s.x, s.y, s.peg, newPeg, s.oraclePrice, this.referenceMark(), this.params) ??
       checkSpend(s.hook, cost, s.now, s.block, this.params) ??
       checkMoveCap(s.hook, s.now, pegMoveBps(s.peg, newPeg), this.params)
     );

@@ -19,6 +19,8 @@ export interface PlannableMarket extends HookLedger {
   readonly longOI: number;
   readonly shortOI: number;
   readonly params: MarketParams;
+  /** The repeg's reference mark at time t (the mark TWAP folded to t). */
+  referenceMark(t: number): number;
 }
 
 /** The float ↔ WAD conversions are keeper/core/math/wad/units.ts's (re-exported under the simulator's names). */
@@ -48,5 +50,6 @@ export function planInputFromMarket(m: PlannableMarket, now: number): PlanInput 
     dailyCapHeadroom: floatToWad(spendRoom(m, now, p)),
     moveCapRoom: { roomBps: Math.max(0, p.maxPegChangeBps - usedMove), usedBps: usedMove, capBps: p.maxPegChangeBps, windowSeconds: p.hookWindowSeconds },
     kDecreaseRoom: { roomBps: Math.max(0, p.maxDailyKDecreaseBps - usedKDec), usedBps: usedKDec, capBps: p.maxDailyKDecreaseBps },
+    referenceMark: floatToWad(m.referenceMark(now)),
   };
 }

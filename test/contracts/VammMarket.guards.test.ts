@@ -18,6 +18,7 @@ import {
   netQuote,
   repegCostDirect,
 } from "../helpers/specMath";
+import { update as updateTwap } from "../../keeper/core/math/wad/TwapWad";
 
 // One test per guard of SPEC §6: the allowed case passes, the refused case reverts with the exact
 // custom error and arguments, and every change emits its old and new values and the cost.
@@ -298,6 +299,69 @@ describe("VammMarket guards (SPEC §6)", function () {
         .to.be.revertedWithCustomError(market, "Vamm_PastOracle")
         .withArgs(99n * WAD - 1n, 99n * WAD);
       await expect(market.connect(keeper).repeg(99n * WAD + WAD / 2n)).to.emit(market, "PegUpdated");
+    });
+  });
+
+  describe("repeg direction on the reference mark (the mark TWAP folded to the hook's block)", function () {
+    // A long pushed the spot mark above the oracle a block ago; the mark TWAP still sits below it.
+    async function pushedAboveOracle(): Promise<{ fx: DammFixture; mark: bigint; peg: bigint; reference: bigint; hookTs: number }> {
+      const fx = await loadFixture(wideFixture);
+      await setOracle(fx, 100n * WAD + WAD / 2n);
+      await openLong(fx, 0, 300_000n * WAD);
+      const st = await fx.market.marketState();
+      expect(st.mark).to.be.greaterThan(100n * WAD + WAD / 2n);
+      const hookTs = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(hookTs);
+      const reference = updateTwap(st.markTwap, st.markTwapTimestamp, st.mark, BigInt(hookTs), st.params.twapWindow);
+      expect(reference).to.be.lessThan(100n * WAD + WAD / 2n);
+      return { fx, mark: st.mark, peg: st.peg, reference, hookTs };
+    }
+
+    it("lets a repeg up that the spot mark forbids bring the reference up to the oracle, and stores the folded TWAP", async function () {
+      const { fx, peg, reference, hookTs } = await pushedAboveOracle();
+      const oracle = 100n * WAD + WAD / 2n;
+      // The largest peg with ceil(reference·P'/P) ≤ oracle.
+      const newPeg = (oracle * peg) / reference;
+      await expect(fx.market.connect(fx.keeper).repeg(newPeg)).to.emit(fx.market, "PegUpdated");
+      const after = await fx.market.marketState();
+      expect(after.peg).to.equal(newPeg);
+      expect(after.markTwap).to.equal(reference);
+      expect(after.markTwapTimestamp).to.equal(BigInt(hookTs));
+    });
+
+    it("refuses one wei past the reference's oracle, and a repeg down the spot mark allows keeps working", async function () {
+      const { fx, mark, peg, reference } = await pushedAboveOracle();
+      const oracle = 100n * WAD + WAD / 2n;
+      // One wei above the largest allowed peg: ceil(reference·P'/P) passes the oracle.
+      const past = (oracle * peg) / reference + 1n;
+      expect((reference * past + peg - 1n) / peg).to.be.greaterThan(oracle);
+      const st = await fx.market.marketState();
+      await expect(fx.market.connect(fx.keeper).repeg(past))
+        .to.be.revertedWithCustomError(fx.market, "Vamm_NotTowardOracle")
+        .withArgs(mark, (st.quoteReserve * past) / st.baseReserve, oracle);
+      // Down toward the oracle on the spot mark: allowed as before.
+      await setOracle(fx, oracle);
+      await expect(fx.market.connect(fx.keeper).repeg(peg - peg / 1_000n)).to.emit(fx.market, "PegUpdated");
+    });
+  });
+
+  describe("repeg direction when the reference mark sits on the spot mark's side of the oracle", function () {
+    it("judges on the spot mark alone: a repeg past the oracle is refused though the reference would allow it", async function () {
+      const fx = await loadFixture(wideFixture);
+      const oracle = 100n * WAD + (3n * WAD) / 10n;
+      await setOracle(fx, oracle);
+      await openLong(fx, 0, 100_000n * WAD); // spot ≈ 100.2 < oracle; the TWAP ≈ 100 lower still
+      const st = await fx.market.marketState();
+      const hookTs = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(hookTs);
+      const reference = updateTwap(st.markTwap, st.markTwapTimestamp, st.mark, BigInt(hookTs), st.params.twapWindow);
+      expect(st.mark < oracle && reference < st.mark).to.equal(true);
+      // Spot 5 bps past the oracle; the reference moved by the same ratio stays below it.
+      const newPeg = (st.peg * (oracle + oracle / 2_000n)) / st.mark;
+      const newMark = (st.quoteReserve * newPeg) / st.baseReserve;
+      expect(newMark).to.be.greaterThan(oracle);
+      expect((reference * newPeg) / st.peg).to.be.lessThan(oracle);
+      await expect(fx.market.connect(fx.keeper).repeg(newPeg)).to.be.revertedWithCustomError(fx.market, "Vamm_PastOracle").withArgs(newMark, oracle);
     });
   });
 

@@ -5,6 +5,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { dammFixture, NO_DEADLINE, USDC, WAD, type DammFixture } from "../helpers/deployFixture";
 import { BPS, DAY, abs, answer8 } from "../helpers/specMath";
+import { update as updateTwap } from "../../keeper/core/math/wad/TwapWad";
 
 // DESIGN §6: a stolen keeper key can move the mark only toward the oracle and spend at most the
 // rolling-24 h cap. An account holding only KEEPER_ROLE attacks the hooks over a simulated day of
@@ -19,6 +20,7 @@ type Attack =
   | "pegPastOracle"
   | "pegHugeUp"
   | "pegHugeDown"
+  | "pegReferenceHalf"
   | "kMaxUp"
   | "kMaxDown"
   | "kHugeUp"
@@ -29,6 +31,8 @@ type Attack =
 interface Step {
   readonly dt: number;
   readonly oracleBps: number;
+  /** Put the oracle between the spot mark and the mark TWAP instead (where the reference rule applies). */
+  readonly oracleBetween: boolean;
   readonly trades: ReadonlyArray<readonly [trader: number, isLong: boolean, quote: bigint, close: boolean]>;
   /** Keeper calls, one per block (the cooldown is one block: this is spam at every block). */
   readonly attacks: readonly Attack[];
@@ -43,6 +47,7 @@ const attackArb = fc.constantFrom<Attack>(
   "pegPastOracle",
   "pegHugeUp",
   "pegHugeDown",
+  "pegReferenceHalf",
   "kMaxUp",
   "kMaxDown",
   "kHugeUp",
@@ -54,6 +59,7 @@ const attackArb = fc.constantFrom<Attack>(
 const stepArb: fc.Arbitrary<Step> = fc.record({
   dt: fc.integer({ min: 60, max: 4 * 3600 }),
   oracleBps: fc.integer({ min: -300, max: 300 }),
+  oracleBetween: fc.boolean(),
   trades: fc.array(
     fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean(), fc.bigInt({ min: 500n, max: 60_000n }).map((q) => q * WAD), fc.boolean()),
     { maxLength: 2 },
@@ -227,10 +233,12 @@ interface Ledger {
   budgetAtWindowStart: bigint;
   calls: number;
   successes: number;
+  /** Successful repegs the spot rule refused and the reference mark allowed. */
+  referenceRepegs: number;
   readonly refusals: Map<string, number>;
 }
 
-function targetOf(a: Attack, st: Awaited<ReturnType<DammFixture["market"]["marketState"]>>, oracle: bigint): bigint {
+function targetOf(a: Attack, st: Awaited<ReturnType<DammFixture["market"]["marketState"]>>, oracle: bigint, now: bigint): bigint {
   const maxPeg = st.params.maxPegChangeBps;
   const d = abs(st.longOI - st.shortOI);
   switch (a) {
@@ -242,6 +250,12 @@ function targetOf(a: Attack, st: Awaited<ReturnType<DammFixture["market"]["marke
       return (st.peg * oracle) / st.mark;
     case "pegPastOracle":
       return (((st.peg * oracle) / st.mark) * 10_050n) / BPS;
+    case "pegReferenceHalf": {
+      // Half the way to the oracle as the reference mark (the mark TWAP folded to the hook's block)
+      // sees it: a thief's try at moving the spot mark away from the oracle.
+      const reference = updateTwap(st.markTwap, st.markTwapTimestamp, st.mark, now, st.params.twapWindow);
+      return (st.peg * (reference + (oracle - reference) / 2n)) / reference;
+    }
     case "pegHugeUp":
       return st.peg * 3n;
     case "pegHugeDown":
@@ -269,7 +283,9 @@ async function attack(fx: DammFixture, a: Attack, privilegedIndex: number, ledge
   }
   const before = await market.marketState();
   const [oracle] = await market.oracleLatest();
-  const target = targetOf(a, before, oracle);
+  const hookTs = (await time.latest()) + 1;
+  await time.setNextBlockTimestamp(hookTs);
+  const target = targetOf(a, before, oracle, BigInt(hookTs));
   const isRepeg = a.startsWith("peg");
   ledger.calls++;
   let rc;
@@ -298,10 +314,20 @@ async function attack(fx: DammFixture, a: Attack, privilegedIndex: number, ledge
   // Never touches the reserved share.
   expect(after.reservedShare).to.equal(before.reservedShare);
 
-  // The mark only moves toward the oracle and never crosses it (repeg); k keeps the mark.
+  // A repeg moves the spot mark toward the oracle without crossing it; or, only while the reference
+  // mark (the mark TWAP folded to the hook's time) sits across the oracle from the spot mark, moves
+  // the reference so, ref' = ref·P'/P rounded away from the reference (SPEC §6). k keeps the mark.
   if (isRepeg) {
-    expect(abs(after.mark - oracle) <= abs(before.mark - oracle), "|mark − oracle| grew").to.equal(true);
-    expect((after.mark - oracle) * (before.mark - oracle) >= 0n, "mark crossed the oracle").to.equal(true);
+    const towardOracle = (from: bigint, to: bigint): boolean => abs(to - oracle) <= abs(from - oracle) && (to - oracle) * (from - oracle) >= 0n;
+    if (!towardOracle(before.mark, after.mark)) {
+      const reference = updateTwap(before.markTwap, before.markTwapTimestamp, before.mark, ts, before.params.twapWindow);
+      const across = before.mark === oracle || before.mark > oracle !== reference > oracle;
+      expect(across, "the spot mark moved away from the oracle while the reference sat on its side").to.equal(true);
+      const up = after.peg > before.peg;
+      const moved = (reference * after.peg + (up ? before.peg - 1n : 0n)) / before.peg;
+      expect(reference !== oracle && towardOracle(reference, moved), "the reference did not move toward the oracle without crossing it").to.equal(true);
+      ledger.referenceRepegs++;
+    }
   } else {
     expect(abs(after.mark - before.mark) <= before.mark / 10n ** 12n, "updateK moved the mark").to.equal(true);
     // k decreases: at most maxDailyKDecreaseBps (sum of per-call ceil bps) in any rolling 24 h (SPEC §6).
@@ -383,7 +409,7 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
     expect(await fx.market.hasRole(fx.roles.KEEPER_ROLE, fx.traders[0].address)).to.equal(false);
   });
 
-  it("adversarial hook sequences never move the mark away from the oracle, overspend the 24 h cap or touch the reserve", async function () {
+  it("adversarial hook sequences move the mark or its reference only toward the oracle, never overspend the 24 h cap or touch the reserve", async function () {
     const fx = await loadFixture(fixture);
     const { market, aggregator, traders, clearingHouse: ch, addresses, paramAdmin } = fx;
     // A two-block cooldown, so that calling at every block is refused every other block.
@@ -392,13 +418,13 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
     await (await ch.connect(traders[0]).openPosition(addresses.market, true, 40_000n * WAD, 10_000n * WAD, 0n, NO_DEADLINE)).wait();
     await (await ch.connect(traders[1]).openPosition(addresses.market, false, 15_000n * WAD, 5_000n * WAD, 0n, NO_DEADLINE)).wait();
     let snap: string = await network.provider.send("evm_snapshot", []);
-    const totals = { calls: 0, successes: 0, paid: 0n, refusals: new Map<string, number>() };
+    const totals = { calls: 0, successes: 0, referenceRepegs: 0, paid: 0n, refusals: new Map<string, number>() };
 
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 86_399 }), fc.array(stepArb, { minLength: 6, maxLength: 12 }), async (offset, steps) => {
         await network.provider.send("evm_revert", [snap]);
         snap = await network.provider.send("evm_snapshot", []);
-        const ledger: Ledger = { spends: [], kDecreases: [], lastWindow: -1n, budgetAtWindowStart: 0n, calls: 0, successes: 0, refusals: totals.refusals };
+        const ledger: Ledger = { spends: [], kDecreases: [], lastWindow: -1n, budgetAtWindowStart: 0n, calls: 0, successes: 0, referenceRepegs: 0, refusals: totals.refusals };
         // Start at a random time of day so the sequence crosses window boundaries at random points.
         const now = BigInt(await time.latest());
         await time.increaseTo((now / DAY + 1n) * DAY + BigInt(offset));
@@ -406,14 +432,21 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
         for (const s of steps) {
           await time.increase(s.dt);
           price = (price * BigInt(10_000 + s.oracleBps)) / BPS;
+
           await (await aggregator.setAnswer(answer8(price))).wait();
           for (const [i, isLong, q, close] of s.trades) await tradeQuietly(fx, i, isLong, q, close);
           if (s.settleFunding) await settleFundingInto(fx, ledger);
+          if (s.oracleBetween) {
+            const st = await market.marketState();
+            const reference = updateTwap(st.markTwap, st.markTwapTimestamp, st.mark, BigInt(await time.latest()) + 2n, st.params.twapWindow);
+            price = (st.mark + reference) / 2n;
+          }
           await (await aggregator.setAnswer(answer8(price))).wait();
           for (const a of s.attacks) await attack(fx, a, s.privilegedIndex, ledger);
         }
         totals.calls += ledger.calls;
         totals.successes += ledger.successes;
+        totals.referenceRepegs += ledger.referenceRepegs;
         totals.paid += ledger.spends.reduce((acc, x) => acc + x.cost, 0n);
       }),
       // No shrinking: a counterexample is reported at once (each run replays a chain day).
@@ -427,11 +460,12 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
     // The sequences must actually exercise both outcomes.
     expect(totals.successes > 50, `successes ${totals.successes}`).to.equal(true);
     expect(totals.calls - totals.successes > 50).to.equal(true);
+    expect(totals.referenceRepegs, "repegs allowed on the reference mark").to.be.greaterThan(0);
     for (const e of ["Vamm_HookCooldown", "Vamm_DailyCostCapExceeded", "Vamm_PastOracle", "Vamm_PegChangeTooLarge", "Vamm_KChangeOutOfBounds", "Vamm_NotTowardOracle"]) {
       expect(totals.refusals.get(e) ?? 0, e).to.be.greaterThan(0);
     }
     if (process.env.STOLEN_KEY_VERBOSE) {
-      console.log(`      calls ${totals.calls}, successes ${totals.successes}, paid ${totals.paid}`, Object.fromEntries(totals.refusals));
+      console.log(`      calls ${totals.calls}, successes ${totals.successes} (${totals.referenceRepegs} on the reference), paid ${totals.paid}`, Object.fromEntries(totals.refusals));
     }
   });
 });

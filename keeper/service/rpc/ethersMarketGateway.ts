@@ -1,3 +1,4 @@
+import { update as updateTwap } from "../../core/math/wad/TwapWad";
 import { type AbstractProvider, Contract, type FunctionFragment, type Interface, JsonRpcApiProvider, getBigInt, hexlify, toQuantity } from "ethers";
 import type { IVammMarket } from "../../../typechain-types/contracts/interfaces/IVammMarket";
 import { IVammMarket__factory } from "../../../typechain-types/factories/contracts/interfaces/IVammMarket__factory";
@@ -152,6 +153,7 @@ function rpcTx(tx: { to: string; data: string; from?: string }): { to: string; d
 
 /** The fields of `marketState()` the snapshot reads (the typechain struct has them all). */
 export interface ChainMarketState extends MarketCurveFields {
+  readonly markTwapTimestamp: bigint;
   readonly lastHookTimestamp: bigint;
   readonly lastHookBlock: bigint;
   readonly paused: boolean;
@@ -174,6 +176,7 @@ export interface ChainMarketState extends MarketCurveFields {
     readonly hookWindowSeconds: bigint;
     readonly maxOracleAgeHooks: bigint;
     readonly hookCooldownBlocks: bigint;
+    readonly twapWindow: bigint;
   };
 }
 
@@ -209,6 +212,7 @@ export function snapshotFromMarketState(
     dailyCapHeadroom: dailyCapHeadroom(s, block.timestamp),
     moveCapRoom: moveCapRoom(s, block.timestamp),
     kDecreaseRoom: kDecreaseRoom(s, block.timestamp),
+    referenceMark: updateTwap(s.markTwap, s.markTwapTimestamp, s.mark, BigInt(block.timestamp), s.params.twapWindow),
     oracleMaxAgeSec: Number(s.params.maxOracleAgeHooks),
     lastHookBlock: Number(s.lastHookBlock),
     hookCooldownBlocks: Number(s.params.hookCooldownBlocks),

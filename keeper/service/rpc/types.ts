@@ -50,6 +50,11 @@ export interface MarketSnapshot extends MarketCurveFields {
    */
   readonly moveCapRoom?: { readonly roomBps: number; readonly usedBps: number; readonly capBps: number; readonly windowSeconds: number };
   readonly kDecreaseRoom?: { readonly roomBps: number; readonly usedBps: number; readonly capBps: number };
+  /**
+   * The repeg's reference mark as a hook at this block's time would read it (the mark TWAP folded
+   * with the spot mark, SPEC §6), when the market exposes its TWAP; undefined: plan on the spot mark.
+   */
+  readonly referenceMark?: bigint;
   /** Base fee of the snapshot's block, when the chain has EIP-1559 (lets the fee quote skip a block read). */
   readonly baseFeePerGas?: bigint;
   /** The hooks' oracle age limit (s, maxOracleAgeHooks), when the market exposes it: the health check's stale test. */

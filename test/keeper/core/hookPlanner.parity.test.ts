@@ -33,6 +33,8 @@ interface World {
   y: bigint;
   peg: bigint;
   gap: number;
+  /** Where the mark TWAP (the repeg's reference) sits relative to the spot mark. */
+  refGap: number;
   longShare: number;
   shortShare: number;
   budgetJ: number;
@@ -54,6 +56,7 @@ const world: fc.Arbitrary<World> = fc.record({
   y: fc.bigInt({ min: gridOf(100), max: gridOf(1e6) }),
   peg: fc.bigInt({ min: gridOf(1), max: gridOf(1e5) }),
   gap: fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+  refGap: fc.double({ min: -0.08, max: 0.08, noNaN: true }),
   longShare: fc.double({ min: 0, max: 0.25, noNaN: true }),
   shortShare: fc.double({ min: 0, max: 0.25, noNaN: true }),
   budgetJ: fc.oneof(fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: 0, max: 10_000_000 })),
@@ -98,6 +101,8 @@ function build(wd: World): { sim: FastMarket; chain: ChainMarketState; oracle: {
   const sqrtK = onGrid(gridOf(Math.sqrt(x.f * y.f)));
   const markF = (y.f * peg.f) / x.f;
   const oracle = onGrid(gridOf(markF * (1 + wd.gap)) || 1n);
+  // Folded at the snapshot's own time (dt = 0), so the reference is the stored TWAP in both number types.
+  const markTwap = onGrid(gridOf(markF * (1 + wd.refGap)) || 1n);
   const longOI = onGrid(gridOf(x.f * wd.longShare));
   const shortOI = onGrid(gridOf(x.f * wd.shortShare));
   const budget = budgetOf(wd.budgetJ);
@@ -114,6 +119,8 @@ function build(wd: World): { sim: FastMarket; chain: ChainMarketState; oracle: {
     x: x.f,
     y: y.f,
     oracle: oracle.f,
+    markTwap: markTwap.f,
+    markTwapTs: wd.t,
     longOI: longOI.f,
     shortOI: shortOI.f,
     windowIndex,
@@ -133,7 +140,8 @@ function build(wd: World): { sim: FastMarket; chain: ChainMarketState; oracle: {
     peg: peg.w,
     sqrtK: sqrtK.w,
     mark: (y.w * peg.w) / x.w, // CurveMathWad.markPrice
-    markTwap: 0n,
+    markTwap: markTwap.w,
+    markTwapTimestamp: BigInt(wd.t),
     oracleTwap: oracle.w,
     longOI: longOI.w,
     shortOI: shortOI.w,
@@ -161,12 +169,14 @@ function build(wd: World): { sim: FastMarket; chain: ChainMarketState; oracle: {
       hookWindowSeconds: BigInt(params.hookWindowSeconds),
       maxOracleAgeHooks: BigInt(params.maxOracleAgeHooks),
       hookCooldownBlocks: BigInt(params.hookCooldownBlocks),
+      twapWindow: BigInt(params.twapWindow),
     },
   };
   return { sim, chain, oracle: { priceWad: oracle.w, updatedAt: BigInt(wd.t) }, t: wd.t };
 }
 
-const outcome = (p: Plan): string => ("call" in p ? `${p.call.kind}${p.requested ? " (fitted)" : ""}` : p.reason);
+const outcome = (p: Plan): string =>
+  "call" in p ? `${p.call.kind}${p.requested ? " (fitted)" : ""}${p.note?.includes("reference mark") ? " (reference)" : ""}` : p.reason;
 
 describe("one planner through the simulator's and the keeper's adapters", () => {
   it("builds the identical input and plans the identical hook call, to the wei, from equivalent states (10,000 random states × actions)", function () {
@@ -190,6 +200,6 @@ describe("one planner through the simulator's and the keeper's adapters", () => 
     expect(count("repeg") + count("repeg (fitted)"), JSON.stringify([...seen])).to.be.greaterThan(1_000);
     expect(count("updateK") + count("updateK (fitted)"), JSON.stringify([...seen])).to.be.greaterThan(1_000);
     const reasons: NoCallReason[] = ["hold", "below-min-step", "no-budget", "move-cap-exhausted", "k-decrease-cap", "k-bound"];
-    for (const r of [...reasons, "repeg (fitted)", "updateK (fitted)"]) expect(count(r), `${r} in ${JSON.stringify([...seen])}`).to.be.greaterThan(0);
+    for (const r of [...reasons, "repeg (fitted)", "updateK (fitted)", "repeg (reference)"]) expect(count(r), `${r} in ${JSON.stringify([...seen])}`).to.be.greaterThan(0);
   });
 });

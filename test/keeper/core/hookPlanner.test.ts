@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { planHookCall, repegCost } from "../../../keeper/core/hookPlanner";
+import { REFERENCE_FRACTION_PPM, planHookCall, repegCost } from "../../../keeper/core/hookPlanner";
 import { WAD, snapshot } from "../service/helpers/fakes";
 
 const markOf = (x: bigint, y: bigint, peg: bigint) => (y * peg) / x;
@@ -159,6 +159,57 @@ describe("planning the hook call", () => {
         ),
         { numRuns: 300 },
       );
+    });
+  });
+
+  describe("repeg on the reference mark when the spot plan cannot go (SPEC §6)", () => {
+    // snapshot(): mark 100 < oracle 101, users net long 20: the spot repeg up pays the longs.
+    const noBudget = { budget: 0n };
+    const oracle = 101n * WAD;
+
+    it("repegs down on a reference above the oracle when the spot repeg up finds no budget, and earns", () => {
+      const ref = 102n * WAD;
+      const s = snapshot({ ...noBudget, referenceMark: ref });
+      const plan = planHookCall({ kind: "repeg", fraction: 0.5 }, s);
+      if (!("call" in plan)) throw new Error(plan.skip);
+      // target = ref + 0.9·(oracle − ref) = 101.1; P' = ceil(P·target/ref): ref·P'/P never below the target.
+      const target = ref + ((oracle - ref) * REFERENCE_FRACTION_PPM) / 1_000_000n;
+      expect(target).to.equal(1011n * WAD / 10n);
+      const newPeg = (100n * WAD * target + ref - 1n) / ref;
+      expect(plan.call).to.deep.equal({ kind: "repeg", target: newPeg });
+      const cost = repegCost(s, newPeg)!;
+      expect(cost < 0n).to.equal(true);
+      expect(plan.note).to.equal(
+        `spot plan skipped (no-budget: repeg cost ${repegCost(s, 1005n * WAD / 10n)} exceeds budget 0; no peg step fits); ` +
+          `the reference mark ${ref} is across the oracle ${oracle} from the spot mark: repeg toward it on the reference, earning ${-cost}`,
+      );
+    });
+
+    it("keeps the spot plan's skip when the reference agrees with the spot mark, when the reference repeg would cost, or without a reference", () => {
+      const skip = planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot(noBudget));
+      expect(skip).to.have.property("reason", "no-budget");
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot({ ...noBudget, referenceMark: 100n * WAD }))).to.deep.equal(skip);
+      // Mark at the oracle, users net short: the reference (above) asks for a repeg down, which pays them.
+      const atOracle = { oracle: 100n * WAD, longOI: 10n * WAD, shortOI: 30n * WAD };
+      const atOracleSkip = { skip: "mark already at the oracle", reason: "at-oracle" };
+      expect(planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ ...atOracle, referenceMark: 102n * WAD }))).to.deep.equal(atOracleSkip);
+      // The same state with the users net long: the repeg down earns, so it goes.
+      const earns = planHookCall({ kind: "repeg", fraction: 1 }, snapshot({ ...atOracle, longOI: 30n * WAD, shortOI: 10n * WAD, referenceMark: 102n * WAD }));
+      expect(earns).to.have.nested.property("call.kind", "repeg");
+    });
+
+    it("sends no reference repeg that earns nothing or moves the peg less than minRepegBps", () => {
+      // Users balanced: the repeg down earns nothing, so it would only move the spot mark away.
+      const balanced = snapshot({ ...noBudget, oracle: 100n * WAD, longOI: 20n * WAD, shortOI: 20n * WAD, referenceMark: 102n * WAD });
+      expect(planHookCall({ kind: "repeg", fraction: 1 }, balanced)).to.deep.equal({ skip: "mark already at the oracle", reason: "at-oracle" });
+      // The reference repeg above moves the peg 88 bps; a 100 bps minimum keeps the spot skip.
+      const s = snapshot({ ...noBudget, referenceMark: 102n * WAD });
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, s, { minRepegBps: 100 })).to.have.property("reason", "no-budget");
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, s, { minRepegBps: 80 })).to.have.nested.property("call.kind", "repeg");
+    });
+
+    it("leaves a spot plan that can go alone, whatever the reference says", () => {
+      expect(planHookCall({ kind: "repeg", fraction: 0.5 }, snapshot({ referenceMark: 102n * WAD }))).to.deep.equal({ call: { kind: "repeg", target: 1005n * WAD / 10n } });
     });
   });
 

@@ -8,6 +8,7 @@ import { FastMarket } from "../../../../keeper/sim/fastMarket";
 import { DEFAULT_PARAMS } from "../../../../keeper/sim/params";
 import { runEpisode } from "../../../../keeper/sim/episode";
 import { testScenario } from "../fixtures";
+import { stratifiedSplit } from "../../../../keeper/policy/eval/scenarioSource";
 
 // The steerer pushes the mark ahead of the keeper's decision (in its block, or one block earlier) and
 // closes right after the hook. In the same block its profit is what a position held across one hook
@@ -168,4 +169,38 @@ describe("policy steerer (pushes the mark before the keeper decides, closes afte
       expect(metrics.volumeUninformed).to.be.closeTo(env.market.c.volumeUninformed - steererVolume - env.sandwich!.book.volume, 1e-9 * steererVolume);
     });
   });
+
+  describe("against the users after a crash, held for a block (the attack the reference mark answers, SPEC §6)", () => {
+    // validation-105-crash-steps under the shipped rule: on the spot mark alone the push blocked the
+    // repegs up that take value from the net-short users (BENCHMARKS "Steering the keeper": 28 → 5
+    // repegs in this scenario, same block). With the hook judging on the mark TWAP as well, the keeper
+    // repegs on the reference while pushed, nearly as often as without the steerer.
+    const scenario = stratifiedSplit("validation", 10).find((s) => s.name === "validation-105-crash-steps")!;
+    const withSteerer = { ...scenario, adversaries: { ...scenario.adversaries, steerer: { mode: "againstUsers" as const, timing: "blockBefore" as const, capital: scenario.traders.informed.capital, leverage: 5 } } };
+
+    it("the keeper keeps repegging, on the reference while the push hides the spot direction; the steerer loses", () => {
+      const off = runEpisode(scenario, resolvePolicy("threshold"), scenario.seed, { trace: false }).metrics;
+      const env = new MarketEnv({});
+      const policy = resolvePolicy("threshold");
+      let obs = env.reset(withSteerer, scenario.seed);
+      let onReference = 0;
+      for (;;) {
+        const before = obs;
+        const r = env.step(policy.decide(obs).action);
+        // An applied repeg against the spot direction is one the reference allowed.
+        if (r.applied && Number.isFinite(r.target) && r.target !== before.peg && (r.target > before.peg) !== (before.oracle > before.mark)) onReference++;
+        obs = r.obs;
+        if (r.done) break;
+      }
+      const on = runEpisode(withSteerer, resolvePolicy("threshold"), scenario.seed, { trace: false }).metrics;
+      expect(on.repegs).to.equal(env.market.c.repegs);
+      // 31 repegs without the steerer, 30 with it, 20 of them on the reference; the protocol keeps
+      // 78 % of its revenue (19.71e6 → 15.35e6) and the steerer pays 474,995 for the pushes.
+      expect([off.repegs, on.repegs, onReference]).to.deep.equal([31, 30, 20]);
+      expect(on.steererTake).to.be.closeTo(-474_995.45, 0.01);
+      expect(off.protocolNetRevenue).to.be.closeTo(19_711_788.19, 0.01);
+      expect(on.protocolNetRevenue).to.be.closeTo(15_348_525.59, 0.01);
+    });
+  });
 });
+
