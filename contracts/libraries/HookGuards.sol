@@ -45,9 +45,10 @@ library HookGuards {
 
     /// @notice Repeg direction and size (SPEC §6): toward the oracle and never past it, judged on the
     /// spot mark or, when the two sit across the oracle from each other, on the reference mark (the
-    /// mark TWAP folded to now, scaled with the peg), and |ΔP|/P ≤ maxPegChangeBps. The reference keeps possible a repeg that a push held for a block
-    /// hides from the spot mark; it moves at the TWAP's pace, so a push cannot move it cheaply. A repeg
-    /// neither reading allows reverts with the spot figures.
+    /// mark TWAP folded to now, scaled with the peg), and |ΔP|/P ≤ maxPegChangeBps. The reference keeps
+    /// possible a repeg that a push held for a block hides from the spot mark; it moves at the TWAP's
+    /// pace, so a push cannot move it cheaply. A repeg neither reading allows reverts with the spot
+    /// figures.
     /// @return newMark floor(y·P'/x).
     function checkRepegShape(
         uint256 x,

@@ -246,7 +246,8 @@ function planReferenceRepeg(spot: Extract<Plan, { readonly skip: string }>, s: P
   if (ref === undefined || ref === 0n || s.quoteReserve === 0n || s.baseReserve === 0n) return undefined;
   const refGap = s.oracle - ref;
   const spotGap = s.oracle - markWad(s);
-  if (refGap === 0n || (refGap > 0n) === (spotGap > 0n) && spotGap !== 0n) return undefined;
+  // Read only across the oracle from the spot mark (or with the mark on it), as the hook does.
+  if (refGap === 0n || (spotGap !== 0n && (refGap > 0n) === (spotGap > 0n))) return undefined;
   const up = refGap > 0n;
   const target = ref + (refGap * REFERENCE_FRACTION_PPM) / PPM; // truncates toward the reference
   // ref·P'/P must not pass the target: round P' toward the current peg.

@@ -69,4 +69,30 @@ describe("stolen keeper key (scenario option: the most harmful hook call per ora
       expect(budget0 - m.budget).to.be.closeTo(env.thief!.spent, 1e-6 * env.thief!.spent);
     });
   });
+
+  describe("with a net long, the oracle just below the mark and the mark TWAP well below the oracle", () => {
+    it("repegs up on the reference (away from the oracle on the spot mark), paid from the budget, by the per-call maximum only", () => {
+      const env = new MarketEnv({});
+      env.reset(stolen, 11);
+      const m = env.market;
+      const t = stolen.startTime + 60;
+      m.now = t;
+      m.argQ = 50_000;
+      m.argMargin = 10_000;
+      expect(m.openUninformed(true)).to.equal(true);
+      const mark0 = m.mark();
+      m.setOracle(mark0 * 0.999, t);
+      // The TWAP as if the mark had sat 2 % lower for the last hour (the state a crash or a push leaves).
+      m.markTwap = mark0 * 0.98;
+      m.markTwapTs = t;
+      const peg0 = m.peg;
+      const budget0 = m.budget;
+      env.thief!.act(t + 12);
+      expect(env.thief!.repegs).to.equal(1);
+      expect(m.peg / peg0 - 1).to.be.closeTo(m.params.maxPegChangeBps / 1e4, 1e-6);
+      expect(m.mark() - m.oracle).to.be.greaterThan(mark0 - m.oracle); // the spot mark moved away
+      expect(env.thief!.spent).to.be.greaterThan(0);
+      expect(budget0 - m.budget).to.be.closeTo(env.thief!.spent, 1e-6 * env.thief!.spent);
+    });
+  });
 });
