@@ -21,6 +21,19 @@ const base: ScenarioInput = {
 };
 const stolen = parseScenario({ ...base, adversaries: { stolenKey: true } }, "test");
 
+/** The thief's market a minute in, with one uninformed long of 50,000 open (a net long to repeg against). */
+function netLongMarket() {
+  const env = new MarketEnv({});
+  env.reset(stolen, 11);
+  const m = env.market;
+  const t = stolen.startTime + 60;
+  m.now = t;
+  m.argQ = 50_000;
+  m.argMargin = 10_000;
+  expect(m.openUninformed(true)).to.equal(true);
+  return { env, m, t };
+}
+
 describe("stolen keeper key (scenario option: the most harmful hook call per oracle tick)", () => {
   describe("over a day of trading, paired with the same seed without the thief", () => {
     it("thins the curve, costs the protocol revenue, and reports its figures", () => {
@@ -51,14 +64,7 @@ describe("stolen keeper key (scenario option: the most harmful hook call per ora
 
   describe("with a net long and the oracle above the mark", () => {
     it("repegs toward the oracle by the per-call maximum, paid from the budget", () => {
-      const env = new MarketEnv({});
-      env.reset(stolen, 11);
-      const m = env.market;
-      const t = stolen.startTime + 60;
-      m.now = t;
-      m.argQ = 50_000;
-      m.argMargin = 10_000;
-      expect(m.openUninformed(true)).to.equal(true);
+      const { env, m, t } = netLongMarket();
       m.setOracle(m.mark() * 1.05, t);
       const peg0 = m.peg;
       const budget0 = m.budget;
@@ -72,14 +78,7 @@ describe("stolen keeper key (scenario option: the most harmful hook call per ora
 
   describe("with a net long, the oracle just below the mark and the mark TWAP well below the oracle", () => {
     it("repegs up on the reference (away from the oracle on the spot mark), paid from the budget, by the per-call maximum only", () => {
-      const env = new MarketEnv({});
-      env.reset(stolen, 11);
-      const m = env.market;
-      const t = stolen.startTime + 60;
-      m.now = t;
-      m.argQ = 50_000;
-      m.argMargin = 10_000;
-      expect(m.openUninformed(true)).to.equal(true);
+      const { env, m, t } = netLongMarket();
       const mark0 = m.mark();
       m.setOracle(mark0 * 0.999, t);
       // The TWAP as if the mark had sat 2 % lower for the last hour (the state a crash or a push leaves).
