@@ -251,10 +251,7 @@ function planReferenceRepeg(spot: Extract<Plan, { readonly skip: string }>, s: P
   const up = refGap > 0n;
   const target = ref + (refGap * REFERENCE_FRACTION_PPM) / PPM; // truncates toward the reference
   // ref·P'/P must not pass the target: round P' toward the current peg.
-  let newPeg = up ? (s.peg * target) / ref : ceilDiv(s.peg * target, ref);
-  const maxMove = (s.peg * BigInt(s.limits.maxPegChangeBps)) / BPS;
-  if (up && newPeg > s.peg + maxMove) newPeg = s.peg + maxMove;
-  if (!up && newPeg < s.peg - maxMove) newPeg = s.peg - maxMove;
+  const newPeg = clipToMaxPegChange(up ? (s.peg * target) / ref : ceilDiv(s.peg * target, ref), up, s);
   if (newPeg === s.peg || (up ? newPeg < s.peg : newPeg > s.peg)) return undefined;
   const plan = fitRepegToMoveCap({ call: { kind: "repeg", target: newPeg } }, s, opts);
   if ("skip" in plan) return undefined;
@@ -268,6 +265,14 @@ function planReferenceRepeg(spot: Extract<Plan, { readonly skip: string }>, s: P
   };
 }
 
+/** A new peg clipped to ±maxPegChangeBps of the current one (floor of the bound, toward the peg). */
+function clipToMaxPegChange(newPeg: bigint, up: boolean, s: PlanInput): bigint {
+  const maxMove = (s.peg * BigInt(s.limits.maxPegChangeBps)) / BPS;
+  if (up && newPeg > s.peg + maxMove) return s.peg + maxMove;
+  if (!up && newPeg < s.peg - maxMove) return s.peg - maxMove;
+  return newPeg;
+}
+
 function planRepeg(fraction: number, s: PlanInput): Plan {
   if (!(fraction > 0 && fraction <= 1)) return noCall("invalid-action", `invalid repeg fraction ${fraction}`);
   if (s.quoteReserve === 0n || s.baseReserve === 0n) return noCall("empty-reserves", "empty reserves");
@@ -278,10 +283,7 @@ function planRepeg(fraction: number, s: PlanInput): Plan {
   const target = mark + (gap * frac) / PPM; // bigint division truncates toward zero: toward the mark
   const exact = target * s.baseReserve;
   const up = gap > 0n;
-  let newPeg = up ? exact / s.quoteReserve : ceilDiv(exact, s.quoteReserve);
-  const maxMove = (s.peg * BigInt(s.limits.maxPegChangeBps)) / BPS;
-  if (up && newPeg > s.peg + maxMove) newPeg = s.peg + maxMove;
-  if (!up && newPeg < s.peg - maxMove) newPeg = s.peg - maxMove;
+  const newPeg = clipToMaxPegChange(up ? exact / s.quoteReserve : ceilDiv(exact, s.quoteReserve), up, s);
   if (newPeg === s.peg || (up ? newPeg < s.peg : newPeg > s.peg)) return noCall("below-min-step", "repeg too small to change the peg");
   return { call: { kind: "repeg", target: newPeg } };
 }

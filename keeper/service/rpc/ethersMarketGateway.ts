@@ -1,9 +1,9 @@
-import { update as updateTwap } from "../../core/math/wad/TwapWad";
 import { type AbstractProvider, Contract, type FunctionFragment, type Interface, JsonRpcApiProvider, getBigInt, hexlify, toQuantity } from "ethers";
 import type { IVammMarket } from "../../../typechain-types/contracts/interfaces/IVammMarket";
 import { IVammMarket__factory } from "../../../typechain-types/factories/contracts/interfaces/IVammMarket__factory";
 import { DAY_SECONDS, rolledWindow, windowIndexAt } from "../../core/math/HookGuards";
 import { spendRoom } from "../../core/math/wad/HookGuards";
+import { update as updateTwap } from "../../core/math/wad/TwapWad";
 import type { MarketConfig } from "../config/schema";
 import type { HookCall, HookPreview, MarketCurveFields, MarketGateway, MarketSnapshot } from "./types";
 

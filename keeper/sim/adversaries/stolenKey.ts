@@ -37,7 +37,8 @@ export class StolenKeyActor {
     const candidates: { kind: "repeg" | "kDown"; run: () => { cost: number; refusal: unknown }; cost: number }[] = [];
     const full = pegForMark(m.x, m.y, m.oracle);
     const maxMove = (m.peg * p.maxPegChangeBps * (1 - 1e-9)) / 1e4;
-    const newPeg = Math.min(m.peg + maxMove, Math.max(m.peg - maxMove, full));
+    const clip = (peg: number): number => Math.min(m.peg + maxMove, Math.max(m.peg - maxMove, peg));
+    const newPeg = clip(full);
     if (newPeg !== m.peg) {
       const r = m.previewRepeg(newPeg, t);
       if (!r.refusal) candidates.push({ kind: "repeg", cost: r.cost, run: () => m.repeg(newPeg, t) });
@@ -45,7 +46,7 @@ export class StolenKeyActor {
     // On the reference: toward the oracle as the mark TWAP sees it, as far as the reference may go.
     const ref = m.referenceMark(t);
     const refTarget = ref + (m.oracle - ref) * (1 - 1e-9); // a hair short: the guard has no float slack there
-    const refPeg = Math.min(m.peg + maxMove, Math.max(m.peg - maxMove, (m.peg * refTarget) / ref));
+    const refPeg = clip((m.peg * refTarget) / ref);
     if (refPeg !== m.peg && refPeg !== newPeg) {
       const r = m.previewRepeg(refPeg, t);
       if (!r.refusal) candidates.push({ kind: "repeg", cost: r.cost, run: () => m.repeg(refPeg, t) });
