@@ -11,6 +11,7 @@ import { meanInterval } from "../keeper/policy/eval/stats";
 import { fmtInterval, markdownTable } from "../keeper/policy/eval/textTable";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { intOption } from "./cliOptions";
+import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
 
 
 const o = new Command()
@@ -24,7 +25,7 @@ const o = new Command()
   .opts<{ policies: string; scenarios: string; count: number; seeds: number; threads: number }>();
 
 async function main(): Promise<void> {
-  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const policies = splitPolicyList(o.policies);
   const run = (adversaries: boolean) =>
     evaluate({ policies, source: resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries }), seeds: o.seeds, threads: o.threads, replay: false });
   const on = await run(true);

@@ -21,6 +21,7 @@ import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { writeReport } from "../keeper/policy/report/htmlReport";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { intOption } from "./cliOptions";
+import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
 
 
 /** Tables the project reports rest on at least this many paired seeds (DESIGN §9). */
@@ -48,7 +49,7 @@ const o = new Command()
 async function main(): Promise<void> {
   const source = resolveScenarioSource(o.scenarios, { count: o.count, perFamily: o.perFamily, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries: o.adversaries });
   const withBot = source.cases.filter((c) => c.scenario.adversaries.sandwich !== undefined).length;
-  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const policies = splitPolicyList(o.policies);
   const bar = o.quiet ? null : new SingleBar({ format: "evaluate |{bar}| {value}/{total} episodes | {last}", hideCursor: true }, Presets.shades_classic);
   let started = false;
   const t0 = Date.now();

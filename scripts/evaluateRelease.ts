@@ -14,6 +14,7 @@ import { formatMetricsTable } from "../keeper/policy/eval/textTable";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { intOption } from "./cliOptions";
+import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
 
 
 const o = new Command()
@@ -26,7 +27,7 @@ const o = new Command()
   .opts<{ policies: string; judge: string; perFamily: number; threads: number }>();
 
 async function main(): Promise<void> {
-  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const policies = splitPolicyList(o.policies);
   const t0 = Date.now();
   const { look, out } = await runRelease({ policies, judged: o.judge, perFamily: o.perFamily, threads: o.threads, projectRoot: REPO_ROOT, looksFile: resolve(REPO_ROOT, LOOKS_FILE) });
   console.log(`LOOK #${look.look} at the test split (commit ${look.commit}); recorded in ${LOOKS_FILE} — commit it.`);

@@ -12,6 +12,7 @@ import { revenuePartsOf, type RevenueParts } from "../keeper/sim/metrics";
 import { resolveScenarioSource, scenarioFamily } from "../keeper/policy/eval/scenarioSource";
 import { REPO_ROOT, resolvePolicy } from "../keeper/resolve/policyResolver";
 import { intOption } from "./cliOptions";
+import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
 
 const o = new Command()
   .name("evaluate:parts")
@@ -30,7 +31,7 @@ const PART_KEYS: (keyof Parts)[] = ["netRevenue", "fees", "liquidationFeesKept",
 
 function main(): void {
   if (o.scenarios !== "train" && o.scenarios !== "validation") throw new Error(`--scenarios must be train or validation (the test split is sealed), got "${o.scenarios}"`);
-  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const policies = splitPolicyList(o.policies);
   const reference = o.reference ?? policies[Math.min(1, policies.length - 1)];
   if (!policies.includes(reference)) throw new Error(`--reference ${reference} is not among --policies`);
   const source = resolveScenarioSource(o.scenarios, { perFamily: o.perFamily, count: 0, seeds: 1, projectRoot: REPO_ROOT });

@@ -19,6 +19,7 @@ import { runEpisode } from "../keeper/sim/episode";
 import type { EpisodeMetrics } from "../keeper/sim/metrics";
 import type { Scenario } from "../keeper/sim/scenario";
 import { intOption } from "./cliOptions";
+import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
 
 const o = new Command()
   .name("evaluate:steering")
@@ -34,7 +35,7 @@ const o = new Command()
 
 function main(): void {
   if (o.scenarios !== "train" && o.scenarios !== "validation") throw new Error(`--scenarios must be train or validation (the test split is sealed), got "${o.scenarios}"`);
-  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const policies = splitPolicyList(o.policies);
   const modes = o.modes.split(",").map((s) => s.trim()) as SteerMode[];
   for (const m of modes) if (!STEER_MODES.includes(m)) throw new Error(`--modes: unknown mode "${m}" (one of ${STEER_MODES.join(", ")})`);
   const timing = o.timing as SteerTiming;

@@ -13,6 +13,7 @@ import { BASELINE_NAMES, REPO_ROOT, resolvePolicy } from "../keeper/policy/polic
 import { runEpisode } from "../keeper/sim/episode";
 import type { EpisodeMetrics } from "../keeper/sim/metrics";
 import { intOption } from "./cliOptions";
+import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
 
 
 const o = new Command()
@@ -25,7 +26,7 @@ const o = new Command()
   .opts<{ policies: string; scenarios: string; count: number; seeds: number }>();
 
 function main(): void {
-  const policies = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const policies = splitPolicyList(o.policies);
   const src = resolveScenarioSource(o.scenarios, { count: o.count, seeds: o.seeds, projectRoot: REPO_ROOT, adversaries: false });
   console.log(`${src.label}: ${src.cases.length} paired episodes per policy; mean [95% t-interval] per episode, key thief on − off`);
   const rows: string[][] = [];

@@ -2,13 +2,13 @@
  * `npm run tune:baselines`: grid search of the rules' options on the train split (keeper/policy/
  * baselines/tune.ts), printed and written to keeper/policy/baselines/tuned.json, which the policy
  * registry loads: the tuned values ship.
- *   npm run tune:baselines -- --count 16 --threads 2
+ *   npm run tune:baselines -- --per-family 10 --threads 2
  */
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
-import { tuneBaselines, type TuneResult } from "../keeper/policy/baselines/tune";
+import { tuneBaselines, type TrackingConstraint, type TuneResult } from "../keeper/policy/baselines/tune";
 import { TUNED_FILE } from "../keeper/policy/baselines/ruleCatalog";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { REPO_ROOT } from "../keeper/resolve/policyResolver";
@@ -19,12 +19,14 @@ import { intOption } from "./cliOptions";
 const o = new Command()
   .name("tune:baselines")
   .option("--split <split>", "train (the only split tuning may use; validation for a check)", "train")
-  .option("--count <n>", "generated scenarios of the split", intOption("--count", 2), 16)
+  .option("--count <n>", "generated scenarios of the split (its first n, in the generator's family weights)", intOption("--count", 2), 16)
+  .option("--tracking <mean|typical>", "what 'tracks no worse than no keeper' means: the mean gap (default) or the per-scenario gap ratio's geometric mean", "mean")
+  .option("--per-family <n>", "instead of --count: the first n scenarios of each family, weighted alike as the judges weigh them", intOption("--per-family", 1))
   .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
   .option("--rules <list>", "comma-separated rules (default: every rule with a grid)")
   .option("--out <path>", "tuned options file", TUNED_FILE)
   .parse()
-  .opts<{ split: string; count: number; threads: number; rules?: string; out: string }>();
+  .opts<{ split: string; count: number; perFamily?: number; tracking: string; threads: number; rules?: string; out: string }>();
 
 function print(r: TuneResult): void {
   console.log(`objective: ${r.objective}`);
@@ -34,18 +36,21 @@ function print(r: TuneResult): void {
     const sorted = [...g.settings].sort((a, b) => b.netRevenue - a.netRevenue);
     for (const s of sorted) {
       const chosen = JSON.stringify(s.options) === JSON.stringify(r.rules[rule]);
-      console.log(`  ${chosen ? "→" : " "} ${JSON.stringify(s.options).padEnd(100)} net revenue ${fmtNum(s.netRevenue).padStart(11)}  mean gap ${fmtNum(s.meanGapBps).padStart(7)} bps${s.feasible ? "" : "  (tracks worse than static)"}`);
+      console.log(`  ${chosen ? "→" : " "} ${JSON.stringify(s.options).padEnd(100)} net revenue ${fmtNum(s.netRevenue).padStart(11)}  mean gap ${fmtNum(s.meanGapBps).padStart(7)} bps  gap ÷ static ${s.gapRatioToStatic.toFixed(4)}${s.feasible ? "" : "  (tracks worse than static)"}`);
     }
   }
 }
 
 async function main(): Promise<void> {
+  if (o.tracking !== "mean" && o.tracking !== "typical") throw new Error(`--tracking must be mean or typical, got "${o.tracking}"`);
   if (o.split !== "train" && o.split !== "validation") throw new Error(`--split must be train or validation (the test split is sealed), got "${o.split}"`);
   const t0 = Date.now();
   let last = 0;
   const r = await tuneBaselines({
     split: o.split,
     count: o.count,
+    perFamily: o.perFamily,
+    tracking: o.tracking as TrackingConstraint,
     threads: o.threads,
     projectRoot: REPO_ROOT,
     rules: o.rules?.split(",").map((s) => s.trim()),
@@ -59,7 +64,7 @@ async function main(): Promise<void> {
   print(r);
   const commit = execSync("git rev-parse HEAD", { cwd: REPO_ROOT }).toString().trim();
   const file = resolve(o.out);
-  writeFileSync(file, JSON.stringify({ generatedBy: `npm run tune:baselines -- --split ${o.split} --count ${o.count}`, commit, seconds: (Date.now() - t0) / 1000, ...r }, null, 1) + "\n");
+  writeFileSync(file, JSON.stringify({ generatedBy: `npm run tune:baselines -- --split ${o.split} ${o.perFamily === undefined ? `--count ${o.count}` : `--per-family ${o.perFamily}`}${o.tracking === "mean" ? "" : ` --tracking ${o.tracking}`}`, commit, seconds: (Date.now() - t0) / 1000, ...r }, null, 1) + "\n");
   console.log(`\n${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${relative(process.cwd(), file)}`);
 }
 

@@ -4,7 +4,10 @@
  * validation figures, written by `npm run select:default`; the choice is computed from them here,
  * so the file cannot claim a winner its own figures do not show:
  * the highest mean protocol net revenue among the candidates that track no worse than no keeper
- * (static, when it is a candidate); ties go to the earlier candidate. The learned policy replaces
+ * (static, when it is a candidate): a mean gap no wider overall and, where the file has them, in
+ * every scenario family (the issue judges per family and overall; added 2026-12-02 after the
+ * top-earning rule tracked worse than no keeper in crash-slide and in the calm demo, disclosed in
+ * BENCHMARKS "A stronger rule ships"); ties go to the earlier candidate. The learned policy replaces
  * the best rule only where it beats it on all three of the issue's conditions (without the 1.2
  * margin): more net revenue, a mean gap no wider and a CVaR 5 % no lower; a learned policy that
  * earns more on average by losing the tail is not shipped over the rule.
@@ -24,6 +27,8 @@ const CandidateSchema = z
     netRevenue: z.number().finite(),
     meanGapBps: z.number().finite().min(0),
     cvar5NetRevenue: z.number().finite(),
+    /** Mean |mark − oracle| (bps) per scenario family; files written before 2026-12-02 have none. */
+    familyMeanGapBps: z.record(z.string(), z.number().finite().min(0)).optional(),
   })
   .strict();
 
@@ -46,7 +51,7 @@ export type SelectionCandidate = z.infer<typeof CandidateSchema>;
 export function chooseDefault(candidates: readonly SelectionCandidate[]): string {
   if (candidates.length === 0) throw new Error("policy selection: no candidates");
   const noKeeper = candidates.find((c) => c.policy === "static");
-  const eligible = noKeeper ? candidates.filter((c) => c.meanGapBps <= noKeeper.meanGapBps) : [...candidates];
+  const eligible = noKeeper ? candidates.filter((c) => tracksNoWorse(c, noKeeper)) : [...candidates];
   const highest = (cs: readonly SelectionCandidate[]) => cs.reduce((best, c) => (c.netRevenue > best.netRevenue ? c : best), cs[0]);
   const best = highest(eligible);
   if (best.policy !== LEARNED_NAME) return best.policy;
@@ -55,6 +60,13 @@ export function chooseDefault(candidates: readonly SelectionCandidate[]): string
   const rule = highest(rules);
   const beatsRule = best.meanGapBps <= rule.meanGapBps && best.cvar5NetRevenue >= rule.cvar5NetRevenue;
   return beatsRule ? best.policy : rule.policy;
+}
+
+/** `c`'s mean gap is no wider than `ref`'s overall and in every family both have figures for. */
+export function tracksNoWorse(c: SelectionCandidate, ref: SelectionCandidate): boolean {
+  if (c.meanGapBps > ref.meanGapBps) return false;
+  const mine = c.familyMeanGapBps ?? {};
+  return Object.entries(ref.familyMeanGapBps ?? {}).every(([family, gap]) => !(family in mine) || mine[family] <= gap);
 }
 
 export function selectionPath(root: string): string {

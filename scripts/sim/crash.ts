@@ -10,6 +10,7 @@ import { Command } from "commander";
 import { resolvePolicy, REPO_ROOT } from "../../keeper/resolve/policyResolver";
 import { diagnoseCrash, type CrashSummary, type CrashStep } from "../../keeper/sim/crashDiagnosis";
 import { loadScenarioSet } from "../../keeper/sim/scenario";
+import { splitPolicyList } from "../../keeper/policy/baselines/ruleCatalog";
 
 const o = new Command()
   .name("sim:crash")
@@ -28,7 +29,7 @@ const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const out: { summary: CrashSummary; steps?: CrashStep[] }[] = [];
 console.log("scenario       policy   seed  low     maxGap  badDebt(u/i)          fromRes   fromBudg  UNCOVERED  liqs  fundPaid  fundRecv  hookCost  peakHidden  budget→    reserve→");
 for (const sc of scenarios) {
-  for (const name of o.policies.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const name of splitPolicyList(o.policies)) {
     for (let i = 0; i < seeds; i++) {
       const r = diagnoseCrash(sc, resolvePolicy(name), sc.seed + i);
       const s = r.summary;

@@ -12,6 +12,7 @@ import { parseScenarioSet } from "../../keeper/policy/simAdapter";
 import { DEFAULT_SIM_DATASET_OPTIONS, simAdjustmentRecords, toRecordJson } from "../../keeper/supervised/simAdjustments";
 import { successLabel } from "../../keeper/supervised/adjustmentRecord";
 import { cliNumber as num } from "../../keeper/supervised/cliNumber";
+import { splitPolicyList } from "../../keeper/policy/baselines/ruleCatalog";
 
 interface CliOptions {
   scenarios: string;
@@ -38,7 +39,7 @@ function main(argv: string[]): void {
   const set = parseScenarioSet(o.scenarios);
   const nSeeds = num("seeds", o.seeds, true);
   if (nSeeds < 1) throw new Error(`--seeds must be >= 1, got ${nSeeds}`);
-  const names = o.policies.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = splitPolicyList(o.policies);
   const policies = names.map((name) => ({ name, policy: resolvePolicy(name) }));
   const scenarios = loadScenarioSet(set, REPO_ROOT);
   const t0 = Date.now();

@@ -9,6 +9,7 @@
 import type { Policy } from "../../core/policyTypes";
 import { bestRuleOnValidation, selectionPath, LEARNED_NAME } from "../../policy/defaultSelection";
 import { baselineNames, REPO_ROOT } from "../../resolve/policyResolver";
+import { parseRuleSpec } from "../../policy/baselines/ruleCatalog";
 import type { DemoLineSpec } from "./demoLines";
 
 const NO_KEEPER = "static";
@@ -30,7 +31,9 @@ export interface BestRuleChoice {
  */
 export function demoBestRule(named: string | undefined, root = REPO_ROOT): BestRuleChoice {
   if (named) {
-    if (!candidateRules().includes(named)) throw new Error(`DEMO_RULE=${named}: not a keeper rule (${candidateRules().join(", ")})`);
+    // A rule by name, or with option overrides: depth-seeking{"repegAboveBps":10} (ruleCatalog.ts).
+    const rule = parseRuleSpec(named)?.rule;
+    if (!rule || !candidateRules().includes(rule)) throw new Error(`DEMO_RULE=${named}: not a keeper rule (${candidateRules().join(", ")}, each optionally with {…} option overrides)`);
     return { rule: named, why: "named by DEMO_RULE (not the selection's choice)" };
   }
   const rule = bestRuleOnValidation(root);

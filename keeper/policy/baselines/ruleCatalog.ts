@@ -88,3 +88,25 @@ export function buildRule(spec: string): Policy | null {
   const r = parseRuleSpec(spec);
   return r ? RULES.get(r.rule)!.build(r.options, spec) : null;
 }
+
+/**
+ * Splits a comma-separated policy list (the scripts' `--policies`), keeping commas inside a rule's
+ * `{…}` options: `threshold,depth-seeking{"a":1,"b":2}` is two policies. An unbalanced brace is refused.
+ */
+export function splitPolicyList(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of list) {
+    if (ch === "{") depth++;
+    if (ch === "}") depth--;
+    if (depth < 0) throw new Error(`policy list "${list}": a "}" closes no "{"`);
+    if (ch === "," && depth === 0) {
+      out.push(current);
+      current = "";
+    } else current += ch;
+  }
+  if (depth !== 0) throw new Error(`policy list "${list}": a "{" is never closed`);
+  out.push(current);
+  return out.map((s) => s.trim()).filter(Boolean);
+}

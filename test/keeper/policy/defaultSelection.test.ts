@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { chooseDefault, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
+import { chooseDefault, tracksNoWorse, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
 import { canonicalPolicyName, policyFilePath, resolvePolicy } from "../../../keeper/policy/policyRegistry";
 import { tempDir } from "../../helpers/tempDir";
 
@@ -32,6 +32,22 @@ describe("the default policy (policies/selection.json)", () => {
       expect(chooseDefault(run.map((c) => (c.policy === LEARNED_NAME ? { ...c, cvar5NetRevenue: 3.8e5, meanGapBps: 136 } : c)))).to.equal("threshold");
       // Against the best rule, not any rule: formulaic's lower CVaR does not let the learned policy through.
       expect(chooseDefault([cand(LEARNED_NAME, 5, 30, 1), cand("formulaic", 4, 30, 0), cand("threshold", 4.5, 30, 2)])).to.equal("threshold");
+    });
+    it("passes over a candidate that tracks worse than no keeper in one family, though better overall", () => {
+      // The figures of the 2026-12-02 run (crash-slide and gbm rows): depth-seeking earns most and is
+      // 1 bp wider than no keeper in crash-slide; threshold is narrower everywhere.
+      const fam = (crashSlide: number, gbm: number) => ({ "crash-slide": crashSlide, gbm });
+      const run = [
+        { ...cand("static", 2.88e6, 165, 1.95e5), familyMeanGapBps: fam(93.8, 37.3) },
+        { ...cand("depth-seeking", 5.23e6, 137.7, 4.06e5), familyMeanGapBps: fam(94.8, 36.7) },
+        { ...cand("threshold", 4.76e6, 135.7, 3.72e5), familyMeanGapBps: fam(93.1, 35.9) },
+      ];
+      expect(chooseDefault(run)).to.equal("threshold");
+      expect(tracksNoWorse(run[1], run[0])).to.equal(false);
+      expect(chooseDefault(run.map((c) => (c.policy === "depth-seeking" ? { ...c, familyMeanGapBps: fam(93.8, 36.7) } : c)))).to.equal("depth-seeking");
+      // A family only one side has figures for does not count; without any, the overall gap decides.
+      expect(tracksNoWorse({ ...run[1], familyMeanGapBps: { jump: 99 } }, run[0])).to.equal(true);
+      expect(tracksNoWorse(cand("depth-seeking", 5.23e6, 137.7), run[0])).to.equal(true);
     });
     it("breaks a tie toward the earlier candidate", () => {
       expect(chooseDefault([cand("formulaic", 2, 38), cand(LEARNED_NAME, 2, 38)])).to.equal("formulaic");

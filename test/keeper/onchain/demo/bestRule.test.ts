@@ -49,6 +49,13 @@ describe("demo third line", () => {
       expect(() => demoBestRule("nope", root)).to.throw(/DEMO_RULE=nope: not a keeper rule/);
     });
 
+    it("DEMO_RULE may carry option overrides; a bad option is named", () => {
+      const root = rootWithSelection([candidate("formulaic", 5e6)]);
+      expect(demoBestRule('depth-seeking{"repegAboveBps":10}', root).rule).to.equal('depth-seeking{"repegAboveBps":10}');
+      expect(() => demoBestRule('static{"x":1}', root)).to.throw(/not a keeper rule/);
+      expect(() => demoBestRule('drift{"intensty":50}', root)).to.throw("rule drift has no option intensty");
+    });
+
     it("candidates are every registered rule but static and default", () => {
       expect(candidateRules()).to.deep.equal(baselineNames().filter((n) => n !== "static" && n !== "default"));
     });

@@ -3,11 +3,11 @@ import fc from "fast-check";
 import { makeObs } from "../fixtures";
 import type { MarketObservation } from "../../../../keeper/core/policyTypes";
 import { DriftPolicy, DEFAULT_DRIFT_OPTIONS } from "../../../../keeper/policy/baselines/driftPolicy";
-import { DepthSeekingPolicy, DEFAULT_DEPTH_SEEKING_OPTIONS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
-import { ammFundingRevenue, kStepCost } from "../../../../keeper/policy/baselines/curveMath";
+import { DepthSeekingPolicy, DEFAULT_DEPTH_SEEKING_OPTIONS, NO_SEPARATE_EARNING_TRIGGER_BPS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
+import { ammFundingRevenue, kStepCost, repegCost } from "../../../../keeper/policy/baselines/curveMath";
 import { kCostDirect } from "../../../../keeper/sim/curve";
 import fs from "node:fs";
-import { parseRuleSpec, validateTuned, RULES, TUNED_FILE } from "../../../../keeper/policy/baselines/ruleCatalog";
+import { parseRuleSpec, splitPolicyList, validateTuned, RULES, TUNED_FILE } from "../../../../keeper/policy/baselines/ruleCatalog";
 import { BASELINE_NAMES, REPO_ROOT, isBaseline, registerPolicyFactory, resolvePolicy } from "../../../../keeper/policy/policyRegistry";
 import { selectedDefault } from "../../../../keeper/policy/defaultSelection";
 
@@ -96,6 +96,22 @@ describe("rule-based policies", () => {
     it("repegs beyond its gap threshold", () => {
       expect(new DepthSeekingPolicy().decide(makeObs({ gapBps: 45 })).action.kind).to.equal("repeg");
     });
+    it("repegs sooner when the repeg earns, at the narrower of its two triggers", () => {
+      const rule = new DepthSeekingPolicy({ ...DEFAULT_DEPTH_SEEKING_OPTIONS, repegAboveBps: 60, earningRepegAboveBps: 10, maxExposure: 1 });
+      // 20 bps off with the users net long / net short: the repeg earns for one, costs for the other.
+      const earning = makeObs({ gapBps: 20, longOI: 20_000 });
+      const paying = makeObs({ gapBps: 20, shortOI: 20_000 });
+      expect(repegCost(earning, 1)).to.be.lessThan(0);
+      expect(repegCost(paying, 1)).to.be.greaterThan(0);
+      expect(rule.decide(earning).action.kind).to.equal("repeg");
+      expect(rule.decide(paying).action.kind).to.not.equal("repeg");
+      expect(rule.decide(makeObs({ gapBps: 70, shortOI: 20_000 })).action.kind).to.equal("repeg");
+      // The earning trigger never widens the gap the rule waits for; by default there is one trigger.
+      const wide = new DepthSeekingPolicy({ ...DEFAULT_DEPTH_SEEKING_OPTIONS, repegAboveBps: 10, earningRepegAboveBps: 60, maxExposure: 1 });
+      expect(wide.decide(earning).action.kind).to.equal("repeg");
+      expect(DEFAULT_DEPTH_SEEKING_OPTIONS.earningRepegAboveBps).to.equal(NO_SEPARATE_EARNING_TRIGGER_BPS);
+      expect(new DepthSeekingPolicy({ ...DEFAULT_DEPTH_SEEKING_OPTIONS, repegAboveBps: 60, maxExposure: 1 }).decide(earning).action.kind).to.not.equal("repeg");
+    });
   });
 
   describe("the registry", () => {
@@ -108,7 +124,7 @@ describe("rule-based policies", () => {
       }
       expect(isBaseline("learned")).to.equal(false);
       // "default" is whatever policies/selection.json chose: a baseline exactly when that is a rule.
-      expect(isBaseline("default")).to.equal(RULES.has(selectedDefault(REPO_ROOT)));
+      expect(isBaseline("default")).to.equal(parseRuleSpec(selectedDefault(REPO_ROOT)) !== null);
     });
     it("counts a rule registered later as a baseline", () => {
       registerPolicyFactory("test-rule-later", (name) => ({ name, decide: () => ({ action: { kind: "hold" }, actionIndex: 0, stateIndex: -1, qValues: [] }) }));
@@ -120,6 +136,16 @@ describe("rule-based policies", () => {
       expect(resolvePolicy('depth-seeking{"kUpStepBps":50}').decide(makeObs({ budget: 1e9 })).action).to.deep.equal({ kind: "kUp", stepBps: 50 });
       expect(() => parseRuleSpec('drift{"intensty":50}')).to.throw('policy "drift{"intensty":50}".intensty: rule drift has no option intensty');
       expect(() => parseRuleSpec('drift{"intensity":"x"}')).to.throw("expected a finite number");
+    });
+    it("splits a policy list at top-level commas only, so a rule may carry several options", () => {
+      expect(splitPolicyList('threshold, depth-seeking{"repegAboveBps":10,"maxExposure":0.1},learned')).to.deep.equal([
+        "threshold",
+        'depth-seeking{"repegAboveBps":10,"maxExposure":0.1}',
+        "learned",
+      ]);
+      expect(parseRuleSpec(splitPolicyList('static,depth-seeking{"repegAboveBps":10,"maxExposure":0.1}')[1])!.options).to.include({ repegAboveBps: 10, maxExposure: 0.1 });
+      expect(() => splitPolicyList('threshold{"repegAboveBps":10')).to.throw('policy list "threshold{"repegAboveBps":10": a "{" is never closed');
+      expect(() => splitPolicyList("threshold},static")).to.throw('a "}" closes no "{"');
     });
     it("ships the tuned options: a rule named plainly runs with what tune:baselines chose on train", () => {
       const tuned = JSON.parse(fs.readFileSync(TUNED_FILE, "utf8")) as { split: string; rules: Record<string, Record<string, number>> };
