@@ -22,7 +22,7 @@
  * Environment knobs (hardhat run takes no flags): DEMO_DAYS (default 3), DEMO_SCENARIO (default
  * scenarios/train/gbm-calm.json), DEMO_SEED (default 7), DEMO_ARRIVALS_PER_DAY (default 1200),
  * DEMO_INFORMED_PROB (default 0.3), DEMO_INFORMED_CAPITAL (default 1000000), DEMO_RULE (a rule
- * name instead of the selection's best rule), DEMO_START_PHASE (seconds after the chain's next whole day at which every line starts,
+ * name, optionally with options as `depth-seeking{"repegAboveBps":10}`, instead of the selection's best rule), DEMO_START_PHASE (seconds after the chain's next whole day at which every line starts,
  * default 0: the hook windows are absolute, so this phase is part of the experiment; see
  * keeper/onchain/demo/demoLines.ts startTime).
  */

@@ -29,7 +29,7 @@ const REPORTABLE_SEEDS = 20;
 
 const o = new Command()
   .name("evaluate")
-  .option("--policies <list>", "comma-separated policy names or policy files", ["learned", ...BASELINE_NAMES].join(","))
+  .option("--policies <list>", "comma-separated policy names or policy files (a rule may carry options: threshold{\"repegAboveBps\":20})", ["learned", ...BASELINE_NAMES].join(","))
   .option("--scenarios <source>", "train | validation (generated splits) | FILE | DIR of scenario JSON files", "validation")
   .option("--count <n>", "generated scenarios taken from a split (one seed each)", intOption("--count", 2), 20)
   .option("--per-family <n>", "instead of --count: the first n scenarios of every family of the split (as the release judges)", intOption("--per-family", 2))

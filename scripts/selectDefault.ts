@@ -16,8 +16,8 @@ import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
 import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { pairedComparison } from "../keeper/policy/eval/paired";
-import { familyOf, formatFamilyTable } from "../keeper/policy/eval/familyTable";
-import { chooseDefault, tracksNoWorse, LEARNED_NAME, SELECTION_KIND, selectionPath, type Selection } from "../keeper/policy/defaultSelection";
+import { familyMeanGaps, formatFamilyTable } from "../keeper/policy/eval/familyTable";
+import { chooseDefault, trackingShortfalls, LEARNED_NAME, SELECTION_KIND, selectionPath, type Selection } from "../keeper/policy/defaultSelection";
 import { BASELINE_NAMES, REPO_ROOT } from "../keeper/resolve/policyResolver";
 import { intOption } from "./cliOptions";
 import { splitPolicyList } from "../keeper/policy/baselines/ruleCatalog";
@@ -37,15 +37,7 @@ async function main(): Promise<void> {
   const source = resolveScenarioSource("validation", { count: 2, perFamily: o.perFamily, seeds: 2, projectRoot: REPO_ROOT });
   const out = await evaluate({ policies, source, seeds: 2, threads: o.threads, replay: false });
   const metric = (p: string, key: string) => out.report.metrics.find((m) => m.key === key)!.rows.find((r) => r.policy === p)!.mean;
-  const familyGaps = (p: string): Record<string, number> => {
-    const sums = new Map<string, { sum: number; n: number }>();
-    for (const e of out.episodes.filter((x) => x.policy === p)) {
-      const f = sums.get(familyOf(e.scenario)) ?? { sum: 0, n: 0 };
-      sums.set(familyOf(e.scenario), { sum: f.sum + e.metrics.meanGapBps, n: f.n + 1 });
-    }
-    return Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([f, { sum, n }]) => [f, sum / n]));
-  };
-  const candidates = policies.map((p) => ({ policy: p, netRevenue: metric(p, "netRevenue"), meanGapBps: metric(p, "meanGapBps"), cvar5NetRevenue: metric(p, "cvar5NetRevenue"), familyMeanGapBps: familyGaps(p) }));
+  const candidates = policies.map((p) => ({ policy: p, netRevenue: metric(p, "netRevenue"), meanGapBps: metric(p, "meanGapBps"), cvar5NetRevenue: metric(p, "cvar5NetRevenue"), familyMeanGapBps: familyMeanGaps(out.episodes, p) }));
   const commit = execSync("git rev-parse HEAD", { cwd: REPO_ROOT }).toString().trim();
   const selection: Selection = {
     kind: SELECTION_KIND,
@@ -60,8 +52,10 @@ async function main(): Promise<void> {
   const path = selectionPath(REPO_ROOT);
   writeFileSync(path, JSON.stringify(selection, null, 1) + "\n");
   const noKeeper = candidates.find((c) => c.policy === "static");
-  const wider = (c: (typeof candidates)[number]) =>
-    noKeeper && !tracksNoWorse(c, noKeeper) ? `   (tracks worse than no keeper: ${Object.entries(c.familyMeanGapBps).filter(([f, g]) => g > noKeeper.familyMeanGapBps[f]).map(([f, g]) => `${f} ${g.toFixed(1)} > ${noKeeper.familyMeanGapBps[f].toFixed(1)}`).join(", ") || "overall"})` : "";
+  const wider = (c: (typeof candidates)[number]) => {
+    const shortfalls = noKeeper ? trackingShortfalls(c, noKeeper) : [];
+    return shortfalls.length > 0 ? `   (tracks worse than no keeper: ${shortfalls.join(", ")})` : "";
+  };
   for (const c of [...candidates].sort((a, b) => b.netRevenue - a.netRevenue))
     console.log(`${c.policy.padEnd(16)} net revenue ${c.netRevenue.toExponential(4)}  mean gap ${c.meanGapBps.toFixed(2)} bps  CVaR 5 % ${c.cvar5NetRevenue.toExponential(4)}${c.policy === chosen ? "   ← default" : ""}${wider(c)}`);
   const rules = candidates.filter((c) => c.policy !== LEARNED_NAME && c.policy !== "static");

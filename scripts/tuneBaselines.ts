@@ -2,7 +2,8 @@
  * `npm run tune:baselines`: grid search of the rules' options on the train split (keeper/policy/
  * baselines/tune.ts), printed and written to keeper/policy/baselines/tuned.json, which the policy
  * registry loads: the tuned values ship.
- *   npm run tune:baselines -- --per-family 10 --threads 2
+ *   npm run tune:baselines -- --count 24 --threads 2     (what tuned.json ships)
+ *   npm run tune:baselines -- --per-family 10 --tracking typical
  */
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { fmtNum } from "../keeper/policy/report/htmlReport";
 import { intOption } from "./cliOptions";
 
 
-const o = new Command()
+const program = new Command()
   .name("tune:baselines")
   .option("--split <split>", "train (the only split tuning may use; validation for a check)", "train")
   .option("--count <n>", "generated scenarios of the split (its first n, in the generator's family weights)", intOption("--count", 2), 16)
@@ -25,8 +26,8 @@ const o = new Command()
   .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
   .option("--rules <list>", "comma-separated rules (default: every rule with a grid)")
   .option("--out <path>", "tuned options file", TUNED_FILE)
-  .parse()
-  .opts<{ split: string; count: number; perFamily?: number; tracking: string; threads: number; rules?: string; out: string }>();
+  .parse();
+const o = program.opts<{ split: string; count: number; perFamily?: number; tracking: string; threads: number; rules?: string; out: string }>();
 
 function print(r: TuneResult): void {
   console.log(`objective: ${r.objective}`);
@@ -42,6 +43,7 @@ function print(r: TuneResult): void {
 }
 
 async function main(): Promise<void> {
+  if (o.perFamily !== undefined && program.getOptionValueSource("count") === "cli") throw new Error("--count and --per-family are two ways to choose the scenarios: give one");
   if (o.tracking !== "mean" && o.tracking !== "typical") throw new Error(`--tracking must be mean or typical, got "${o.tracking}"`);
   if (o.split !== "train" && o.split !== "validation") throw new Error(`--split must be train or validation (the test split is sealed), got "${o.split}"`);
   const t0 = Date.now();

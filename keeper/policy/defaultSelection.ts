@@ -5,10 +5,9 @@
  * so the file cannot claim a winner its own figures do not show:
  * the highest mean protocol net revenue among the candidates that track no worse than no keeper
  * (static, when it is a candidate): a mean gap no wider overall and, where the file has them, in
- * every scenario family (the issue judges per family and overall; added 2026-12-02 after the
- * top-earning rule tracked worse than no keeper in crash-slide and in the calm demo, disclosed in
- * BENCHMARKS "A stronger rule ships"); ties go to the earlier candidate. The learned policy replaces
- * the best rule only where it beats it on all three of the issue's conditions (without the 1.2
+ * every scenario family (the issue judges per family and overall; BENCHMARKS "A stronger rule,
+ * judged and not shipped"); ties go to the earlier candidate. The learned policy replaces the best
+ * eligible rule only where it beats it on all three of the issue's conditions (without the 1.2
  * margin): more net revenue, a mean gap no wider and a CVaR 5 % no lower; a learned policy that
  * earns more on average by losing the tail is not shipped over the rule.
  * "learned" names the shipped Q-policy file, policies/default.json.
@@ -62,11 +61,23 @@ export function chooseDefault(candidates: readonly SelectionCandidate[]): string
   return beatsRule ? best.policy : rule.policy;
 }
 
-/** `c`'s mean gap is no wider than `ref`'s overall and in every family both have figures for. */
-export function tracksNoWorse(c: SelectionCandidate, ref: SelectionCandidate): boolean {
-  if (c.meanGapBps > ref.meanGapBps) return false;
+/**
+ * Where `c` tracks worse than `ref` (no keeper): "overall" and every family of `ref`'s whose mean
+ * gap `c` exceeds or has no figure for (`select:default` writes every family for every candidate,
+ * so a missing one is a mixed file). A NaN gap counts as worse. Empty: `c` tracks no worse.
+ */
+export function trackingShortfalls(c: SelectionCandidate, ref: SelectionCandidate): string[] {
+  const out = c.meanGapBps <= ref.meanGapBps ? [] : ["overall"];
   const mine = c.familyMeanGapBps ?? {};
-  return Object.entries(ref.familyMeanGapBps ?? {}).every(([family, gap]) => !(family in mine) || mine[family] <= gap);
+  for (const [family, gap] of Object.entries(ref.familyMeanGapBps ?? {})) {
+    const own = Object.hasOwn(mine, family) ? mine[family] : undefined;
+    if (!(own !== undefined && own <= gap)) out.push(own === undefined ? `${family} (no figure)` : `${family} ${own.toFixed(1)} > ${gap.toFixed(1)}`);
+  }
+  return out;
+}
+
+export function tracksNoWorse(c: SelectionCandidate, ref: SelectionCandidate): boolean {
+  return trackingShortfalls(c, ref).length === 0;
 }
 
 export function selectionPath(root: string): string {
@@ -79,7 +90,10 @@ export function parseSelection(raw: unknown, source: string): Selection {
   return r.data;
 }
 
-/** The rule (not static, not the learned policy) with the highest validation net revenue in the selection, or null without one. */
+/**
+ * The rule (not static, not the learned policy) with the highest validation net revenue in the
+ * selection, whatever it tracks (the rule a learned policy is judged against), or null without one.
+ */
 export function bestRuleOnValidation(root: string): string | null {
   const file = selectionPath(root);
   if (!fs.existsSync(file)) return null;

@@ -27,7 +27,8 @@ export function baselineNames(): string[] {
 export const BASELINE_NAMES: readonly string[] = [...RULES.keys()];
 
 /**
- * "default" → the policy selected on validation (defaultSelection.ts: a rule's name or "learned");
+ * "default" → the policy selected on validation (defaultSelection.ts: a rule's name, possibly with
+ * options, or "learned");
  * every other name is itself.
  */
 export function canonicalPolicyName(name: string, root = REPO_ROOT): string {

@@ -1,8 +1,9 @@
 /**
- * The demo's third line. The best rule on validation is the one the project's selection names
- * (policies/selection.json, written by `npm run select:default`; read through
- * keeper/policy/defaultSelection.ts `bestRuleOnValidation`), the same file that makes the shipped
- * default: one choice, not a second evaluation here. When the shipped keeper IS that rule, the third
+ * The demo's third line. The best rule on validation is the highest-revenue rule in the project's
+ * selection (policies/selection.json, written by `npm run select:default`; read through
+ * keeper/policy/defaultSelection.ts `bestRuleOnValidation`), the file that also makes the shipped
+ * default: no second evaluation here. It may differ from the shipped keeper: a rule that tracks
+ * worse than no keeper in some family is the best rule but is not shipped. When the shipped keeper IS that rule, the third
  * line shows the learned policy instead (the alternative that was not shipped); when the shipped
  * keeper is the learned policy, it shows the best rule.
  */
@@ -32,8 +33,13 @@ export interface BestRuleChoice {
 export function demoBestRule(named: string | undefined, root = REPO_ROOT): BestRuleChoice {
   if (named) {
     // A rule by name, or with option overrides: depth-seeking{"repegAboveBps":10} (ruleCatalog.ts).
-    const rule = parseRuleSpec(named)?.rule;
-    if (!rule || !candidateRules().includes(rule)) throw new Error(`DEMO_RULE=${named}: not a keeper rule (${candidateRules().join(", ")}, each optionally with {…} option overrides)`);
+    const rule = named.replace(/\{.*$/s, "");
+    if (!candidateRules().includes(rule)) throw new Error(`DEMO_RULE=${named}: not a keeper rule (${candidateRules().join(", ")}, each optionally with {…} option overrides)`);
+    try {
+      parseRuleSpec(named);
+    } catch (e) {
+      throw new Error(`DEMO_RULE=${named}: ${(e as Error).message}`);
+    }
     return { rule: named, why: "named by DEMO_RULE (not the selection's choice)" };
   }
   const rule = bestRuleOnValidation(root);
@@ -42,8 +48,8 @@ export function demoBestRule(named: string | undefined, root = REPO_ROOT): BestR
   return { rule, why: `highest validation net revenue among the rules in policies/selection.json (npm run select:default)` };
 }
 
-/** Not shipped: on validation it did not beat the best rule on revenue, tracking and CVaR together (defaultSelection.ts). */
-export const LEARNED_LABEL = "learned policy (not shipped: not ahead of the best rule on validation)";
+/** Not shipped: why is in policies/selection.json and defaultSelection.ts `chooseDefault`. */
+export const LEARNED_LABEL = "learned policy (not shipped: see policies/selection.json)";
 
 /**
  * The three lines: shipped, no keeper, and the alternative — the learned policy when the shipped

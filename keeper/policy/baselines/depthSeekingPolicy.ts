@@ -5,12 +5,16 @@
  * may be narrower when the repeg earns (its cost `(y − y_t)·(P' − P)` is negative: the users' net
  * side and the gap agree, as after a crash) than when the protocol pays for it.
  */
-/** `earningRepegAboveBps` at this value (100 %) leaves one trigger for every repeg. */
-export const NO_SEPARATE_EARNING_TRIGGER_BPS = 10_000;
 import type { Decision, MarketObservation, Policy } from "../../core/policyTypes";
 import { gapBps } from "../../core/math/float/gap";
 import { affordableFraction, exposureShare, kStepCost, repegCost } from "./curveMath";
 import { hold, kDown, kUp, repeg } from "./decisions";
+
+/**
+ * `earningRepegAboveBps` at this value (a 100 % gap) leaves one trigger for every repeg, as long as
+ * `repegAboveBps` is no wider (the trigger taken is the narrower of the two).
+ */
+export const NO_SEPARATE_EARNING_TRIGGER_BPS = 10_000;
 
 export interface DepthSeekingOptions {
   /** Repeg beyond this |gap| (bps) when the repeg costs the protocol. */

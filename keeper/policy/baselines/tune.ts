@@ -11,15 +11,24 @@ import { evaluate } from "../eval/evaluate";
 import { resolveScenarioSource } from "../eval/scenarioSource";
 import type { Split } from "../../sim/scenarios/generatorConfig";
 import type { RuleOptions } from "./ruleCatalog";
+import { NO_SEPARATE_EARNING_TRIGGER_BPS } from "./depthSeekingPolicy";
 import type { EpisodeResult } from "../eval/aggregate";
 
 export type Grid = Readonly<Record<string, readonly number[]>>;
 
 /**
- * Modest grids (2-core machine): about 140 settings in all. Every rule's repeg threshold starts at
+ * Modest grids (2-core machine): about 110 settings in all. Every rule's repeg threshold starts at
  * 10 bps (depth-seeking's grid began at 15 until a validation check found it earned more at 10).
  */
-export const GRIDS: Readonly<Record<string, { grid: Grid; derived?: (o: Record<string, number>) => Record<string, number> }>> = {
+export interface GridSpec {
+  readonly grid: Grid;
+  /** Options the rule takes beyond the grid's, derived from a point. */
+  readonly derived?: (o: Record<string, number>) => Record<string, number>;
+  /** Drops points that behave like another point of the grid (saves their episodes). */
+  readonly keep?: (o: Record<string, number>) => boolean;
+}
+
+export const GRIDS: Readonly<Record<string, GridSpec>> = {
   threshold: {
     grid: { repegAboveBps: [10, 25, 50], fundingPremiumBps: [2, 5, 20], kUpStepBps: [25, 100] },
     derived: (o) => ({ ...o, kDownStepBps: Math.min(200, 2 * o.kUpStepBps) }),
@@ -28,7 +37,9 @@ export const GRIDS: Readonly<Record<string, { grid: Grid; derived?: (o: Record<s
     grid: { repegMinGapBps: [5, 15, 40], repegBudgetShare: [0.25, 1], tightGapBps: [10, 30], intensity: [50, 100] },
   },
   "depth-seeking": {
-    grid: { repegAboveBps: [10, 15, 30, 60], earningRepegAboveBps: [10, 10_000], kUpStepBps: [50, 100], maxStepCostShare: [0.003, 0.01, 0.03], maxExposure: [0.03, 0.1] },
+    grid: { repegAboveBps: [10, 15, 30, 60], earningRepegAboveBps: [10, NO_SEPARATE_EARNING_TRIGGER_BPS], kUpStepBps: [50, 100], maxStepCostShare: [0.003, 0.01, 0.03], maxExposure: [0.03, 0.1] },
+    // An earning trigger no narrower than the repeg trigger is the same rule as none.
+    keep: (o) => o.earningRepegAboveBps === NO_SEPARATE_EARNING_TRIGGER_BPS || o.earningRepegAboveBps < o.repegAboveBps,
   },
 };
 
@@ -88,18 +99,30 @@ export function gapRatioGeometricMean(episodes: readonly EpisodeResult[], policy
   return Math.exp(sumLog / n);
 }
 
+/**
+ * The highest net revenue among the feasible settings (ties: the earlier); with none feasible, the
+ * best tracker by the constraint's own measure.
+ */
+export function pickSetting(settings: readonly TunedSetting[], tracking: TrackingConstraint): TunedSetting {
+  if (settings.length === 0) throw new Error("tune: no settings to pick from");
+  const feasible = settings.filter((s) => s.feasible);
+  if (feasible.length > 0) return feasible.reduce((a, b) => (b.netRevenue > a.netRevenue ? b : a));
+  const trackingOf = (t: TunedSetting) => (tracking === "typical" ? t.gapRatioToStatic : t.meanGapBps);
+  return settings.reduce((a, b) => (trackingOf(b) < trackingOf(a) ? b : a));
+}
+
 export async function tuneBaselines(o: { split: Split; count: number; perFamily?: number; tracking?: TrackingConstraint; threads: number; projectRoot: string; rules?: readonly string[]; onProgress?: (done: number, total: number) => void }): Promise<TuneResult> {
   if (o.split === "test") throw new Error("tune:baselines refuses the test split: tune on train (and check on validation); the test split is judged only by evaluate:release");
+  const tracking = o.tracking ?? "mean";
   // Stratified by family when asked: evaluate, select:default and the release judge weigh every
   // family alike, while the split's first `count` scenarios follow the generator's family weights.
-  const tracking = o.tracking ?? "mean";
   const source = resolveScenarioSource(o.split, { count: o.count, perFamily: o.perFamily, seeds: 2, projectRoot: o.projectRoot });
   const rules = o.rules ?? Object.keys(GRIDS);
   const specs: { rule: string; options: RuleOptions; spec: string }[] = [];
   for (const rule of rules) {
     const g = GRIDS[rule];
     if (!g) throw new Error(`no tuning grid for rule "${rule}" (${Object.keys(GRIDS).join(", ")})`);
-    for (const p of gridPoints(g.grid)) {
+    for (const p of gridPoints(g.grid).filter((q) => !g.keep || g.keep(q))) {
       const options = g.derived ? g.derived(p) : p;
       specs.push({ rule, options, spec: specOf(rule, options) });
     }
@@ -120,11 +143,7 @@ export async function tuneBaselines(o: { split: Split; count: number; perFamily?
         return { options: s.options, netRevenue: metric("netRevenue", s.spec), meanGapBps, gapRatioToStatic, feasible };
       });
     grids[rule] = { grid: GRIDS[rule].grid, settings };
-    const feasible = settings.filter((s) => s.feasible);
-    // With no setting as good as no keeper at tracking, take the best tracker.
-    const trackingOf = (t: TunedSetting) => (tracking === "typical" ? t.gapRatioToStatic : t.meanGapBps);
-    const best = feasible.length > 0 ? feasible.reduce((a, b) => (b.netRevenue > a.netRevenue ? b : a)) : settings.reduce((a, b) => (trackingOf(b) < trackingOf(a) ? b : a));
-    chosen[rule] = best.options;
+    chosen[rule] = pickSetting(settings, tracking).options;
   }
   const perFamily = o.perFamily === undefined ? {} : { perFamily: o.perFamily };
   return { split: o.split, count: source.cases.length, ...perFamily, objective: OBJECTIVES[tracking], reference, rules: chosen, grids };

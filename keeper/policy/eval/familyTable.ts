@@ -1,5 +1,6 @@
 /**
  * Per scenario family (a generated scenario's name ends in its family: "validation-3-crash-slide"):
+ * a policy's mean gap (`familyMeanGaps`, what policies/selection.json records), and a table of
  * every policy's mean net revenue / mean gap, and `subject − reference` net revenue paired over the
  * family's scenarios (mean [95 % t-interval]). Real-price windows are the "real" row.
  */
@@ -8,6 +9,17 @@ import { meanInterval } from "./stats";
 
 export function familyOf(scenario: string): string {
   return scenario.replace(/^(train|validation|test)-\d+-/, "");
+}
+
+/** `policy`'s mean of the episodes' mean |mark − oracle| (bps) per family, families in name order. */
+export function familyMeanGaps(episodes: readonly EpisodeResult[], policy: string): Record<string, number> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const e of episodes) {
+    if (e.policy !== policy) continue;
+    const f = sums.get(familyOf(e.scenario)) ?? { sum: 0, n: 0 };
+    sums.set(familyOf(e.scenario), { sum: f.sum + e.metrics.meanGapBps, n: f.n + 1 });
+  }
+  return Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([f, { sum, n }]) => [f, sum / n]));
 }
 
 export function formatFamilyTable(episodes: readonly EpisodeResult[], policies: readonly string[], subject: string, reference: string): string {

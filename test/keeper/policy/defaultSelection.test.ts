@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { chooseDefault, tracksNoWorse, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
+import { chooseDefault, trackingShortfalls, tracksNoWorse, LEARNED_NAME, SELECTION_KIND, selectedDefault, type Selection } from "../../../keeper/policy/defaultSelection";
 import { canonicalPolicyName, policyFilePath, resolvePolicy } from "../../../keeper/policy/policyRegistry";
 import { tempDir } from "../../helpers/tempDir";
 
@@ -45,9 +45,12 @@ describe("the default policy (policies/selection.json)", () => {
       expect(chooseDefault(run)).to.equal("threshold");
       expect(tracksNoWorse(run[1], run[0])).to.equal(false);
       expect(chooseDefault(run.map((c) => (c.policy === "depth-seeking" ? { ...c, familyMeanGapBps: fam(93.8, 36.7) } : c)))).to.equal("depth-seeking");
-      // A family only one side has figures for does not count; without any, the overall gap decides.
-      expect(tracksNoWorse({ ...run[1], familyMeanGapBps: { jump: 99 } }, run[0])).to.equal(true);
-      expect(tracksNoWorse(cand("depth-seeking", 5.23e6, 137.7), run[0])).to.equal(true);
+      expect(trackingShortfalls(run[1], run[0])).to.deep.equal(["crash-slide 94.8 > 93.8"]);
+      // A family no keeper has a figure for and the candidate lacks is a mixed file: refused by name.
+      expect(trackingShortfalls({ ...run[1], familyMeanGapBps: { gbm: 30 } }, run[0])).to.deep.equal(["crash-slide (no figure)"]);
+      expect(trackingShortfalls({ ...run[2], meanGapBps: Number.NaN }, run[0])).to.deep.equal(["overall"]);
+      // Files written before the family figures: the overall gap decides.
+      expect(tracksNoWorse(cand("depth-seeking", 5.23e6, 137.7), cand("static", 2.88e6, 165))).to.equal(true);
     });
     it("breaks a tie toward the earlier candidate", () => {
       expect(chooseDefault([cand("formulaic", 2, 38), cand(LEARNED_NAME, 2, 38)])).to.equal("formulaic");

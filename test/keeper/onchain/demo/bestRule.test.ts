@@ -53,7 +53,7 @@ describe("demo third line", () => {
       const root = rootWithSelection([candidate("formulaic", 5e6)]);
       expect(demoBestRule('depth-seeking{"repegAboveBps":10}', root).rule).to.equal('depth-seeking{"repegAboveBps":10}');
       expect(() => demoBestRule('static{"x":1}', root)).to.throw(/not a keeper rule/);
-      expect(() => demoBestRule('drift{"intensty":50}', root)).to.throw("rule drift has no option intensty");
+      expect(() => demoBestRule('drift{"intensty":50}', root)).to.throw('DEMO_RULE=drift{"intensty":50}: policy "drift{"intensty":50}".intensty: rule drift has no option intensty');
     });
 
     it("candidates are every registered rule but static and default", () => {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { makeObs } from "../fixtures";
 import type { MarketObservation } from "../../../../keeper/core/policyTypes";
 import { DriftPolicy, DEFAULT_DRIFT_OPTIONS } from "../../../../keeper/policy/baselines/driftPolicy";
-import { DepthSeekingPolicy, DEFAULT_DEPTH_SEEKING_OPTIONS, NO_SEPARATE_EARNING_TRIGGER_BPS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
+import { DepthSeekingPolicy, DEFAULT_DEPTH_SEEKING_OPTIONS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
 import { ammFundingRevenue, kStepCost, repegCost } from "../../../../keeper/policy/baselines/curveMath";
 import { kCostDirect } from "../../../../keeper/sim/curve";
 import fs from "node:fs";
@@ -109,7 +109,6 @@ describe("rule-based policies", () => {
       // The earning trigger never widens the gap the rule waits for; by default there is one trigger.
       const wide = new DepthSeekingPolicy({ ...DEFAULT_DEPTH_SEEKING_OPTIONS, repegAboveBps: 10, earningRepegAboveBps: 60, maxExposure: 1 });
       expect(wide.decide(earning).action.kind).to.equal("repeg");
-      expect(DEFAULT_DEPTH_SEEKING_OPTIONS.earningRepegAboveBps).to.equal(NO_SEPARATE_EARNING_TRIGGER_BPS);
       expect(new DepthSeekingPolicy({ ...DEFAULT_DEPTH_SEEKING_OPTIONS, repegAboveBps: 60, maxExposure: 1 }).decide(earning).action.kind).to.not.equal("repeg");
     });
   });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { gapRatioGeometricMean } from "../../../../keeper/policy/baselines/tune";
+import { GRIDS, gapRatioGeometricMean, gridPoints, pickSetting, type TunedSetting } from "../../../../keeper/policy/baselines/tune";
+import { NO_SEPARATE_EARNING_TRIGGER_BPS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
 import type { EpisodeResult } from "../../../../keeper/policy/eval/aggregate";
 import type { EpisodeMetrics } from "../../../../keeper/policy/eval/metricSpec";
 
@@ -22,8 +23,6 @@ describe("tune:baselines' tracking constraint", () => {
     const expected = Math.cbrt((30 / 40) * (40 / 50) * (680 / 650));
     expect(gapRatioGeometricMean(episodes, "rule", "static")).to.be.closeTo(expected, 1e-12);
     expect(gapRatioGeometricMean(episodes, "rule", "static")).to.be.lessThan(1);
-    const meanGap = (p: string) => episodes.filter((e) => e.policy === p).reduce((s, e) => s + e.metrics.meanGapBps, 0) / 3;
-    expect(meanGap("rule")).to.be.greaterThan(meanGap("static"));
   });
 
   it("pairs by scenario and seed, and counts a scenario both track perfectly as a tie", () => {
@@ -34,5 +33,30 @@ describe("tune:baselines' tracking constraint", () => {
   it("names the scenario whose reference episode is missing", () => {
     expect(() => gapRatioGeometricMean([episode("rule", "lonely", 10, 3)], "rule", "static")).to.throw("gap ratio: no static episode for lonely seed 3");
     expect(() => gapRatioGeometricMean(episodes, "nobody", "static")).to.throw("gap ratio: no episodes of nobody");
+  });
+
+  describe("picking a setting", () => {
+    const setting = (netRevenue: number, meanGapBps: number, gapRatioToStatic: number, feasible: boolean): TunedSetting => ({ options: { netRevenue }, netRevenue, meanGapBps, gapRatioToStatic, feasible });
+
+    it("takes the highest revenue among the feasible settings, however much an infeasible one earns", () => {
+      expect(pickSetting([setting(9, 70, 1.2, false), setting(5, 60, 0.9, true), setting(6, 61, 0.95, true)], "mean").netRevenue).to.equal(6);
+    });
+    it("with none feasible, takes the best tracker by the constraint's own measure", () => {
+      const none = [setting(9, 70, 1.05, false), setting(5, 65, 1.2, false)];
+      expect(pickSetting(none, "mean").netRevenue).to.equal(5);
+      expect(pickSetting(none, "typical").netRevenue).to.equal(9);
+      expect(() => pickSetting([], "mean")).to.throw("tune: no settings to pick from");
+    });
+  });
+
+  describe("depth-seeking's grid", () => {
+    it("drops the earning triggers no narrower than the repeg trigger, which act as none", () => {
+      const spec = GRIDS["depth-seeking"];
+      const all = gridPoints(spec.grid);
+      const kept = all.filter((p) => spec.keep!(p));
+      expect(kept.every((p) => p.earningRepegAboveBps === NO_SEPARATE_EARNING_TRIGGER_BPS || p.earningRepegAboveBps < p.repegAboveBps)).to.equal(true);
+      expect(all.length - kept.length).to.equal(all.filter((p) => p.repegAboveBps === 10 && p.earningRepegAboveBps === 10).length);
+      expect(kept.some((p) => p.repegAboveBps === 60 && p.earningRepegAboveBps === 10)).to.equal(true);
+    });
   });
 });
