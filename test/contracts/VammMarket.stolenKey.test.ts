@@ -414,6 +414,9 @@ describe("VammMarket stolen keeper key (DESIGN §6)", function () {
     const { market, aggregator, traders, clearingHouse: ch, addresses, paramAdmin } = fx;
     // A two-block cooldown, so that calling at every block is refused every other block.
     await (await market.connect(paramAdmin).setParameter(ethers.encodeBytes32String("hookCooldownBlocks"), 2n)).wait();
+    // A tight daily cost cap (1 % of the budget), so that the sequences spend up to it: at the default
+    // 20 % it refused 1–4 of ~2,000 calls per 100 runs, and in some runs none (the cap then went untested).
+    await (await market.connect(paramAdmin).setParameter(ethers.encodeBytes32String("dailyCostCapBps"), 100n)).wait();
     // A net position so hooks have costs: longs and shorts, net long.
     await (await ch.connect(traders[0]).openPosition(addresses.market, true, 40_000n * WAD, 10_000n * WAD, 0n, NO_DEADLINE)).wait();
     await (await ch.connect(traders[1]).openPosition(addresses.market, false, 15_000n * WAD, 5_000n * WAD, 0n, NO_DEADLINE)).wait();
