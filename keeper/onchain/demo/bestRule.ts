@@ -10,7 +10,7 @@
 import type { Policy } from "../../core/policyTypes";
 import { bestRuleOnValidation, selectionPath, LEARNED_NAME } from "../../policy/defaultSelection";
 import { baselineNames, REPO_ROOT } from "../../resolve/policyResolver";
-import { parseRuleSpec } from "../../policy/baselines/ruleCatalog";
+import { parseRuleSpec, ruleNameOf } from "../../policy/baselines/ruleCatalog";
 import type { DemoLineSpec } from "./demoLines";
 
 const NO_KEEPER = "static";
@@ -33,7 +33,7 @@ export interface BestRuleChoice {
 export function demoBestRule(named: string | undefined, root = REPO_ROOT): BestRuleChoice {
   if (named) {
     // A rule by name, or with option overrides: depth-seeking{"repegAboveBps":10} (ruleCatalog.ts).
-    const rule = named.replace(/\{.*$/s, "");
+    const rule = ruleNameOf(named);
     if (!candidateRules().includes(rule)) throw new Error(`DEMO_RULE=${named}: not a keeper rule (${candidateRules().join(", ")}, each optionally with {…} option overrides)`);
     try {
       parseRuleSpec(named);

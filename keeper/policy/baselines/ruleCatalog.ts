@@ -66,6 +66,11 @@ export function tunedOptions(file = TUNED_FILE): TunedFile {
 
 const SPEC = /^([a-z][a-z0-9-]*)(\{.*\})$/;
 
+/** The rule name a spec starts with: `threshold{"repegAboveBps":20}` → "threshold" (not checked against the rules). */
+export function ruleNameOf(spec: string): string {
+  return SPEC.exec(spec)?.[1] ?? spec;
+}
+
 /** "threshold" or `threshold{"repegAboveBps":20}` → the rule's name and options (defaults ← tuned ← overrides), or null. */
 export function parseRuleSpec(spec: string): { rule: string; options: RuleOptions } | null {
   const m = SPEC.exec(spec);

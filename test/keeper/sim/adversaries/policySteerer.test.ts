@@ -92,10 +92,12 @@ describe("policy steerer (pushes the mark before the keeper decides, closes afte
     });
   });
 
-  describe("against the shipped keepers over two days (threshold, the learned table), sandwich bot present", () => {
+  describe("against the keepers over two days (threshold, the learned table, the best tuned rule), sandwich bot present", () => {
     const keepers: [string, () => Policy][] = [
       ["threshold", () => resolvePolicy("threshold")],
       ["learned", () => resolvePolicy("learned")],
+      // Its earning trigger repegs at 10 bps when the repeg earns: a push must not buy that repeg cheaply.
+      ["depth-seeking", () => resolvePolicy("depth-seeking")],
     ];
     for (const [name, make] of keepers) {
       for (const mode of STEER_MODES) {
