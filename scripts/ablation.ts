@@ -3,7 +3,8 @@
  * helps): every variant is the default MDP with one change — a candidate state dimension added
  * (mark–oracle gap, budget level, volatility regime, time since the last update) or one of the
  * default's taken away (repeg gain, AMM funding, depth), a reward part switched off (tracking
- * penalty, drawdown term), the k decreases removed or half repegs added — trained like the default run at a small budget on
+ * penalty, drawdown term), or the action set widened (hold and a whole repeg beside the two rule steps; a
+ * 30 bps tracking shield) — trained like the default run at a small budget on
  * generated train scenarios (`--seeds` training seeds each), then all are scored on the same
  * validation scenarios. Paired 95 % intervals are against the base (the default MDP), per training
  * seed pooled over seeds × scenarios. Writes out/ablation/ablation.json.
@@ -12,7 +13,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
-import { DEFAULT_PARALLEL, DEFAULT_TRAIN_MDP, defaultTrainConfig } from "../keeper/policy/training/defaultRun";
+import { DEFAULT_PARALLEL, DEFAULT_TRAIN_MDP, SHIELD_BPS, defaultTrainConfig } from "../keeper/policy/training/defaultRun";
 import { trainParallel } from "../keeper/policy/training/parallelTrainer";
 import { savePolicyFile } from "../keeper/policy/policyFile";
 import { createStateSpace } from "../keeper/policy/stateIndex";
@@ -36,7 +37,7 @@ const BUDGET_EDGES = [5, 10, 20];
 const VOL_EDGES = [0.03, 0.06];
 const SINCE_EDGES = [2, 8];
 export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
-  { name: "base", what: "default MDP (imbalance × repeg gain × AMM funding × depth)", mdp: base },
+  { name: "base", what: "default MDP (imbalance × repeg gain × AMM funding × depth; threshold or depth-seeking steps)", mdp: base },
   { name: "-repegGain", what: "without what a repeg would earn", mdp: { ...base, state: without("repegGainBps") } },
   { name: "-ammFunding", what: "without the funding the AMM receives", mdp: { ...base, state: without("ammFundingBps") } },
   { name: "-depth", what: "without depth", mdp: { ...base, state: without("depth") } },
@@ -46,8 +47,8 @@ export const VARIANTS: { name: string; what: string; mdp: MdpConfig }[] = [
   { name: "+sinceUpdate", what: "+ hours since the last update", mdp: { ...base, state: { ...base.state, sinceUpdateHours: { edges: SINCE_EDGES } } } },
   { name: "-tracking", what: "reward without the tracking penalty", mdp: { ...base, reward: { ...base.reward, trackingPenaltyPerBps: 0 } } },
   { name: "-drawdown", what: "reward without the drawdown term", mdp: { ...base, reward: { ...base.reward, drawdownPenalty: 0 } } },
-  { name: "-kDown", what: "no k decrease actions", mdp: { ...base, actions: base.actions.filter((a) => a.kind !== "kDown") } },
-  { name: "+halfRepeg", what: "+ repeg half of the gap", mdp: { ...base, actions: [...base.actions, { kind: "repeg", fraction: 0.5 }] } },
+  { name: "+holdRepeg", what: "+ hold and a whole repeg beside the rule steps", mdp: { ...base, actions: [{ kind: "hold" }, { kind: "repeg", fraction: 1 }, ...base.actions] } },
+  { name: "+shield", what: "+ a 30 bps tracking shield", mdp: { ...base, trackingShield: { gapBps: SHIELD_BPS } } },
 ];
 
 const o = new Command()

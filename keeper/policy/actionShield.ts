@@ -11,6 +11,7 @@
 import type { Action, MarketObservation } from "../core/policyTypes";
 import { kIncreaseMoveBps } from "../sim/guards";
 import type { ExposureGuard, MdpConfig, TrackingShield } from "./mdpConfig";
+import { createActionResolver } from "./ruleActions";
 import { gapBps } from "./stateIndex";
 
 export type ActionMaskFn = (obs: MarketObservation) => number;
@@ -26,18 +27,25 @@ export function isAllowed(mask: number, action: number): boolean {
 
 /**
  * The mask function of an MDP: the tracking shield's set (below) intersected with what the guard
- * rails allow now (guardMask). When the guards leave none of the shield's actions, hold (the
- * planner would skip them anyway); without a hold action, the shield's set (the chain refuses).
+ * rails allow now (guardMask), both judged on the market actions the MDP's actions stand for at the
+ * observation (a rule action is what its rule decides there: ruleActions.ts). When the guards leave
+ * none of the shield's actions, the actions that hold there (the planner would skip the others
+ * anyway); when none holds, the shield's set (the chain refuses what the guards forbid). Only an MDP
+ * of rule actions can reach an empty shield set (beyond the limit no rule repegs, and none holds);
+ * then every action is allowed rather than none.
  */
 export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShield">): ActionMaskFn {
+  const actionsAt = createActionResolver(mdp.actions);
   const shield = createShieldMask(mdp);
-  const guards = createGuardMask(mdp.actions);
-  const hold = mdp.actions.findIndex((a) => a.kind === "hold");
+  const all = allActionsMask(mdp.actions.length);
   return (obs) => {
-    const s = shield(obs);
-    const both = s & guards(obs);
+    const acts = actionsAt(obs);
+    const s = shield(obs, acts);
+    const both = s & guardMaskOf(acts, obs);
     if (both !== 0) return both;
-    return hold >= 0 ? 1 << hold : s;
+    const holds = kindBits(acts, "hold");
+    if (holds !== 0) return holds;
+    return s !== 0 ? s : all;
   };
 }
 
@@ -50,17 +58,19 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
  * `hookRoom` every action is allowed.
  */
 export function createGuardMask(actions: readonly Action[]): ActionMaskFn {
-  const all = allActionsMask(actions.length);
-  return (obs) => {
-    const room = obs.hookRoom;
-    if (!room) return all;
-    const absD = Math.abs(obs.longOI - obs.shortOI);
-    let mask = 0;
-    actions.forEach((a, i) => {
-      if (guardAllows(a, obs, room, absD)) mask |= 1 << i;
-    });
-    return mask;
-  };
+  allActionsMask(actions.length);
+  return (obs) => guardMaskOf(actions, obs);
+}
+
+function guardMaskOf(actions: readonly Action[], obs: MarketObservation): number {
+  const room = obs.hookRoom;
+  if (!room) return allActionsMask(actions.length);
+  const absD = Math.abs(obs.longOI - obs.shortOI);
+  let mask = 0;
+  actions.forEach((a, i) => {
+    if (guardAllows(a, obs, room, absD)) mask |= 1 << i;
+  });
+  return mask;
 }
 
 function guardAllows(a: Action, obs: MarketObservation, room: NonNullable<MarketObservation["hookRoom"]>, absD: number): boolean {
@@ -76,30 +86,46 @@ function guardAllows(a: Action, obs: MarketObservation, room: NonNullable<Market
   }
 }
 
-/** The tracking shield's allowed set; without a shield every action is always allowed. */
-function createShieldMask(mdp: Pick<MdpConfig, "actions" | "trackingShield">): ActionMaskFn {
+/** Bit set of the market actions of one kind. */
+function kindBits(acts: readonly Action[], kind: Action["kind"]): number {
+  let bits = 0;
+  acts.forEach((a, i) => {
+    if (a.kind === kind) bits |= 1 << i;
+  });
+  return bits;
+}
+
+/**
+ * The tracking shield's allowed set at an observation, given the market actions there; without a
+ * shield every action is always allowed. The configuration is checked once, on the MDP's actions
+ * (a rule action may stand for a repeg or for anything else).
+ */
+function createShieldMask(mdp: Pick<MdpConfig, "actions" | "trackingShield">): (obs: MarketObservation, acts: readonly Action[]) => number {
   const all = allActionsMask(mdp.actions.length);
   const shield = mdp.trackingShield;
   if (!shield) return () => all;
-  let repegs = 0;
-  mdp.actions.forEach((a, i) => {
-    if (a.kind === "repeg") repegs |= 1 << i;
-  });
-  if (repegs === 0) throw new Error("trackingShield needs at least one repeg action in the action set");
+  if (!mdp.actions.some((a) => a.kind === "repeg" || a.kind === "rule")) throw new Error("trackingShield needs at least one repeg action in the action set");
+  // A rule action may repeg anywhere, so it cannot be the circuit breaker's alternative.
+  const onlyRepegs = mdp.actions.every((a) => a.kind === "repeg" || a.kind === "rule");
+  if (shield.repegOnlyWhenShielded && onlyRepegs) throw new Error("trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set (a rule action may repeg)");
   const limit = shield.gapBps;
   // Inside the limit: every action, or every action but the repegs (a repeg circuit breaker).
-  const inside = shield.repegOnlyWhenShielded ? all & ~repegs : all;
-  if (inside === 0) throw new Error("trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set");
+  const insideOf = (repegs: number) => (shield.repegOnlyWhenShielded ? all & ~repegs : all);
   const guard = shield.exposureGuard;
-  if (!guard) return (obs) => (Math.abs(gapBps(obs)) > limit ? repegs : inside);
+  if (!guard) {
+    return (obs, acts) => {
+      const repegs = kindBits(acts, "repeg");
+      return Math.abs(gapBps(obs)) > limit ? repegs : insideOf(repegs);
+    };
+  }
   const hold = mdp.actions.findIndex((a) => a.kind === "hold");
   if (hold < 0) throw new Error("trackingShield.exposureGuard needs a hold action in the action set");
-  const insideGuarded = inside & ~repegs;
-  if (insideGuarded === 0) throw new Error("trackingShield.exposureGuard needs at least one non-repeg action in the action set");
-  return (obs) => {
+  if (onlyRepegs) throw new Error("trackingShield.exposureGuard needs at least one non-repeg action in the action set");
+  return (obs, acts) => {
+    const repegs = kindBits(acts, "repeg");
     const g = Math.abs(gapBps(obs));
-    if (!guardForbidsRepeg(guard, obs)) return g > limit ? repegs : inside;
-    return g > limit ? 1 << hold : insideGuarded;
+    if (!guardForbidsRepeg(guard, obs)) return g > limit ? repegs : insideOf(repegs);
+    return g > limit ? 1 << hold : insideOf(repegs) & ~repegs;
   };
 }
 

@@ -19,6 +19,14 @@ export const ActionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("repeg"), fraction: z.number().gt(0).lte(1) }).strict(),
   z.object({ kind: z.literal("kUp"), stepBps: z.number().gt(0).lte(10_000) }).strict(),
   z.object({ kind: z.literal("kDown"), stepBps: z.number().gt(0).lte(10_000) }).strict(),
+  /**
+   * Hands this step to a stateless rule (baselines/ruleCatalog): the action is whatever the rule
+   * decides at the observation (an option over rules, one step long). The learner then chooses, by
+   * state, which rule acts. `options` may be partial in a training config; training fills them
+   * from the rule's defaults and tuned.json (ruleActions.freezeRuleActions), so a policy file
+   * carries every option and its behaviour does not move when the rules are retuned.
+   */
+  z.object({ kind: z.literal("rule"), rule: z.string().min(1), options: z.record(z.string(), z.number().finite()).optional() }).strict(),
 ]);
 
 export const StateConfigSchema = z
@@ -118,12 +126,12 @@ export const MdpConfigSchema = z
     trackingShield: TrackingShieldSchema.optional(),
   })
   .strict()
-  .refine((m) => !m.trackingShield || m.actions.some((a) => a.kind === "repeg"), {
-    message: "trackingShield needs at least one repeg action in the action set",
+  .refine((m) => !m.trackingShield || m.actions.some((a) => a.kind === "repeg" || a.kind === "rule"), {
+    message: "trackingShield needs at least one repeg action (or a rule action) in the action set",
     path: ["trackingShield"],
   })
-  .refine((m) => !m.trackingShield?.repegOnlyWhenShielded || m.actions.some((a) => a.kind !== "repeg"), {
-    message: "trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set",
+  .refine((m) => !m.trackingShield?.repegOnlyWhenShielded || m.actions.some((a) => a.kind !== "repeg" && a.kind !== "rule"), {
+    message: "trackingShield.repegOnlyWhenShielded needs at least one non-repeg action in the action set (a rule action may repeg)",
     path: ["trackingShield", "repegOnlyWhenShielded"],
   })
   .refine((m) => !m.trackingShield?.exposureGuard || m.actions.some((a) => a.kind === "hold"), {
@@ -132,6 +140,9 @@ export const MdpConfigSchema = z
   });
 
 export type BucketEdges = z.infer<typeof BucketEdgesSchema>;
+/** An action of the MDP: a market action (core/policyTypes Action) or a rule's step. */
+export type MdpAction = z.infer<typeof ActionSchema>;
+export type RuleAction = Extract<MdpAction, { kind: "rule" }>;
 export type StateConfig = z.infer<typeof StateConfigSchema>;
 export type RewardWeights = z.infer<typeof RewardWeightsSchema>;
 export type TrackingShield = z.infer<typeof TrackingShieldSchema>;
@@ -175,8 +186,10 @@ export const DEFAULT_MDP: MdpConfig = {
   reward: { ...DEFAULT_REWARD_WEIGHTS },
 };
 
-export function actionLabel(a: Action): string {
+export function actionLabel(a: Action | MdpAction): string {
   switch (a.kind) {
+    case "rule":
+      return `rule ${a.rule}`;
     case "hold":
       return "hold";
     case "repeg":

@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { MdpConfigSchema, formatIssues, type MdpConfig } from "./mdpConfig";
 import { createStateSpace } from "./stateIndex";
+import { createActionResolver } from "./ruleActions";
 import { QTable } from "./qTable";
 import { canonicalJson, sha256Hex } from "./canonicalJson";
 
@@ -93,6 +94,11 @@ function validateConsistency(c: PolicyContent, source: string): void {
   }
   if (c.nActions !== c.mdp.actions.length) {
     throw new Error(`policy file ${source}: nActions is ${c.nActions} but the action set lists ${c.mdp.actions.length} actions`);
+  }
+  try {
+    createActionResolver(c.mdp.actions); // a rule action: a known stateless rule with every option
+  } catch (e) {
+    throw new Error(`policy file ${source}: mdp.${(e as Error).message}`);
   }
   const n = c.nStates * c.nActions;
   if (c.qTable.length !== n) {

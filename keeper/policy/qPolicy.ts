@@ -3,11 +3,12 @@ import type { Decision, MarketObservation, Policy } from "../core/policyTypes";
 import type { LoadedPolicy } from "./policyFile";
 import { createStateSpace, type StateSpace } from "./stateIndex";
 import { createActionMask, type ActionMaskFn } from "./actionShield";
-import type { Action } from "../core/policyTypes";
+import { createActionResolver, type ActionsAt } from "./ruleActions";
 
 export class QPolicy implements Policy {
   readonly space: StateSpace;
-  private readonly actions: readonly Action[];
+  /** The market action each table column stands for at an observation (a rule action: its rule's decision). */
+  private readonly actionsAt: ActionsAt;
   /** The tracking shield stored with the policy and the guard rails' room (keeper/policy/actionShield.ts). */
   private readonly maskOf: ActionMaskFn;
 
@@ -16,10 +17,10 @@ export class QPolicy implements Policy {
     readonly name: string = loaded.name,
   ) {
     this.space = createStateSpace(loaded.mdp.state);
-    this.actions = loaded.mdp.actions;
+    this.actionsAt = createActionResolver(loaded.mdp.actions);
     this.maskOf = createActionMask(loaded.mdp);
-    if (this.space.size !== loaded.table.nStates || this.actions.length !== loaded.table.nActions) {
-      throw new Error(`policy ${loaded.name}: table is ${loaded.table.nStates}×${loaded.table.nActions} but the MDP is ${this.space.size}×${this.actions.length}`);
+    if (this.space.size !== loaded.table.nStates || loaded.mdp.actions.length !== loaded.table.nActions) {
+      throw new Error(`policy ${loaded.name}: table is ${loaded.table.nStates}×${loaded.table.nActions} but the MDP is ${this.space.size}×${loaded.mdp.actions.length}`);
     }
   }
 
@@ -27,6 +28,6 @@ export class QPolicy implements Policy {
     const stateIndex = this.space.index(obs);
     // Greedy over the allowed actions only: the same rule the table was trained under.
     const actionIndex = this.loaded.table.greedyMasked(stateIndex, this.maskOf(obs));
-    return { action: this.actions[actionIndex], actionIndex, stateIndex, qValues: this.loaded.table.row(stateIndex) };
+    return { action: this.actionsAt(obs)[actionIndex], actionIndex, stateIndex, qValues: this.loaded.table.row(stateIndex) };
   }
 }

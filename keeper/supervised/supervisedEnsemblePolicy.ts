@@ -67,6 +67,8 @@ export class SupervisedEnsemblePolicy implements Policy {
   readonly name: string;
   private readonly options: EnsembleOptions;
   private readonly shield: TrackingShield | null;
+  /** The table column a veto reports: a Q-policy's own hold column (−1 when its MDP has none), else the option. */
+  private readonly holdIndex: number;
 
   constructor(
     private readonly inner: Policy,
@@ -75,6 +77,7 @@ export class SupervisedEnsemblePolicy implements Policy {
   ) {
     this.options = { ...DEFAULT_ENSEMBLE_OPTIONS, ...options };
     this.shield = this.options.trackingShield !== undefined ? this.options.trackingShield : innerTrackingShield(inner);
+    this.holdIndex = inner instanceof QPolicy ? inner.loaded.mdp.actions.findIndex((a) => a.kind === "hold") : this.options.holdActionIndex;
     const { threshold, sizeWithRegressor } = this.options;
     if (!(threshold >= 0 && threshold <= 1)) throw new Error(`ensemble threshold must be in [0, 1], got ${threshold}`);
     const c = models.classifier;
@@ -105,7 +108,7 @@ export class SupervisedEnsemblePolicy implements Policy {
     }
     return {
       action: HOLD,
-      actionIndex: this.options.holdActionIndex,
+      actionIndex: this.holdIndex,
       stateIndex: proposed.stateIndex,
       qValues: proposed.qValues,
       innerAction: proposed.action,

@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { loadKeeperPolicy } from "../../keeper/service/policy/loadKeeperPolicy";
+import { buildRuleWithOptions } from "../../keeper/policy/baselines/ruleCatalog";
 import { loadPolicyFile } from "../../keeper/policy/policyFile";
 import { isTrackingShieldActive } from "../../keeper/policy/actionShield";
 import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/onchain/runChain";
@@ -80,22 +81,34 @@ describe("e2e: traders and the keeper on-chain", function () {
     expect(r.updatesSent).to.be.at.least(10); // measured 65
     expect(r.keeperHalted).to.equal(false);
     expect(r.journal.every((d) => d.policy === policy.name)).to.equal(true);
-    // The shield on-chain: every decision that saw the gap beyond the limit chose a repeg, or hold
-    // where the exposure guard forbids the repeg; as a repeg circuit breaker, every decision at or
-    // inside it chose no repeg.
-    expect(SHIELD, "the shipped policy has a tracking shield").to.not.equal(undefined);
-    const gapOf = (d: (typeof r.journal)[number]) => Math.abs((d.observation.mark - d.observation.oracle) / d.observation.oracle) * 1e4;
-    const wide = r.journal.filter((d) => gapOf(d) > SHIELD!.gapBps);
-    const inside = r.journal.filter((d) => gapOf(d) <= SHIELD!.gapBps);
-    const forced = wide.filter((d) => isTrackingShieldActive(SHIELD, d.observation));
-    for (const d of wide) {
-      const expected = forced.includes(d) ? "repeg" : "hold";
-      expect(d.action.kind, `decision ${d.id} at a ${d.observation.mark}/${d.observation.oracle} gap`).to.equal(expected);
+    if (SHIELD) {
+      // The shield on-chain: every decision that saw the gap beyond the limit chose a repeg, or hold
+      // where the exposure guard forbids the repeg; as a repeg circuit breaker, every decision at or
+      // inside it chose no repeg.
+      const gapOf = (d: (typeof r.journal)[number]) => Math.abs((d.observation.mark - d.observation.oracle) / d.observation.oracle) * 1e4;
+      const wide = r.journal.filter((d) => gapOf(d) > SHIELD.gapBps);
+      const inside = r.journal.filter((d) => gapOf(d) <= SHIELD.gapBps);
+      const forced = wide.filter((d) => isTrackingShieldActive(SHIELD, d.observation));
+      for (const d of wide) {
+        const expected = forced.includes(d) ? "repeg" : "hold";
+        expect(d.action.kind, `decision ${d.id} at a ${d.observation.mark}/${d.observation.oracle} gap`).to.equal(expected);
+      }
+      if (SHIELD.repegOnlyWhenShielded) {
+        expect(inside.length, "ticks inside the limit").to.be.at.least(5);
+        for (const d of inside) expect(d.action.kind, `decision ${d.id} inside the limit`).to.not.equal("repeg");
+      } else expect(forced.length, "ticks that saw a gap above the shield and repegged").to.be.at.least(5);
+    } else {
+      // No shield (the rule-action learner): every journaled action is what the rule of the chosen
+      // column decides at the journaled observation, on-chain as in the simulator.
+      const actions = loadPolicyFile(SHIPPED).mdp.actions;
+      expect(actions.every((a) => a.kind === "rule"), "the shipped policy without a shield chooses between rules").to.equal(true);
+      for (const d of r.journal) {
+        const column = actions[d.actionIndex];
+        const rule = buildRuleWithOptions(column.kind === "rule" ? column.rule : "", column.kind === "rule" ? column.options : {}, `actions[${d.actionIndex}]`).policy;
+        expect(d.action, `decision ${d.id}`).to.deep.equal(rule.decide(d.observation).action);
+      }
+      expect(new Set(r.journal.map((d) => d.actionIndex)).size, "both rules act in a day").to.equal(2);
     }
-    if (SHIELD!.repegOnlyWhenShielded) {
-      expect(inside.length, "ticks inside the limit").to.be.at.least(5);
-      for (const d of inside) expect(d.action.kind, `decision ${d.id} inside the limit`).to.not.equal("repeg");
-    } else expect(forced.length, "ticks that saw a gap above the shield and repegged").to.be.at.least(5);
     // The sandwich bound is what holds the keeper back: refusals are named, never a halt.
     expect(r.journal.filter((d) => heldByMoveCap(d.skipReason)).length, "ticks held back by the move cap").to.be.at.least(1);
     const sorted = [...afterTick].sort((a, b) => a - b);

@@ -17,14 +17,20 @@ export type RuleOptions = Readonly<Record<string, number>>;
 export interface RuleDef {
   readonly defaults: RuleOptions;
   readonly build: (options: RuleOptions, name: string) => Policy;
+  /**
+   * The rule's decision is a function of the observation alone (no memory between calls), so a
+   * learned policy may hand it single steps (mdpConfig's rule actions) and ask it at any time.
+   */
+  readonly stateless: boolean;
 }
 
 export const RULES: ReadonlyMap<string, RuleDef> = new Map<string, RuleDef>([
-  ["static", { defaults: {}, build: () => new StaticPolicy() }],
-  ["formulaic", { defaults: { minGapBps: 0.5 }, build: (o) => new FormulaicPolicy({ minGapBps: o.minGapBps }) }],
-  ["threshold", { defaults: { ...DEFAULT_THRESHOLD_OPTIONS }, build: (o, n) => renamed(new ThresholdPolicy(o as unknown as ThresholdOptions), n) }],
-  ["drift", { defaults: { ...DEFAULT_DRIFT_OPTIONS }, build: (o, n) => new DriftPolicy(o as unknown as DriftOptions, n) }],
-  ["depth-seeking", { defaults: { ...DEFAULT_DEPTH_SEEKING_OPTIONS }, build: (o, n) => new DepthSeekingPolicy(o as unknown as DepthSeekingOptions, n) }],
+  ["static", { defaults: {}, build: () => new StaticPolicy(), stateless: true }],
+  ["formulaic", { defaults: { minGapBps: 0.5 }, build: (o) => new FormulaicPolicy({ minGapBps: o.minGapBps }), stateless: true }],
+  ["threshold", { defaults: { ...DEFAULT_THRESHOLD_OPTIONS }, build: (o, n) => renamed(new ThresholdPolicy(o as unknown as ThresholdOptions), n), stateless: true }],
+  // Drift remembers the last budget it saw, to estimate the budget's drift rate.
+  ["drift", { defaults: { ...DEFAULT_DRIFT_OPTIONS }, build: (o, n) => new DriftPolicy(o as unknown as DriftOptions, n), stateless: false }],
+  ["depth-seeking", { defaults: { ...DEFAULT_DEPTH_SEEKING_OPTIONS }, build: (o, n) => new DepthSeekingPolicy(o as unknown as DepthSeekingOptions, n), stateless: true }],
 ]);
 
 function renamed(p: Policy, name: string): Policy {
@@ -87,6 +93,20 @@ export function parseRuleSpec(spec: string): { rule: string; options: RuleOption
     checkOptions(rule, def, overrides, `policy "${spec}"`);
   }
   return { rule, options: { ...def.defaults, ...(tunedOptions().rules[rule] ?? {}), ...(overrides as RuleOptions) } };
+}
+
+/**
+ * A rule built from a complete option set (every option the rule has, nothing else), as a policy
+ * file stores it: no defaults or tuned options are filled in, so the file alone fixes behaviour.
+ * `where` names the field in errors.
+ */
+export function buildRuleWithOptions(rule: string, options: unknown, where: string): { policy: Policy; def: RuleDef } {
+  const def = RULES.get(rule);
+  if (!def) throw new Error(`${where}.rule: no such rule "${rule}" (${[...RULES.keys()].join(", ")})`);
+  checkOptions(rule, def, options, `${where}.options`);
+  const missing = Object.keys(def.defaults).filter((k) => !(k in options));
+  if (missing.length > 0) throw new Error(`${where}.options: rule ${rule} needs every option; missing ${missing.join(", ")}`);
+  return { policy: def.build(options, rule), def };
 }
 
 export function buildRule(spec: string): Policy | null {

@@ -1,29 +1,32 @@
 /**
  * The default training run (what `npm run train` does without flags and what
  * policies/default.json was trained with; issue 16). Every choice below was made on train and
- * validation only (BENCHMARKS.md, "A learned keeper judged honestly"):
+ * validation only (BENCHMARKS.md, "A learned keeper judged honestly" and "Options over rules"):
  * - State: imbalance × what a repeg would earn × the funding the AMM receives × depth relative to
  *   the reference depth (9 × 5 × 3 × 6 = 810 states). Net revenue is mostly fees; what a keeper's
  *   choice moves is the hooks' PnL and the funding side (`npm run evaluate:parts`). A repeg's
  *   PnL has the sign of the gap times the users' net side (stateIndex.repegGainBps) and the
  *   funding the AMM's exposure earns has the sign of the premium times that side (ammFundingBps,
  *   what the threshold rule reads to step k); depth is what a k step changes.
- * - Actions: hold, repeg the whole gap (fitted by the planner to budget and move cap), k +100 /
- *   +200 bp and k −100 / −200 bp; an action the guard rails leave no room for is masked. Under the
- *   default maxKIncreaseBps (100) the planner clips +200 to +100, so the two k-up actions then act
- *   alike (a market may raise the guard to 1,000 bp); without the +200 action three training
- *   seeds earned less on validation (0.972× vs 0.988× threshold, mean of seeds). Half repegs were
- *   dropped: with them one crash-slide validation market lost its budget to bad debt and its
- *   mark stayed 300 % off the oracle.
+ * - Actions (since 2026-12-02, seventh session): two rule actions, the tuned threshold rule's step and the
+ *   tuned depth-seeking rule's step (mdpConfig's rule actions; their options are frozen into the
+ *   policy file when training starts). The learner chooses, state by state, which rule acts. With
+ *   the primitive actions below (PRIMITIVE_TRAIN_MDP) the learner reached 0.923× depth-seeking on
+ *   validation; adding hold and a repeg to the two rules, a 30 bps tracking shield, or a volatility
+ *   dimension each scored lower (BENCHMARKS "Options over rules").
  * - Reward (reward.ts): change of protocol net revenue in bps of the starting quote depth, a
  *   tracking penalty per bp of mean |gap|, and the worst-drawdown increase as a tail-risk term.
  *   No term pays an action for itself (the old depth credit is gone).
- * - Tracking shield at 30 bps (beyond it only the repeg is allowed), no exposure guard: at 10 bps
- *   (the threshold rule's trigger) three training seeds each earned less on validation.
+ * - No tracking shield: both rules repeg on their own triggers (10 bps for threshold; depth-seeking
+ *   10 when the repeg earns, 60 when it costs); a 30 bps shield masked depth-seeking's k steps
+ *   between 30 and 60 bps and scored 0.927× depth-seeking (seed 1).
  * - Learner: γ 0.99 (a k step pays over the rest of the episode, ~77 hourly steps; 0.95 learned
  *   less on validation), ε linear 1 → 0.05 over
  *   60 % of the episodes, α = max(0.01, 1/visits^0.7), one replay sweep of 20,000 transitions
  *   per episode. A fresh generated train scenario every episode, sandwich bot on.
+ *
+ * The tabular learner over primitive actions stays available: PRIMITIVE_TRAIN_MDP, or
+ * `npm run train -- --config docs/experiments/issue16-state/C2.json`.
  */
 import { DEFAULT_MDP, IMBALANCE_ONLY_STATE, type MdpConfig } from "../mdpConfig";
 import { DEFAULT_LEARNER } from "./trainConfig";
@@ -38,7 +41,15 @@ export const SHIELD_BPS = 30;
 /** Funding premium the AMM receives (bps); the threshold rule's tuned premium is 2 bps. */
 export const AMM_FUNDING_EDGES = [-2, 2];
 
-export const DEFAULT_TRAIN_MDP: MdpConfig = {
+/**
+ * The learner over market actions (the default run before rule actions; docs/experiments/issue16-state/C2.json):
+ * hold, repeg the whole gap (fitted by the planner to budget and move cap), k +100 / +200 bp and
+ * k −100 / −200 bp, behind a 30 bps tracking shield (beyond it only the repeg is allowed). Under the
+ * default maxKIncreaseBps (100) the planner clips +200 to +100; without the +200 action three
+ * training seeds earned less on validation. Half repegs were dropped: with them one crash-slide
+ * validation market lost its budget to bad debt.
+ */
+export const PRIMITIVE_TRAIN_MDP: MdpConfig = {
   ...DEFAULT_MDP,
   state: {
     ...IMBALANCE_ONLY_STATE,
@@ -56,6 +67,16 @@ export const DEFAULT_TRAIN_MDP: MdpConfig = {
   ],
   reward: { per: "depthBps", trackingPenaltyPerBps: 0.005, drawdownPenalty: 0.5 },
   trackingShield: { gapBps: SHIELD_BPS },
+};
+
+/** The default run's MDP: the same state, and the choice between the two tuned rules' steps. */
+export const DEFAULT_TRAIN_MDP: MdpConfig = {
+  state: PRIMITIVE_TRAIN_MDP.state,
+  actions: [
+    { kind: "rule", rule: "threshold" },
+    { kind: "rule", rule: "depth-seeking" },
+  ],
+  reward: PRIMITIVE_TRAIN_MDP.reward,
 };
 
 /** Episodes of the default run: ≥ 200,000 decision steps (a generated scenario averages ≈ 77 hourly steps). */

@@ -21,6 +21,7 @@ import { createStateSpace } from "../stateIndex";
 import { runScenarioEpisode, generatedScenarioNames, trainingScenario } from "../simAdapter";
 import { WorkerSet } from "../eval/workerPool";
 import { mergeTables, type TableState } from "./mergeTables";
+import { freezeRuleActions } from "../ruleActions";
 import type { TrainConfig } from "./trainConfig";
 
 export type WorkerJob =
@@ -68,7 +69,9 @@ export interface ParallelTrainResult {
 export const SCENARIO_STRIDE = 100_000;
 
 export async function trainParallel(a: ParallelTrainArgs): Promise<ParallelTrainResult> {
-  const { mdp, config } = a;
+  const { config } = a;
+  // Rule actions carry their complete options from here on (the policy file stores them).
+  const mdp = freezeRuleActions(a.mdp);
   if (!Number.isInteger(a.rounds) || a.rounds < 1) throw new Error(`rounds must be a positive integer, got ${a.rounds}`);
   const stride = a.scenarioStride ?? SCENARIO_STRIDE;
   const from = config.seed * stride;

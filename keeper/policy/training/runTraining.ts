@@ -5,6 +5,7 @@ import { listScenarios, makeEnvFactory, type ScenarioSet } from "../simAdapter";
 import { TrainConfigSchema, type TrainConfig } from "./trainConfig";
 import { train, type EpisodeReport } from "./trainer";
 import { formatIssues } from "../mdpConfig";
+import { freezeRuleActions } from "../ruleActions";
 
 export interface TrainingRun {
   readonly file: PolicyFile;
@@ -21,7 +22,8 @@ export function runTraining(args: {
   command?: string;
   onEpisode?: (r: EpisodeReport) => void;
 }): TrainingRun {
-  const mdp = parseMdpConfig(args.mdp);
+  // The file stores the rule actions' complete options, as the trainer uses them.
+  const mdp = freezeRuleActions(parseMdpConfig(args.mdp));
   const parsed = TrainConfigSchema.safeParse(args.config);
   if (!parsed.success) throw new Error(`invalid training config: ${formatIssues(parsed.error)}`);
   const config = parsed.data;

@@ -11,6 +11,7 @@ import { quotePerRewardUnit, rewardOf } from "../reward";
 import { createRng, deriveSeed, type Rng } from "../rng";
 import { createStateSpace, type StateSpace } from "../stateIndex";
 import { createActionMask, type ActionMaskFn } from "../actionShield";
+import { createActionResolver, freezeRuleActions, type ActionsAt } from "../ruleActions";
 import type { TrainingPoint } from "../policyFile";
 import type { EnvFactory } from "./envPort";
 import type { TrainConfig } from "./trainConfig";
@@ -34,6 +35,7 @@ export class TrainingSession {
   readonly space: StateSpace;
   readonly learner: QLearner;
   private readonly maskOf: ActionMaskFn;
+  private readonly actionsAt: ActionsAt;
   private readonly buffer: ReplayBuffer | null;
   private readonly replayRng: Rng;
 
@@ -45,6 +47,7 @@ export class TrainingSession {
   ) {
     this.space = createStateSpace(mdp.state);
     this.maskOf = createActionMask(mdp);
+    this.actionsAt = createActionResolver(mdp.actions);
     this.learner = new QLearner(this.space.size, mdp.actions.length, config.learner, createRng(deriveSeed(config.seed, 0xa11ce + stream)));
     this.buffer = config.replay && config.replay.sweeps > 0 ? new ReplayBuffer(config.replay.capacity) : null;
     this.replayRng = createRng(deriveSeed(config.seed, 0x5eed + stream));
@@ -55,15 +58,15 @@ export class TrainingSession {
     const { mdp, learner, space } = this;
     learner.setEpisode(episode);
     const env = this.makeEnv(scenario, seed);
-    const obs0 = env.reset();
-    const unit = quotePerRewardUnit(mdp.reward, obs0.oracle * obs0.sqrtK);
-    let s = space.index(obs0);
-    let mask = this.maskOf(obs0);
+    let obs = env.reset();
+    const unit = quotePerRewardUnit(mdp.reward, obs.oracle * obs.sqrtK);
+    let s = space.index(obs);
+    let mask = this.maskOf(obs);
     let total = 0;
     let steps = 0;
     for (;;) {
       const a = learner.act(s, mask);
-      const out = env.step(mdp.actions[a]);
+      const out = env.step(this.actionsAt(obs)[a]);
       const r = rewardOf(out.parts, mdp.reward, unit);
       const s2 = space.index(out.obs);
       const mask2 = this.maskOf(out.obs);
@@ -73,6 +76,7 @@ export class TrainingSession {
       steps++;
       s = s2;
       mask = mask2;
+      obs = out.obs;
       if (out.done) break;
     }
     if (this.buffer) for (let k = 0; k < this.config.replay!.sweeps; k++) this.buffer.sweep(learner, this.replayRng);
@@ -87,7 +91,8 @@ export function train(args: {
   makeEnv: EnvFactory;
   onEpisode?: (r: EpisodeReport) => void;
 }): TrainResult {
-  const { mdp, config, scenarios, makeEnv } = args;
+  const { config, scenarios, makeEnv } = args;
+  const mdp = freezeRuleActions(args.mdp);
   if (scenarios.length === 0) throw new Error("training needs at least one scenario");
   const session = new TrainingSession(mdp, config, makeEnv);
   const curve: TrainingPoint[] = [];

@@ -9,8 +9,10 @@ import type { DecisionRecord } from "../../../keeper/service/journal/journal";
 import { silentLogger } from "../../../keeper/service/logger";
 import { ScriptedPolicy } from "./helpers/fakes";
 import { ROOT, deployKeeperFixture, deployTinyBudgetWithLongFixture, deployWithLargeNetLongFixture, deployWithLongFixture, setOracle, startRpcServer, testKeeperConfig, WAD } from "./helpers/onchain";
-import { loadPolicyFile } from "../../../keeper/policy/policyFile";
 import { QPolicy } from "../../../keeper/policy/qPolicy";
+import { QTable } from "../../../keeper/policy/qTable";
+import { createStateSpace } from "../../../keeper/policy/stateIndex";
+import { PRIMITIVE_TRAIN_MDP } from "../../../keeper/policy/training/defaultRun";
 
 type Fixture = Awaited<ReturnType<typeof deployKeeperFixture>>;
 type App = Awaited<ReturnType<typeof createKeeperApp>>;
@@ -174,13 +176,15 @@ describe("keeper service on the in-process Hardhat network", function () {
   });
 
   describe("a Q-policy's exposure guard on-chain", () => {
-    // The shipped learned file has had no exposure guard since its retraining (issue 16, second round);
-    // the guard is still a policy option, so it is checked on that file's table with the guard the
-    // previous default shipped with added to its shield.
+    // The shipped learned file has had no exposure guard since its retraining (issue 16, second round),
+    // and since the seventh session it chooses between two rules (no hold column). The guard is still a
+    // policy option, so it is checked on the learner over market actions (PRIMITIVE_TRAIN_MDP) with the
+    // guard the earlier default shipped with; the table is blank, as the mask alone decides both cases.
     const GUARD = { minImbalance: 0.05, maxGapBps: 100 };
-    const loaded = loadPolicyFile(path.join(ROOT, "policies/default.json"));
-    const shield = { ...(loaded.mdp.trackingShield ?? { gapBps: 30 }), exposureGuard: GUARD };
-    const guarded = new QPolicy({ ...loaded, mdp: { ...loaded.mdp, trackingShield: shield } }, "guarded");
+    const shield = { ...PRIMITIVE_TRAIN_MDP.trackingShield!, exposureGuard: GUARD };
+    const mdp = { ...PRIMITIVE_TRAIN_MDP, trackingShield: shield };
+    const table = new QTable(createStateSpace(mdp.state).size, mdp.actions.length);
+    const guarded = new QPolicy({ name: "guarded", mdp, table, training: {}, trainingCurve: [], checksum: "" }, "guarded");
     // A gap between the shield's limit and the guard's cap: without the guard only a repeg is allowed.
     const gapBps = (shield.gapBps + GUARD.maxGapBps) / 2;
 
