@@ -14,7 +14,11 @@ import type { ExposureGuard, MdpConfig, TrackingShield } from "./mdpConfig";
 import { createActionResolver } from "./ruleActions";
 import { gapBps } from "./stateIndex";
 
-export type ActionMaskFn = (obs: MarketObservation) => number;
+/**
+ * The allowed actions at `obs`. `acts`: the market actions the MDP's actions stand for there, when
+ * the caller has them already (ruleActions.createActionResolver); otherwise they are resolved here.
+ */
+export type ActionMaskFn = (obs: MarketObservation, acts?: readonly Action[]) => number;
 
 export function allActionsMask(nActions: number): number {
   if (!Number.isInteger(nActions) || nActions < 1 || nActions > 31) throw new Error(`action mask needs 1..31 actions, got ${nActions}`);
@@ -38,8 +42,7 @@ export function createActionMask(mdp: Pick<MdpConfig, "actions" | "trackingShiel
   const actionsAt = createActionResolver(mdp.actions);
   const shield = createShieldMask(mdp);
   const all = allActionsMask(mdp.actions.length);
-  return (obs) => {
-    const acts = actionsAt(obs);
+  return (obs, acts = actionsAt(obs)) => {
     const s = shield(obs, acts);
     const both = s & guardMaskOf(acts, obs);
     if (both !== 0) return both;

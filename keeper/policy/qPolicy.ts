@@ -27,7 +27,8 @@ export class QPolicy implements Policy {
   decide(obs: MarketObservation): Decision {
     const stateIndex = this.space.index(obs);
     // Greedy over the allowed actions only: the same rule the table was trained under.
-    const actionIndex = this.loaded.table.greedyMasked(stateIndex, this.maskOf(obs));
-    return { action: this.actionsAt(obs)[actionIndex], actionIndex, stateIndex, qValues: this.loaded.table.row(stateIndex) };
+    const acts = this.actionsAt(obs);
+    const actionIndex = this.loaded.table.greedyMasked(stateIndex, this.maskOf(obs, acts));
+    return { action: acts[actionIndex], actionIndex, stateIndex, qValues: this.loaded.table.row(stateIndex) };
   }
 }

@@ -5,7 +5,7 @@
  * the trainer executes those, and QPolicy.decide returns them to the keeper.
  */
 import type { Action, MarketObservation } from "../core/policyTypes";
-import { buildRuleWithOptions, parseRuleSpec } from "./baselines/ruleCatalog";
+import { RULES, buildRuleWithOptions, completeRuleOptions } from "./baselines/ruleCatalog";
 import type { MdpAction, MdpConfig, RuleAction } from "./mdpConfig";
 
 /** The market actions an MDP's actions stand for at `obs`, index for index. */
@@ -42,10 +42,8 @@ export function freezeRuleActions(mdp: MdpConfig): MdpConfig {
   if (!hasRuleActions(mdp.actions)) return mdp;
   const actions = mdp.actions.map((a, i) => {
     if (a.kind !== "rule") return a;
-    const spec = a.options ? `${a.rule}${JSON.stringify(a.options)}` : a.rule;
-    const parsed = parseRuleSpec(spec);
-    if (!parsed) throw new Error(`actions[${i}].rule: no such rule "${a.rule}"`);
-    return { kind: "rule" as const, rule: parsed.rule, options: { ...parsed.options } };
+    if (!RULES.has(a.rule)) throw new Error(`actions[${i}].rule: no such rule "${a.rule}" (${[...RULES.keys()].join(", ")})`);
+    return { kind: "rule" as const, rule: a.rule, options: completeRuleOptions(a.rule, a.options ?? {}, `actions[${i}].options`) };
   });
   createActionResolver(actions); // refuses a rule that keeps state before any training starts
   return { ...mdp, actions };

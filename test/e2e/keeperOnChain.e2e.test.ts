@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { loadKeeperPolicy } from "../../keeper/service/policy/loadKeeperPolicy";
-import { buildRuleWithOptions } from "../../keeper/policy/baselines/ruleCatalog";
+import { createActionResolver } from "../../keeper/policy/ruleActions";
 import { loadPolicyFile } from "../../keeper/policy/policyFile";
 import { isTrackingShieldActive } from "../../keeper/policy/actionShield";
 import { runChainEpisode, budgetAgrees, type ChainRunResult } from "../../keeper/onchain/runChain";
@@ -102,11 +102,8 @@ describe("e2e: traders and the keeper on-chain", function () {
       // column decides at the journaled observation, on-chain as in the simulator.
       const actions = loadPolicyFile(SHIPPED).mdp.actions;
       expect(actions.every((a) => a.kind === "rule"), "the shipped policy without a shield chooses between rules").to.equal(true);
-      for (const d of r.journal) {
-        const column = actions[d.actionIndex];
-        const rule = buildRuleWithOptions(column.kind === "rule" ? column.rule : "", column.kind === "rule" ? column.options : {}, `actions[${d.actionIndex}]`).policy;
-        expect(d.action, `decision ${d.id}`).to.deep.equal(rule.decide(d.observation).action);
-      }
+      const actionsAt = createActionResolver(actions);
+      for (const d of r.journal) expect(d.action, `decision ${d.id}`).to.deep.equal(actionsAt(d.observation)[d.actionIndex]);
       expect(new Set(r.journal.map((d) => d.actionIndex)).size, "both rules act in a day").to.equal(2);
     }
     // The sandwich bound is what holds the keeper back: refusals are named, never a halt.

@@ -81,8 +81,7 @@ export function ruleNameOf(spec: string): string {
 export function parseRuleSpec(spec: string): { rule: string; options: RuleOptions } | null {
   const m = SPEC.exec(spec);
   const rule = m ? m[1] : spec;
-  const def = RULES.get(rule);
-  if (!def) return null;
+  if (!RULES.has(rule)) return null;
   let overrides: unknown = {};
   if (m) {
     try {
@@ -90,9 +89,16 @@ export function parseRuleSpec(spec: string): { rule: string; options: RuleOption
     } catch (e) {
       throw new Error(`policy "${spec}": options are not valid JSON (${(e as Error).message})`);
     }
-    checkOptions(rule, def, overrides, `policy "${spec}"`);
   }
-  return { rule, options: { ...def.defaults, ...(tunedOptions().rules[rule] ?? {}), ...(overrides as RuleOptions) } };
+  return { rule, options: completeRuleOptions(rule, overrides, `policy "${spec}"`) };
+}
+
+/** A known rule's options: its defaults ← tuned.json ← `overrides` (each override checked by name; `where` names them in errors). */
+export function completeRuleOptions(rule: string, overrides: unknown, where: string): RuleOptions {
+  const def = RULES.get(rule);
+  if (!def) throw new Error(`${where}: no such rule "${rule}" (${[...RULES.keys()].join(", ")})`);
+  checkOptions(rule, def, overrides, where);
+  return { ...def.defaults, ...(tunedOptions().rules[rule] ?? {}), ...overrides };
 }
 
 /**

@@ -5,7 +5,6 @@ import { listScenarios, makeEnvFactory, type ScenarioSet } from "../simAdapter";
 import { TrainConfigSchema, type TrainConfig } from "./trainConfig";
 import { train, type EpisodeReport } from "./trainer";
 import { formatIssues } from "../mdpConfig";
-import { freezeRuleActions } from "../ruleActions";
 
 export interface TrainingRun {
   readonly file: PolicyFile;
@@ -22,8 +21,7 @@ export function runTraining(args: {
   command?: string;
   onEpisode?: (r: EpisodeReport) => void;
 }): TrainingRun {
-  // The file stores the rule actions' complete options, as the trainer uses them.
-  const mdp = freezeRuleActions(parseMdpConfig(args.mdp));
+  const mdp = parseMdpConfig(args.mdp);
   const parsed = TrainConfigSchema.safeParse(args.config);
   if (!parsed.success) throw new Error(`invalid training config: ${formatIssues(parsed.error)}`);
   const config = parsed.data;
@@ -33,7 +31,7 @@ export function runTraining(args: {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const file = buildPolicyFile({
     name: args.name,
-    mdp,
+    mdp: res.mdp, // with the rule actions' options as the trainer completed them
     table: res.table,
     training: { ...config, scenarioSet: args.set, scenarios, totalSteps: res.totalSteps, ...(args.command ? { command: args.command } : {}) },
     trainingCurve: res.curve,

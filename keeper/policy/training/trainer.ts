@@ -25,6 +25,8 @@ export interface EpisodeReport {
 }
 
 export interface TrainResult {
+  /** The MDP trained on: the caller's, with every rule action's options completed (freezeRuleActions). */
+  readonly mdp: MdpConfig;
   readonly table: QTable;
   readonly curve: TrainingPoint[];
   readonly totalSteps: number;
@@ -58,25 +60,28 @@ export class TrainingSession {
     const { mdp, learner, space } = this;
     learner.setEpisode(episode);
     const env = this.makeEnv(scenario, seed);
-    let obs = env.reset();
-    const unit = quotePerRewardUnit(mdp.reward, obs.oracle * obs.sqrtK);
-    let s = space.index(obs);
-    let mask = this.maskOf(obs);
+    const obs0 = env.reset();
+    const unit = quotePerRewardUnit(mdp.reward, obs0.oracle * obs0.sqrtK);
+    let s = space.index(obs0);
+    // The market actions the MDP's actions stand for at the current observation (rule actions resolved once).
+    let acts = this.actionsAt(obs0);
+    let mask = this.maskOf(obs0, acts);
     let total = 0;
     let steps = 0;
     for (;;) {
       const a = learner.act(s, mask);
-      const out = env.step(this.actionsAt(obs)[a]);
+      const out = env.step(acts[a]);
       const r = rewardOf(out.parts, mdp.reward, unit);
       const s2 = space.index(out.obs);
-      const mask2 = this.maskOf(out.obs);
+      const acts2 = this.actionsAt(out.obs);
+      const mask2 = this.maskOf(out.obs, acts2);
       learner.update(s, a, r, s2, out.terminal, mask2);
       this.buffer?.push(s, a, r, s2, out.terminal, mask2);
       total += r;
       steps++;
       s = s2;
       mask = mask2;
-      obs = out.obs;
+      acts = acts2;
       if (out.done) break;
     }
     if (this.buffer) for (let k = 0; k < this.config.replay!.sweeps; k++) this.buffer.sweep(learner, this.replayRng);
@@ -111,7 +116,7 @@ export function train(args: {
       blockN = 0;
     }
   }
-  return { table: session.learner.table(), curve, totalSteps };
+  return { mdp, table: session.learner.table(), curve, totalSteps };
 }
 
 /** Ring buffer of transitions in typed arrays (no per-step allocation). */
