@@ -91,12 +91,17 @@ const push: fc.Arbitrary<Ev[]> = fc
   ]);
 
 /**
- * A funding period passes with a fresh oracle round at its end, then settlement: random events reach a
- * due settlement with a valid answer only now and then (one CI run of 1,000 sequences never did).
+ * A funding period passes with an oracle round at its end, then settlement: random events reach a due
+ * settlement with a valid answer only now and then (one CI run of 1,000 sequences never did), and one
+ * with a stale answer rarely too (another CI run never did). One in four of these rounds is stale.
  */
 const settle: fc.Arbitrary<Ev[]> = fc
-  .record({ seconds: fc.integer({ min: 3600, max: 4000 }), moveBps: uniform(-300, 300) })
-  .map(({ seconds, moveBps }): Ev[] => [{ kind: "advance", seconds }, { kind: "oracle", moveBps }, { kind: "funding" }]);
+  .record({ seconds: fc.integer({ min: 3600, max: 4000 }), moveBps: uniform(-300, 300), stale: fc.integer({ min: 0, max: 3 }) })
+  .map(({ seconds, moveBps, stale }): Ev[] => [
+    { kind: "advance", seconds },
+    stale === 0 ? { kind: "badOracle", round: "stale" } : { kind: "oracle", moveBps },
+    { kind: "funding" },
+  ]);
 
 const sequence: fc.Arbitrary<Ev[]> = fc
   .array(fc.oneof({ weight: 12, arbitrary: event.map((e) => [e]) }, { weight: 1, arbitrary: push }, { weight: 1, arbitrary: settle }), { minLength: 1, maxLength: 50 })
