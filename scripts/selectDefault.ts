@@ -13,7 +13,7 @@ import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { Command } from "commander";
 import { evaluate, defaultThreads } from "../keeper/policy/eval/evaluate";
-import { resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
+import { familyLookup, resolveScenarioSource } from "../keeper/policy/eval/scenarioSource";
 import { formatPairedTable } from "../keeper/policy/eval/pairedTable";
 import { pairedComparison } from "../keeper/policy/eval/paired";
 import { familyMeanGaps, formatFamilyTable } from "../keeper/policy/eval/familyTable";
@@ -36,8 +36,9 @@ async function main(): Promise<void> {
   const policies = splitPolicyList(o.candidates);
   const source = resolveScenarioSource("validation", { count: 2, perFamily: o.perFamily, seeds: 2, projectRoot: REPO_ROOT });
   const out = await evaluate({ policies, source, seeds: 2, threads: o.threads, replay: false });
+  const familyOf = familyLookup(source.cases.map((c) => c.scenario));
   const metric = (p: string, key: string) => out.report.metrics.find((m) => m.key === key)!.rows.find((r) => r.policy === p)!.mean;
-  const candidates = policies.map((p) => ({ policy: p, netRevenue: metric(p, "netRevenue"), meanGapBps: metric(p, "meanGapBps"), cvar5NetRevenue: metric(p, "cvar5NetRevenue"), familyMeanGapBps: familyMeanGaps(out.episodes, p) }));
+  const candidates = policies.map((p) => ({ policy: p, netRevenue: metric(p, "netRevenue"), meanGapBps: metric(p, "meanGapBps"), cvar5NetRevenue: metric(p, "cvar5NetRevenue"), familyMeanGapBps: familyMeanGaps(out.episodes, p, familyOf) }));
   const commit = execSync("git rev-parse HEAD", { cwd: REPO_ROOT }).toString().trim();
   const selection: Selection = {
     kind: SELECTION_KIND,
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     console.log(`\nlearned vs the best rule on validation (${bestRule.policy}), paired:`);
     console.log(formatPairedTable(rows));
     console.log(`\nper family (validation; mean net revenue / mean gap bps):`);
-    console.log(formatFamilyTable(out.episodes, policies, LEARNED_NAME, bestRule.policy));
+    console.log(formatFamilyTable(out.episodes, policies, LEARNED_NAME, bestRule.policy, familyOf));
   }
   console.log(`\n"default" now resolves to ${chosen}; wrote ${relative(process.cwd(), path)}`);
 }

@@ -6,10 +6,10 @@
  *   npm run tune:baselines -- --per-family 10 --tracking typical
  */
 import { execSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
-import { tuneBaselines, type TrackingConstraint, type TuneResult } from "../keeper/policy/baselines/tune";
+import { OBJECTIVES, checkMergeable, mergeTuneResults, tuneBaselines, type TrackingConstraint, type TuneResult } from "../keeper/policy/baselines/tune";
 import { TUNED_FILE } from "../keeper/policy/baselines/ruleCatalog";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { REPO_ROOT } from "../keeper/resolve/policyResolver";
@@ -24,7 +24,7 @@ const program = new Command()
   .option("--tracking <mean|typical>", "what 'tracks no worse than no keeper' means: the mean gap (default) or the per-scenario gap ratio's geometric mean", "mean")
   .option("--per-family <n>", "instead of --count: the first n scenarios of each family, weighted alike as the judges weigh them", intOption("--per-family", 1))
   .option("--threads <n>", "worker threads", intOption("--threads", 0), defaultThreads())
-  .option("--rules <list>", "comma-separated rules (default: every rule with a grid)")
+  .option("--rules <list>", "comma-separated rules (default: every rule with a grid); the other rules keep their tuning in --out")
   .option("--out <path>", "tuned options file", TUNED_FILE)
   .parse();
 const o = program.opts<{ split: string; count: number; perFamily?: number; tracking: string; threads: number; rules?: string; out: string }>();
@@ -42,10 +42,23 @@ function print(r: TuneResult): void {
   }
 }
 
+function readJson(file: string, where: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as unknown;
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
 async function main(): Promise<void> {
   if (o.perFamily !== undefined && program.getOptionValueSource("count") === "cli") throw new Error("--count and --per-family are two ways to choose the scenarios: give one");
   if (o.tracking !== "mean" && o.tracking !== "typical") throw new Error(`--tracking must be mean or typical, got "${o.tracking}"`);
   if (o.split !== "train" && o.split !== "validation") throw new Error(`--split must be train or validation (the test split is sealed), got "${o.split}"`);
+  const file = resolve(o.out);
+  const where = relative(process.cwd(), file);
+  const previous = o.rules !== undefined && existsSync(file) ? readJson(file, where) : undefined;
+  // Refuse before tuning, not after: a tuning of some rules must fit the file that keeps the others.
+  if (previous !== undefined) checkMergeable(previous, { split: o.split, count: o.perFamily === undefined ? o.count : undefined, perFamily: o.perFamily, objective: OBJECTIVES[o.tracking as TrackingConstraint] }, where);
   const t0 = Date.now();
   let last = 0;
   const r = await tuneBaselines({
@@ -65,8 +78,11 @@ async function main(): Promise<void> {
   });
   print(r);
   const commit = execSync("git rev-parse HEAD", { cwd: REPO_ROOT }).toString().trim();
-  const file = resolve(o.out);
-  writeFileSync(file, JSON.stringify({ generatedBy: `npm run tune:baselines -- --split ${o.split} ${o.perFamily === undefined ? `--count ${o.count}` : `--per-family ${o.perFamily}`}${o.tracking === "mean" ? "" : ` --tracking ${o.tracking}`}`, commit, seconds: (Date.now() - t0) / 1000, ...r }, null, 1) + "\n");
+  const kept = previous === undefined ? r : mergeTuneResults(previous, r, where);
+  const others = Object.keys(kept.rules).filter((rule) => !(rule in r.rules));
+  const command = `npm run tune:baselines -- --split ${o.split} ${o.perFamily === undefined ? `--count ${o.count}` : `--per-family ${o.perFamily}`}${o.tracking === "mean" ? "" : ` --tracking ${o.tracking}`}${o.rules === undefined ? "" : ` --rules ${Object.keys(r.rules).join(",")}`}`;
+  const generatedBy = others.length === 0 ? command : `${command} (${others.join(", ")} kept from the previous tuning)`;
+  writeFileSync(file, JSON.stringify({ generatedBy, commit, seconds: (Date.now() - t0) / 1000, ...kept }, null, 1) + "\n");
   console.log(`\n${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${relative(process.cwd(), file)}`);
 }
 

@@ -10,7 +10,7 @@
 import { evaluate } from "../eval/evaluate";
 import { resolveScenarioSource } from "../eval/scenarioSource";
 import type { Split } from "../../sim/scenarios/generatorConfig";
-import type { RuleOptions } from "./ruleCatalog";
+import { validateTuned, type RuleOptions } from "./ruleCatalog";
 import { NO_SEPARATE_EARNING_TRIGGER_BPS } from "./depthSeekingPolicy";
 import type { EpisodeResult } from "../eval/aggregate";
 
@@ -147,4 +147,40 @@ export async function tuneBaselines(o: { split: Split; count: number; perFamily?
   }
   const perFamily = o.perFamily === undefined ? {} : { perFamily: o.perFamily };
   return { split: o.split, count: source.cases.length, ...perFamily, objective: OBJECTIVES[tracking], reference, rules: chosen, grids };
+}
+
+/** What a tuning was judged on: its scenarios (split, and count or per-family) and objective. */
+export interface TuningJudging {
+  readonly split: Split;
+  /** Absent when not yet known (a per-family run's count is known once its scenarios are). */
+  readonly count?: number;
+  readonly perFamily?: number;
+  readonly objective: string;
+}
+
+function judgedOn(t: Partial<Record<keyof TuningJudging, unknown>>): string {
+  return `split ${String(t.split)}, ${t.perFamily === undefined ? `count ${String(t.count)}` : `per family ${String(t.perFamily)}`}, objective "${String(t.objective)}"`;
+}
+
+/**
+ * Checks that a tuned file can take a tuning of some of its rules: valid, and judged on the same
+ * scenarios by the same objective (else its picks and the fresh ones answer different questions).
+ * Returns the file's rules. `tune:baselines --rules` calls it before tuning and again to merge.
+ */
+export function checkMergeable(previous: unknown, fresh: TuningJudging, where: string): Record<string, RuleOptions> {
+  const { rules } = validateTuned(previous, where);
+  const prev = previous as Partial<Record<keyof TuningJudging, unknown>>;
+  const same = prev.split === fresh.split && (fresh.count === undefined || prev.count === fresh.count) && prev.perFamily === fresh.perFamily && prev.objective === fresh.objective;
+  if (!same) throw new Error(`${where} holds a tuning on ${judgedOn(prev)}; this run is on ${judgedOn(fresh)}: tune every rule (no --rules), or write this one elsewhere with --out`);
+  return rules;
+}
+
+/**
+ * A tuning of some rules merged into the tuned file that holds the others: each rule keeps the
+ * options and grid of its latest tuning (refused as checkMergeable says).
+ */
+export function mergeTuneResults(previous: unknown, fresh: TuneResult, where: string): TuneResult {
+  const rules = checkMergeable(previous, fresh, where);
+  const grids = (previous as Partial<TuneResult>).grids ?? {};
+  return { ...fresh, rules: { ...rules, ...fresh.rules }, grids: { ...grids, ...fresh.grids } };
 }

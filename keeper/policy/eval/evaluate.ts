@@ -9,7 +9,7 @@ import { actionLabel } from "../mdpConfig";
 import { isBaseline, loadLearned, policyFamilyModules, policyKind, resolvePolicy } from "../policyRegistry";
 import { createStateSpace } from "../stateIndex";
 import { listScenarios, replayScenarios, type ScenarioSet } from "../simAdapter";
-import { evalSeed, REAL_FAMILY, scenarioFamily, type EvalCase, type ResolvedSource } from "./scenarioSource";
+import { evalSeed, familyLookup, REAL_FAMILY, type EvalCase, type ResolvedSource } from "./scenarioSource";
 import { pairedComparison, type PairedRow } from "./paired";
 import { METRICS, type EpisodeMetricKey } from "./metricSpec";
 import { findScenario } from "../simAdapter";
@@ -120,11 +120,11 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateOutput> {
   const judged = o.judged ?? learned[0];
   if (judged !== undefined && !o.policies.includes(judged)) throw new Error(`judged policy "${judged}" is not among the evaluated policies (${o.policies.join(", ")})`);
   const rules = o.policies.filter((p) => isBaseline(p) && p !== judged);
-  const family = new Map(cases.map((c) => [c.scenario.name, scenarioFamily(c.scenario)]));
-  const realWindows = [...new Set(cases.filter((c) => family.get(c.scenario.name) === REAL_FAMILY).map((c) => windowLabel(c.scenario)))];
+  const familyOf = familyLookup(cases.map((c) => c.scenario));
+  const realWindows = [...new Set(cases.filter((c) => familyOf(c.scenario.name) === REAL_FAMILY).map((c) => windowLabel(c.scenario)))];
   const goal =
     judged !== undefined && rules.length > 0
-      ? judgeGoal(episodes, { judged, rules, familyOf: (name) => family.get(name) ?? "unknown", familyOrder: FAMILIES })
+      ? judgeGoal(episodes, { judged, rules, familyOf, familyOrder: FAMILIES })
       : null;
   const goalText = goal ? formatGoal(goal, REAL_FAMILY, realWindows) : null;
   const heatmap = learned.length > 0 ? heatmapOf(learned[0]) : null;

@@ -1,5 +1,5 @@
 /**
- * Per scenario family (a generated scenario's name ends in its family: "validation-3-crash-slide"):
+ * Per scenario family (`familyOf`: scenarioSource.familyLookup over the evaluated scenarios):
  * a policy's mean gap (`familyMeanGaps`, what policies/selection.json records), and a table of
  * every policy's mean net revenue / mean gap, and `subject − reference` net revenue paired over the
  * family's scenarios (mean [95 % t-interval]). Real-price windows are the "real" row.
@@ -7,12 +7,8 @@
 import type { EpisodeResult } from "./aggregate";
 import { meanInterval } from "./stats";
 
-export function familyOf(scenario: string): string {
-  return scenario.replace(/^(train|validation|test)-\d+-/, "");
-}
-
 /** `policy`'s mean of the episodes' mean |mark − oracle| (bps) per family, families in name order. */
-export function familyMeanGaps(episodes: readonly EpisodeResult[], policy: string): Record<string, number> {
+export function familyMeanGaps(episodes: readonly EpisodeResult[], policy: string, familyOf: (scenario: string) => string): Record<string, number> {
   const sums = new Map<string, { sum: number; n: number }>();
   for (const e of episodes) {
     if (e.policy !== policy) continue;
@@ -22,7 +18,7 @@ export function familyMeanGaps(episodes: readonly EpisodeResult[], policy: strin
   return Object.fromEntries([...sums].sort(([a], [b]) => a.localeCompare(b)).map(([f, { sum, n }]) => [f, sum / n]));
 }
 
-export function formatFamilyTable(episodes: readonly EpisodeResult[], policies: readonly string[], subject: string, reference: string): string {
+export function formatFamilyTable(episodes: readonly EpisodeResult[], policies: readonly string[], subject: string, reference: string, familyOf: (scenario: string) => string): string {
   const families = [...new Set(episodes.map((e) => familyOf(e.scenario)))].sort();
   const lines = [`| family | n | ${policies.join(" | ")} | ${subject} − ${reference} (paired) |`, `|---|---|${policies.map(() => "---").join("|")}|---|`];
   for (const fam of families) {

@@ -61,6 +61,16 @@ export function scenarioFamily(sc: Scenario): string {
   return sc.oracle.kind === "replay" ? REAL_FAMILY : sc.oracle.kind;
 }
 
+/** Scenario name → family (scenarioFamily) over the given scenarios; a name not among them is refused. */
+export function familyLookup(scenarios: readonly Scenario[]): (name: string) => string {
+  const family = new Map(scenarios.map((sc) => [sc.name, scenarioFamily(sc)]));
+  return (name) => {
+    const f = family.get(name);
+    if (f === undefined) throw new Error(`scenario "${name}" is not among the evaluated scenarios`);
+    return f;
+  };
+}
+
 /** The first `perFamily` scenarios of every family of a split, in seed order. */
 export function stratifiedSplit(split: Split, perFamily: number): Scenario[] {
   if (!Number.isInteger(perFamily) || perFamily < 1) throw new Error(`scenarios per family must be a positive integer, got ${perFamily}`);

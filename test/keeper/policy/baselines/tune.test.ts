@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { GRIDS, gapRatioGeometricMean, gridPoints, pickSetting, type TunedSetting } from "../../../../keeper/policy/baselines/tune";
+import { GRIDS, OBJECTIVES, gapRatioGeometricMean, gridPoints, mergeTuneResults, pickSetting, type TuneResult, type TunedSetting } from "../../../../keeper/policy/baselines/tune";
 import { NO_SEPARATE_EARNING_TRIGGER_BPS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
 import type { EpisodeResult } from "../../../../keeper/policy/eval/aggregate";
 import type { EpisodeMetrics } from "../../../../keeper/policy/eval/metricSpec";
@@ -58,5 +58,33 @@ describe("tune:baselines' tracking constraint", () => {
       expect(all.length - kept.length).to.equal(all.filter((p) => p.repegAboveBps === 10 && p.earningRepegAboveBps === 10).length);
       expect(kept.some((p) => p.repegAboveBps === 60 && p.earningRepegAboveBps === 10)).to.equal(true);
     });
+  });
+});
+
+describe("tune:baselines --rules: merging into the tuned file", () => {
+  const judging = { split: "train" as const, count: 24, objective: OBJECTIVES.mean, reference: { netRevenue: 1, meanGapBps: 60 } };
+  const previous = {
+    generatedBy: "npm run tune:baselines -- --split train --count 24",
+    ...judging,
+    rules: { threshold: { repegAboveBps: 10 }, drift: { repegMinGapBps: 5 } },
+    grids: { threshold: { grid: { repegAboveBps: [10, 25] }, settings: [] }, drift: { grid: { repegMinGapBps: [5] }, settings: [] } },
+  };
+  const fresh: TuneResult = { ...judging, rules: { threshold: { repegAboveBps: 25 } }, grids: { threshold: { grid: { repegAboveBps: [25, 50] }, settings: [] } } };
+
+  it("retunes the named rules and keeps every other rule's options and grid", () => {
+    const merged = mergeTuneResults(previous, fresh, "tuned.json");
+    expect(merged.rules).to.deep.equal({ threshold: { repegAboveBps: 25 }, drift: { repegMinGapBps: 5 } });
+    expect(merged.grids.threshold.grid).to.deep.equal({ repegAboveBps: [25, 50] });
+    expect(merged.grids.drift.grid).to.deep.equal({ repegMinGapBps: [5] });
+  });
+
+  it("refuses a file judged on other scenarios or by another objective, naming both", () => {
+    expect(() => mergeTuneResults({ ...previous, count: 16 }, fresh, "tuned.json")).to.throw(/tuned.json holds a tuning on split train, count 16.*this run is on split train, count 24/);
+    expect(() => mergeTuneResults({ ...previous, perFamily: 10 }, fresh, "tuned.json")).to.throw(/per family 10/);
+    expect(() => mergeTuneResults({ ...previous, objective: OBJECTIVES.typical }, fresh, "tuned.json")).to.throw(/geometric mean/);
+  });
+
+  it("refuses a file whose rules are not valid, naming the field", () => {
+    expect(() => mergeTuneResults({ ...previous, rules: { threshold: { repegAboveBps: "10" } } }, fresh, "tuned.json")).to.throw(/tuned.json: field rules.threshold.repegAboveBps: expected a finite number/);
   });
 });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { resolveScenarioSource, scenarioFamily, SealedSplitError } from "../../../../keeper/policy/eval/scenarioSource";
+import { familyLookup, resolveScenarioSource, scenarioFamily, SealedSplitError } from "../../../../keeper/policy/eval/scenarioSource";
 import { generateScenario, seedOf } from "../../../../keeper/sim/scenarios/generator";
 import { FAMILIES } from "../../../../keeper/sim/scenarios/generatorConfig";
 import { evaluate } from "../../../../keeper/policy/eval/evaluate";
@@ -72,6 +72,15 @@ describe("evaluate --scenarios", () => {
       }
       expect(s.cases.every((c) => c.seed === c.scenario.seed && c.scenario.adversaries.sandwich !== undefined)).to.equal(true);
       expect(s.label).to.match(/3 generated scenarios per family × 7 families = 21/);
+    });
+    it("looks up an evaluated scenario's family by name (a replay of the user's own series is real), and refuses a name it was not given", async () => {
+      const s = resolveScenarioSource("validation", { count: 5, perFamily: 1, seeds: 2, projectRoot: root });
+      const familyOf = familyLookup(s.scenarios);
+      expect(s.scenarios.map((sc) => familyOf(sc.name))).to.have.members([...FAMILIES]);
+      const { dir } = await loadFixture(userDirFixture);
+      const user = resolveScenarioSource(dir, { count: 5, seeds: 2, projectRoot: root });
+      expect(user.scenarios.map((sc) => familyLookup(user.scenarios)(sc.name))).to.deep.equal(["real", "real"]);
+      expect(() => familyOf("validation-999-gbm")).to.throw(/scenario "validation-999-gbm" is not among the evaluated scenarios/);
     });
     it("keeps the test split sealed with --per-family, and refuses --per-family on a file", () => {
       expect(() => resolveScenarioSource("test", { count: 2, perFamily: 20, seeds: 2, projectRoot: root })).to.throw(SealedSplitError);
