@@ -6,10 +6,10 @@
  *   npm run tune:baselines -- --per-family 10 --tracking typical
  */
 import { execSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
-import { OBJECTIVES, checkMergeable, mergeTuneResults, tuneBaselines, type TrackingConstraint, type TuneResult } from "../keeper/policy/baselines/tune";
+import { OBJECTIVES, checkMergeable, mergeTuneResults, mergeTunedBy, readMergeTarget, tuneBaselines, type TrackingConstraint, type TuneResult } from "../keeper/policy/baselines/tune";
 import { TUNED_FILE } from "../keeper/policy/baselines/ruleCatalog";
 import { defaultThreads } from "../keeper/policy/eval/evaluate";
 import { REPO_ROOT } from "../keeper/resolve/policyResolver";
@@ -42,21 +42,13 @@ function print(r: TuneResult): void {
   }
 }
 
-function readJson(file: string, where: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch (e) {
-    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
 async function main(): Promise<void> {
   if (o.perFamily !== undefined && program.getOptionValueSource("count") === "cli") throw new Error("--count and --per-family are two ways to choose the scenarios: give one");
   if (o.tracking !== "mean" && o.tracking !== "typical") throw new Error(`--tracking must be mean or typical, got "${o.tracking}"`);
   if (o.split !== "train" && o.split !== "validation") throw new Error(`--split must be train or validation (the test split is sealed), got "${o.split}"`);
   const file = resolve(o.out);
   const where = relative(process.cwd(), file);
-  const previous = o.rules !== undefined && existsSync(file) ? readJson(file, where) : undefined;
+  const previous = o.rules !== undefined ? readMergeTarget(file, where) : undefined;
   // Refuse before tuning, not after: a tuning of some rules must fit the file that keeps the others.
   if (previous !== undefined) checkMergeable(previous, { split: o.split, count: o.perFamily === undefined ? o.count : undefined, perFamily: o.perFamily, objective: OBJECTIVES[o.tracking as TrackingConstraint] }, where);
   const t0 = Date.now();
@@ -78,11 +70,14 @@ async function main(): Promise<void> {
   });
   print(r);
   const commit = execSync("git rev-parse HEAD", { cwd: REPO_ROOT }).toString().trim();
-  const kept = previous === undefined ? r : mergeTuneResults(previous, r, where);
+  // Read again: the file may have changed while the rules were tuned (checked again by the merge).
+  const latest = o.rules !== undefined ? readMergeTarget(file, where) : undefined;
+  const kept = latest === undefined ? r : mergeTuneResults(latest, r, where);
   const others = Object.keys(kept.rules).filter((rule) => !(rule in r.rules));
   const command = `npm run tune:baselines -- --split ${o.split} ${o.perFamily === undefined ? `--count ${o.count}` : `--per-family ${o.perFamily}`}${o.tracking === "mean" ? "" : ` --tracking ${o.tracking}`}${o.rules === undefined ? "" : ` --rules ${Object.keys(r.rules).join(",")}`}`;
   const generatedBy = others.length === 0 ? command : `${command} (${others.join(", ")} kept from the previous tuning)`;
-  writeFileSync(file, JSON.stringify({ generatedBy, commit, seconds: (Date.now() - t0) / 1000, ...kept }, null, 1) + "\n");
+  const tunedBy = mergeTunedBy(latest, Object.keys(kept.rules), Object.keys(r.rules), { generatedBy: command, commit });
+  writeFileSync(file, JSON.stringify({ generatedBy, commit, seconds: (Date.now() - t0) / 1000, tunedBy, ...kept }, null, 1) + "\n");
   console.log(`\n${((Date.now() - t0) / 1000).toFixed(1)} s; wrote ${relative(process.cwd(), file)}`);
 }
 

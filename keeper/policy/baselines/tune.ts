@@ -7,6 +7,7 @@
  * market's blow-up barely counts: BENCHMARKS "Tuning the rules three ways" shows the pick it let
  * through). The test split is refused.
  */
+import * as fs from "node:fs";
 import { evaluate } from "../eval/evaluate";
 import { resolveScenarioSource } from "../eval/scenarioSource";
 import type { Split } from "../../sim/scenarios/generatorConfig";
@@ -163,15 +164,42 @@ function judgedOn(t: Partial<Record<keyof TuningJudging, unknown>>): string {
 }
 
 /**
- * Checks that a tuned file can take a tuning of some of its rules: valid, and judged on the same
- * scenarios by the same objective (else its picks and the fresh ones answer different questions).
- * Returns the file's rules. `tune:baselines --rules` calls it before tuning and again to merge.
+ * The tuned file a `--rules` run merges into, parsed: undefined when there is none; refused, naming
+ * the file, when it cannot be read or is not JSON.
+ */
+export function readMergeTarget(file: string, where: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`${where}: cannot read the tuned file (${(e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+const REFUSE_HINT = "tune every rule (no --rules), or write this one elsewhere with --out";
+
+/**
+ * Checks that a tuned file can take a tuning of some of its rules: valid rules and grids, and judged
+ * on the same scenarios by the same objective (else its picks and the fresh ones answer different
+ * questions). Returns the file's rules. `tune:baselines --rules` calls it before tuning and again to merge.
  */
 export function checkMergeable(previous: unknown, fresh: TuningJudging, where: string): Record<string, RuleOptions> {
   const { rules } = validateTuned(previous, where);
-  const prev = previous as Partial<Record<keyof TuningJudging, unknown>>;
+  const prev = previous as Partial<Record<keyof TuningJudging | "grids", unknown>>;
+  const missing = [prev.split === undefined ? "split" : "", prev.count === undefined && prev.perFamily === undefined ? "count (or perFamily)" : "", prev.objective === undefined ? "objective" : ""].filter((f) => f !== "");
+  if (missing.length > 0) throw new Error(`${where}: field ${missing.join(", ")} missing, so what its tuning was judged on is unknown: ${REFUSE_HINT}`);
   const same = prev.split === fresh.split && (fresh.count === undefined || prev.count === fresh.count) && prev.perFamily === fresh.perFamily && prev.objective === fresh.objective;
-  if (!same) throw new Error(`${where} holds a tuning on ${judgedOn(prev)}; this run is on ${judgedOn(fresh)}: tune every rule (no --rules), or write this one elsewhere with --out`);
+  if (!same) throw new Error(`${where} holds a tuning on ${judgedOn(prev)}; this run is on ${judgedOn(fresh)}: ${REFUSE_HINT}`);
+  if (prev.grids !== undefined) {
+    if (typeof prev.grids !== "object" || prev.grids === null || Array.isArray(prev.grids)) throw new Error(`${where}: field grids: expected an object of rule name → grid and settings`);
+    for (const rule of Object.keys(prev.grids)) if (!(rule in rules)) throw new Error(`${where}: field grids.${rule}: no such rule in its field rules (${Object.keys(rules).join(", ")})`);
+  }
   return rules;
 }
 
@@ -183,4 +211,20 @@ export function mergeTuneResults(previous: unknown, fresh: TuneResult, where: st
   const rules = checkMergeable(previous, fresh, where);
   const grids = (previous as Partial<TuneResult>).grids ?? {};
   return { ...fresh, rules: { ...rules, ...fresh.rules }, grids: { ...grids, ...fresh.grids } };
+}
+
+/** Which run tuned a rule: its command and commit. */
+export interface TunedBy {
+  readonly generatedBy: string;
+  readonly commit: string;
+}
+
+/**
+ * Each rule's tuning run after a merge: the fresh rules this run's, the kept ones what the previous
+ * file says (its `tunedBy`, else its own command and commit), so a kept rule is not credited to this run.
+ */
+export function mergeTunedBy(previous: unknown, rules: readonly string[], freshRules: readonly string[], run: TunedBy): Record<string, TunedBy> {
+  const prev = (previous ?? {}) as { tunedBy?: Record<string, TunedBy>; generatedBy?: unknown; commit?: unknown };
+  const fallback: TunedBy = { generatedBy: String(prev.generatedBy ?? "unknown"), commit: String(prev.commit ?? "unknown") };
+  return Object.fromEntries(rules.map((rule) => [rule, freshRules.includes(rule) ? run : (prev.tunedBy?.[rule] ?? fallback)]));
 }

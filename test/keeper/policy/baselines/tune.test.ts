@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { GRIDS, OBJECTIVES, gapRatioGeometricMean, gridPoints, mergeTuneResults, pickSetting, type TuneResult, type TunedSetting } from "../../../../keeper/policy/baselines/tune";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GRIDS, OBJECTIVES, checkMergeable, gapRatioGeometricMean, gridPoints, mergeTuneResults, mergeTunedBy, pickSetting, readMergeTarget, type TuneResult, type TunedSetting } from "../../../../keeper/policy/baselines/tune";
 import { NO_SEPARATE_EARNING_TRIGGER_BPS } from "../../../../keeper/policy/baselines/depthSeekingPolicy";
 import type { EpisodeResult } from "../../../../keeper/policy/eval/aggregate";
 import type { EpisodeMetrics } from "../../../../keeper/policy/eval/metricSpec";
@@ -86,5 +89,55 @@ describe("tune:baselines --rules: merging into the tuned file", () => {
 
   it("refuses a file whose rules are not valid, naming the field", () => {
     expect(() => mergeTuneResults({ ...previous, rules: { threshold: { repegAboveBps: "10" } } }, fresh, "tuned.json")).to.throw(/tuned.json: field rules.threshold.repegAboveBps: expected a finite number/);
+  });
+
+  it("refuses a file that does not say what it was judged on, naming the missing fields", () => {
+    const { split: _s, objective: _o, ...unjudged } = previous;
+    expect(() => mergeTuneResults(unjudged, fresh, "tuned.json")).to.throw(/tuned.json: field split, objective missing/);
+    const { count: _c, ...noCount } = previous;
+    expect(() => mergeTuneResults(noCount, fresh, "tuned.json")).to.throw(/tuned.json: field count \(or perFamily\) missing/);
+  });
+
+  it("refuses grids that are not an object of the file's rules, naming the field", () => {
+    expect(() => mergeTuneResults({ ...previous, grids: "threshold" }, fresh, "tuned.json")).to.throw(/tuned.json: field grids: expected an object/);
+    expect(() => mergeTuneResults({ ...previous, grids: [] }, fresh, "tuned.json")).to.throw(/tuned.json: field grids: expected an object/);
+    expect(() => mergeTuneResults({ ...previous, grids: { ...previous.grids, formulaic: { grid: {}, settings: [] } } }, fresh, "tuned.json")).to.throw(/tuned.json: field grids.formulaic: no such rule in its field rules/);
+  });
+
+  it("before tuning, a per-family run (count not yet known) is judged by its per-family number", () => {
+    const perFamilyFile = { ...previous, count: 70, perFamily: 10 };
+    const run = { split: "train" as const, count: undefined, perFamily: 10, objective: OBJECTIVES.mean };
+    expect(checkMergeable(perFamilyFile, run, "tuned.json")).to.deep.equal(previous.rules);
+    expect(() => checkMergeable(perFamilyFile, { ...run, perFamily: 20 }, "tuned.json")).to.throw(/per family 10.*per family 20/);
+  });
+
+  it("credits each rule to the run that tuned it: kept rules keep the previous file's run", () => {
+    const run = { generatedBy: "npm run tune:baselines -- --split train --count 24 --rules threshold", commit: "c2" };
+    const first = mergeTunedBy({ ...previous, commit: "c1" }, ["threshold", "drift"], ["threshold"], run);
+    expect(first).to.deep.equal({ threshold: run, drift: { generatedBy: previous.generatedBy, commit: "c1" } });
+    // A second merge reads the first one's record, not its top-level command.
+    const run2 = { generatedBy: "npm run tune:baselines -- --split train --count 24 --rules drift", commit: "c3" };
+    expect(mergeTunedBy({ ...previous, commit: "c2", tunedBy: first }, ["threshold", "drift"], ["drift"], run2)).to.deep.equal({ threshold: run, drift: run2 });
+  });
+});
+
+describe("tune:baselines --rules: reading the file to merge into", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tune-merge-"));
+
+  it("is nothing when the file does not exist (the run writes its rules alone)", () => {
+    expect(readMergeTarget(join(dir, "absent.json"), "absent.json")).to.equal(undefined);
+  });
+
+  it("refuses a corrupt file as not JSON, and a directory as unreadable, naming the file", () => {
+    const corrupt = join(dir, "corrupt.json");
+    writeFileSync(corrupt, '{"rules": {');
+    expect(() => readMergeTarget(corrupt, "corrupt.json")).to.throw(/corrupt.json: not valid JSON/);
+    expect(() => readMergeTarget(dir, "a-directory")).to.throw(/a-directory: cannot read the tuned file \(.*EISDIR/);
+  });
+
+  it("parses a good file", () => {
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify({ rules: {} }));
+    expect(readMergeTarget(good, "good.json")).to.deep.equal({ rules: {} });
   });
 });
