@@ -191,16 +191,30 @@ const REFUSE_HINT = "tune every rule (no --rules), or write this one elsewhere w
  */
 export function checkMergeable(previous: unknown, fresh: TuningJudging, where: string): Record<string, RuleOptions> {
   const { rules } = validateTuned(previous, where);
-  const prev = previous as Partial<Record<keyof TuningJudging | "grids", unknown>>;
-  const missing = [prev.split === undefined ? "split" : "", prev.count === undefined && prev.perFamily === undefined ? "count (or perFamily)" : "", prev.objective === undefined ? "objective" : ""].filter((f) => f !== "");
+  const prev = previous as Partial<Record<keyof TuningJudging | "grids" | "tunedBy", unknown>>;
+  const missing: string[] = [];
+  if (prev.split === undefined) missing.push("split");
+  if (prev.count === undefined && prev.perFamily === undefined) missing.push("count (or perFamily)");
+  if (prev.objective === undefined) missing.push("objective");
   if (missing.length > 0) throw new Error(`${where}: field ${missing.join(", ")} missing, so what its tuning was judged on is unknown: ${REFUSE_HINT}`);
   const same = prev.split === fresh.split && (fresh.count === undefined || prev.count === fresh.count) && prev.perFamily === fresh.perFamily && prev.objective === fresh.objective;
   if (!same) throw new Error(`${where} holds a tuning on ${judgedOn(prev)}; this run is on ${judgedOn(fresh)}: ${REFUSE_HINT}`);
-  if (prev.grids !== undefined) {
-    if (typeof prev.grids !== "object" || prev.grids === null || Array.isArray(prev.grids)) throw new Error(`${where}: field grids: expected an object of rule name → grid and settings`);
-    for (const rule of Object.keys(prev.grids)) if (!(rule in rules)) throw new Error(`${where}: field grids.${rule}: no such rule in its field rules (${Object.keys(rules).join(", ")})`);
-  }
+  checkRuleKeyed(prev.grids, rules, `${where}: field grids`, "grid and settings", () => true);
+  checkRuleKeyed(prev.tunedBy, rules, `${where}: field tunedBy`, "{ generatedBy, commit }", (v) => {
+    const t = v as Partial<Record<keyof TunedBy, unknown>> | null;
+    return typeof t === "object" && t !== null && typeof t.generatedBy === "string" && typeof t.commit === "string";
+  });
   return rules;
+}
+
+/** An optional field keyed by the file's rules (absent is fine): an object, each key a rule of the file, each value as `valid` says. */
+function checkRuleKeyed(field: unknown, rules: Record<string, RuleOptions>, where: string, what: string, valid: (v: unknown) => boolean): void {
+  if (field === undefined) return;
+  if (typeof field !== "object" || field === null || Array.isArray(field)) throw new Error(`${where}: expected an object of rule name → ${what}`);
+  for (const [rule, v] of Object.entries(field)) {
+    if (!(rule in rules)) throw new Error(`${where}.${rule}: no such rule in its field rules (${Object.keys(rules).join(", ")})`);
+    if (!valid(v)) throw new Error(`${where}.${rule}: expected ${what}, got ${JSON.stringify(v)}`);
+  }
 }
 
 /**
@@ -224,6 +238,7 @@ export interface TunedBy {
  * file says (its `tunedBy`, else its own command and commit), so a kept rule is not credited to this run.
  */
 export function mergeTunedBy(previous: unknown, rules: readonly string[], freshRules: readonly string[], run: TunedBy): Record<string, TunedBy> {
+  // `previous` has passed checkMergeable (mergeTuneResults runs first), so its tunedBy is well formed.
   const prev = (previous ?? {}) as { tunedBy?: Record<string, TunedBy>; generatedBy?: unknown; commit?: unknown };
   const fallback: TunedBy = { generatedBy: String(prev.generatedBy ?? "unknown"), commit: String(prev.commit ?? "unknown") };
   return Object.fromEntries(rules.map((rule) => [rule, freshRules.includes(rule) ? run : (prev.tunedBy?.[rule] ?? fallback)]));

@@ -98,10 +98,12 @@ describe("tune:baselines --rules: merging into the tuned file", () => {
     expect(() => mergeTuneResults(noCount, fresh, "tuned.json")).to.throw(/tuned.json: field count \(or perFamily\) missing/);
   });
 
-  it("refuses grids that are not an object of the file's rules, naming the field", () => {
+  it("refuses grids or tunedBy that are not an object of the file's rules, naming the field", () => {
     expect(() => mergeTuneResults({ ...previous, grids: "threshold" }, fresh, "tuned.json")).to.throw(/tuned.json: field grids: expected an object/);
     expect(() => mergeTuneResults({ ...previous, grids: [] }, fresh, "tuned.json")).to.throw(/tuned.json: field grids: expected an object/);
     expect(() => mergeTuneResults({ ...previous, grids: { ...previous.grids, formulaic: { grid: {}, settings: [] } } }, fresh, "tuned.json")).to.throw(/tuned.json: field grids.formulaic: no such rule in its field rules/);
+    expect(() => mergeTuneResults({ ...previous, tunedBy: { threshold: { generatedBy: "x" } } }, fresh, "tuned.json")).to.throw(/tuned.json: field tunedBy.threshold: expected \{ generatedBy, commit \}/);
+    expect(() => mergeTuneResults({ ...previous, tunedBy: { formulaic: { generatedBy: "x", commit: "c" } } }, fresh, "tuned.json")).to.throw(/tuned.json: field tunedBy.formulaic: no such rule/);
   });
 
   it("before tuning, a per-family run (count not yet known) is judged by its per-family number", () => {
